@@ -1,0 +1,5 @@
+import sys
+
+from contest.cli import main
+
+sys.exit(main())

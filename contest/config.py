@@ -1,0 +1,66 @@
+"""Settings in one place, read from the environment (prefix CONTEST_) and an optional .env file.
+
+Under ``streamlit run``, root-level keys of .streamlit/secrets.toml also arrive as environment
+variables, so a deployment may keep CONTEST_* values there.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "change-me", "changeme", "secret", "demo-secret", "xxx", "placeholder", "please-change"}
+)
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a laptop demo and the city's production servers."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONTEST_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    demo: bool = Field(True, description="Seed a demo contest and show demo credentials.")
+    data_dir: Path = Field(Path("data"), description="SQLite file and local objects live here.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default SQLite in data_dir."
+    )
+    storage: Literal["local", "s3"] = "local"
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "contest"
+    s3_region: str = "us-east-1"
+    s3_create_bucket: bool = False
+    s3_presign_ttl: int = Field(3600, ge=60, le=7 * 24 * 3600)
+    base_url: str = "http://localhost:8501"
+    secret_key: str = Field("demo-secret", description="Seeds per-viewer gallery order; set it.")
+    default_language: Literal["ko", "en"] = "ko"
+    max_upload_mb: int = Field(20, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        if not self.demo and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError(
+                "CONTEST_SECRET_KEY is a placeholder; set a long random value "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(32))') "
+                "or run with CONTEST_DEMO=true"
+            )
+        return self
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'contest.db').resolve()}"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.data_dir / "objects"
+
+    def entry_link(self, entry_id: int) -> str:
+        """The link printed as a QR code beside a poster."""
+        return f"{self.base_url.rstrip('/')}/?entry={entry_id}"
