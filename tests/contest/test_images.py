@@ -1,0 +1,250 @@
+"""Upload validation and normalisation: every refusal and every conversion."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import tracemalloc
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageCms
+
+from contest.errors import InvalidImage
+from contest.i18n import t
+from contest.images import ImageLimits, check_file, process_upload
+
+LIMITS = ImageLimits()
+
+
+def poster(size: tuple[int, int] = (640, 900), mode: str = "RGB") -> Image.Image:
+    """A busy (not flat) picture so encoders and hashes see real content."""
+    rng = np.random.default_rng(7)
+    small = rng.integers(0, 256, (12, 9, 3), dtype=np.uint8)
+    image = Image.fromarray(small, "RGB").resize(size, Image.Resampling.BICUBIC)
+    return image.convert(mode) if mode != "RGB" else image
+
+
+def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def refused(data: bytes, limits: ImageLimits = LIMITS) -> InvalidImage:
+    with pytest.raises(InvalidImage) as caught:
+        process_upload(data, limits)
+    error = caught.value
+    for lang in ("ko", "en"):  # the message exists and every placeholder is filled
+        text = t(error.key, lang, **error.params)
+        assert text != error.key and "{" not in text
+    return error
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (encode(poster(), "GIF"), "GIF"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" width="700" height="700"></svg>', "SVG"),
+        (b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "PDF"),
+        (b"<!DOCTYPE html><html><body>poster</body></html>", "HTML"),
+        (encode(poster(), "BMP"), "BMP"),
+        (encode(poster(), "TIFF"), "TIFF"),
+    ],
+)
+def test_other_formats_are_refused_by_name(data: bytes, kind: str) -> None:
+    error = refused(data)
+    assert error.key == "error.image.unsupported_kind"
+    assert error.params["kind"].startswith(kind)
+    assert "PNG" in t(error.key, "en", **error.params)
+
+
+def test_zip_and_text_are_refused() -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("poster.png", encode(poster(), "PNG"))
+    assert refused(archive.getvalue()).params["kind"] == "ZIP"
+    assert refused(b"just some text, named poster.png").key == "error.image.unsupported_format"
+
+
+def test_empty_file() -> None:
+    assert refused(b"").key == "error.image.empty"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_truncated_files_are_refused(fmt: str) -> None:
+    data = encode(poster(), fmt)
+    error = refused(data[: len(data) * 2 // 3])
+    assert error.key == "error.image.corrupt"
+    assert error.params["format"] == fmt
+
+
+def test_corrupt_bytes_after_a_valid_header() -> None:
+    data = bytearray(encode(poster(), "PNG"))
+    data[200:260] = b"\x00" * 60
+    assert refused(bytes(data)).key == "error.image.corrupt"
+    assert refused(b"\xff\xd8\xff\xe0" + b"garbage" * 50).key == "error.image.corrupt"
+
+
+def test_animated_png_and_webp_are_refused() -> None:
+    frames = [poster(), poster().rotate(180)]
+    for fmt in ("PNG", "WEBP"):
+        data = encode(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100)
+        error = refused(data)
+        assert error.key == "error.image.animated", fmt
+
+
+def test_oversize_bytes_are_refused_before_decoding() -> None:
+    error = refused(b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000, ImageLimits(max_bytes=1000))
+    assert error.key == "error.image.too_large"
+    assert error.params["limit_mb"] == pytest.approx(0.0, abs=0.01)
+
+
+def test_decompression_bomb_fails_fast_with_little_memory() -> None:
+    ihdr = png_chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0))
+    idat = png_chunk(b"IDAT", zlib.compress(b"\x00" * 100_000))
+    data = b"\x89PNG\r\n\x1a\n" + ihdr + idat + png_chunk(b"IEND", b"")
+    tracemalloc.start()
+    started = time.perf_counter()
+    error = refused(data)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert error.key == "error.image.too_many_pixels"
+    assert (error.params["width"], error.params["height"]) == (30000, 30000)
+    assert elapsed < 1.0
+    assert peak < 20 * 1024 * 1024
+
+
+def test_pillow_bomb_limit_never_escapes() -> None:
+    big = ImageLimits(max_pixels=10**12, min_short_side=1)
+    ihdr = png_chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 10000, 8, 0, 0, 0, 0))
+    data = b"\x89PNG\r\n\x1a\n" + ihdr + png_chunk(b"IEND", b"")
+    assert refused(data, big).key == "error.image.corrupt"  # no pixel data: damaged, not a crash
+
+
+def test_too_small() -> None:
+    error = refused(encode(poster((500, 800)), "PNG"))
+    assert error.key == "error.image.too_small"
+    assert (error.params["width"], error.params["height"], error.params["min_side"]) == (
+        500,
+        800,
+        600,
+    )
+
+
+def test_limits_follow_the_contest() -> None:
+    class Contest:
+        max_upload_mb, max_megapixels, min_short_side = 5, 12, 800
+
+    assert ImageLimits.for_contest(Contest()) == ImageLimits(5 * 1024 * 1024, 12_000_000, 800)
+
+
+def test_accepted_png_keeps_original_and_makes_copies() -> None:
+    data = encode(poster((1200, 2600)), "PNG")
+    result = process_upload(data)
+    assert (result.source_format, result.width, result.height) == ("PNG", 1200, 2600)
+    assert result.original == data and result.original_content_type == "image/png"
+    display = Image.open(io.BytesIO(result.display))
+    assert display.format == "JPEG" and max(display.size) == 2048
+    assert display.info.get("progressive") or display.info.get("progression")
+    thumb = Image.open(io.BytesIO(result.thumbnail))
+    assert thumb.format == "WEBP" and max(thumb.size) == 480
+    assert result.hashes and isinstance(result.hashes, dict)
+
+
+def test_pixel_hash_ignores_the_encoding() -> None:
+    image = poster()
+    assert (
+        process_upload(encode(image, "PNG")).pixel_sha256
+        == process_upload(encode(image, "WEBP", lossless=True)).pixel_sha256
+    )
+
+
+def test_exif_orientation_is_applied() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways, shown rotated 90° clockwise
+    result = process_upload(encode(poster((900, 640)), "JPEG", exif=exif.tobytes()))
+    assert (result.width, result.height) == (640, 900)
+
+
+@pytest.mark.parametrize(
+    ("image", "fmt"),
+    [
+        (poster(mode="CMYK"), "JPEG"),
+        (poster(mode="P"), "PNG"),
+        (poster(mode="L"), "PNG"),
+        (poster(mode="LA"), "PNG"),
+        (Image.fromarray(np.full((700, 640), 40000, dtype=np.uint16)), "PNG"),
+    ],
+)
+def test_modes_become_rgb(image: Image.Image, fmt: str) -> None:
+    result = process_upload(encode(image, fmt))
+    display = Image.open(io.BytesIO(result.display))
+    assert display.mode == "RGB"
+    if image.mode.startswith("I"):  # 16-bit values are scaled, not clipped to white
+        assert abs(int(np.asarray(display).mean()) - 40000 // 257) <= 2
+
+
+def test_transparency_becomes_white() -> None:
+    rgba = poster(mode="RGBA")
+    rgba.putalpha(0)
+    display = Image.open(io.BytesIO(process_upload(encode(rgba, "PNG")).display))
+    assert np.asarray(display).min() >= 250
+    palette = Image.new("P", (640, 640), 0)
+    palette.info["transparency"] = 0
+    display = Image.open(io.BytesIO(process_upload(encode(palette, "PNG", transparency=0)).display))
+    assert np.asarray(display).min() >= 250
+
+
+@pytest.mark.parametrize("space", ["sRGB", "XYZ"])
+def test_icc_profile_is_used_then_dropped(space: str) -> None:
+    """An sRGB profile changes nothing; an unusable one falls back to a plain conversion."""
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile(space)).tobytes()
+    image = poster()
+    display = Image.open(
+        io.BytesIO(process_upload(encode(image, "PNG", icc_profile=profile)).display)
+    )
+    assert "icc_profile" not in display.info
+    difference = np.abs(np.asarray(display, dtype=int) - np.asarray(image, dtype=int))
+    assert difference.mean() < 3
+
+
+def test_derived_copies_carry_no_gps_or_exif() -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825)[2] = (37.0, 27.0, 0.0)  # GPSLatitude
+    data = encode(poster(), "JPEG", exif=exif.tobytes())
+    assert b"PhoneMaker" in data
+    result = process_upload(data)
+    for copy in (result.display, result.thumbnail):
+        image = Image.open(io.BytesIO(copy))
+        assert not image.getexif() and "exif" not in image.info
+        assert b"PhoneMaker" not in copy and b"Exif" not in copy
+
+
+def test_check_file_reports_format_and_size(tmp_path: Path) -> None:
+    good = tmp_path / "poster.gif"  # the name does not matter, the content does
+    good.write_bytes(encode(poster(), "PNG"))
+    result = check_file(good)
+    assert (result.ok, result.source_format, result.width, result.height) == (
+        True,
+        "PNG",
+        640,
+        900,
+    )
+    small = tmp_path / "small.png"
+    small.write_bytes(encode(poster((300, 300)), "PNG"))
+    result = check_file(small)
+    assert not result.ok and result.error is not None and result.width == 300
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\x00" * 2048)
+    assert check_file(big, ImageLimits(max_bytes=1024)).error.key == "error.image.too_large"
