@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -25,10 +25,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+WRITE_OPTION = "contest_write"
+T = TypeVar("T")
+
+
 def _sqlite_begin(conn: sa.Connection) -> None:
-    # BEGIN IMMEDIATE takes the write lock up front, so a read-then-write transaction
-    # (a budget check, say) cannot interleave with another writer.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Readers use a plain (deferred) BEGIN and run side by side under WAL. A unit of work that
+    # reads then writes (a budget check, say) asks for BEGIN IMMEDIATE via begin_write(), which
+    # takes the write lock up front so no other writer can interleave.
+    immediate = conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -56,6 +62,21 @@ def alembic_config(engine: Engine) -> Config:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; existing data is kept."""
     command.upgrade(alembic_config(engine), "head")
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a writer: call before the first query of a service
+    whose checks must hold until commit. On SQLite this serialises writers (BEGIN IMMEDIATE);
+    on PostgreSQL, services lock the rows they depend on with ``lock_row``.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={WRITE_OPTION: True})
+
+
+def lock_row(session: Session, model: type[T], row_id: int) -> T | None:
+    """SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction already holds."""
+    pk = sa.inspect(model).primary_key[0]  # type: ignore[union-attr]
+    return session.exec(select(model).where(pk == row_id).with_for_update()).first()
 
 
 @contextmanager

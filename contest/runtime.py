@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from contest.config import Settings
 from contest.db import make_engine, migrate, session_scope
+from contest.flags import DedupeIndexes
 from storage import LocalStore, ObjectStore, S3Store, make_s3_client
 
 
@@ -19,6 +20,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     store: ObjectStore
+    indexes: DedupeIndexes = field(default_factory=DedupeIndexes)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

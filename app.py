@@ -1,0 +1,45 @@
+"""Entry point and router: page config, sign-in gate, role-based navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from contest.models import Role
+from ui import auth
+from ui.i18n import language_switch, tr
+from ui.nav import pages_for
+from ui.runtime import get_runtime
+
+st.set_page_config(page_title=tr("app.title"), page_icon=":material/palette:", layout="wide")
+runtime = get_runtime()
+language_switch()
+if runtime.settings.demo:
+    st.sidebar.caption(tr("app.demo_banner"))
+
+user = auth.current_user()
+if user is None:
+    pages = [
+        st.Page("pages/sign_in.py", title=tr("nav.sign_in"), icon=":material/login:", default=True)
+    ]
+    st.navigation(pages, position="hidden").run()
+elif user.must_change_password and not auth.oidc_enabled():
+    pages = [
+        st.Page("pages/account.py", title=tr("nav.account"), icon=":material/key:", default=True)
+    ]
+    st.navigation(pages, position="hidden").run()
+else:
+    sections: dict[str, list[st.Page]] = {}
+    for spec in pages_for(Role(user.role)):
+        page = st.Page(
+            spec.path,
+            title=tr(spec.title_key),
+            icon=spec.icon,
+            default=spec.path == "pages/home.py",
+        )
+        sections.setdefault(tr(spec.section_key), []).append(page)
+    with st.sidebar:
+        st.caption(f"{user.name} · {user.department} · {tr('role.' + user.role)}")
+        if st.button(tr("auth.sign_out"), icon=":material/logout:", key="sign_out"):
+            auth.sign_out()
+            st.rerun()
+    st.navigation(sections).run()

@@ -1,0 +1,39 @@
+"""The user's language (Korean unless they switch) and error display."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from contest.errors import ContestError
+from contest.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
+from ui import state
+
+
+def lang() -> str:
+    value = st.session_state.get(state.LANG) or st.query_params.get("lang", DEFAULT_LANGUAGE)
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def tr(key: str, **params: Any) -> str:
+    return t(key, lang(), **params)
+
+
+def show_error(error: ContestError) -> None:
+    st.error(error_message(error, lang()), icon=":material/error:")
+
+
+def language_switch() -> None:
+    names = {"ko": "한국어", "en": "English"}
+    current = lang()
+    choice = st.sidebar.segmented_control(
+        tr("lang.label"),
+        LANGUAGES,
+        default=current,
+        format_func=names.__getitem__,
+        key="lang_switch",
+    )
+    if choice and choice != current:
+        st.session_state[state.LANG] = choice
+        st.rerun()
