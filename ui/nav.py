@@ -22,6 +22,9 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", ":material/home:", ALL, "nav.section.contest"),
+    PageSpec("pages/submit.py", "nav.submit", ":material/upload:", ALL, "nav.section.contest"),
+    PageSpec("pages/my_entries.py", "nav.my_entries", ":material/collections:", ALL,
+             "nav.section.contest"),
     PageSpec("pages/account.py", "nav.account", ":material/person:", ALL, "nav.section.account"),
     PageSpec(
         "pages/admin_contest.py",

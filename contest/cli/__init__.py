@@ -14,6 +14,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "contest.cli.accounts",
     "contest.cli.images",
+    "contest.cli.storage",
 )
 
 

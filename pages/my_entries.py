@@ -1,0 +1,78 @@
+"""The author's own entries: status, edit text or image until the window closes, withdraw."""
+
+import streamlit as st
+
+from contest.contests import current_contest, submission_window
+from contest.errors import ContestError
+from contest.submissions import my_entries, update_entry, withdraw_entry
+from contest.timeutil import format_local, utcnow
+from ui import auth
+from ui.entry_form import entry_form, show_lookalikes
+from ui.i18n import show_error, tr
+from ui.runtime import get_runtime
+
+runtime = get_runtime()
+user = auth.current_user()
+st.title(tr("nav.my_entries"))
+try:
+    with runtime.session() as session:
+        contest = current_contest(session)
+        rows = my_entries(session, actor=user, contest_id=contest.id) if contest else []
+except ContestError as error:
+    show_error(error)
+    st.stop()
+if contest is None or not rows:
+    st.info(tr("my_entries.none"))
+    st.page_link("pages/submit.py", label=tr("nav.submit"), icon=":material/upload:")
+    st.stop()
+
+tz = contest.timezone
+editable = submission_window(contest).contains(utcnow())
+if not editable:
+    st.info(tr("my_entries.closed"))
+
+for entry, image in rows:
+    with st.container(border=True):
+        left, right = st.columns([1, 3])
+        left.image(runtime.store.url(image.thumb_key) or runtime.store.get(image.thumb_key))
+        right.subheader(f"#{entry.number} {entry.title}")
+        right.caption(
+            f"{entry.theme} · {tr('entry.status.' + entry.status)} · "
+            f"{tr('my_entries.received', at=format_local(entry.created_at, tz))}"
+        )
+        if entry.status_reason:
+            right.text(entry.status_reason)
+        if not editable or entry.status not in ("active", "hidden"):
+            continue
+        with right.expander(tr("my_entries.edit")):
+            key = f"edit{entry.id}"
+            new_file = st.file_uploader(tr("my_entries.replace_image"), key=f"{key}_file")
+            with st.form(f"{key}_form"):
+                draft = entry_form(contest, key, entry)
+                saved = st.form_submit_button(tr("my_entries.save"), type="primary")
+            if saved:
+                try:
+                    with runtime.session() as session:
+                        receipt = update_entry(
+                            session,
+                            store=runtime.store,
+                            indexes=runtime.indexes,
+                            actor=user,
+                            entry_id=entry.id,
+                            draft=draft,
+                            data=new_file.getvalue() if new_file else None,
+                        )
+                    show_lookalikes(receipt.lookalikes)
+                    st.success(tr("my_entries.saved"))
+                except ContestError as error:
+                    show_error(error)
+        confirm = right.checkbox(tr("my_entries.withdraw_confirm"), key=f"withdraw{entry.id}")
+        if right.button(
+            tr("my_entries.withdraw"), key=f"withdraw_btn{entry.id}", disabled=not confirm
+        ):
+            try:
+                with runtime.session() as session:
+                    withdraw_entry(session, actor=user, entry_id=entry.id)
+                st.rerun()
+            except ContestError as error:
+                show_error(error)

@@ -1,0 +1,100 @@
+"""The poster form shared by the submission page and the edit view of my entries."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from contest.models import Contest, Entry
+from contest.submissions import AI_TOOLS, EntryDraft
+from ui.i18n import tr
+
+
+def entry_form(contest: Contest, key: str, entry: Entry | None = None) -> EntryDraft:
+    """Text widgets for one entry; call inside st.form. Returns what is filled in now."""
+    title = st.text_input(
+        tr("entry.title"), entry.title if entry else "", max_chars=200, key=f"{key}_title"
+    )
+    themes = contest.themes
+    index = themes.index(entry.theme) if entry and entry.theme in themes else None
+    theme = st.selectbox(
+        tr("entry.theme"),
+        themes,
+        index=index,
+        key=f"{key}_theme",
+        placeholder=tr("entry.theme_pick"),
+    )
+    policy = st.text_input(
+        tr("entry.policy"),
+        entry.policy if entry else "",
+        max_chars=300,
+        help=tr("entry.policy_help"),
+        key=f"{key}_policy",
+    )
+    description = st.text_area(
+        tr("entry.description"),
+        entry.description if entry else "",
+        max_chars=2000,
+        key=f"{key}_description",
+    )
+    known = [t for t in (entry.ai_tools if entry else []) if t in AI_TOOLS]
+    tools = st.multiselect(tr("entry.ai_tools"), AI_TOOLS, default=known, key=f"{key}_tools")
+    other = st.text_input(
+        tr("entry.ai_tools_other"),
+        entry.ai_tools_other if entry else "",
+        max_chars=300,
+        key=f"{key}_tools_other",
+    )
+    prompt = st.text_area(
+        tr("entry.prompt"),
+        entry.prompt if entry else "",
+        max_chars=4000,
+        help=tr("entry.prompt_help"),
+        key=f"{key}_prompt",
+    )
+    human = st.text_area(
+        tr("entry.human_part"),
+        entry.human_part if entry else "",
+        max_chars=2000,
+        help=tr("entry.human_part_help"),
+        key=f"{key}_human",
+    )
+    own = st.checkbox(tr("entry.consent_own_work"), bool(entry), key=f"{key}_consent_own")
+    publish = st.checkbox(tr("entry.consent_publish"), bool(entry), key=f"{key}_consent_pub")
+    return EntryDraft(
+        title=title,
+        theme=theme or "",
+        policy=policy,
+        description=description,
+        ai_tools=tuple(tools),
+        ai_tools_other=other,
+        prompt=prompt,
+        human_part=human,
+        consent_own_work=own,
+        consent_publish=publish,
+    )
+
+
+def show_draft(draft: EntryDraft) -> None:
+    """The text of a draft as the gallery will show it (as text, never HTML)."""
+    st.subheader(draft.title)
+    st.caption(f"{draft.theme} · {draft.policy}")
+    if draft.description:
+        st.text(draft.description)
+    tools = ", ".join([*draft.ai_tools, *([draft.ai_tools_other] if draft.ai_tools_other else [])])
+    st.markdown(f"**{tr('entry.ai_tools')}**")
+    st.text(tools)
+    if draft.prompt:
+        st.markdown(f"**{tr('entry.prompt')}**")
+        st.text(draft.prompt)
+    if draft.human_part:
+        st.markdown(f"**{tr('entry.human_part')}**")
+        st.text(draft.human_part)
+
+
+def show_lookalikes(lookalikes: list) -> None:
+    """Warn the uploader without revealing whose entry it resembles."""
+    for match in lookalikes:
+        key = "entry.lookalike_own" if match.own else "entry.lookalike_other"
+        st.warning(tr(key, level=tr(f"flag.level.{match.level}")), icon=":material/content_copy:")
+    if lookalikes:
+        st.caption(tr("entry.lookalike_note"))
