@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -17,6 +18,7 @@ from contest.models import Contest, User
 from contest.timeutil import as_utc, format_local, utcnow
 
 DEFAULT_TIMEZONE = "Asia/Seoul"
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # ASCII only: it goes into URLs and files
 DEFAULT_THEMES = ("시민행복", "균형발전", "초일류도시", "시민소통", "창조행정")
 DEFAULT_RUBRIC: tuple[dict[str, Any], ...] = (
     {"key": "creativity", "label": "창의성·혁신성", "weight": 30, "min": 1, "max": 10},
@@ -41,8 +43,16 @@ EDITABLE = frozenset(
 )  # fmt: skip
 
 
+def zone(tz_name: str) -> ZoneInfo:
+    """The named time zone, or InvalidInput (not a bare ZoneInfo error) for a page to show."""
+    try:
+        return ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput("error.contest.bad_timezone", tz=tz_name) from exc
+
+
 def local_datetime(year: int, month: int, day: int, clock: time, tz_name: str) -> datetime:
-    return datetime.combine(datetime(year, month, day).date(), clock, tzinfo=ZoneInfo(tz_name))
+    return datetime.combine(datetime(year, month, day).date(), clock, tzinfo=zone(tz_name))
 
 
 def default_windows(year: int, tz_name: str = DEFAULT_TIMEZONE) -> dict[str, datetime]:
@@ -58,10 +68,7 @@ def default_windows(year: int, tz_name: str = DEFAULT_TIMEZONE) -> dict[str, dat
 
 
 def _validate(contest: Contest) -> None:
-    try:
-        ZoneInfo(contest.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput("error.contest.bad_timezone", tz=contest.timezone) from exc
+    zone(contest.timezone)
     if as_utc(contest.submission_opens_at) >= as_utc(contest.submission_closes_at):
         raise InvalidInput("error.contest.bad_window", window="submission")
     if as_utc(contest.voting_opens_at) >= as_utc(contest.voting_closes_at):
@@ -106,7 +113,7 @@ def create_contest(
     make_current: bool = False, **overrides: Any,
 ) -> Contest:  # fmt: skip
     admin = require_admin(actor)
-    if not name.strip() or not slug.strip() or not slug.replace("-", "").isalnum():
+    if not name.strip() or not SLUG_RE.match(slug.strip().lower()):
         raise InvalidInput("error.contest.bad_name_or_slug")
     if session.exec(select(Contest).where(Contest.slug == slug.strip().lower())).first():
         raise InvalidInput("error.contest.slug_taken", slug=slug)

@@ -1,0 +1,268 @@
+"""A contest is data: default windows and themes, window edges, admin-only settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import Session, col, select
+
+from contest import contests
+from contest.contests import (
+    DEFAULT_THEMES,
+    Window,
+    default_windows,
+    ensure_open,
+    new_contest,
+    submission_window,
+    voting_window,
+)
+from contest.errors import InvalidInput, NotFound, PermissionDenied, WindowClosed
+from contest.i18n import error_message
+from contest.models import AuditEvent, Contest, Role, User
+from contest.runtime import Runtime
+from tests.factories import create_user
+
+KST = ZoneInfo("Asia/Seoul")
+
+
+def test_default_windows_are_13_to_24_october_seoul_time() -> None:
+    windows = default_windows(2026)
+    opens, closes = (
+        datetime(2026, 10, 12, 15, 0, tzinfo=UTC),
+        datetime(2026, 10, 24, 14, 59, 59, tzinfo=UTC),
+    )
+    assert windows["submission_opens_at"] == opens
+    assert windows["voting_opens_at"] == opens
+    assert windows["submission_closes_at"] == closes
+    assert windows["voting_closes_at"] == closes
+    contest = new_contest(name="대회", year=2026, slug="poster-2026")
+    assert contest.submission_opens_at.astimezone(UTC) == opens
+    assert contest.voting_closes_at.astimezone(UTC) == closes
+
+
+def test_default_themes_are_the_five_zones() -> None:
+    contest = new_contest(name="대회", year=2026, slug="poster-2026")
+    assert contest.themes == ["시민행복", "균형발전", "초일류도시", "시민소통", "창조행정"]
+    assert tuple(contest.themes) == DEFAULT_THEMES
+    assert contest.timezone == "Asia/Seoul"
+
+
+def test_window_edges_in_the_contest_zone() -> None:
+    window = submission_window(new_contest(name="대회", year=2026, slug="poster-2026"))
+    assert window.contains(datetime(2026, 10, 13, 0, 0, 0, tzinfo=KST))
+    assert not window.contains(datetime(2026, 10, 12, 23, 59, 59, tzinfo=KST))
+    assert window.contains(datetime(2026, 10, 24, 23, 59, 59, tzinfo=KST))
+    assert window.contains(datetime(2026, 10, 24, 23, 59, 59, 999000, tzinfo=KST))
+    assert not window.contains(datetime(2026, 10, 25, 0, 0, 0, tzinfo=KST))
+    # The same instants written in UTC.
+    assert window.contains(datetime(2026, 10, 24, 14, 59, 59, tzinfo=UTC))
+    assert not window.contains(datetime(2026, 10, 24, 15, 0, 0, tzinfo=UTC))
+
+
+def test_window_follows_another_time_zone() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    contest = new_contest(name="Contest", year=2026, slug="berlin-2026", timezone="Europe/Berlin")
+    window = voting_window(contest)
+    assert window.contains(datetime(2026, 10, 24, 23, 59, 59, tzinfo=berlin))
+    assert not window.contains(datetime(2026, 10, 25, 0, 0, 0, tzinfo=berlin))
+    # Midnight in Seoul on the 25th is still the 24th in Berlin: inside.
+    assert window.contains(datetime(2026, 10, 25, 0, 0, 0, tzinfo=KST))
+
+
+def test_ensure_open_names_the_window() -> None:
+    contest = new_contest(name="대회", year=2026, slug="poster-2026")
+    inside = datetime(2026, 10, 20, 12, 0, tzinfo=KST)
+    ensure_open(contest, voting_window(contest), "error.voting_closed", inside)
+    after = datetime(2026, 10, 25, 0, 0, tzinfo=KST)
+    with pytest.raises(WindowClosed) as caught:
+        ensure_open(contest, voting_window(contest), "error.voting_closed", after)
+    error = caught.value
+    assert error.key == "error.voting_closed"
+    assert error.params == {"opens": "2026-10-13 00:00:00 KST", "closes": "2026-10-24 23:59:59 KST"}
+    message = error_message(error, "ko")
+    assert "투표 기간" in message and "2026-10-24 23:59:59 KST" in message
+    assert "Voting" in error_message(error, "en") or "voting" in error_message(error, "en")
+    with pytest.raises(WindowClosed) as caught:
+        ensure_open(contest, submission_window(contest), "error.submission_closed", after)
+    assert "제출 기간" in error_message(caught.value, "ko")
+
+
+def test_window_is_a_plain_value() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    window = Window(start, start + timedelta(hours=1))
+    assert window.contains(start + timedelta(minutes=30))
+    assert not window.contains(start - timedelta(seconds=1))
+
+
+def _admin(session: Session) -> User:
+    return create_user(session, role=Role.ADMIN)
+
+
+def _create(session: Session, admin: User, **kwargs: Any) -> Contest:
+    values: dict[str, Any] = {"name": "2026 AI 포스터", "year": 2026, "slug": "poster-2026"}
+    values.update(kwargs)
+    return contests.create_contest(session, actor=admin, **values)
+
+
+def test_admin_creates_a_contest_and_it_is_audited(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        admin = _admin(session)
+        contest = _create(session, admin, slug="Poster-2026")
+        assert contest.slug == "poster-2026" and not contest.is_current
+        events = session.exec(select(AuditEvent).where(AuditEvent.contest_id == contest.id)).all()
+        assert [e.action for e in events] == ["contest.create"]
+        assert events[0].actor_id == admin.id
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"name": "  "}, "error.contest.bad_name_or_slug"),
+        ({"slug": ""}, "error.contest.bad_name_or_slug"),
+        ({"slug": "poster 2026"}, "error.contest.bad_name_or_slug"),
+        ({"slug": "포스터-2026"}, "error.contest.bad_name_or_slug"),
+        ({"slug": "poster_2026"}, "error.contest.bad_name_or_slug"),
+        ({"timezone": "Mars/Olympus"}, "error.contest.bad_timezone"),
+        ({"themes": []}, "error.contest.bad_themes"),
+        ({"entries_per_person": 0}, "error.contest.not_positive"),
+    ],
+)
+def test_create_contest_validates(runtime: Runtime, kwargs: dict[str, Any], key: str) -> None:
+    with runtime.session() as session:
+        admin = _admin(session)
+        with pytest.raises(InvalidInput) as caught:
+            _create(session, admin, **kwargs)
+        assert caught.value.key == key
+
+
+def test_slug_must_be_unique(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        admin = _admin(session)
+        _create(session, admin)
+        with pytest.raises(InvalidInput) as caught:
+            _create(session, admin, slug="POSTER-2026")
+        assert caught.value.key == "error.contest.slug_taken"
+
+
+def test_update_settings_changes_and_audits(runtime: Runtime) -> None:
+    closes = datetime(2026, 10, 31, 18, 0, tzinfo=KST)
+    with runtime.session() as session:
+        admin = _admin(session)
+        contest = _create(session, admin)
+        contests.update_settings(
+            session,
+            actor=admin,
+            contest_id=contest.id or 0,
+            changes={"votes_per_voter": 5, "voting_closes_at": closes, "themes": [" A ", "B"]},
+        )
+        contest_id = contest.id
+    with runtime.session() as session:
+        saved = contests.get_contest(session, contest_id or 0)
+        assert saved.votes_per_voter == 5
+        assert saved.voting_closes_at == closes
+        assert saved.themes == ["A", "B"]
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "contest.update")).one()
+        assert event.details["after"]["votes_per_voter"] == 5
+        assert event.details["before"]["votes_per_voter"] == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"is_demo": True}, "error.contest.unknown_setting"),
+        ({"timezone": "Nowhere/City"}, "error.contest.bad_timezone"),
+        (
+            {"submission_closes_at": datetime(2026, 10, 1, tzinfo=UTC)},
+            "error.contest.bad_window",
+        ),
+        ({"voting_opens_at": datetime(2027, 1, 1, tzinfo=UTC)}, "error.contest.bad_window"),
+        ({"themes": ["시민행복", "시민행복"]}, "error.contest.bad_themes"),
+        ({"themes": [" ", ""]}, "error.contest.bad_themes"),
+        ({"votes_per_voter": 0}, "error.contest.not_positive"),
+        ({"judge_quorum": -1}, "error.contest.not_positive"),
+        ({"jury_weight": 1.5}, "error.contest.bad_jury_weight"),
+        ({"rubric": []}, "error.contest.bad_rubric"),
+        ({"rubric": [{"key": "a", "weight": 1, "min": 5, "max": 5}]}, "error.contest.bad_rubric"),
+        ({"award_tiers": [{"name": "", "count": 1}]}, "error.contest.bad_awards"),
+        ({"award_tiers": [{"name": "대상", "count": -1}]}, "error.contest.bad_awards"),
+    ],
+)
+def test_update_settings_refuses_bad_values(
+    runtime: Runtime, changes: dict[str, Any], key: str
+) -> None:
+    with runtime.session() as session:
+        admin = _admin(session)
+        contest_id = _create(session, admin).id or 0
+    with pytest.raises(InvalidInput) as caught, runtime.session() as session:
+        admin_again = session.get(User, admin.id)
+        contests.update_settings(session, actor=admin_again, contest_id=contest_id, changes=changes)
+    assert caught.value.key == key
+    with runtime.session() as session:
+        unchanged = contests.get_contest(session, contest_id)
+        assert unchanged.votes_per_voter == 3 and unchanged.timezone == "Asia/Seoul"
+        updates = select(AuditEvent).where(AuditEvent.action == "contest.update")
+        assert not session.exec(updates).all()
+
+
+def test_set_current_keeps_exactly_one_current(any_runtime: Runtime) -> None:
+    with any_runtime.session() as session:
+        admin = _admin(session)
+        first = _create(session, admin, make_current=True)
+        second = _create(session, admin, slug="poster-2027", year=2027)
+        assert contests.require_current(session).id == first.id
+        contests.set_current(session, actor=admin, contest_id=second.id or 0)
+    with any_runtime.session() as session:
+        current = session.exec(select(Contest).where(col(Contest.is_current))).all()
+        assert [c.id for c in current] == [second.id]
+        contests.set_current(session, actor=admin, contest_id=second.id or 0)
+        assert len(session.exec(select(Contest).where(col(Contest.is_current))).all()) == 1
+        with pytest.raises(NotFound):
+            contests.set_current(session, actor=admin, contest_id=9999)
+
+
+def test_no_current_contest(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        assert contests.current_contest(session) is None
+        with pytest.raises(NotFound) as caught:
+            contests.require_current(session)
+        assert caught.value.key == "error.contest.none_current"
+
+
+def test_staff_cannot_change_contests(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        admin, staff = _admin(session), create_user(session)
+        contest_id = _create(session, admin).id or 0
+        with pytest.raises(PermissionDenied):
+            _create(session, staff, slug="staff-made")
+        with pytest.raises(PermissionDenied):
+            contests.update_settings(
+                session, actor=staff, contest_id=contest_id, changes={"votes_per_voter": 9}
+            )
+        with pytest.raises(PermissionDenied):
+            contests.set_current(session, actor=staff, contest_id=contest_id)
+
+
+def test_admin_creates_next_years_contest_with_no_code_change(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        admin = _admin(session)
+        _create(session, admin, make_current=True)
+        nxt = contests.create_contest(
+            session,
+            actor=admin,
+            name="2027 AI 혁신 포스터 경진대회",
+            year=2027,
+            slug="poster-2027",
+            make_current=True,
+            votes_per_voter=5,
+            themes=["시민행복", "미래도시"],
+        )
+    with runtime.session() as session:
+        current = contests.require_current(session)
+        assert current.id == nxt.id and current.year == 2027
+        assert current.submission_opens_at == datetime(2027, 10, 12, 15, 0, tzinfo=UTC)
+        assert current.voting_closes_at == datetime(2027, 10, 24, 14, 59, 59, tzinfo=UTC)
+        assert current.votes_per_voter == 5 and current.themes == ["시민행복", "미래도시"]
+        assert [c.year for c in contests.list_contests(session)] == [2027, 2026]
