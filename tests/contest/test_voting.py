@@ -1,0 +1,290 @@
+"""Voting rules hold on the server: window, budget, one vote per poster, not one's own."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session, col, func, select
+
+from contest.errors import (
+    BudgetExhausted,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    WindowClosed,
+)
+from contest.models import (
+    AuditEvent,
+    Contest,
+    Entry,
+    EntryStatus,
+    ImageObject,
+    Role,
+    User,
+    Vote,
+    VoteEvent,
+)
+from contest.runtime import Runtime
+from contest.voting import (
+    cast_vote,
+    my_votes,
+    retract_vote,
+    tallies,
+    void_vote,
+    vote_counts,
+    vote_state,
+)
+from tests.factories import create_contest, create_user
+
+_seq = itertools.count(1)
+
+
+def add_entry(session: Session, *, contest: Contest, author: User, **fields: Any) -> Entry:
+    """An entry row with an image row but no stored pictures: services that only read rows."""
+    n = next(_seq)
+    digest = f"{n:064x}"
+    image = ImageObject(
+        sha256=digest,
+        original_key=f"originals/{digest[:2]}/{digest}.png",
+        display_key=f"display/{digest[:2]}/{digest}.jpg",
+        thumb_key=f"thumbs/{digest[:2]}/{digest}.webp",
+        source_format="PNG",
+        width=800,
+        height=1100,
+        size_bytes=1000,
+        pixel_sha256=digest,
+    )
+    session.add(image)
+    session.flush()
+    number = (
+        session.exec(select(func.max(Entry.number)).where(Entry.contest_id == contest.id)).one()
+        or 0
+    ) + 1
+    values: dict[str, Any] = {
+        "title": f"포스터 {n}",
+        "theme": contest.themes[0],
+        "policy": "정책",
+        "consent_own_work": True,
+        "consent_publish": True,
+    }
+    values.update(fields)
+    entry = Entry(
+        contest_id=contest.id or 0,
+        author_id=author.id or 0,
+        number=number,
+        image_id=image.id or 0,
+        **values,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def setup_contest(runtime: Runtime, *, entries: int = 5, **contest_fields: Any) -> dict[str, Any]:
+    """A current contest with ``entries`` posters by one author, a voter and an admin."""
+    with runtime.session() as session:
+        contest = create_contest(session, **contest_fields)
+        author = create_user(session, department="도시계획과")
+        voter = create_user(session, department="혁신정책담당관")
+        admin = create_user(session, role=Role.ADMIN)
+        ids = [add_entry(session, contest=contest, author=author).id for _ in range(entries)]
+    return {"contest": contest, "author": author, "voter": voter, "admin": admin, "ids": ids}
+
+
+def count(runtime: Runtime, model: type, **where: Any) -> int:
+    with runtime.session() as session:
+        query = select(func.count()).select_from(model)
+        for name, value in where.items():
+            query = query.where(getattr(model, name) == value)
+        return session.exec(query).one()
+
+
+def test_cast_and_retract_update_state_and_log(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with runtime.session() as session:
+        state = cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+    assert (state.budget, state.used, state.left) == (3, 1, 2)
+    assert state.voted_entry_ids == {c["ids"][0]}
+    with runtime.session() as session:
+        state = retract_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+    assert (state.used, state.left, state.voted_entry_ids) == (0, 3, frozenset())
+    with runtime.session() as session:
+        kinds = session.exec(select(VoteEvent.kind).order_by(col(VoteEvent.id))).all()
+    assert kinds == ["cast", "retract"]
+    assert count(runtime, Vote) == 0
+
+
+def test_duplicate_vote_is_a_clear_error(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][1])
+    with pytest.raises(InvalidState) as err, runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][1])
+    assert err.value.key == "error.vote.already_voted"
+    assert count(runtime, Vote) == 1
+    assert count(runtime, VoteEvent, kind="cast") == 1
+
+
+def test_budget_is_enforced(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    for entry_id in c["ids"][:3]:
+        with runtime.session() as session:
+            state = cast_vote(session, actor=c["voter"], entry_id=entry_id)
+    assert state.left == 0
+    with pytest.raises(BudgetExhausted), runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][3])
+    with runtime.session() as session:
+        retract_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+        state = cast_vote(session, actor=c["voter"], entry_id=c["ids"][3])
+    assert state.voted_entry_ids == {c["ids"][1], c["ids"][2], c["ids"][3]}
+
+
+def test_cannot_vote_for_own_entry(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with pytest.raises(PermissionDenied) as err, runtime.session() as session:
+        cast_vote(session, actor=c["author"], entry_id=c["ids"][0])
+    assert err.value.key == "error.vote.own_entry"
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "hidden", "disqualified"])
+def test_only_active_entries(runtime: Runtime, status: str) -> None:
+    c = setup_contest(runtime)
+    with runtime.session() as session:
+        entry = session.get(Entry, c["ids"][0])
+        assert entry is not None
+        entry.status = status
+        session.add(entry)
+    with pytest.raises(NotFound) as err, runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+    assert err.value.key == "error.vote.entry_unavailable"
+
+
+def test_not_current_contest_refused(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with runtime.session() as session:
+        create_contest(session, current=False)
+        contest = session.get(Contest, c["contest"].id)
+        assert contest is not None
+        contest.is_current = False
+        session.add(contest)
+    with pytest.raises(NotFound), runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+
+
+def test_window_is_enforced_for_cast_and_retract(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    closes = c["contest"].voting_closes_at
+    late = closes + timedelta(seconds=1)
+    with runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+    with pytest.raises(WindowClosed) as err, runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][1], now=late)
+    assert err.value.key == "error.voting_closed"
+    with pytest.raises(WindowClosed), runtime.session() as session:
+        retract_vote(
+            session, actor=c["voter"], entry_id=c["ids"][0], now=closes + timedelta(seconds=1)
+        )
+    with runtime.session() as session:  # the last second is still inside
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][1], now=closes)
+    assert count(runtime, Vote) == 2
+
+
+def test_inactive_or_anonymous_voter_refused(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with pytest.raises(PermissionDenied), runtime.session() as session:
+        cast_vote(session, actor=None, entry_id=c["ids"][0])
+    with runtime.session() as session:  # deactivated since the page loaded the user
+        voter = session.get(User, c["voter"].id)
+        assert voter is not None
+        voter.is_active = False
+        session.add(voter)
+    with pytest.raises(PermissionDenied), runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+
+
+def test_retract_without_vote(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with pytest.raises(InvalidState) as err, runtime.session() as session:
+        retract_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+    assert err.value.key == "error.vote.not_voted"
+
+
+def test_withdrawn_entry_keeps_vote_until_taken_back(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+        entry = session.get(Entry, c["ids"][0])
+        assert entry is not None
+        entry.status = EntryStatus.WITHDRAWN.value
+        session.add(entry)
+    with runtime.session() as session:
+        mine = my_votes(session, actor=c["voter"], contest_id=c["contest"].id)
+        assert [(v.entry_id, v.active) for v in mine] == [(c["ids"][0], False)]
+        assert vote_counts(session, contest_id=c["contest"].id) == {}
+        state = retract_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+    assert state.left == 3
+
+
+def test_tallies_hidden_from_staff_until_close(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    contest_id = c["contest"].id
+    with runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][2])
+    with pytest.raises(PermissionDenied) as err, runtime.session() as session:
+        tallies(session, actor=c["voter"], contest_id=contest_id)
+    assert err.value.key == "error.vote.tallies_hidden"
+    with runtime.session() as session:
+        live = tallies(session, actor=c["admin"], contest_id=contest_id)
+        after = c["contest"].voting_closes_at + timedelta(seconds=1)
+        public = tallies(session, actor=c["voter"], contest_id=contest_id, now=after)
+        before_open = c["contest"].voting_opens_at - timedelta(seconds=1)
+        with pytest.raises(PermissionDenied):
+            tallies(session, actor=c["voter"], contest_id=contest_id, now=before_open)
+    assert live == public
+    assert (live[0].entry_id, live[0].votes) == (c["ids"][2], 1)
+    assert sorted(t.votes for t in live) == [0, 0, 0, 0, 1]
+    assert live[0].department == "도시계획과"
+
+
+def test_vote_counts_and_state(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with runtime.session() as session:
+        other = create_user(session)
+    for voter in (c["voter"], other):
+        with runtime.session() as session:
+            cast_vote(session, actor=voter, entry_id=c["ids"][0])
+    with runtime.session() as session:
+        cast_vote(session, actor=other, entry_id=c["ids"][1])
+        assert vote_counts(session, contest_id=c["contest"].id) == {c["ids"][0]: 2, c["ids"][1]: 1}
+        state = vote_state(session, actor=other, contest_id=c["contest"].id)
+    assert (state.used, state.left) == (2, 1)
+
+
+def test_void_vote_needs_admin_and_reason_and_is_audited(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
+        vote_id = session.exec(select(Vote.id)).one()
+    with pytest.raises(PermissionDenied), runtime.session() as session:
+        void_vote(session, actor=c["voter"], vote_id=vote_id, reason="x")
+    with pytest.raises(InvalidInput), runtime.session() as session:
+        void_vote(session, actor=c["admin"], vote_id=vote_id, reason="  ")
+    with runtime.session() as session:
+        void_vote(
+            session,
+            actor=c["admin"],
+            voter_id=c["voter"].id,
+            entry_id=c["ids"][0],
+            reason="대리 투표 확인",
+        )
+    assert count(runtime, Vote) == 0
+    with runtime.session() as session:
+        event = session.exec(select(VoteEvent).where(VoteEvent.kind == "void")).one()
+        audit_row = session.exec(select(AuditEvent).where(AuditEvent.action == "vote.void")).one()
+    assert (event.actor_id, event.reason) == (c["admin"].id, "대리 투표 확인")
+    assert audit_row.reason == "대리 투표 확인"
+    assert audit_row.details == {"voter_id": c["voter"].id, "entry_id": c["ids"][0]}
