@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, col, func, select
@@ -29,6 +30,7 @@ from contest.models import (
     VoteEvent,
 )
 from contest.runtime import Runtime
+from contest.vote_report import integrity_report
 from contest.voting import (
     cast_vote,
     my_votes,
@@ -41,6 +43,7 @@ from contest.voting import (
 from tests.factories import create_contest, create_user
 
 _seq = itertools.count(1)
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def add_entry(session: Session, *, contest: Contest, author: User, **fields: Any) -> Entry:
@@ -288,3 +291,51 @@ def test_void_vote_needs_admin_and_reason_and_is_audited(runtime: Runtime) -> No
     assert (event.actor_id, event.reason) == (c["admin"].id, "대리 투표 확인")
     assert audit_row.reason == "대리 투표 확인"
     assert audit_row.details == {"voter_id": c["voter"].id, "entry_id": c["ids"][0]}
+
+
+def test_integrity_report_finds_fast_voters_blocks_and_hours(runtime: Runtime) -> None:
+    c = setup_contest(runtime, entries=6, votes_per_voter=3)
+    opens = c["contest"].voting_opens_at
+    with runtime.session() as session:
+        same_dept = [create_user(session, department="도시계획과") for _ in range(2)]
+        slow = create_user(session, department="문화예술과")
+        contest = session.get(Contest, c["contest"].id)
+        assert contest is not None
+        other_author = create_user(session, department="교통정책과")
+        for _ in range(4):  # so that 도시계획과 holds 6 of 10 posters
+            add_entry(session, contest=contest, author=other_author)
+    # The author's department votes for its own posters, two voters each within 3 seconds.
+    for voter in same_dept:
+        for k, entry_id in enumerate(c["ids"][:3]):
+            with runtime.session() as session:
+                at = opens + timedelta(hours=2, seconds=k)
+                cast_vote(session, actor=voter, entry_id=entry_id, now=at)
+    for k, entry_id in enumerate(c["ids"][:3]):  # an hour apart: not fast
+        with runtime.session() as session:
+            cast_vote(session, actor=slow, entry_id=entry_id, now=opens + timedelta(hours=k))
+    with pytest.raises(PermissionDenied), runtime.session() as session:
+        integrity_report(session, actor=c["voter"], contest_id=c["contest"].id)
+    with runtime.session() as session:
+        report = integrity_report(session, actor=c["admin"], contest_id=c["contest"].id)
+    assert {v.voter_id for v in report.fast_voters} == {u.id for u in same_dept}
+    assert all(v.seconds == 2.0 and v.casts == 3 for v in report.fast_voters)
+    blocks = report.departments.set_index("department")
+    assert bool(blocks.loc["도시계획과", "flagged"])
+    assert blocks.loc["도시계획과", "votes"] == 6
+    assert (blocks.loc["도시계획과", "own_share"], blocks.loc["도시계획과", "entry_share"]) == (
+        1.0,
+        0.6,
+    )
+    assert not bool(blocks.loc["문화예술과", "flagged"])
+    assert report.per_hour["cast"].sum() == 9
+    # Hours are shown in the contest's time zone.
+    first_hour = report.per_hour["hour"].iloc[0]
+    assert (first_hour.hour, str(first_hour.tzinfo)) == (opens.astimezone(SEOUL).hour, "Asia/Seoul")
+
+
+def test_integrity_report_on_no_votes(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with runtime.session() as session:
+        report = integrity_report(session, actor=c["admin"], contest_id=c["contest"].id)
+    assert report.fast_voters == [] and report.departments.empty
+    assert list(report.per_hour.columns) == ["hour", "cast", "retract", "void"]
