@@ -39,7 +39,8 @@ def lock_duration(failed_logins: int) -> timedelta:
     """Exponential back-off after the free attempts: 30 s, 1 min, 2 min, ... 15 min."""
     if failed_logins < FREE_ATTEMPTS:
         return timedelta(0)
-    return min(timedelta(seconds=30 * 2 ** (failed_logins - FREE_ATTEMPTS)), MAX_LOCK)
+    doublings = min(failed_logins - FREE_ATTEMPTS, 16)  # beyond MAX_LOCK anyway; no overflow
+    return min(timedelta(seconds=30 * 2**doublings), MAX_LOCK)
 
 
 def authenticate(
