@@ -1,0 +1,73 @@
+"""``check-image`` and ``dedupe-scan``: the upload checks and the duplicate detector on files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from contest.dedupe import scan_paths
+from contest.errors import ContestError
+from contest.i18n import LANGUAGES, error_message
+from contest.images import check_file
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    check = subparsers.add_parser("check-image", help="run the upload checks on image files")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("--json", action="store_true", help="one JSON object per line")
+    check.add_argument("--lang", choices=LANGUAGES, default="en", help="message language")
+    check.set_defaults(handler=check_images)
+    scan = subparsers.add_parser("dedupe-scan", help="flag duplicate or similar images in a folder")
+    scan.add_argument("folder", type=Path, metavar="DIR")
+    scan.add_argument("--json", action="store_true", help="one JSON object per line")
+    scan.add_argument("--lang", choices=LANGUAGES, default="en", help="message language")
+    scan.set_defaults(handler=dedupe_scan)
+
+
+def _message(error: Exception, lang: str) -> str:
+    return error_message(error, lang) if isinstance(error, ContestError) else str(error)
+
+
+def check_images(args: argparse.Namespace) -> int:
+    """Exit status 0 when every file would be accepted as an upload, 2 otherwise."""
+    all_ok = True
+    for path in args.files:
+        try:
+            result = check_file(path)
+            error = _message(result.error, args.lang) if result.error else None
+            ok, fmt, width, height = result.ok, result.source_format, result.width, result.height
+        except OSError as exc:  # missing or unreadable file
+            ok, error, fmt, width, height = False, exc.strerror or str(exc), None, None, None
+        all_ok = all_ok and ok
+        if args.json:
+            record = {"file": str(path), "ok": ok, "error": error}
+            record |= {"format": fmt, "width": width, "height": height}
+            print(json.dumps(record, ensure_ascii=False))
+        elif ok:
+            print(f"ok  {path}  {fmt} {width}x{height}")
+        else:
+            print(f"refused  {path}  {error}")
+    return 0 if all_ok else 2
+
+
+def dedupe_scan(args: argparse.Namespace) -> int:
+    """Print flagged pairs; files that fail the checks are reported on stderr and skipped."""
+    if not args.folder.is_dir():
+        print(f"not a folder: {args.folder}", file=sys.stderr)
+        return 2
+    paths = sorted(p for p in args.folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+
+    def skipped(path: Path, error: Exception) -> None:
+        print(f"skipped  {path.name}  {_message(error, args.lang)}", file=sys.stderr)
+
+    for a, b, match in scan_paths(paths, on_error=skipped):
+        if args.json:
+            record = {"a": a.name, "b": b.name, "level": match.level, "distance": match.distance}
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(f"{match.level:9s}  {match.distance:5.1f}  {a.name}  {b.name}")
+    return 0

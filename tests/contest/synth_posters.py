@@ -1,0 +1,213 @@
+"""Synthetic posters and the kinds of copy a duplicate detector must see through.
+
+Used by the dedupe tests and by bench/bench_dedupe.py. Posters sharing a ``background`` seed
+but not a ``text`` seed stand for entries made from the same template or AI background.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "contest" / "assets" / "fonts"
+SIZE = (900, 1273)
+WORDS = [
+    "인천",
+    "시민",
+    "안전",
+    "혁신",
+    "행정",
+    "스마트",
+    "바다",
+    "공항",
+    "청년",
+    "복지",
+    "탄소중립",
+    "데이터",
+    "AI",
+    "민원",
+    "교통",
+    "환경",
+    "문화",
+    "관광",
+    "소통",
+    "협업",
+    "미래",
+    "도시",
+    "공정",
+    "공유",
+    "공감",
+    "디지털",
+    "주민",
+    "마을",
+]
+
+
+def font(size: int, bold: bool = True) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    path = FONT_DIR / ("NanumSquareB.ttf" if bold else "NanumSquareR.ttf")
+    if path.exists():
+        return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size)
+
+
+def background(seed: int, size: tuple[int, int] = SIZE) -> Image.Image:
+    """A busy picture in one of a few styles (gradient+shapes, soft 'AI' blur, stripes)."""
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    style = seed % 3
+    if style == 1:
+        small = nrng.integers(0, 256, (6, 4, 3), dtype=np.uint8)
+        image = Image.fromarray(small, "RGB").resize(size, Image.Resampling.BICUBIC)
+    else:
+        top, bottom = (np.array([rng.randrange(256) for _ in range(3)]) for _ in range(2))
+        ramp = np.linspace(0, 1, size[1])[:, None, None]
+        grad = top * (1 - ramp) + bottom * ramp
+        image = Image.fromarray(np.broadcast_to(grad, (size[1], size[0], 3)).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    for _ in range(rng.randint(6, 14)):
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randint(30, 220)
+        if style == 2 and rng.random() < 0.5:
+            draw.rectangle((0, y, size[0], y + r // 3), fill=colour)
+        elif rng.random() < 0.5:
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+        else:
+            points = [(x + rng.randint(-r, r), y + rng.randint(-r, r)) for _ in range(3)]
+            draw.polygon(points, fill=colour)
+    if style == 1:
+        image = image.filter(ImageFilter.GaussianBlur(6))
+    return image
+
+
+def text_lines(seed: int) -> list[str]:
+    rng = random.Random(seed * 7919 + 1)
+    return [" ".join(rng.sample(WORDS, rng.randint(2, 3))) for _ in range(rng.randint(2, 4))]
+
+
+def draw_poster(bg_seed: int, text_seed: int | None = None, lines: list[str] | None = None):
+    """A poster: background, a dark title band with a title and lines, a white footer."""
+    image = background(bg_seed)
+    lines = lines if lines is not None else text_lines(bg_seed if text_seed is None else text_seed)
+    w, h = image.size
+    draw = ImageDraw.Draw(image)
+    top = int(h * 0.62)
+    draw.rectangle((0, top, w, int(h * 0.92)), fill=(20, 24, 48))
+    draw.text((40, top + 25), lines[0], font=font(64), fill="white")
+    for i, line in enumerate(lines[1:]):
+        draw.text((40, top + 120 + i * 48), line, font=font(34, False), fill=(230, 230, 230))
+    draw.rectangle((0, int(h * 0.92), w, h), fill="white")
+    draw.text((30, int(h * 0.94)), "인천광역시", font=font(30), fill=(10, 60, 140))
+    return image
+
+
+def _bytes(image: Image.Image, fmt: str = "JPEG", **options) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def _tilt(image: Image.Image, rng: random.Random) -> bytes:
+    angle = rng.choice((-1, 1)) * rng.uniform(2, 4)
+    return _bytes(image.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor="white"))
+
+
+def _exif(image: Image.Image, rng: random.Random) -> bytes:
+    """A phone photo stored sideways with an orientation tag saying how to show it."""
+    tag = rng.choice((3, 6, 8))
+    turn = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90}
+    stored = image.transpose(turn.get(tag, Image.Transpose.ROTATE_270))
+    exif = Image.Exif()
+    exif[0x0112] = tag
+    return _bytes(stored, quality=85, exif=exif.tobytes())
+
+
+def _screenshot(image: Image.Image, rng: random.Random) -> bytes:
+    """The poster in a viewer window with a title bar, on a desktop, as a PNG."""
+    scale = rng.uniform(0.6, 0.9)
+    poster = image.resize((int(image.width * scale), int(image.height * scale)))
+    desk = (rng.randrange(40, 90), rng.randrange(60, 120), rng.randrange(100, 160))
+    canvas = Image.new("RGB", (poster.width + 240, poster.height + 160), desk)
+    draw = ImageDraw.Draw(canvas)
+    x0, y0 = 120, 90
+    draw.rectangle((x0 - 8, y0 - 42, x0 + poster.width + 8, y0 + poster.height + 8), fill="#ececec")
+    title = "poster_final.png - 사진 뷰어"
+    draw.text((x0 + 10, y0 - 36), title, font=font(18, False), fill="black")
+    for i, colour in enumerate(("#ff5f56", "#ffbd2e", "#27c93f")):
+        cx = x0 + poster.width - 80 + i * 26
+        draw.ellipse((cx, y0 - 32, cx + 14, y0 - 18), fill=colour)
+    draw.rectangle((0, canvas.height - 40, canvas.width, canvas.height), fill="#202020")
+    canvas.paste(poster, (x0, y0))
+    return _bytes(canvas, "PNG")
+
+
+def _letterbox(image: Image.Image, rng: random.Random) -> bytes:
+    canvas = Image.new("RGB", (int(image.height * 16 / 9), image.height), "black")
+    canvas.paste(image, ((canvas.width - image.width) // 2, 0))
+    return _bytes(canvas.resize((canvas.width // 2, canvas.height // 2)), quality=80)
+
+
+def _crop(image: Image.Image, rng: random.Random) -> bytes:
+    w, h = image.size
+    total = rng.uniform(0.05, 0.10)
+    left, top = rng.uniform(0, total), rng.uniform(0, total)
+    box = (int(w * left), int(h * top), int(w * (1 - total + left)), int(h * (1 - total + top)))
+    return _bytes(image.crop(box), quality=90)
+
+
+def _text_line(image: Image.Image, rng: random.Random) -> bytes:
+    """One subtitle line rewritten (same template, nearly the same poster)."""
+    w, h = image.size
+    draw = ImageDraw.Draw(image := image.copy())
+    y = int(h * 0.62) + 120
+    draw.rectangle((30, y - 4, w - 30, y + 44), fill=(20, 24, 48))
+    draw.text((40, y), " ".join(rng.sample(WORDS, 3)), font=font(34, False), fill=(230, 230, 230))
+    return _bytes(image, quality=92)
+
+
+def _name(image: Image.Image, rng: random.Random) -> bytes:
+    """A name scrawled in a corner, as if written on the poster."""
+    image = image.copy()
+    draw = ImageDraw.Draw(image)
+    x, y = rng.randint(40, 500), rng.randint(30, 300)
+    pts = [(x + i * 9, y + int(12 * np.sin(i * rng.uniform(0.6, 1.2)))) for i in range(30)]
+    draw.line(pts, fill=(rng.randrange(256), 0, 0), width=5)
+    draw.text((x, y + 30), "홍길동", font=font(44), fill=(200, 0, 0))
+    return _bytes(image, quality=90)
+
+
+def _watermark(image: Image.Image, rng: random.Random) -> bytes:
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    spot = (image.width // 6, image.height // 3)
+    draw.text(spot, "SAMPLE", font=font(140), fill=(255, 255, 255, 90))
+    return _bytes(Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB"), quality=90)
+
+
+VARIANTS: dict[str, Callable[[Image.Image, random.Random], bytes]] = {
+    "rot90": lambda im, r: _bytes(im.transpose(Image.Transpose.ROTATE_90), quality=90),
+    "rot180": lambda im, r: _bytes(im.transpose(Image.Transpose.ROTATE_180), quality=90),
+    "rot270": lambda im, r: _bytes(im.transpose(Image.Transpose.ROTATE_270), quality=90),
+    "tilt": _tilt,
+    "exif": _exif,
+    "screenshot": _screenshot,
+    "letterbox": _letterbox,
+    "pad": lambda im, r: _bytes(ImageOps.expand(im, r.randint(30, 90), fill="#f0f0f0")),
+    "crop": _crop,
+    "jpeg_low": lambda im, r: _bytes(im, quality=r.randint(30, 60)),
+    "grayscale": lambda im, r: _bytes(ImageOps.grayscale(im), quality=85),
+    "text_line": _text_line,
+    "name": _name,
+    "watermark": _watermark,
+    "resize": lambda im, r: _bytes(im.resize((int(im.width * 0.4), int(im.height * 0.4)))),
+    "webp": lambda im, r: _bytes(im, "WEBP", quality=70),
+}
+
+
+def variant(image: Image.Image, kind: str, seed: int = 0) -> bytes:
+    """Encoded bytes of ``kind`` applied to ``image`` (deterministic for a seed)."""
+    return VARIANTS[kind](image, random.Random(seed))
