@@ -1,0 +1,109 @@
+"""Exports read back with pandas (CSV with utf-8-sig, XLSX per sheet) equal their inputs."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from sqlmodel import col, select
+
+from contest import exports, judging, lifecycle, results
+from contest.errors import PermissionDenied
+from contest.models import AuditEvent, User, Vote
+from contest.runtime import Runtime
+from tests.contest.test_judging import judging_contest
+
+SCORES = {"creativity": 9, "policy": 8, "design": 7, "ai_use": 6}  # weighted 7.7
+
+
+def _scored(runtime: Runtime):  # type: ignore[no-untyped-def]
+    s = judging_contest(runtime, votes=(3, 1), judges=1)
+    with runtime.session() as session:
+        judging.save_score(
+            session,
+            actor=s.judges[0],
+            entry_id=s.entries[0].id or 0,
+            scores=SCORES,
+            comment="한글 의견",
+        )
+    return s
+
+
+def test_csv_round_trips_korean_text_with_a_bom(runtime: Runtime) -> None:
+    s = _scored(runtime)
+    with runtime.session() as session:
+        tables = exports.export_tables(session, actor=s.admin, contest_id=s.contest.id or 0)
+    data = exports.to_csv(tables["scores"])
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(back["entry_title"]) == ["포스터 1"]
+    assert list(back["comment"]) == ["한글 의견"]
+    assert back.loc[0, ["creativity", "policy", "design", "ai_use"]].tolist() == [9, 8, 7, 6]
+    # (30·9 + 30·8 + 20·7 + 20·6) / 100 = (270 + 240 + 140 + 120) / 100 = 7.7
+    assert back.loc[0, "weighted"] == pytest.approx(7.7)
+    entries = pd.read_csv(io.BytesIO(exports.to_csv(tables["entries"])), encoding="utf-8-sig")
+    assert list(entries["number"]) == [1, 2]
+    assert list(entries["votes"]) == [3, 1]
+    assert list(entries["title"]) == ["포스터 1", "포스터 2"]
+
+
+def test_votes_leave_out_voters_unless_asked_and_then_it_is_audited(runtime: Runtime) -> None:
+    s = _scored(runtime)
+    cid = s.contest.id or 0
+    with runtime.session() as session:
+        plain = exports.export_tables(session, actor=s.admin, contest_id=cid)["votes"]
+    assert len(plain) == 4
+    assert not [c for c in plain.columns if c.startswith("voter")]
+    with runtime.session() as session:
+        assert (
+            session.exec(
+                select(AuditEvent).where(col(AuditEvent.action).startswith("export"))
+            ).all()
+            == []
+        )
+        full = exports.export_tables(session, actor=s.admin, contest_id=cid, include_voters=True)
+    with runtime.session() as session:
+        voters = {
+            u.employee_no
+            for u in session.exec(select(User).join(Vote, col(Vote.voter_id) == col(User.id))).all()
+        }
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "export.voter_identities")
+        ).one()
+        assert event.actor_id == s.admin.id
+    assert set(full["votes"]["voter_employee_no"]) == voters
+
+
+def _text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Excel reads an empty string back as a missing value: compare as text, blanks as ''."""
+    return frame.astype(object).where(frame.notna(), "").astype(str)
+
+
+def test_xlsx_has_a_sheet_per_table_equal_to_the_frames(runtime: Runtime) -> None:
+    s = _scored(runtime)
+    cid = s.contest.id or 0
+    with runtime.session() as session:
+        lifecycle.close_judging(session, actor=s.admin, contest_id=cid)
+    with runtime.session() as session:
+        snapshot = results.finalise(session, actor=s.admin, contest_id=cid)
+    with runtime.session() as session:
+        tables = exports.export_tables(session, actor=s.admin, contest_id=cid)
+    sheets = pd.read_excel(io.BytesIO(exports.to_xlsx(tables)), sheet_name=None)
+    assert list(sheets) == list(exports.TABLES)
+    for name in ("entries", "scores"):
+        pd.testing.assert_frame_equal(_text(sheets[name]), _text(tables[name]))
+    published = sheets["results"]
+    table = snapshot.payload["table"]
+    assert list(published["number"]) == [row["number"] for row in table]
+    assert list(published["award"].fillna("")) == [row["award"] or "" for row in table]
+    assert list(published["final"].fillna(-1)) == pytest.approx(
+        [row["final"] if row["final"] is not None else -1 for row in table]
+    )
+
+
+def test_only_admins_export(runtime: Runtime) -> None:
+    s = _scored(runtime)
+    for actor in (s.staff, s.judges[0], None):
+        with runtime.session() as session, pytest.raises(PermissionDenied):
+            exports.export_tables(session, actor=actor, contest_id=s.contest.id or 0)
