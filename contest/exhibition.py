@@ -122,6 +122,14 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
     return text + "…"
 
 
+def _lines(pdf: FPDF, text: str, width: float, most: int) -> str:
+    """At most ``most`` wrapped lines of ``width`` mm, the last cut with an ellipsis."""
+    lines = pdf.multi_cell(width, 10, text, dry_run=True, output="LINES")
+    if len(lines) <= most:
+        return text
+    return "\n".join([*lines[: most - 1], _fit(pdf, "".join(lines[most - 1 :]), width - 2)])
+
+
 def _index_page(pdf: FPDF, contest_name: str, items: list[Label], start: int, lang: str) -> None:
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
@@ -151,7 +159,7 @@ def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str) -> None:
     _poster_image(pdf, store, label.display_key, MARGIN, box_top, box_w, box_h)
     pdf.set_xy(MARGIN, box_top + box_h + 6)
     pdf.set_font(FONT, "B", 20)
-    pdf.multi_cell(box_w, 10, label.title, align="L", max_line_height=10)
+    pdf.multi_cell(box_w, 10, _lines(pdf, label.title, box_w, 2), align="L")
     pdf.set_font(FONT, "", 13)
     pdf.multi_cell(box_w - QR_SIDE - 5, 7, f"{label.theme} · {label.department}", align="L")
     qr_x, qr_y = page_w - MARGIN - QR_SIDE, page_h - MARGIN - QR_SIDE - 8

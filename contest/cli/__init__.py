@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "contest.cli.accounts",
     "contest.cli.images",
     "contest.cli.storage",
+    "contest.cli.exhibition",
 )
 
 
