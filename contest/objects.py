@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlmodel import Session
+
 from contest.errors import StorageFailed
 from contest.images import ProcessedImage
 from contest.models import ImageObject
@@ -67,11 +69,18 @@ class PendingObjects:
 
 
 @contextmanager
-def pending_objects(store: ObjectStore) -> Iterator[PendingObjects]:
-    """Yield a writer; if the block raises, every object it wrote is deleted again."""
+def atomic_upload(session: Session, store: ObjectStore) -> Iterator[PendingObjects]:
+    """Objects and rows together or not at all.
+
+    Yields a writer for objects; the caller adds rows to ``session``. On success the
+    transaction commits; if anything raises (the block or the commit), the transaction rolls
+    back and every object written here is deleted again.
+    """
     pending = PendingObjects(store)
     try:
         yield pending
+        session.commit()
     except BaseException:
+        session.rollback()
         pending.discard()
         raise

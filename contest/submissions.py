@@ -20,7 +20,7 @@ from contest.errors import InvalidInput, LimitReached, NotFound, PermissionDenie
 from contest.flags import DedupeIndexes, Lookalike, find_lookalikes, record_flags
 from contest.images import ImageLimits, ProcessedImage, process_upload
 from contest.models import Contest, Entry, EntryStatus, ImageObject, User
-from contest.objects import pending_objects
+from contest.objects import atomic_upload
 from contest.timeutil import utcnow
 from storage import ObjectStore
 
@@ -154,7 +154,7 @@ def submit_entry(
         session.exec(select(func.max(Entry.number)).where(Entry.contest_id == contest.id)).one()
         or 0
     ) + 1
-    with pending_objects(store) as pending:
+    with atomic_upload(session, store) as pending:
         image_row = pending.store_image(image, uploaded_by=user.id)
         session.add(image_row)
         session.flush()
@@ -183,7 +183,6 @@ def submit_entry(
                 "lookalikes": [(m.entry_id, m.level) for m in lookalikes],
             },
         )
-        session.commit()
     return Receipt(entry, image_row, lookalikes)
 
 
@@ -220,7 +219,7 @@ def update_entry(
     before = {k: getattr(entry, k) for k in values}
     changed = {k: v for k, v in values.items() if before[k] != v}
     lookalikes: list[Lookalike] = []
-    with pending_objects(store) as pending:
+    with atomic_upload(session, store) as pending:
         if data is not None:
             image = process_upload(data, ImageLimits.for_contest(contest))
             lookalikes = find_lookalikes(
@@ -251,7 +250,6 @@ def update_entry(
             target_id=entry.id,
             details={"before": {k: before[k] for k in changed}, "after": changed},
         )
-        session.commit()
     image_row = session.get(ImageObject, entry.image_id)
     assert image_row is not None
     return Receipt(entry, image_row, lookalikes)
