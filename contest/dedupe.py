@@ -12,6 +12,7 @@ their own orientation.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Container, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -182,6 +183,7 @@ class HashIndex:
         self._ids = np.empty(0, np.int64)
         self._hashes = np.empty((0, len(VIEWS), WORDS), np.uint64)
         self._rows: dict[int, int] = {}
+        self._columns: np.ndarray | None = None
 
     @classmethod
     def build(cls, items: Iterable[tuple[int, dict[str, Any]]]) -> HashIndex:
@@ -200,6 +202,7 @@ class HashIndex:
         stored = _parse(hashes, "stored")[0]
         if entry_id in self._rows:
             self._hashes[self._rows[entry_id]] = stored
+            self._columns = None
             return
         self._rows[entry_id] = len(self._ids)
         self._ids = np.append(self._ids, np.int64(entry_id))
@@ -214,26 +217,32 @@ class HashIndex:
         if row != last:
             self._ids[row] = self._ids[last]
             self._hashes[row] = self._hashes[last]
+            self._columns = None
             self._rows[int(self._ids[row])] = row
         self._ids = self._ids[:last]
         self._hashes = self._hashes[:last]
 
+    def _by_view(self) -> np.ndarray:
+        """The hashes as (view, word, row): each view's words contiguous for fast XOR."""
+        if self._columns is None or self._columns.shape[-1] != len(self._ids):
+            self._columns = np.ascontiguousarray(self._hashes.transpose(1, 2, 0))
+        return self._columns
+
     def distances(self, hashes: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per stored row: best whole-picture bits, best region bits, and the query group used."""
         query = _parse(hashes, "query")
-        stored_global = self._hashes[:, GLOBAL][:, :, None, :]
-        stored_regions = self._hashes[:, REGIONS]
+        columns = self._by_view()
         best = np.full(len(self._ids), 10**6, np.int64)
         group = np.zeros(len(self._ids), np.int64)
         region = np.full(len(self._ids), 10**6, np.int64)
         for g, views in enumerate(query):  # a dozen orientations, each vectorised over rows
-            xor = stored_global ^ views[GLOBAL][None, None]
-            bits = np.bitwise_count(xor).sum(-1, dtype=np.int64)
-            bits = bits.reshape(len(self._ids), -1).min(1)
-            better = bits < best
-            best[better], group[better] = bits[better], g
-            xor = stored_regions ^ views[REGIONS][None]
-            np.minimum(region, np.bitwise_count(xor).sum(-1, dtype=np.int64).min(1), out=region)
+            for i, j in itertools.product(GLOBAL, GLOBAL):
+                bits = np.bitwise_count(columns[i] ^ views[j][:, None]).sum(0, dtype=np.int64)
+                better = bits < best
+                best[better], group[better] = bits[better], g
+            for i in REGIONS:
+                bits = np.bitwise_count(columns[i] ^ views[i][:, None]).sum(0, dtype=np.int64)
+                np.minimum(region, bits, out=region)
         return best, region, group
 
     def query(self, hashes: dict[str, Any], *, exclude: Container[int] = ()) -> list[Match]:
