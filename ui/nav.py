@@ -36,6 +36,30 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "pages/admin_users.py", "nav.admin_users", ":material/group:", ADMINS, "nav.section.admin"
     ),
+    PageSpec("pages/results_published.py", "nav.results_published", ":material/emoji_events:",
+             ALL, "nav.section.contest"),
+    PageSpec("pages/judging.py", "nav.judging", ":material/rate_review:", JUDGES,
+             "nav.section.judging"),
+    PageSpec("pages/admin_dashboard.py", "nav.admin_dashboard", ":material/monitoring:", ADMINS,
+             "nav.section.admin"),
+    PageSpec("pages/admin_judging.py", "nav.admin_judging", ":material/gavel:", ADMINS,
+             "nav.section.admin"),
+    PageSpec("pages/admin_results.py", "nav.admin_results", ":material/leaderboard:", ADMINS,
+             "nav.section.admin"),
+    PageSpec("pages/admin_moderation.py", "nav.admin_moderation", ":material/shield:", ADMINS,
+             "nav.section.admin"),
+    PageSpec("pages/admin_duplicates.py", "nav.admin_duplicates", ":material/content_copy:",
+             ADMINS, "nav.section.admin"),
+    PageSpec("pages/admin_audit.py", "nav.admin_audit", ":material/history:", ADMINS,
+             "nav.section.admin"),
+    PageSpec("pages/gallery.py", "nav.gallery", ":material/grid_view:", ALL, "nav.section.contest"),
+    PageSpec("pages/entry.py", "nav.entry", ":material/image:", ALL, "nav.section.contest"),
+    PageSpec("pages/results_public.py", "nav.results", ":material/bar_chart:", ALL,
+             "nav.section.contest"),
+    PageSpec("pages/admin_votes.py", "nav.admin_votes", ":material/how_to_vote:", ADMINS,
+             "nav.section.admin"),
+    PageSpec("pages/admin_exhibition.py", "nav.admin_exhibition", ":material/qr_code_2:", ADMINS,
+             "nav.section.admin"),
 )
 
 

@@ -1,0 +1,179 @@
+"""AppTest for the judge and admin pages on the seeded demo contest.
+
+``demo_to_judging`` (also used by the browser test) moves the demo contest to phase judging
+directly in the database: a few votes, early close, shortlist, lock, open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from contest import judging, lifecycle
+from contest.config import Settings
+from contest.contests import require_current
+from contest.models import AuditEvent, ContestPhase, Entry, JudgeScore, Role, User, Vote
+from contest.runtime import Runtime, build_runtime
+from ui.nav import pages_for
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def user_id(runtime: Runtime, employee_no: str) -> int:
+    with runtime.session() as session:
+        return session.exec(select(User.id).where(User.employee_no == employee_no)).one() or 0
+
+
+def demo_to_judging(runtime: Runtime, *, until: ContestPhase = ContestPhase.JUDGING) -> int:
+    """Votes 3, 2, 1 on entries 1, 2, 3 (by D1001, D1002, D9001), then the steps up to ``until``."""
+    with runtime.session() as session:
+        contest = require_current(session)
+        entries = session.exec(
+            select(Entry).where(Entry.contest_id == contest.id).order_by(Entry.number)
+        ).all()
+        voters = [user_id(runtime, no) for no in ("D1001", "D1002", "D9001")]
+        for count, entry in zip((3, 2, 1), entries, strict=False):
+            for voter in voters[:count]:
+                session.add(
+                    Vote(contest_id=contest.id or 0, voter_id=voter, entry_id=entry.id or 0)
+                )
+        admin = session.get(User, voters[2])
+        cid = contest.id or 0
+    steps = [
+        (
+            ContestPhase.VOTING_CLOSED,
+            lambda s: lifecycle.close_voting(s, actor=admin, contest_id=cid, reason="테스트"),
+        ),
+        (
+            ContestPhase.SHORTLISTED,
+            lambda s: lifecycle.build_shortlist(s, actor=admin, contest_id=cid),
+        ),
+        (
+            ContestPhase.SHORTLIST_LOCKED,
+            lambda s: lifecycle.lock_shortlist(s, actor=admin, contest_id=cid),
+        ),
+        (ContestPhase.JUDGING, lambda s: lifecycle.open_judging(s, actor=admin, contest_id=cid)),
+    ]
+    for phase, step in steps:
+        with runtime.session() as session:
+            step(session)
+        if phase == until:
+            break
+    return cid
+
+
+def judge_scores_two(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        judge = session.exec(select(User).where(User.employee_no == "D2001")).one()
+        cid = require_current(session).id or 0
+        queue = judging.judge_queue(session, actor=judge, contest_id=cid)
+    for item, score in zip(queue, (9, 6), strict=False):
+        with runtime.session() as session:
+            judging.save_score(
+                session,
+                actor=judge,
+                entry_id=item.entry_id,
+                scores={c: score for c in ("creativity", "policy", "design", "ai_use")},
+            )
+
+
+def signed_in(employee_no: str) -> tuple[AppTest, Runtime]:
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()  # seeds the demo contest on the empty database
+    runtime = build_runtime(Settings())
+    at.session_state["user_id"] = user_id(runtime, employee_no)
+    at.run()
+    return at, runtime
+
+
+def test_nav_shows_judge_and_admin_pages_only_to_their_roles() -> None:
+    judge = {p.path for p in pages_for(Role.JUDGE)}
+    staff = {p.path for p in pages_for(Role.STAFF)}
+    admin = {p.path for p in pages_for(Role.ADMIN)}
+    assert "pages/judging.py" in judge and "pages/judging.py" not in staff | admin
+    assert "pages/results_published.py" in staff & judge & admin
+    assert {p for p in admin if p.startswith("pages/admin_")} >= {
+        "pages/admin_judging.py",
+        "pages/admin_results.py",
+        "pages/admin_moderation.py",
+        "pages/admin_duplicates.py",
+        "pages/admin_audit.py",
+        "pages/admin_dashboard.py",
+    }
+    assert not {p for p in staff | judge if p.startswith("pages/admin_")}
+
+
+def test_judge_scores_a_poster_but_never_sees_their_own(app_env: Path) -> None:
+    at, runtime = signed_in("D2001")
+    at.switch_page("pages/judging.py").run()
+    assert not at.exception
+    assert at.info  # nothing to judge while the contest is open
+    demo_to_judging(runtime)
+    at.run()
+    assert not at.exception
+    judge = user_id(runtime, "D2001")
+    with runtime.session() as session:
+        own = {e.title for e in session.exec(select(Entry).where(Entry.author_id == judge)).all()}
+    options = at.selectbox(key="judge_entry").options
+    assert len(options) == 10 and not [o for o in options if any(t in o for t in own)]
+    for slider in at.slider:
+        slider.set_value(7)
+    next(b for b in at.button if b.label == "점수 저장").click().run()
+    assert not at.exception
+    with runtime.session() as session:
+        [score] = session.exec(select(JudgeScore).where(JudgeScore.judge_id == judge)).all()
+    assert score.scores == {"creativity": 7, "policy": 7, "design": 7, "ai_use": 7}
+    assert "1 / 10" in at.get("progress")[0].proto.text
+
+
+def test_admin_runs_lifecycle_results_and_console_pages(app_env: Path) -> None:
+    at, runtime = signed_in("D9001")
+    at.switch_page("pages/admin_judging.py").run()
+    assert not at.exception
+    at.button(key="step_close_voting").click().run()
+    assert at.error  # early close without a reason is refused with a message
+    at.text_input(key="step_reason").input("일정 단축")
+    at.button(key="step_close_voting").click().run()
+    for step in ("build_shortlist", "lock_shortlist", "open_judging", "close_judging"):
+        if step == "close_judging":  # the demo judge scores two posters first
+            judge_scores_two(runtime)
+        at.button(key=f"step_{step}").click().run()
+        assert not at.exception and not at.error, step
+    with runtime.session() as session:
+        assert require_current(session).phase == ContestPhase.JUDGING_CLOSED
+
+    at.switch_page("pages/admin_results.py").run()
+    assert not at.exception
+    next(b for b in at.button if b.label == "결과 확정").click().run()
+    assert not at.exception and not at.error
+    with runtime.session() as session:
+        assert require_current(session).phase == ContestPhase.FINALISED
+    assert any(d.label.startswith("전체 엑셀") for d in at.get("download_button"))
+
+    at.switch_page("pages/results_published.py").run()
+    assert not at.exception and not at.info
+    assert [h.value for h in at.subheader] == ["최우수", "우수"]  # two scored → two winners
+
+    at.switch_page("pages/admin_moderation.py").run()
+    assert not at.exception
+    at.radio[0].set_value("hide")
+    at.text_input[0].input("부적절한 문구")
+    next(b for b in at.button if b.label == "적용").click().run()
+    assert not at.exception and not at.error
+    with runtime.session() as session:
+        hidden = session.exec(select(AuditEvent).where(AuditEvent.action == "entry.hide")).one()
+        assert hidden.reason == "부적절한 문구"
+
+    for page in ("admin_duplicates", "admin_audit", "admin_dashboard"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, page
+        assert not at.error, page
+
+
+def test_staff_cannot_open_admin_pages(app_env: Path) -> None:
+    at, _runtime = signed_in("D1001")
+    for page in ("admin_judging", "admin_results", "admin_audit"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert at.error or at.exception  # refused by the services, not just hidden in the nav
