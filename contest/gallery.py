@@ -176,14 +176,15 @@ def gallery_page(
     conditions = _conditions(contest, query)
     base = select(*_CARD_COLUMNS).join(User, col(User.id) == col(Entry.author_id))
     base = base.join(ImageObject, col(ImageObject.id) == col(Entry.image_id))
-    start = (max(query.page, 1) - 1) * query.per_page
     if query.order == Order.SHUFFLE:
         ids = session.exec(
             select(Entry.id).join(User, col(User.id) == col(Entry.author_id)).where(*conditions)
         ).all()
         seed = viewer_seed(secret_key, viewer.id or 0)
         ordered = sorted(ids, key=lambda i: shuffle_key(seed, i or 0))
-        total, page_ids = len(ordered), ordered[start : start + query.per_page]
+        total = len(ordered)
+        page, pages = _clamp(query, total)
+        page_ids = ordered[(page - 1) * query.per_page : page * query.per_page]
         rows = session.exec(base.where(col(Entry.id).in_(page_ids))).all() if page_ids else []
         position = {entry_id: n for n, entry_id in enumerate(page_ids)}
         rows = sorted(rows, key=lambda r: position[r[0]])
@@ -194,12 +195,20 @@ def gallery_page(
             .join(User, col(User.id) == col(Entry.author_id))
             .where(*conditions)
         ).one()
+        page, pages = _clamp(query, total)
         rows = session.exec(
-            _ordered(base.where(*conditions), query.order).offset(start).limit(query.per_page)
+            _ordered(base.where(*conditions), query.order)
+            .offset((page - 1) * query.per_page)
+            .limit(query.per_page)
         ).all()
     cards = tuple(_card(row, contest.show_author_names) for row in rows)
+    return GalleryPage(cards, total, page, pages, query.per_page)
+
+
+def _clamp(query: GalleryQuery, total: int) -> tuple[int, int]:
+    """The page to show (a filter may have shrunk the result below it) and the page count."""
     pages = max((total + query.per_page - 1) // query.per_page, 1)
-    return GalleryPage(cards, total, max(query.page, 1), pages, query.per_page)
+    return min(max(query.page, 1), pages), pages
 
 
 def _ordered(statement: Any, order: Order) -> Any:

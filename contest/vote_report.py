@@ -31,6 +31,18 @@ class FastVoter:
 
 
 @dataclass(frozen=True)
+class VoteRow:
+    vote_id: int
+    voter_id: int
+    voter: str  # name (employee number)
+    department: str
+    entry_id: int
+    number: int
+    title: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class VoteReport:
     timezone: str
     per_hour: pd.DataFrame  # hour (local), cast, retract, void
@@ -144,3 +156,28 @@ def department_blocks(
         rows.append((department, len(mine), own, own_share, entry_share, flagged))
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["flagged", "own_share"], ascending=False, ignore_index=True)
+
+
+def votes_in_force(session: Session, *, actor: User | None, contest_id: int) -> list[VoteRow]:
+    """Every vote that counts now, newest first: what an admin may void."""
+    require_admin(actor)
+    rows = session.exec(
+        select(Vote, User, Entry)
+        .join(User, col(User.id) == col(Vote.voter_id))
+        .join(Entry, col(Entry.id) == col(Vote.entry_id))
+        .where(Vote.contest_id == contest_id)
+        .order_by(col(Vote.created_at).desc(), col(Vote.id).desc())
+    ).all()
+    return [
+        VoteRow(
+            vote.id or 0,
+            voter.id or 0,
+            f"{voter.name} ({voter.employee_no})",
+            voter.department,
+            entry.id or 0,
+            entry.number,
+            entry.title,
+            vote.created_at,
+        )
+        for vote, voter, entry in rows
+    ]

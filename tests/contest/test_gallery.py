@@ -220,3 +220,9 @@ def test_one_page_costs_at_most_two_queries(world: dict[str, Any]) -> None:
                 assert len(statements) == 3, statements
         finally:
             sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def test_page_beyond_the_end_shows_the_last(world: dict[str, Any]) -> None:
+    with world["rt"].session() as session:
+        page = _page(session, world["viewer"], page=9, theme=world["contest"].themes[1])
+    assert (page.page, page.pages, len(page.cards)) == (1, 1, 10)

@@ -30,7 +30,7 @@ from contest.models import (
     VoteEvent,
 )
 from contest.runtime import Runtime
-from contest.vote_report import integrity_report
+from contest.vote_report import integrity_report, votes_in_force
 from contest.voting import (
     cast_vote,
     my_votes,
@@ -339,3 +339,14 @@ def test_integrity_report_on_no_votes(runtime: Runtime) -> None:
         report = integrity_report(session, actor=c["admin"], contest_id=c["contest"].id)
     assert report.fast_voters == [] and report.departments.empty
     assert list(report.per_hour.columns) == ["hour", "cast", "retract", "void"]
+
+
+def test_votes_in_force_lists_what_an_admin_may_void(runtime: Runtime) -> None:
+    c = setup_contest(runtime)
+    with runtime.session() as session:
+        cast_vote(session, actor=c["voter"], entry_id=c["ids"][1])
+        rows = votes_in_force(session, actor=c["admin"], contest_id=c["contest"].id)
+        with pytest.raises(PermissionDenied):
+            votes_in_force(session, actor=c["voter"], contest_id=c["contest"].id)
+    assert [(r.voter_id, r.entry_id, r.number) for r in rows] == [(c["voter"].id, c["ids"][1], 2)]
+    assert c["voter"].employee_no in rows[0].voter

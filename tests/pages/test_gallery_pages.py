@@ -1,0 +1,116 @@
+"""AppTest: gallery grid and filters, the poster view's vote button, results and admin pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import col, select
+from streamlit.testing.v1 import AppTest
+
+from contest.config import Settings
+from contest.models import Entry, User
+from contest.runtime import build_runtime
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def sign_in_as(at: AppTest, employee_no: str) -> int:
+    with build_runtime(Settings()).session() as session:
+        user = session.exec(select(User).where(User.employee_no == employee_no)).one()
+    at.session_state["user_id"] = user.id
+    at.run()  # registers the signed-in user's pages
+    return user.id or 0
+
+
+def demo_app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()  # seeds the demo contest on the empty database
+    return at
+
+
+def entries(**where: object) -> list[Entry]:
+    with build_runtime(Settings()).session() as session:
+        query = select(Entry).order_by(col(Entry.number))
+        for name, value in where.items():
+            query = query.where(getattr(Entry, name) == value)
+        return list(session.exec(query).all())
+
+
+def open_entry(at: AppTest, entry_id: int) -> AppTest:
+    at.query_params["entry"] = str(entry_id)
+    return at.switch_page("pages/entry.py").run()
+
+
+def metric(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label == "남은 투표권")
+
+
+def test_gallery_filter_vote_and_retract(app_env: Path) -> None:
+    at = demo_app()
+    sign_in_as(at, "D1001")
+    at.switch_page("pages/gallery.py").run()
+    assert not at.exception
+    assert len(at.get("image")) == 12
+    assert metric(at) == "3 / 3표"
+    at.selectbox(key="gallery_theme").select("균형발전").run()
+    assert not at.exception
+    assert len(at.get("image")) == len(entries(theme="균형발전")) == 2
+    at.text_input(key="gallery_search").input("패스").run()
+    assert len(at.get("image")) == 1
+
+    poster = entries(title="인천 i-패스")[0]
+    open_entry(at, poster.id or 0)
+    assert not at.exception
+    assert [h.value for h in at.subheader] == ["인천 i-패스"]
+    assert any(c.value.endswith(f"/?entry={poster.id}") for c in at.code)
+    at.button(key="vote_cast").click().run()
+    assert not at.exception
+    assert any("남은 투표권: 2표" in s.value for s in at.success)
+    assert metric(at) == "2 / 3표"
+    at.button(key="vote_retract").click().run()
+    assert metric(at) == "3 / 3표"
+    assert at.button(key="vote_cast")
+
+
+def test_own_poster_has_no_vote_button_and_removed_posters_are_hidden(app_env: Path) -> None:
+    at = demo_app()
+    user_id = sign_in_as(at, "D1002")
+    own = entries(author_id=user_id)
+    assert len(own) == 2
+    open_entry(at, own[0].id or 0)
+    assert not at.exception
+    assert not [b for b in at.button if b.key in ("vote_cast", "vote_retract")]
+    assert any("본인의 작품" in i.value for i in at.info)
+
+    with build_runtime(Settings()).session() as session:
+        gone = session.get(Entry, entries()[0].id)
+        assert gone is not None
+        gone.status = "disqualified"
+        session.add(gone)
+    open_entry(at, gone.id or 0)
+    assert any("찾을 수 없습니다" in e.value for e in at.error)
+    at.switch_page("pages/gallery.py").run()
+    assert len(at.get("image")) == 11
+
+    sign_in_as(at, "D9001")
+    open_entry(at, gone.id or 0)
+    assert not at.error and any("실격" in w.value or "disqualified" in w.value for w in at.warning)
+
+
+def test_results_hidden_from_staff_and_admin_pages(app_env: Path) -> None:
+    at = demo_app()
+    sign_in_as(at, "D1001")
+    at.switch_page("pages/results_public.py").run()
+    assert not at.exception
+    assert any("투표 마감 후 공개" in i.value for i in at.info)
+    assert not at.dataframe
+
+    sign_in_as(at, "D9001")
+    at.switch_page("pages/results_public.py").run()
+    assert not at.exception and len(at.dataframe[0].value) == 12
+    at.switch_page("pages/admin_votes.py").run()
+    assert not at.exception
+    at.switch_page("pages/admin_exhibition.py").run()
+    assert not at.exception
+    at.button(key="exhibition_make").click().run()
+    assert not at.exception and not at.error

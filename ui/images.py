@@ -1,0 +1,80 @@
+"""Where st.image gets a poster from: a presigned URL on S3, cached bytes on the local store.
+
+Keys are content-addressed, so the bytes under a key never change: caching them by key is
+always correct. Presigned URLs expire, so a cached URL is keyed by the half-lifetime period it
+was made in and is never handed out with less than half its lifetime left. Gallery pages use
+thumbnails only (~480 px WebP); the poster view uses the display copy, never the original.
+
+st.image re-encodes bytes that are not JPEG/PNG, or wider than its 1460 px limit, to JPEG on
+every rerun (it cannot pass WebP through). So on the local store each picture is converted once,
+when it enters the cache, into a JPEG st.image sends unchanged (and the browser caches by URL).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+import streamlit as st
+from PIL import Image
+
+from contest.config import Settings
+from ui.runtime import get_runtime
+
+THUMB_CACHE_ENTRIES = 2000  # ~30 KB each: a whole contest's thumbnails stay in memory
+DISPLAY_CACHE_ENTRIES = 64  # display copies are larger and viewed one at a time
+ST_IMAGE_MAX_WIDTH = 1460  # streamlit.elements.lib.image_utils.MAXIMUM_CONTENT_WIDTH
+
+
+def _store_id(settings: Settings) -> str:
+    """Part of every cache key, so two stores (tests, a migration) never share entries."""
+    if settings.storage == "s3":
+        return f"s3:{settings.s3_endpoint_url}:{settings.s3_bucket}"
+    return f"local:{settings.objects_dir.resolve()}"
+
+
+@st.cache_data(max_entries=20_000, ttl=3600, show_spinner=False)
+def _presigned(store_id: str, key: str, period: int) -> str | None:
+    return get_runtime().store.url(key)
+
+
+def browser_ready(data: bytes) -> bytes:
+    """JPEG bytes no wider than st.image's limit, so that st.image passes them through."""
+    with Image.open(io.BytesIO(data)) as image:
+        if image.format == "JPEG" and image.width <= ST_IMAGE_MAX_WIDTH:
+            return data
+        picture = image.convert("RGB")
+    if picture.width > ST_IMAGE_MAX_WIDTH:
+        height = round(picture.height * ST_IMAGE_MAX_WIDTH / picture.width)
+        picture = picture.resize((ST_IMAGE_MAX_WIDTH, height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+@st.cache_data(max_entries=THUMB_CACHE_ENTRIES, show_spinner=False)
+def _thumb_bytes(store_id: str, key: str) -> bytes:
+    return browser_ready(get_runtime().store.get(key))
+
+
+@st.cache_data(max_entries=DISPLAY_CACHE_ENTRIES, show_spinner=False)
+def _display_bytes(store_id: str, key: str) -> bytes:
+    return browser_ready(get_runtime().store.get(key))
+
+
+def _url(settings: Settings, key: str) -> str | None:
+    if settings.storage != "s3":
+        return None
+    half_life = max(settings.s3_presign_ttl // 2, 1)
+    return _presigned(_store_id(settings), key, int(time.time() // half_life))
+
+
+def thumb_source(key: str) -> str | bytes:
+    """For st.image: a URL the browser fetches from S3, else the thumbnail's bytes."""
+    settings = get_runtime().settings
+    return _url(settings, key) or _thumb_bytes(_store_id(settings), key)
+
+
+def display_source(key: str) -> str | bytes:
+    settings = get_runtime().settings
+    return _url(settings, key) or _display_bytes(_store_id(settings), key)
