@@ -22,7 +22,7 @@ venv: $(BIN)/.runtime
 
 ## Start the app on the embedded default (SQLite + local files in data/, demo contest).
 run: $(BIN)/.runtime
-	mkdir -p $${CONTEST_DATA_DIR:-data}
+	$(BIN)/python -m contest prepare
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 ## Debian packages the browser tests need: Chromium and a Korean font.

@@ -57,10 +57,13 @@ class DedupeIndexes:
                 .where(Entry.contest_id == contest_id, col(ImageObject.id) > seen)
                 .order_by(col(ImageObject.id))
             ).all()
-            for entry_id, image_id, hashes in rows:
-                index.remove(entry_id)
-                index.add(entry_id, hashes)
-                seen = max(seen, image_id)
+            if seen == 0:  # a fresh index: one bulk build instead of n appends
+                index = HashIndex.build((entry_id, hashes) for entry_id, _, hashes in rows)
+            else:
+                for entry_id, _, hashes in rows:
+                    index.remove(entry_id)
+                    index.add(entry_id, hashes)
+            seen = max([seen, *(image_id for _, image_id, _ in rows)])
             self._indexes[contest_id] = (index, seen, built_at)
             return index
 

@@ -29,8 +29,6 @@ if info is None:
 
 contest = info.contest
 st.title(contest.name)
-if contest.is_demo:
-    st.caption(tr("app.demo_banner"))
 
 tz = contest.timezone
 cols = st.columns(3)

@@ -20,6 +20,11 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("migrate", help="apply pending database migrations")
     p.set_defaults(handler=_migrate)
 
+    p = subparsers.add_parser(
+        "prepare", help="migrate, and in demo mode seed the demo contest on an empty database"
+    )
+    p.set_defaults(handler=_prepare)
+
     p = subparsers.add_parser("create-admin", help="create (or promote) the first admin")
     p.add_argument("--employee-no", required=True)
     p.add_argument("--name", required=True)
@@ -48,6 +53,14 @@ def register(subparsers: Any) -> None:
 def _migrate(_args: argparse.Namespace) -> int:
     build_runtime()
     print("database is at the newest schema")
+    return 0
+
+
+def _prepare(_args: argparse.Namespace) -> int:
+    runtime = build_runtime()
+    if runtime.settings.demo and seed_demo(runtime):
+        print("demo contest seeded")
+    print("database is ready")
     return 0
 
 
