@@ -1,0 +1,96 @@
+"""In Chromium: browse and filter the gallery, open a poster from its link, vote, take it back,
+and find no vote button on one's own poster."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from contest.demo import DEMO_PASSWORD
+from contest.i18n import t
+from tests.e2e.conftest import UI_TIMEOUT, sign_in
+
+
+def ko(key: str, **params: object) -> str:
+    return t(key, "ko", **params)
+
+
+def open_gallery(page: Page) -> None:
+    page.get_by_role("link", name=ko("nav.gallery")).first.click()
+    expect(page.get_by_role("heading", name=ko("gallery.title"))).to_be_visible()
+    grid = page.locator(".st-key-gallery_grid")
+    expect(grid.locator("img").first).to_be_visible(timeout=UI_TIMEOUT)
+
+
+def poster_link(page: Page, title: str) -> tuple[int, str]:
+    """The entry id and href of a poster's link in the grid."""
+    link = page.locator(".st-key-gallery_grid a", has_text=title).first
+    expect(link).to_be_visible()
+    href = link.get_attribute("href") or ""
+    match = re.search(r"[?&]entry=(\d+)", href)
+    assert match, href
+    return int(match.group(1)), href
+
+
+def open_by_qr_link(page: Page, base_url: str, entry_id: int, login: str) -> None:
+    """As a phone does after scanning: a fresh load of /?entry=ID, sign-in, then the poster."""
+    page.goto(f"{base_url}/?entry={entry_id}")
+    sign_in(page, login, DEMO_PASSWORD)
+    expect(page).to_have_url(re.compile(rf"[?&]entry={entry_id}\b"), timeout=UI_TIMEOUT)
+    expect(page.get_by_text(ko("poster.link"))).to_be_visible(timeout=UI_TIMEOUT)
+
+
+def votes_left(page: Page) -> int:
+    metric = page.get_by_test_id("stMetric").filter(has_text=ko("vote.left"))
+    value = metric.get_by_test_id("stMetricValue").inner_text()
+    return int(value.split("/")[0])
+
+
+def test_filter_open_vote_and_take_back(app_server: str, browser_page: Page) -> None:
+    page = browser_page
+    page.goto(app_server)
+    sign_in(page, "D1001", DEMO_PASSWORD)
+    open_gallery(page)
+    grid = page.locator(".st-key-gallery_grid")
+    everything = grid.locator("img").count()
+
+    page.get_by_label(ko("gallery.theme")).click()
+    page.get_by_role("option", name="균형발전").click()
+    expect(grid.get_by_test_id("stCaptionContainer").first).to_contain_text("균형발전")
+    expect(grid.locator("img")).to_have_count(2)
+    assert everything > 2
+    for caption in grid.get_by_test_id("stCaptionContainer").all():
+        assert caption.inner_text().startswith("균형발전")
+    entry_id, href = poster_link(page, "인천 i-패스")
+
+    page.goto("about:blank")
+    open_by_qr_link(page, app_server, entry_id, "D1001")
+    expect(page.get_by_role("heading", name="인천 i-패스")).to_be_visible()
+    expect(page.get_by_text(f"/?entry={entry_id}")).to_be_visible()
+    before = votes_left(page)
+    page.get_by_role("button", name=ko("vote.button")).click()
+    expect(page.get_by_text(ko("vote.cast_done", left=before - 1))).to_be_visible()
+    assert votes_left(page) == before - 1
+    page.get_by_role("button", name=ko("vote.retract")).click()
+    expect(page.get_by_text(ko("vote.retract_done", left=before))).to_be_visible()
+    assert votes_left(page) == before
+    expect(page.get_by_role("button", name=ko("vote.button"))).to_be_visible()
+    assert f"entry={entry_id}" in href
+
+
+def test_no_vote_for_ones_own_poster(app_server: str, browser: Browser) -> None:
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(UI_TIMEOUT)
+    page = context.new_page()
+    try:
+        page.goto(app_server)
+        sign_in(page, "D1002", DEMO_PASSWORD)  # 이서연 wrote "천원 주택"
+        open_gallery(page)
+        own_id, _ = poster_link(page, "천원 주택")
+        open_by_qr_link(page, app_server, own_id, "D1002")
+        expect(page.get_by_role("heading", name="천원 주택")).to_be_visible()
+        expect(page.get_by_text(ko("vote.own_entry_note"))).to_be_visible()
+        expect(page.get_by_role("button", name=ko("vote.button"))).to_have_count(0)
+    finally:
+        context.close()
