@@ -1,0 +1,129 @@
+"""Every registered page renders for the roles that may use it and is absent for the others.
+
+One demo data folder per module: the demo seed draws 12 posters, so it runs once here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from contest.config import Settings
+from contest.demo import DEMO_PASSWORD, seed_demo
+from contest.i18n import t
+from contest.models import Role, User
+from contest.runtime import build_runtime
+from ui.nav import PAGES, pages_for
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_LOGINS = {Role.STAFF: "D1001", Role.JUDGE: "D2001", Role.ADMIN: "D9001"}
+CASES = [(role, spec.path) for role in DEMO_LOGINS for spec in PAGES]
+
+
+@pytest.fixture(scope="module")
+def demo_users(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+    """Demo-mode environment (like the ``app_env`` fixture) seeded once; user ids by login."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONTEST_DATA_DIR", str(tmp_path_factory.mktemp("appdata")))
+        patch.setenv("CONTEST_DEMO", "true")
+        patch.delenv("CONTEST_DATABASE_URL", raising=False)
+        patch.chdir(ROOT)
+        runtime = build_runtime(Settings())
+        seed_demo(runtime)
+        with runtime.session() as session:
+            ids = {u.employee_no: u.id or 0 for u in session.exec(select(User)).all()}
+        runtime.engine.dispose()
+        yield ids
+
+
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def signed_in(demo_users: dict[str, int], login: str) -> AppTest:
+    at = app()
+    at.session_state["user_id"] = demo_users[login]
+    return at.run()
+
+
+def through_router(at: AppTest) -> AppTest:
+    """Run app.py again after a page called st.rerun (AppTest then stays on the page file)."""
+    return at.switch_page("app.py").run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "markdown", "caption", "error") for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize(("role", "path"), CASES, ids=[f"{r.value}-{p}" for r, p in CASES])
+def test_page_renders_or_is_absent_for_each_role(
+    demo_users: dict[str, int], role: Role, path: str
+) -> None:
+    at = signed_in(demo_users, DEMO_LOGINS[role])
+    assert not at.exception
+    allowed = path in {spec.path for spec in pages_for(role)}
+    if allowed:
+        at.switch_page(path).run()
+        assert not at.exception, [e.value for e in at.exception]
+    else:
+        with pytest.raises(ValueError, match="navigation page"):
+            at.switch_page(path)
+
+
+def test_admin_pages_are_for_admins_only() -> None:
+    admin_paths = {"pages/admin_contest.py", "pages/admin_users.py"}
+    for role in (Role.STAFF, Role.JUDGE):
+        assert not admin_paths & {spec.path for spec in pages_for(role)}
+    assert admin_paths <= {spec.path for spec in pages_for(Role.ADMIN)}
+
+
+def test_sign_in_page_shows_demo_credentials(demo_users: dict[str, int]) -> None:
+    at = app().run()
+    assert not at.exception
+    table = at.table[0].value
+    cells = table.astype(str).to_numpy().ravel().tolist()
+    assert {"D1001", "D2001", "D9001", DEMO_PASSWORD} <= set(cells)
+
+
+def sign_in_form(at: AppTest, login: str, password: str) -> AppTest:
+    at.text_input(key="login").input(login)
+    at.text_input(key="password").input(password)
+    submit = next(b for b in at.button if b.label == t("auth.sign_in", "ko"))
+    return submit.click().run()
+
+
+def test_signing_in_through_the_form_lands_on_home(demo_users: dict[str, int]) -> None:
+    at = sign_in_form(app().run(), "D1001", DEMO_PASSWORD)
+    assert not at.exception and not at.error
+    assert at.session_state["user_id"] == demo_users["D1001"]
+    through_router(at)
+    assert "AI 혁신 포스터 경진대회" in at.title[0].value
+    assert t("home.submission_window", "ko") in texts(at)
+
+
+def test_wrong_password_shows_the_korean_error(demo_users: dict[str, int]) -> None:
+    at = sign_in_form(app().run(), "D1002", "not-the-password-1")
+    assert [e.value for e in at.error] == [t("error.auth_failed", "ko")]
+    assert "user_id" not in at.session_state
+
+
+def test_language_switch_turns_home_english(demo_users: dict[str, int]) -> None:
+    """The switch's own widget key is set before the run: AppTest's later runs re-execute only
+    the page file, not app.py where the switch lives. Clicking it is in tests/e2e too."""
+    at = signed_in(demo_users, "D1001")
+    assert at.button_group(key="lang_switch").value == "ko"
+    assert t("home.submission_window", "ko") in texts(at)
+    at = app()
+    at.session_state["user_id"] = demo_users["D1001"]
+    at.session_state["lang_switch"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.session_state["lang"] == "en"
+    assert t("home.submission_window", "en") in texts(at)
+    assert t("home.submission_window", "ko") not in texts(at)
+    assert at.button(key="sign_out").label == t("auth.sign_out", "en")
