@@ -9,6 +9,7 @@ from contest.flags import confirm_flag, dismiss_flag, review_queue
 from contest.moderation import moderation_list
 from ui import auth
 from ui.i18n import show_error, tr
+from ui.images import display_source
 from ui.runtime import get_runtime
 
 runtime = get_runtime()
@@ -39,9 +40,7 @@ for flag in flags[:20]:
         )
         cols = st.columns(2)
         for col, row in zip(cols, pair, strict=True):
-            col.image(
-                runtime.store.url(row.image.display_key) or runtime.store.get(row.image.display_key)
-            )
+            col.image(display_source(row.image.display_key))
             col.markdown(f"**#{row.entry.number} {row.entry.title}**")
             col.caption(
                 f"{row.author.name} ({row.author.department}) · "

@@ -10,6 +10,7 @@ from contest.models import EntryStatus
 from contest.timeutil import format_local
 from ui import auth
 from ui.i18n import show_error, tr
+from ui.images import thumb_source
 from ui.runtime import get_runtime
 
 runtime = get_runtime()
@@ -59,7 +60,7 @@ entry_id = st.selectbox(
 )
 chosen = by_id[entry_id]
 left, right = st.columns([1, 2])
-left.image(runtime.store.url(chosen.image.thumb_key) or runtime.store.get(chosen.image.thumb_key))
+left.image(thumb_source(chosen.image.thumb_key))
 with right.form("moderate"):
     action = st.radio(
         tr("admin.action"),

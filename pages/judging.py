@@ -8,6 +8,7 @@ from contest.errors import ContestError, InvalidState
 from contest.models import ContestPhase
 from ui import auth
 from ui.i18n import show_error, tr
+from ui.images import display_source
 from ui.runtime import get_runtime
 
 runtime = get_runtime()
@@ -45,7 +46,7 @@ chosen = st.selectbox(
 item = next(i for i in queue if i.entry_id == chosen)
 
 left, right = st.columns([3, 2])
-left.image(runtime.store.url(item.display_key) or runtime.store.get(item.display_key))
+left.image(display_source(item.display_key))
 with right:
     st.subheader(f"#{item.number} {item.title}")
     st.caption(f"{item.theme} · {item.policy}")

@@ -7,6 +7,7 @@ from contest.errors import ContestError, InvalidState
 from contest.results import published_results
 from ui import auth
 from ui.i18n import show_error, tr
+from ui.images import thumb_source
 from ui.runtime import get_runtime
 
 runtime = get_runtime()
@@ -36,7 +37,7 @@ for award in dict.fromkeys(w.award for w in winners):
     group = [w for w in winners if w.award == award]
     for col, winner in zip(st.columns(min(len(group), 3)) * len(group), group, strict=False):
         with col.container(border=True):
-            st.image(runtime.store.url(winner.thumb_key) or runtime.store.get(winner.thumb_key))
+            st.image(thumb_source(winner.thumb_key))
             st.markdown(f"**#{winner.number} {winner.title}**")
             st.caption(f"{winner.theme} · {winner.policy}")
             if winner.author:

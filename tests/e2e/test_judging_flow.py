@@ -1,0 +1,130 @@
+"""Chromium: the demo judge scores two shortlisted posters; the admin finalises and downloads
+the results workbook.
+
+The server is shared with other browser tests, so the judging state is set up in a separate
+contest (copies of the demo entries, same images and authors) made current for this test only;
+the demo contest is made current again afterwards.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from contest.config import Settings
+from contest.contests import new_contest, require_current
+from contest.demo import seed_demo
+from contest.judging import judge_queue
+from contest.models import Contest, Entry, JudgeScore, User
+from contest.runtime import Runtime, build_runtime
+from tests.conftest import TEST_SECRET
+from tests.e2e.conftest import DEMO_PASSWORD, sign_in
+from tests.pages.test_admin_pages import demo_to_judging
+
+
+@pytest.fixture
+def judging_runtime(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    """The server's database, with a current contest in phase judging (shortlist of 6+)."""
+    data_dir = next(Path(tmp_path_factory.getbasetemp()).glob("e2e-data*"))
+    runtime = build_runtime(Settings(data_dir=data_dir, demo=True, secret_key=TEST_SECRET))
+    seed_demo(runtime)  # unless a browser session already did (then this does nothing)
+    with runtime.session() as session:
+        demo = require_current(session)
+        copy = new_contest(
+            name="E2E 심사",
+            year=demo.year,
+            slug="e2e-judging",
+            shortlist_size=6,
+            judge_quorum=1,
+            **{
+                k: getattr(demo, k)
+                for k in (
+                    "submission_opens_at",
+                    "submission_closes_at",
+                    "voting_opens_at",
+                    "voting_closes_at",
+                )
+            },
+        )
+        session.add(copy)
+        session.flush()
+        for entry in session.exec(select(Entry).where(Entry.contest_id == demo.id)).all():
+            data = entry.model_dump(exclude={"id", "contest_id"})
+            session.add(Entry(**data, contest_id=copy.id or 0))
+        demo.is_current, copy.is_current = False, True
+        session.add_all([demo, copy])
+        demo_id = demo.id
+    try:
+        demo_to_judging(runtime)
+        yield runtime
+    finally:
+        with runtime.session() as session:
+            for contest in session.exec(select(Contest)).all():
+                contest.is_current = contest.id == demo_id
+                session.add(contest)
+        runtime.engine.dispose()
+
+
+def open_page(page: Page, title: str) -> None:
+    """Click the sidebar link; a long (admin) menu first needs "View more"."""
+    more = page.get_by_role("button", name=re.compile(r"View \d* ?more"))
+    if more.count():
+        more.click()
+    page.get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+
+
+def test_judge_scores_two_posters_and_admin_downloads_the_workbook(
+    app_server: str, browser_page: Page, judging_runtime: Runtime
+) -> None:
+    page = browser_page
+    page.goto(app_server)
+    sign_in(page, "D2001", DEMO_PASSWORD)
+    open_page(page, "심사하기")
+    with judging_runtime.session() as session:
+        judge = session.exec(select(User).where(User.employee_no == "D2001")).one()
+        contest_id = require_current(session).id
+        own = session.exec(
+            select(Entry.title).where(Entry.author_id == judge.id, Entry.contest_id == contest_id)
+        ).all()
+        queue = judge_queue(session, actor=judge, contest_id=contest_id or 0)
+    second = f"#{queue[1].number} {queue[1].title}"
+    expect(page.get_by_text("심사 진행: 0 /")).to_be_visible()
+    page.get_by_role("button", name="점수 저장").click()
+    expect(page.get_by_text("심사 진행: 1 /")).to_be_visible()
+    page.get_by_label("작품 선택").click()
+    page.keyboard.type(queue[1].title)
+    page.get_by_role("option", name=re.compile(re.escape(second))).click()
+    expect(page.get_by_role("heading", name=second)).to_be_visible()
+    page.get_by_role("button", name="점수 저장").click()
+    expect(page.get_by_text("심사 진행: 2 / 10")).to_be_visible()  # 12 posters minus own 2
+    assert len(own) == 2
+    for title in own:
+        expect(page.get_by_text(title)).to_have_count(0)
+    with judging_runtime.session() as session:
+        assert (
+            len(session.exec(select(JudgeScore).where(JudgeScore.judge_id == judge.id)).all()) == 2
+        )
+
+    page.get_by_role("button", name="로그아웃").click()
+    sign_in(page, "D9001", DEMO_PASSWORD)
+    open_page(page, "심사 운영")
+    page.get_by_role("button", name="심사 마감").click()
+    expect(page.get_by_text("현재 단계: 심사 마감")).to_be_visible()
+    open_page(page, "결과 집계")
+    page.get_by_role("button", name="결과 확정").click()
+    expect(page.get_by_role("button", name="결과 다시 확정")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="전체 엑셀 통합 문서 (XLSX)").click()
+    sheets = pd.read_excel(io.BytesIO(Path(download.value.path()).read_bytes()), sheet_name=None)
+    assert list(sheets) == ["entries", "votes", "scores", "results"]
+    assert len(sheets["scores"]) == 2
+    winners = sheets["results"].dropna(subset=["award"])
+    assert list(winners["award"]) == ["최우수", "우수"]
