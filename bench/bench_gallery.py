@@ -1,0 +1,258 @@
+"""Gallery cost at 2,000 entries: server time of one rerun, and what the browser receives.
+
+Usage: .venv/bin/python bench/bench_gallery.py [server|browser|all]
+
+Seeds a SQLite database and a LocalStore in a temporary folder with 2,000 active entries whose
+ImageObject rows reuse 50 real pictures (drawn posters run through the upload pipeline).
+
+server:  median time of one gallery rerun, three ways, in one process:
+         - service: the page's data work (filters, vote state, one page of cards) plus the
+           thumbnails from a warm by-key cache, as pages/gallery.py does;
+         - AppTest: a real rerun of pages/gallery.py (widgets, st.image, caching);
+         - naive: the same query, then every entry's display copy read from the store.
+browser: `streamlit run` on the seeded folder; headless Chromium signs in, opens the gallery
+         and waits until every <img> in the grid has naturalWidth > 0. Prints the time from the
+         click, the thumbnail bytes and the websocket bytes of that page.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlmodel import select  # noqa: E402
+
+from contest.config import Settings  # noqa: E402
+from contest.contests import new_contest  # noqa: E402
+from contest.demo_posters import draw_poster  # noqa: E402
+from contest.gallery import GalleryQuery, filters, gallery_page  # noqa: E402
+from contest.images import process_upload  # noqa: E402
+from contest.models import Entry, ImageObject, User  # noqa: E402
+from contest.objects import keys_for  # noqa: E402
+from contest.passwords import hash_password  # noqa: E402
+from contest.runtime import build_runtime  # noqa: E402
+from contest.timeutil import utcnow  # noqa: E402
+from contest.voting import my_votes, vote_state  # noqa: E402
+
+ENTRIES = 2000
+PICTURES = 50
+RUNS = 15
+SECRET = "bench-secret-key-not-a-placeholder"
+PASSWORD = "bench-pass-2026"
+
+
+def settings_for(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, demo=False, secret_key=SECRET)
+
+
+def seed(data_dir: Path) -> None:
+    runtime = build_runtime(settings_for(data_dir))
+    with runtime.session() as session:
+        if session.exec(select(Entry.id)).first():
+            return
+    images = []
+    for n in range(PICTURES):
+        processed = process_upload(draw_poster(n, f"포스터 {n}", "벤치마크", "시민행복"))
+        keys = keys_for(processed)
+        runtime.store.put(keys["display_key"], processed.display, "image/jpeg")
+        runtime.store.put(keys["thumb_key"], processed.thumbnail, "image/webp")
+        images.append((processed, keys))
+    now = utcnow()
+    with runtime.session() as session:
+        contest = new_contest(name="벤치마크 대회", year=now.year, slug="bench", is_current=True)
+        contest.voting_opens_at = contest.submission_opens_at = now.replace(year=now.year - 1)
+        contest.voting_closes_at = contest.submission_closes_at = now.replace(year=now.year + 1)
+        session.add(contest)
+        users = [
+            User(
+                employee_no=f"B{n:04d}",
+                name=f"직원{n}",
+                department=f"부서{n % 20:02d}",
+                email=f"b{n}@bench.incheon.go.kr",
+                password_hash=hash_password(PASSWORD) if n == 0 else None,
+                must_change_password=False,
+            )
+            for n in range(300)
+        ]
+        session.add_all(users)
+        session.flush()
+        for n in range(ENTRIES):
+            processed, keys = images[n % PICTURES]
+            image = ImageObject(
+                sha256=f"{n:064x}",
+                source_format="PNG",
+                width=processed.width,
+                height=processed.height,
+                size_bytes=processed.size_bytes,
+                pixel_sha256=processed.pixel_sha256,
+                hashes={},
+                **keys,
+            )
+            session.add(image)
+            session.flush()
+            session.add(
+                Entry(
+                    contest_id=contest.id or 0,
+                    author_id=users[1 + n % 299].id or 0,
+                    number=n + 1,
+                    title=f"인천 정책 포스터 {n}",
+                    theme=contest.themes[n % len(contest.themes)],
+                    policy=f"정책 {n % 40}",
+                    image_id=image.id or 0,
+                    consent_own_work=True,
+                    consent_publish=True,
+                )
+            )
+    runtime.engine.dispose()
+
+
+def median_ms(fn: Any) -> float:
+    fn()  # warm
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def server(data_dir: Path) -> None:
+    runtime = build_runtime(settings_for(data_dir))
+    with runtime.session() as session:
+        viewer = session.exec(select(User).where(User.employee_no == "B0000")).one()
+    thumbs: dict[str, bytes] = {}
+
+    def page_cards() -> Any:
+        with runtime.session() as session:
+            choices = filters(session, actor=viewer)
+            vote_state(session, actor=viewer, contest_id=choices.contest_id)
+            my_votes(session, actor=viewer, contest_id=choices.contest_id)
+            return gallery_page(session, actor=viewer, secret_key=SECRET, query=GalleryQuery())
+
+    def service() -> None:
+        for card in page_cards().cards:
+            if card.thumb_key not in thumbs:
+                thumbs[card.thumb_key] = runtime.store.get(card.thumb_key)
+
+    def naive() -> None:
+        page_cards()
+        with runtime.session() as session:
+            keys = session.exec(select(ImageObject.display_key)).all()
+        sum(len(runtime.store.get(key)) for key in keys)
+
+    service_ms, naive_ms = median_ms(service), median_ms(naive)
+    apptest_ms = apptest_rerun_ms(data_dir, viewer.id or 0)
+    print(f"entries: {ENTRIES}, page: 24 cards, median of {RUNS} runs")
+    print(f"service (query + cached thumbnail refs): {service_ms:.1f} ms")
+    print(f"AppTest rerun of pages/gallery.py:       {apptest_ms:.1f} ms")
+    print(f"naive (every display copy's bytes):      {naive_ms:.1f} ms")
+    print(f"naive / AppTest rerun: {naive_ms / apptest_ms:.1f}x")
+
+
+def apptest_rerun_ms(data_dir: Path, user_id: int) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.update(
+        CONTEST_DATA_DIR=str(data_dir), CONTEST_DEMO="false", CONTEST_SECRET_KEY=SECRET
+    )
+    os.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user_id"] = user_id
+    at.run()
+    at.switch_page("pages/gallery.py").run()
+    assert not at.exception and len(at.get("image")) == 24, at.exception
+    return median_ms(at.run)
+
+
+def browser(data_dir: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
+    from tests.support.postgres import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTEST_")}
+    env.update(CONTEST_DATA_DIR=str(data_dir), CONTEST_DEMO="false", CONTEST_SECRET_KEY=SECRET)
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = chromium.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(60_000)
+            received = {"ws": 0}
+
+            def on_frame(frame: str | bytes) -> None:
+                received["ws"] += len(frame)
+
+            page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+            page.goto(base)
+            sign_in(page, "B0000", PASSWORD)
+            received["ws"] = 0
+            page.evaluate("performance.clearResourceTimings()")
+            cold = show_gallery(page)
+            page.wait_for_timeout(1000)  # lets Playwright deliver the last websocket frames
+            media = page.evaluate(
+                "performance.getEntriesByType('resource')"
+                ".filter(e => e.name.includes('/media/')).map(e => e.encodedBodySize)"
+            )
+            first_view_ws = received["ws"]
+            page.get_by_role("link", name="홈").first.click()
+            page.wait_for_timeout(1000)
+            warm = show_gallery(page)
+            chromium.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+    total = sum(media) + first_view_ws
+    print(f"browser: all 24 thumbnails shown {cold:.0f} ms after the click (first view)")
+    print(f"browser: {warm:.0f} ms when the gallery is opened again (caches warm)")
+    print(
+        f"bytes: {len(media)} thumbnail files {sum(media) / 1024:.0f} KiB"
+        f" + websocket {first_view_ws / 1024:.0f} KiB = {total / 1024 / 1024:.2f} MiB"
+    )
+
+
+def show_gallery(page: Any) -> float:
+    """Milliseconds from clicking the gallery link until every grid image has decoded."""
+    started = time.perf_counter()
+    page.get_by_role("link", name="작품 갤러리").first.click()
+    page.wait_for_function(  # polled on every animation frame
+        "() => { const imgs = [...document.querySelectorAll('.st-key-gallery_grid img')];"
+        " return imgs.length === 24 && imgs.every(i => i.complete && i.naturalWidth > 0); }"
+    )
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    mode = sys.argv[1] if len(sys.argv) > 1 else "all"
+    data_dir = Path(os.environ.get("BENCH_DATA_DIR") or tempfile.mkdtemp(prefix="bench-gallery-"))
+    seed(data_dir)
+    if mode in ("server", "all"):
+        server(data_dir)
+    if mode in ("browser", "all"):
+        browser(data_dir)
+
+
+if __name__ == "__main__":
+    main()
