@@ -35,12 +35,27 @@ DEFAULT_AWARDS: tuple[dict[str, Any], ...] = (
 # Settings an admin may change with update_settings; anything else is refused.
 EDITABLE = frozenset(
     {
-        "name", "timezone", "submission_opens_at", "submission_closes_at", "voting_opens_at",
-        "voting_closes_at", "themes", "entries_per_person", "votes_per_voter", "max_upload_mb",
-        "max_megapixels", "min_short_side", "show_author_names", "shortlist_size", "rubric",
-        "award_tiers", "jury_weight", "judge_quorum", "judges_exclude_own_department",
+        "name",
+        "timezone",
+        "submission_opens_at",
+        "submission_closes_at",
+        "voting_opens_at",
+        "voting_closes_at",
+        "themes",
+        "entries_per_person",
+        "votes_per_voter",
+        "max_upload_mb",
+        "max_megapixels",
+        "min_short_side",
+        "show_author_names",
+        "shortlist_size",
+        "rubric",
+        "award_tiers",
+        "jury_weight",
+        "judge_quorum",
+        "judges_exclude_own_department",
     }
-)  # fmt: skip
+)
 
 
 def zone(tz_name: str) -> ZoneInfo:
@@ -77,8 +92,15 @@ def _validate(contest: Contest) -> None:
     if not themes or len(set(themes)) != len(themes):
         raise InvalidInput("error.contest.bad_themes")
     contest.themes = themes
-    positive = ("entries_per_person", "votes_per_voter", "max_upload_mb", "max_megapixels",
-                "min_short_side", "shortlist_size", "judge_quorum")  # fmt: skip
+    positive = (
+        "entries_per_person",
+        "votes_per_voter",
+        "max_upload_mb",
+        "max_megapixels",
+        "min_short_side",
+        "shortlist_size",
+        "judge_quorum",
+    )
     for name in positive:
         if int(getattr(contest, name)) < 1:
             raise InvalidInput("error.contest.not_positive", field=name)
@@ -109,9 +131,15 @@ def new_contest(*, name: str, year: int, slug: str, **overrides: Any) -> Contest
 
 
 def create_contest(
-    session: Session, *, actor: User | None, name: str, year: int, slug: str,
-    make_current: bool = False, **overrides: Any,
-) -> Contest:  # fmt: skip
+    session: Session,
+    *,
+    actor: User | None,
+    name: str,
+    year: int,
+    slug: str,
+    make_current: bool = False,
+    **overrides: Any,
+) -> Contest:
     admin = require_admin(actor)
     if not name.strip() or not SLUG_RE.match(slug.strip().lower()):
         raise InvalidInput("error.contest.bad_name_or_slug")
