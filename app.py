@@ -35,6 +35,7 @@ else:
             title=tr(spec.title_key),
             icon=spec.icon,
             default=spec.path == "pages/home.py",
+            visibility="hidden" if spec.hidden else "visible",
         )
         sections.setdefault(tr(spec.section_key), []).append(page)
     with st.sidebar:

@@ -38,8 +38,6 @@ class Settings(BaseSettings):
     s3_presign_ttl: int = Field(3600, ge=60, le=7 * 24 * 3600)
     base_url: str = "http://localhost:8501"
     secret_key: str = Field("demo-secret", description="Seeds per-viewer gallery order; set it.")
-    default_language: Literal["ko", "en"] = "ko"
-    max_upload_mb: int = Field(20, ge=1, le=200)
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
