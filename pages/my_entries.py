@@ -9,6 +9,7 @@ from contest.timeutil import format_local, utcnow
 from ui import auth
 from ui.entry_form import entry_form, show_lookalikes
 from ui.i18n import show_error, tr
+from ui.images import thumb_source
 from ui.runtime import get_runtime
 
 runtime = get_runtime()
@@ -34,7 +35,7 @@ if not editable:
 for entry, image in rows:
     with st.container(border=True):
         left, right = st.columns([1, 3])
-        left.image(runtime.store.url(image.thumb_key) or runtime.store.get(image.thumb_key))
+        left.image(thumb_source(image.thumb_key))
         right.subheader(f"#{entry.number} {entry.title}")
         right.caption(
             f"{entry.theme} · {tr('entry.status.' + entry.status)} · "
