@@ -16,6 +16,7 @@ from contest.passwords import hash_password
 from contest.runtime import Runtime
 from contest.submissions import EntryDraft, submit_entry
 from contest.timeutil import utcnow
+from contest.voting import cast_vote
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -59,6 +60,9 @@ SAMPLE_POSTERS = (
     (5, "데이터로 일하는 시청", "데이터 기반 정책 결정", 4, "공공데이터 개방"),
     (1, "아이 키우기 좋은 인천", "1억 플러스 아이드림", 0, "출생 지원 정책"),
 )
+
+# (voter index in DEMO_ACCOUNTS, poster indexes in SAMPLE_POSTERS)
+DEMO_VOTES = ((4, (3, 5, 10)), (5, (0, 6)), (6, (0, 2, 7)))
 
 
 def is_empty(session: Session) -> bool:
@@ -112,28 +116,48 @@ def seed_demo(runtime: Runtime, *, posters: bool = True) -> bool:
         session.flush()
         audit.record(session, actor=None, action="demo.seed")
     if posters:
-        for seed, (author, title, slogan, theme_no, policy) in enumerate(SAMPLE_POSTERS):
-            with runtime.session() as session:
-                actor = session.exec(select(User).where(User.id == users[author].id)).one()
-                contest = session.exec(select(Contest).where(Contest.is_current)).one()
-                theme = contest.themes[theme_no]
-                draft = EntryDraft(
-                    title=title,
-                    theme=theme,
-                    policy=policy,
-                    description=slogan,
-                    ai_tools=("Stable Diffusion",),
-                    prompt=f"{policy}을 알리는 밝은 포스터",
-                    human_part="문구 작성과 배치",
-                    consent_own_work=True,
-                    consent_publish=True,
-                )
-                submit_entry(
-                    session,
-                    store=runtime.store,
-                    indexes=runtime.indexes,
-                    actor=actor,
-                    draft=draft,
-                    data=draw_poster(seed + 7, title, slogan, theme),
-                )
+        _seed_posters(runtime, [u.id or 0 for u in users])
     return True
+
+
+def _seed_posters(runtime: Runtime, user_ids: list[int]) -> None:
+    """Posters spread over the days the window has been open, and a few colleagues' votes."""
+    with runtime.session() as session:
+        contest = session.exec(select(Contest).where(Contest.is_current)).one()
+    start, step = contest.submission_opens_at + timedelta(hours=9), timedelta(hours=5)
+    entry_ids = []
+    for seed, (author, title, slogan, theme_no, policy) in enumerate(SAMPLE_POSTERS):
+        theme = contest.themes[theme_no]
+        draft = EntryDraft(
+            title=title,
+            theme=theme,
+            policy=policy,
+            description=slogan,
+            ai_tools=("Stable Diffusion",),
+            prompt=f"{policy}을 알리는 밝은 포스터",
+            human_part="문구 작성과 배치",
+            consent_own_work=True,
+            consent_publish=True,
+        )
+        with runtime.session() as session:
+            actor = session.get_one(User, user_ids[author])
+            receipt = submit_entry(
+                session,
+                store=runtime.store,
+                indexes=runtime.indexes,
+                actor=actor,
+                draft=draft,
+                data=draw_poster(seed + 7, title, slogan, theme),
+                now=min(start + seed * step, utcnow()),
+            )
+            entry_ids.append(receipt.entry.id or 0)
+    # Only the accounts not listed on the sign-in page vote, so every listed one keeps its votes.
+    for offset, (voter, picks) in enumerate(DEMO_VOTES):
+        for n, pick in enumerate(picks):
+            with runtime.session() as session:
+                cast_vote(
+                    session,
+                    actor=session.get_one(User, user_ids[voter]),
+                    entry_id=entry_ids[pick],
+                    now=min(start + timedelta(hours=60 + 3 * offset, minutes=7 * n), utcnow()),
+                )

@@ -22,14 +22,19 @@ except ContestError as error:
 left, right = st.columns(2)
 with left:
     st.subheader(tr("admin.chart.submissions_per_day"))
-    st.bar_chart(board.submissions_per_day, x="day", y="submissions")
+    st.bar_chart(board.submissions_per_day, x="day", y="submissions", x_label="", y_label="")
     st.subheader(tr("admin.chart.by_theme"))
-    st.bar_chart(board.by_theme, x="theme", y="entries", horizontal=True)
+    st.bar_chart(board.by_theme, x="theme", y="entries", horizontal=True, x_label="", y_label="")
 with right:
     st.subheader(tr("admin.chart.votes_per_day"))
-    st.bar_chart(board.votes_per_day, x="day", y="votes")
+    if board.votes_per_day.empty or not board.votes_per_day["votes"].any():
+        st.caption(tr("admin.chart.no_votes"))
+    else:
+        st.bar_chart(board.votes_per_day, x="day", y="votes", x_label="", y_label="")
     st.subheader(tr("admin.chart.by_department"))
-    st.bar_chart(board.by_department, x="department", y="entries", horizontal=True)
+    st.bar_chart(
+        board.by_department, x="department", y="entries", horizontal=True, x_label="", y_label=""
+    )
 st.subheader(tr("admin.chart.judging"))
 if board.judging.empty:
     st.caption(tr("admin.chart.no_judges"))
