@@ -1,13 +1,13 @@
 """Perceptual hashes of posters, and the rules that call two posters duplicate or similar.
 
-Every picture is reduced the same way before hashing: greyscale (so colour edits and grey
-copies agree), borders of near-constant colour trimmed (padding, letterbox bars, a desktop
-around a screenshot), then squashed to a square so aspect changes from small crops matter
-little. On that square we take 64-bit DCT hashes of several *views*: the whole picture, two
-centre crops (so a copy cropped by 5-10% still lines up with one of them) and four
-60%-regions (top, bottom, left, right: a shared background shows up as a matching region even
-when the text differs). A query is hashed in all four quarter turns; stored entries only in
-their own orientation.
+Two stages. Every picture is reduced the same way: greyscale (colour edits and grey copies
+agree), borders of near-constant colour trimmed (padding, letterbox bars, a desktop around a
+screenshot). Stage one, the candidate filter: 128-bit DCT hashes of seven *views* of the
+trimmed picture squashed square (whole, 90%/80% centre crops, four 60% regions), the query in
+twelve orientations (quarter turns x {0, +-3 degree tilt}), XOR + popcount over all stored rows
+at once, with loose thresholds. Stage two (contest/dedupe_verify.py): the few closest
+candidates are aligned with the query on small greyscale signatures and the share of the
+picture that differs decides duplicate / similar / nothing.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ import numpy as np
 from PIL import Image
 from scipy.fft import dctn
 
+from contest import dedupe_verify as verify
 from contest.errors import ContestError, InvalidImage
 
-VERSION = 1
+VERSION = 2
 HASH_SIDE = 32  # pixels of the square each view is reduced to before the DCT
 WORK_SIDE = 384  # long side of the greyscale working copy
 # (left, top, right, bottom) as fractions of the trimmed picture.
@@ -62,7 +63,13 @@ def _border_run(lines: np.ndarray) -> int:
     uniform = np.mean(np.abs(lines - median) <= TRIM_TOLERANCE, axis=1) >= TRIM_SHARE
     same = np.abs(median[:, 0] - median[0, 0]) <= TRIM_TOLERANCE
     stop = np.flatnonzero(~(uniform & same))
-    return int(stop[0]) if stop.size else lines.shape[0]
+    if not stop.size:
+        return lines.shape[0]
+    run = int(stop[0])
+    # A border ends at an edge; a run that fades into the next line is a gradient, not a border.
+    if run and uniform[run] and abs(median[run, 0] - median[0, 0]) <= 2 * TRIM_TOLERANCE:
+        return 0
+    return run
 
 
 def trim(grey: np.ndarray, passes: int = 2) -> np.ndarray:
@@ -128,7 +135,8 @@ def compute_hashes(image: Image.Image) -> dict[str, Any]:
 
     ``stored``: the view hashes of the trimmed picture, as kept in the index. ``query``: the
     same for each quarter turn, also with a slight tilt either way undone, so a later query
-    matches a copy uploaded in any orientation without decoding anything again.
+    matches a copy uploaded in any orientation without decoding anything again. ``sig``: the
+    small greyscale signature (base64 uint8) the second stage aligns and compares.
     """
     grey = _working_grey(image)
     trimmed = trim(grey)
@@ -139,6 +147,7 @@ def compute_hashes(image: Image.Image) -> dict[str, Any]:
         "aspect": round(trimmed.shape[1] / trimmed.shape[0], 4),
         "stored": _hex(groups[:1]),
         "query": _hex(groups),
+        "sig": verify.encode(verify.signature(trimmed)),
     }
 
 
@@ -161,9 +170,14 @@ class Match:
     evidence: dict[str, Any]
 
 
-DUPLICATE_BITS = 22  # whole-picture distance (of 128 bits) up to which a copy is a duplicate
-SIMILAR_BITS = 30  # whole-picture distance up to which two posters are similar
-SIMILAR_REGION_BITS = 6  # a 60% region this close: a shared background with other text
+CANDIDATE_BITS = 40  # whole-picture distance (of 128 bits) that makes a candidate
+CANDIDATE_REGION_BITS = 12  # or a 60% region this close (a shared background)
+MAX_CANDIDATES = 16  # closest candidates verified per query
+MIN_OVERLAP = 0.6  # share of the stored picture's blocks the aligned query must cover
+DUPLICATE_SHARE = 0.15  # at most this share of blocks differs: a copy
+SIMILAR_SHARE = 0.25  # at most this: the same picture with other text (template)
+DUPLICATE_CORRELATION = 0.85  # and the aligned pictures must correlate this well overall
+SIMILAR_CORRELATION = 0.7
 _LEVEL_ORDER = {"duplicate": 0, "similar": 1}
 
 
@@ -173,8 +187,13 @@ def _parse(hashes: dict[str, Any], key: str) -> np.ndarray:
     return unpack(hashes[key]).reshape(-1, len(VIEWS), WORDS)
 
 
+def _stored(hashes: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, float]:
+    return _parse(hashes, "stored")[0], verify.decode(hashes["sig"]), float(hashes["aspect"])
+
+
 class HashIndex:
-    """Stored view hashes in one uint64 array, searched with XOR and popcount.
+    """Stored view hashes in one uint64 array, searched with XOR and popcount; signatures in
+    one uint8 array for the verification of the few candidates.
 
     Rebuilt from the database at start-up; it is never the only copy of a hash.
     """
@@ -182,31 +201,38 @@ class HashIndex:
     def __init__(self) -> None:
         self._ids = np.empty(0, np.int64)
         self._hashes = np.empty((0, len(VIEWS), WORDS), np.uint64)
+        self._sigs = np.empty((0, verify.SIG_SIDE, verify.SIG_SIDE), np.uint8)
+        self._aspects = np.empty(0, np.float64)
         self._rows: dict[int, int] = {}
         self._columns: np.ndarray | None = None
 
     @classmethod
     def build(cls, items: Iterable[tuple[int, dict[str, Any]]]) -> HashIndex:
         index = cls()
-        rows = [(int(entry_id), _parse(hashes, "stored")[0]) for entry_id, hashes in items]
+        rows = [(int(entry_id), *_stored(hashes)) for entry_id, hashes in items]
         if rows:
-            index._ids = np.array([entry_id for entry_id, _ in rows], np.int64)
-            index._hashes = np.stack([stored for _, stored in rows])
-            index._rows = {entry_id: row for row, (entry_id, _) in enumerate(rows)}
+            ids, hashes, sigs, aspects = zip(*rows, strict=True)
+            index._ids = np.array(ids, np.int64)
+            index._hashes = np.stack(hashes)
+            index._sigs = np.stack(sigs)
+            index._aspects = np.array(aspects, np.float64)
+            index._rows = {entry_id: row for row, entry_id in enumerate(ids)}
         return index
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def add(self, entry_id: int, hashes: dict[str, Any]) -> None:
-        stored = _parse(hashes, "stored")[0]
-        if entry_id in self._rows:
-            self._hashes[self._rows[entry_id]] = stored
-            self._columns = None
-            return
-        self._rows[entry_id] = len(self._ids)
-        self._ids = np.append(self._ids, np.int64(entry_id))
-        self._hashes = np.concatenate([self._hashes, stored[None]])
+        stored, sig, aspect = _stored(hashes)
+        row = self._rows.get(entry_id)
+        if row is None:
+            self._rows[entry_id] = row = len(self._ids)
+            self._ids = np.append(self._ids, np.int64(entry_id))
+            self._hashes = np.concatenate([self._hashes, stored[None]])
+            self._sigs = np.concatenate([self._sigs, sig[None]])
+            self._aspects = np.append(self._aspects, aspect)
+        self._hashes[row], self._sigs[row], self._aspects[row] = stored, sig, aspect
+        self._columns = None
 
     def remove(self, entry_id: int) -> None:
         """Forget an entry (withdrawn, deleted); the last row moves into its place."""
@@ -214,13 +240,14 @@ class HashIndex:
         if row is None:
             return
         last = len(self._ids) - 1
+        arrays = ("_ids", "_hashes", "_sigs", "_aspects")
         if row != last:
-            self._ids[row] = self._ids[last]
-            self._hashes[row] = self._hashes[last]
-            self._columns = None
+            for name in arrays:
+                getattr(self, name)[row] = getattr(self, name)[last]
             self._rows[int(self._ids[row])] = row
-        self._ids = self._ids[:last]
-        self._hashes = self._hashes[:last]
+        for name in arrays:
+            setattr(self, name, getattr(self, name)[:last])
+        self._columns = None
 
     def _by_view(self) -> np.ndarray:
         """The hashes as (view, word, row): each view's words contiguous for fast XOR."""
@@ -245,26 +272,47 @@ class HashIndex:
                 np.minimum(region, bits, out=region)
         return best, region, group
 
+    def candidates(self, hashes: dict[str, Any], exclude: Container[int] = ()) -> list[tuple]:
+        """Stage one: (row, whole bits, region bits, group) of the closest rows, at most
+        MAX_CANDIDATES, closest first."""
+        best, region, group = self.distances(hashes)
+        rows = np.flatnonzero((best <= CANDIDATE_BITS) | (region <= CANDIDATE_REGION_BITS))
+        rows = [
+            r for r in rows[np.lexsort((region[rows], best[rows]))] if self._ids[r] not in exclude
+        ]
+        return [(r, int(best[r]), int(region[r]), int(group[r])) for r in rows[:MAX_CANDIDATES]]
+
     def query(self, hashes: dict[str, Any], *, exclude: Container[int] = ()) -> list[Match]:
         """Entries that look like a copy of ``hashes`` (duplicate) or share most of it."""
         if not self._rows:
             return []
-        best, region, group = self.distances(hashes)
-        flagged = np.flatnonzero((best <= SIMILAR_BITS) | (region <= SIMILAR_REGION_BITS))
+        sig, aspect = verify.decode(hashes["sig"]), float(hashes["aspect"])
         matches = []
-        for row in flagged:  # only the few flagged rows, never the whole index
-            entry_id = int(self._ids[row])
-            if entry_id in exclude:
+        for row, bits, region, group in self.candidates(hashes, exclude):
+            turn = group // (1 + len(TILTS))
+            verdict = verify.compare(self._sigs[row], sig, self._aspects[row], aspect, turn)
+            if (
+                verdict.overlap < MIN_OVERLAP
+                or verdict.differing > SIMILAR_SHARE
+                or verdict.correlation < SIMILAR_CORRELATION
+            ):
                 continue
-            level = "duplicate" if best[row] <= DUPLICATE_BITS else "similar"
-            turn, tilt = divmod(int(group[row]), 1 + len(TILTS))
+            duplicate = (
+                verdict.differing <= DUPLICATE_SHARE
+                and verdict.correlation >= DUPLICATE_CORRELATION
+            )
+            level = "duplicate" if duplicate else "similar"
             evidence = {
-                "global_bits": int(best[row]),
-                "region_bits": int(region[row]),
+                "global_bits": bits,
+                "region_bits": region,
+                "differing_share": round(verdict.differing, 3),
+                "overlap_share": round(verdict.overlap, 3),
+                "correlation": round(verdict.correlation, 3),
                 "turn_degrees": 90 * turn,
-                "tilt_degrees": (0.0, *TILTS)[tilt],
+                "tilt_degrees": round(verdict.angle, 1),
+                "scale": round(verdict.scale, 3),
             }
-            matches.append(Match(entry_id, level, float(best[row]), evidence))
+            matches.append(Match(int(self._ids[row]), level, verdict.differing, evidence))
         return sorted(matches, key=lambda m: (_LEVEL_ORDER[m.level], m.distance, m.entry_id))
 
 

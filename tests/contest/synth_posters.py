@@ -55,32 +55,46 @@ def font(size: int, bold: bool = True) -> ImageFont.ImageFont | ImageFont.FreeTy
     return ImageFont.load_default(size)
 
 
+def _noise(nrng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
+    """Photo-like texture: noise at several scales, coloured, summed (H, W, 3) in 0..255."""
+    out = np.zeros((size[1], size[0], 3), np.float32)
+    for cells, weight in ((4, 1.0), (12, 0.5), (40, 0.25), (160, 0.12)):
+        small = nrng.normal(0, 1, (max(2, cells * size[1] // size[0]), cells, 3))
+        layer = Image.fromarray(((small + 4) * 32).clip(0, 255).astype(np.uint8), "RGB")
+        out += weight * (np.asarray(layer.resize(size, Image.Resampling.BICUBIC)) - 128.0)
+    tint = nrng.uniform(60, 200, 3)
+    return (out * nrng.uniform(0.6, 1.4) + tint).clip(0, 255)
+
+
 def background(seed: int, size: tuple[int, int] = SIZE) -> Image.Image:
-    """A busy picture in one of a few styles (gradient+shapes, soft 'AI' blur, stripes)."""
+    """A busy picture in one of a few styles: gradient+shapes, soft 'AI' blur, stripes,
+    photo-like noise texture, soft blobs."""
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
-    style = seed % 3
+    style = seed % 5
     if style == 1:
         small = nrng.integers(0, 256, (6, 4, 3), dtype=np.uint8)
         image = Image.fromarray(small, "RGB").resize(size, Image.Resampling.BICUBIC)
+    elif style == 3:
+        image = Image.fromarray(_noise(nrng, size).astype(np.uint8), "RGB")
     else:
         top, bottom = (np.array([rng.randrange(256) for _ in range(3)]) for _ in range(2))
         ramp = np.linspace(0, 1, size[1])[:, None, None]
         grad = top * (1 - ramp) + bottom * ramp
         image = Image.fromarray(np.broadcast_to(grad, (size[1], size[0], 3)).astype(np.uint8))
     draw = ImageDraw.Draw(image)
-    for _ in range(rng.randint(6, 14)):
+    for _ in range(rng.randint(6, 14) if style != 3 else rng.randint(0, 4)):
         colour = tuple(rng.randrange(256) for _ in range(3))
         x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randint(30, 220)
         if style == 2 and rng.random() < 0.5:
             draw.rectangle((0, y, size[0], y + r // 3), fill=colour)
-        elif rng.random() < 0.5:
+        elif rng.random() < 0.5 or style == 4:
             draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
         else:
             points = [(x + rng.randint(-r, r), y + rng.randint(-r, r)) for _ in range(3)]
             draw.polygon(points, fill=colour)
-    if style == 1:
-        image = image.filter(ImageFilter.GaussianBlur(6))
+    if style in (1, 4):
+        image = image.filter(ImageFilter.GaussianBlur(6 if style == 1 else 25))
     return image
 
 
@@ -89,19 +103,48 @@ def text_lines(seed: int) -> list[str]:
     return [" ".join(rng.sample(WORDS, rng.randint(2, 3))) for _ in range(rng.randint(2, 4))]
 
 
+def layout(seed: int) -> dict:
+    """Where the text goes for a background seed: a band (dark or light) low, middle or high,
+    or text straight on the picture; with or without a white footer; title size."""
+    rng = random.Random(seed * 31 + 7)
+    return {
+        "top": rng.choice((0.08, 0.38, 0.62)),
+        "band": rng.choice(((20, 24, 48), (245, 240, 230), None)),
+        "footer": rng.random() < 0.6,
+        "title": rng.choice((52, 64, 80)),
+        "x": rng.choice((40, 80)),
+    }
+
+
 def draw_poster(bg_seed: int, text_seed: int | None = None, lines: list[str] | None = None):
-    """A poster: background, a dark title band with a title and lines, a white footer."""
+    """A poster: background, a title and lines in a band or straight on the picture, maybe a
+    white footer. Its layout is kept in ``image.info["layout"]`` for the text-edit copies."""
     image = background(bg_seed)
     lines = lines if lines is not None else text_lines(bg_seed if text_seed is None else text_seed)
+    spec = layout(bg_seed)
     w, h = image.size
     draw = ImageDraw.Draw(image)
-    top = int(h * 0.62)
-    draw.rectangle((0, top, w, int(h * 0.92)), fill=(20, 24, 48))
-    draw.text((40, top + 25), lines[0], font=font(64), fill="white")
+    top = int(h * spec["top"])
+    ink, soft = (255, 255, 255), (230, 230, 230)
+    if spec["band"] is not None:
+        draw.rectangle((0, top, w, top + int(h * 0.3)), fill=spec["band"])
+        if sum(spec["band"]) > 384:
+            ink, soft = (20, 20, 30), (50, 50, 60)
+    x, title = spec["x"], spec["title"]
+    draw.text(
+        (x, top + 25),
+        lines[0],
+        font=font(title),
+        fill=ink,
+        stroke_width=2,
+        stroke_fill=(0, 0, 0) if ink[0] > 128 else (255, 255, 255),
+    )
     for i, line in enumerate(lines[1:]):
-        draw.text((40, top + 120 + i * 48), line, font=font(34, False), fill=(230, 230, 230))
-    draw.rectangle((0, int(h * 0.92), w, h), fill="white")
-    draw.text((30, int(h * 0.94)), "인천광역시", font=font(30), fill=(10, 60, 140))
+        draw.text((x, top + title + 56 + i * 48), line, font=font(34, False), fill=soft)
+    if spec["footer"]:
+        draw.rectangle((0, int(h * 0.92), w, h), fill="white")
+        draw.text((30, int(h * 0.94)), "인천광역시", font=font(30), fill=(10, 60, 140))
+    image.info["layout"] = {**spec, "ink": soft, "y": top + title + 56}
     return image
 
 
@@ -161,11 +204,15 @@ def _crop(image: Image.Image, rng: random.Random) -> bytes:
 
 def _text_line(image: Image.Image, rng: random.Random) -> bytes:
     """One subtitle line rewritten (same template, nearly the same poster)."""
-    w, h = image.size
+    spec = image.info.get("layout") or {"band": (20, 24, 48), "y": int(image.height * 0.62) + 120}
+    y, x = spec["y"], spec.get("x", 40)
     draw = ImageDraw.Draw(image := image.copy())
-    y = int(h * 0.62) + 120
-    draw.rectangle((30, y - 4, w - 30, y + 44), fill=(20, 24, 48))
-    draw.text((40, y), " ".join(rng.sample(WORDS, 3)), font=font(34, False), fill=(230, 230, 230))
+    if spec["band"] is not None:
+        draw.rectangle((x - 10, y - 4, image.width - 30, y + 44), fill=spec["band"])
+    else:  # text on the picture: the old line stays, struck through, the new one beside it
+        draw.line((x, y + 20, x + 400, y + 20), fill=(255, 255, 255), width=4)
+    ink = spec.get("ink", (230, 230, 230))
+    draw.text((x, y), " ".join(rng.sample(WORDS, 3)), font=font(34, False), fill=ink)
     return _bytes(image, quality=92)
 
 
