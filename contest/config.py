@@ -6,9 +6,10 @@ variables, so a deployment may keep CONTEST_* values there.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PLACEHOLDER_SECRETS = frozenset(
     {"", "change-me", "changeme", "secret", "demo-secret", "xxx", "placeholder", "please-change"}
 )
+
+
+def check_auth_section(auth: Mapping[str, Any], *, demo: bool) -> None:
+    """Refuse a placeholder or short [auth] cookie_secret outside demo mode.
+
+    Every replica signs the sign-in cookie with it; a guessable value lets anyone forge one.
+    """
+    secret = str(auth.get("cookie_secret", "")).strip()
+    if not demo and (secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 32):
+        raise ValueError("[auth] cookie_secret is a placeholder or shorter than 32 characters")
 
 
 class Settings(BaseSettings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from contest import accounts
+from contest.config import check_auth_section
 from contest.errors import ContestError
 from contest.models import User
 from ui import state
@@ -15,9 +16,12 @@ from ui.runtime import get_runtime
 def oidc_enabled() -> bool:
     """True when [auth] is configured in secrets.toml; then st.login replaces passwords."""
     try:
-        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+        enabled = bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
     except (FileNotFoundError, KeyError):
         return False
+    if enabled:
+        check_auth_section(st.secrets["auth"], demo=get_runtime().settings.demo)
+    return enabled
 
 
 def current_user() -> User | None:
