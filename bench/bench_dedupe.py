@@ -90,7 +90,7 @@ def quality() -> None:
     table: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # dup, any, phash, of
     original = {(r[0], r[1]): i for i, r in enumerate(rows) if r[2] == "original"}
     started = time.perf_counter()
-    for i, (bg, text, kind, hashes, phash) in enumerate(rows):
+    for bg, text, kind, hashes, phash in rows:
         if kind == "original":
             continue
         target = original[(bg, text)]
@@ -111,9 +111,8 @@ def quality() -> None:
             cell[3] += 1
     queried = time.perf_counter() - started
     print(f"{len(distinct)} distinct posters ({count} synthetic from seed {start}, templates,")
-    print(
-        f"dev originals), {len(rows) - len(distinct)} copies; {made:.0f} s to make, {queried:.0f} s to query"
-    )
+    print(f"dev originals), {len(rows) - len(distinct)} copies", end="; ")
+    print(f"{made:.0f} s to make, {queried:.0f} s to query")
     print(
         f"{'change':16s} {'pairs':>7s} {'duplicate':>10s} {'dup|similar':>12s} {'phash<=10':>10s}"
     )
