@@ -43,4 +43,4 @@ else:
         if st.button(tr("auth.sign_out"), icon=":material/logout:", key="sign_out"):
             auth.sign_out()
             st.rerun()
-    st.navigation(sections).run()
+    st.navigation(sections, expanded=True).run()
