@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from sqlmodel import func, select  # noqa: E402
 
 from contest.config import Settings  # noqa: E402
+from contest.db import make_engine  # noqa: E402
 from contest.models import User, Vote  # noqa: E402
 from contest.runtime import Runtime, build_runtime  # noqa: E402
 from contest.voting import cast_vote, retract_vote  # noqa: E402
@@ -107,11 +108,16 @@ def main() -> None:
             urls["sqlite"] = f"sqlite:///{folder / 'votes.db'}"
         if mode in ("postgresql", "all"):
             urls["postgresql"] = stack.enter_context(postgres_server())
+        if "sqlite" in urls:  # baseline: SQLite's own busy handler, no in-process writer queue
+            urls = {"sqlite (baseline, no writer queue)": urls["sqlite"], **urls}
         for name, url in urls.items():
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             settings = Settings(data_dir=folder, database_url=url, demo=False, secret_key="x" * 32)
             for pattern in ("burst", "paced"):
                 runtime = build_runtime(settings)
+                if "baseline" in name:
+                    engine = make_engine(url, writer_queue=False)
+                    runtime = Runtime(settings, engine, runtime.store)
                 figures = run(runtime, paced=pattern == "paced")
                 runtime.engine.dispose()
                 print(
