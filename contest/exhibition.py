@@ -159,7 +159,9 @@ def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str) -> None:
     _poster_image(pdf, store, label.display_key, MARGIN, box_top, box_w, box_h)
     pdf.set_xy(MARGIN, box_top + box_h + 6)
     pdf.set_font(FONT, "B", 20)
-    pdf.multi_cell(box_w, 10, _lines(pdf, label.title, box_w, 2), align="L")
+    pdf.multi_cell(
+        box_w, 10, _lines(pdf, label.title, box_w, 2), align="L", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_font(FONT, "", 13)
     pdf.multi_cell(box_w - QR_SIDE - 5, 7, f"{label.theme} · {label.department}", align="L")
     qr_x, qr_y = page_w - MARGIN - QR_SIDE, page_h - MARGIN - QR_SIDE - 8
