@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 START_TIMEOUT = 180  # seconds: the first start migrates and draws the demo posters
 UI_TIMEOUT = 60_000  # milliseconds for Playwright waits
 
-__all__ = ["DEMO_PASSWORD", "sign_in"]
+__all__ = ["DEMO_PASSWORD", "settle", "sign_in"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -129,6 +129,12 @@ def browser_page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def settle(page: Page) -> None:
+    """Wait until Streamlit has finished its rerun: a click during a rerun can be lost."""
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=UI_TIMEOUT)
 
 
 def sign_in(page: Page, login: str, password: str) -> None:

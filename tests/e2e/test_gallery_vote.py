@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from contest.demo import DEMO_PASSWORD
 from contest.i18n import t
-from tests.e2e.conftest import UI_TIMEOUT, sign_in
+from tests.e2e.conftest import UI_TIMEOUT, settle, sign_in
 
 
 def ko(key: str, **params: object) -> str:
@@ -55,6 +55,7 @@ def test_filter_open_vote_and_take_back(app_server: str, browser_page: Page) -> 
     grid = page.locator(".st-key-gallery_grid")
     everything = grid.locator("img").count()
 
+    settle(page)
     page.get_by_label(ko("gallery.theme")).click()
     page.get_by_role("option", name="균형발전").click()
     expect(grid.get_by_test_id("stCaptionContainer").first).to_contain_text("균형발전")
@@ -69,9 +70,11 @@ def test_filter_open_vote_and_take_back(app_server: str, browser_page: Page) -> 
     expect(page.get_by_role("heading", name="인천 i-패스")).to_be_visible()
     expect(page.get_by_text(f"/?entry={entry_id}")).to_be_visible()
     before = votes_left(page)
+    settle(page)
     page.get_by_role("button", name=ko("vote.button")).click()
     expect(page.get_by_text(ko("vote.cast_done", left=before - 1))).to_be_visible()
     assert votes_left(page) == before - 1
+    settle(page)
     page.get_by_role("button", name=ko("vote.retract")).click()
     expect(page.get_by_text(ko("vote.retract_done", left=before))).to_be_visible()
     assert votes_left(page) == before

@@ -25,7 +25,7 @@ from contest.judging import judge_queue
 from contest.models import Contest, Entry, JudgeScore, User
 from contest.runtime import Runtime, build_runtime
 from tests.conftest import TEST_SECRET
-from tests.e2e.conftest import DEMO_PASSWORD, sign_in
+from tests.e2e.conftest import DEMO_PASSWORD, settle, sign_in
 from tests.pages.test_admin_pages import demo_to_judging
 
 
@@ -97,12 +97,14 @@ def test_judge_scores_two_posters_and_admin_downloads_the_workbook(
         queue = judge_queue(session, actor=judge, contest_id=contest_id or 0)
     second = f"#{queue[1].number} {queue[1].title}"
     expect(page.get_by_text("심사 진행: 0 /")).to_be_visible()
+    settle(page)
     page.get_by_role("button", name="점수 저장").click()
     expect(page.get_by_text("심사 진행: 1 /")).to_be_visible()
     page.get_by_label("작품 선택").click()
     page.keyboard.type(queue[1].title)
     page.get_by_role("option", name=re.compile(re.escape(second))).click()
     expect(page.get_by_role("heading", name=second)).to_be_visible()
+    settle(page)
     page.get_by_role("button", name="점수 저장").click()
     expect(page.get_by_text("심사 진행: 2 / 10")).to_be_visible()  # 12 posters minus own 2
     assert len(own) == 2
@@ -113,15 +115,19 @@ def test_judge_scores_two_posters_and_admin_downloads_the_workbook(
             len(session.exec(select(JudgeScore).where(JudgeScore.judge_id == judge.id)).all()) == 2
         )
 
+    settle(page)
     page.get_by_role("button", name="로그아웃").click()
     sign_in(page, "D9001", DEMO_PASSWORD)
     open_page(page, "심사 운영")
+    settle(page)
     page.get_by_role("button", name="심사 마감").click()
     expect(page.get_by_text("현재 단계: 심사 마감")).to_be_visible()
     open_page(page, "결과 집계")
+    settle(page)
     page.get_by_role("button", name="결과 확정").click()
     expect(page.get_by_role("button", name="결과 다시 확정")).to_be_visible()
     with page.expect_download() as download:
+        settle(page)
         page.get_by_role("button", name="전체 엑셀 통합 문서 (XLSX)").click()
     sheets = pd.read_excel(io.BytesIO(Path(download.value.path()).read_bytes()), sheet_name=None)
     assert list(sheets) == ["entries", "votes", "scores", "results"]

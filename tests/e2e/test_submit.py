@@ -8,18 +8,12 @@ from playwright.sync_api import Page, expect
 
 from contest.demo import DEMO_PASSWORD
 from contest.i18n import t
-from tests.e2e.conftest import UI_TIMEOUT, sign_in
+from tests.e2e.conftest import UI_TIMEOUT, settle, sign_in
 from tests.factories import poster_bytes
 
 
 def ko(key: str, **params: object) -> str:
     return t(key, "ko", **params)
-
-
-def settle(page: Page) -> None:
-    """Wait until Streamlit has finished its rerun (the running indicator is gone)."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=UI_TIMEOUT)
 
 
 def choose(page: Page, label: str, option: str) -> None:
