@@ -17,6 +17,7 @@ if runtime.settings.demo:
     st.sidebar.caption(tr("app.demo_banner"))
 
 user = auth.current_user()
+auth.write_cookie()
 if user is None:
     pages = [
         st.Page("pages/sign_in.py", title=tr("nav.sign_in"), icon=":material/login:", default=True)

@@ -37,6 +37,7 @@ if submitted:
             with get_runtime().session() as session:
                 me = accounts.get_user(session, user.id or 0)
                 accounts.change_password(session, actor=me, current=current, new=new)
+            auth.sign_in(me)  # the old stay-signed-in cookie died with the old password
             st.success(tr("account.password_changed"))
             if user.must_change_password:
                 st.rerun()

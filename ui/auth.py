@@ -8,9 +8,12 @@ from contest import accounts
 from contest.config import check_auth_section
 from contest.errors import ContestError
 from contest.models import User
+from contest.remember import LIFETIME, issue_token, user_for_token
 from ui import state
 from ui.i18n import show_error
 from ui.runtime import get_runtime
+
+COOKIE = "contest_auth"
 
 
 def oidc_enabled() -> bool:
@@ -38,7 +41,7 @@ def current_user() -> User | None:
             return None
     user_id = st.session_state.get(state.USER_ID)
     if user_id is None:
-        return None
+        return _remembered_user()
     with runtime.session() as session:
         user = session.get(User, user_id)
     if user is None or not user.is_active:
@@ -47,11 +50,47 @@ def current_user() -> User | None:
     return user
 
 
+def _remembered_user() -> User | None:
+    """A new tab (a scanned QR code, say) signs in from the stay-signed-in cookie."""
+    token = st.context.cookies.get(COOKIE)
+    if not token or st.session_state.get(state.SIGNED_OUT):
+        return None
+    runtime = get_runtime()
+    with runtime.session() as session:
+        user = user_for_token(session, token, secret=runtime.settings.secret_key)
+    if user is not None:
+        st.session_state[state.USER_ID] = user.id
+    return user
+
+
 def sign_in(user: User) -> None:
     st.session_state[state.USER_ID] = user.id
+    st.session_state.pop(state.SIGNED_OUT, None)
+    secret = get_runtime().settings.secret_key
+    st.session_state[state.COOKIE_PENDING] = issue_token(user, secret=secret)
 
 
 def sign_out() -> None:
     st.session_state.pop(state.USER_ID, None)
+    st.session_state[state.SIGNED_OUT] = True
+    st.session_state[state.COOKIE_PENDING] = ""
     if oidc_enabled() and st.user.is_logged_in:
         st.logout()
+
+
+def write_cookie() -> None:
+    """Set (after sign-in) or clear (after sign-out) the cookie in the browser, once.
+
+    Streamlit cannot set cookies from the server; this script does it in the page. The value is
+    our own token, never user input.
+    """
+    token = st.session_state.pop(state.COOKIE_PENDING, None)
+    if token is None:
+        return
+    secure = "; Secure" if get_runtime().settings.base_url.startswith("https") else ""
+    age = int(LIFETIME.total_seconds()) if token else 0
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; "
+        f"SameSite=Lax{secure}';</script>",
+        unsafe_allow_javascript=True,
+    )
