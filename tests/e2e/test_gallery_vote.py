@@ -34,7 +34,8 @@ def poster_link(page: Page, title: str) -> tuple[int, str]:
 
 
 def open_by_qr_link(page: Page, base_url: str, entry_id: int, login: str) -> None:
-    """As a phone does after scanning: a fresh load of /?entry=ID, sign-in, then the poster."""
+    """As a phone not yet signed in does after scanning: /?entry=ID, sign-in, the poster."""
+    page.context.clear_cookies()  # no stay-signed-in cookie from an earlier sign-in
     page.goto(f"{base_url}/?entry={entry_id}")
     sign_in(page, login, DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(rf"[?&]entry={entry_id}\b"), timeout=UI_TIMEOUT)
