@@ -186,7 +186,12 @@ def submit_entry(
     return Receipt(entry, image_row, lookalikes)
 
 
-def _own_entry(session: Session, user: User, entry_id: int) -> Entry:
+def _editable_entry(
+    session: Session, actor: User | None, entry_id: int, now: datetime
+) -> tuple[User, Entry, Contest]:
+    """The author's own, still competing entry, inside the submission window."""
+    user = require_staff(actor)
+    begin_write(session)
     entry = session.get(Entry, entry_id)
     if entry is None:
         raise NotFound(what=f"entry {entry_id}")
@@ -194,7 +199,9 @@ def _own_entry(session: Session, user: User, entry_id: int) -> Entry:
         raise PermissionDenied("error.entry.not_yours")
     if entry.status not in (EntryStatus.ACTIVE.value, EntryStatus.HIDDEN.value):
         raise InvalidInput("error.entry.not_editable", status=entry.status)
-    return entry
+    contest = get_contest(session, entry.contest_id)
+    ensure_open(contest, submission_window(contest), "error.submission_closed", now)
+    return user, entry, contest
 
 
 def update_entry(
@@ -209,12 +216,8 @@ def update_entry(
     now: datetime | None = None,
 ) -> Receipt:
     """Edit the text and optionally replace the image; the audit log keeps what changed."""
-    user = require_staff(actor)
     now = now or utcnow()
-    begin_write(session)
-    entry = _own_entry(session, user, entry_id)
-    contest = get_contest(session, entry.contest_id)
-    ensure_open(contest, submission_window(contest), "error.submission_closed", now)
+    user, entry, contest = _editable_entry(session, actor, entry_id, now)
     values = draft.cleaned(contest)
     before = {k: getattr(entry, k) for k in values}
     changed = {k: v for k, v in values.items() if before[k] != v}
@@ -258,12 +261,8 @@ def update_entry(
 def withdraw_entry(
     session: Session, *, actor: User | None, entry_id: int, now: datetime | None = None
 ) -> Entry:
-    user = require_staff(actor)
     now = now or utcnow()
-    begin_write(session)
-    entry = _own_entry(session, user, entry_id)
-    contest = get_contest(session, entry.contest_id)
-    ensure_open(contest, submission_window(contest), "error.submission_closed", now)
+    user, entry, contest = _editable_entry(session, actor, entry_id, now)
     entry.status, entry.updated_at = EntryStatus.WITHDRAWN.value, now
     session.add(entry)
     audit.record(
