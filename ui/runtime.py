@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import streamlit as st
 
 from contest.config import Settings
@@ -10,14 +13,26 @@ from contest.runtime import Runtime, build_runtime
 
 
 @st.cache_resource(show_spinner=False)
-def _runtime_for(settings_json: str) -> Runtime:
-    settings = Settings.model_validate_json(settings_json)
+def _runtime_for(_source: str) -> Runtime:
+    settings = Settings()
     runtime = build_runtime(settings)
     if settings.demo:
         seed_demo(runtime)
     return runtime
 
 
+def _settings_source() -> str:
+    """What Settings() is read from: the CONTEST_* variables, .env and the folder.
+
+    Cheap to compute (building Settings() takes ~2 ms, and pages ask for the runtime once per
+    image), yet it changes whenever the settings could, so tests that change CONTEST_* get
+    their own runtime.
+    """
+    env = sorted((k, v) for k, v in os.environ.items() if k.startswith("CONTEST_"))
+    dotenv = Path(".env")
+    stamp = dotenv.stat().st_mtime_ns if dotenv.is_file() else None
+    return repr((env, stamp, str(Path.cwd())))
+
+
 def get_runtime() -> Runtime:
-    """Keyed by the settings, so tests that change CONTEST_* get their own runtime."""
-    return _runtime_for(Settings().model_dump_json())
+    return _runtime_for(_settings_source())
