@@ -13,7 +13,8 @@ from contest.runtime import Runtime, build_runtime
 
 
 @st.cache_resource(show_spinner=False)
-def _runtime_for(_source: str) -> Runtime:
+def _runtime_for(source: str) -> Runtime:
+    """``source`` is only the cache key (a leading underscore would exclude it from the key)."""
     settings = Settings()
     runtime = build_runtime(settings)
     if settings.demo:
