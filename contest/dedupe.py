@@ -179,6 +179,9 @@ DUPLICATE_SHARE = 0.15  # at most this share of blocks differs: a copy
 SIMILAR_SHARE = 0.25  # at most this: the same picture with other text (template)
 DUPLICATE_CORRELATION = 0.85  # and the aligned pictures must correlate this well overall
 SIMILAR_CORRELATION = 0.7
+# Text replaced rather than marks added: 2+ blocks differ and the change is two-signed (ink
+# gone in places, new ink elsewhere): a template with another title, "similar" at most.
+REPLACED_SHARE = 0.1
 # The alignment must end near the copies the search is for (tilts of a few degrees, crops,
 # padding, screenshots): a smooth unrelated picture can "align" at 8 degrees or half the size.
 MAX_TILT = 6.0
@@ -340,6 +343,7 @@ class HashIndex:
             duplicate = (
                 verdict.differing <= DUPLICATE_SHARE
                 and verdict.correlation >= DUPLICATE_CORRELATION
+                and verdict.replaced <= REPLACED_SHARE
             )
             level = "duplicate" if duplicate else "similar"
             evidence = {
@@ -348,6 +352,7 @@ class HashIndex:
                 "differing_share": round(verdict.differing, 3),
                 "overlap_share": round(verdict.overlap, 3),
                 "correlation": round(verdict.correlation, 3),
+                "replaced": round(verdict.replaced, 3),
                 "turn_degrees": 90 * turn,
                 "tilt_degrees": round(verdict.angle, 1),
                 "scale": round(verdict.scale, 3),

@@ -33,6 +33,7 @@ BLOCK_VALID = 0.8  # share of a block that must lie inside both pictures to coun
 MEAN_OFF = 0.4  # normalised brightness difference (in global std units) that differs
 NCC_MIN = 0.55  # local correlation below which a textured block differs
 FLAT_STD = 0.12  # a block flatter than this (global std units) has no pattern to correlate
+RESIDUAL_MIN = 0.5  # per-pixel difference (global std units) that counts as changed ink
 
 
 def _blur_matrix(side: int, sigma: float = 0.7, radius: int = 3) -> np.ndarray:
@@ -74,6 +75,7 @@ class Verdict:
     correlation: float  # global correlation of the aligned overlap
     angle: float  # degrees, after the quarter turn
     scale: float
+    replaced: float = 0.0  # two-signedness of the change where 2+ blocks differ (see _replaced)
 
 
 def _blur(sig: np.ndarray) -> np.ndarray:
@@ -264,6 +266,7 @@ def compare(
     angle = float(np.degrees(np.arctan2(a[1, 0] - a[0, 1], a[0, 0] + a[1, 1])))
     scale = float(np.sqrt(abs(np.linalg.det(a))))
     count = int(valid.sum())
+    replaced = _replaced(bq[differs] - bp[differs]) if differs.sum() >= 2 else 0.0
     correlation = float(np.mean(p_n[inside] * q_n[inside])) if inside.any() else 0.0
     return Verdict(
         differing=float(differs.mean()) if count else 1.0,
@@ -271,4 +274,15 @@ def compare(
         correlation=correlation,
         angle=angle,
         scale=scale,
+        replaced=replaced,
     )
+
+
+def _replaced(residual: np.ndarray) -> float:
+    """How two-signed the change in the differing blocks is: 0 when marks were only added on
+    top (a watermark, a name, a stamp: all brighter or all darker than the original), towards
+    0.5 when ink vanished in some places and appeared in others (text replaced by other text,
+    as in a template pair). Residuals under RESIDUAL_MIN (std units) do not count."""
+    brighter = float(np.clip(residual - RESIDUAL_MIN, 0, None).sum())
+    darker = float(np.clip(-residual - RESIDUAL_MIN, 0, None).sum())
+    return min(brighter, darker) / max(brighter + darker, 1e-6)

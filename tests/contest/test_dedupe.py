@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from contest.dedupe import GLOBAL, REGIONS, HashIndex, compute_hashes, unpack
+from contest.dedupe_verify import _replaced
 from contest.images import ImageLimits, load_normalised
 from tests.contest.synth_posters import draw_poster, variant
 
@@ -72,6 +73,25 @@ def test_unrelated_poster_is_not_flagged(index: HashIndex) -> None:
 def test_same_background_other_text_is_at_least_similar(index: HashIndex) -> None:
     matches = index.query(hashes_of(png(draw_poster(7, text_seed=404))))
     assert [m.entry_id for m in matches][:1] == [1]
+
+
+@pytest.mark.parametrize("kind", ["text_line", "name", "watermark"])
+def test_template_twin_is_similar_while_marked_copies_stay_duplicate(kind: str) -> None:
+    """Seed 25: its template twin (other title and lines) is demoted to similar because the
+    change is two-signed (text replaced); added marks on a copy are one-signed."""
+    poster = draw_poster(25)
+    index = HashIndex.build([(1, hashes_of(png(poster)))])
+    twin = index.query(hashes_of(png(draw_poster(25, text_seed=25 + 50_000))))
+    assert [m.level for m in twin] == ["similar"] and twin[0].evidence["replaced"] > 0.1
+    copy = index.query(hashes_of(variant(poster, kind, seed=3)))
+    assert [m.level for m in copy] == ["duplicate"]
+
+
+def test_replaced_measures_two_signed_change() -> None:
+    added = np.array([[0.0, 2.0, 1.5], [0.1, 3.0, -0.2]])  # brighter only: a watermark
+    swapped = np.array([[2.0, -2.0, 0.0], [-1.5, 1.5, 0.3]])  # ink gone and new ink
+    assert _replaced(added) == 0.0
+    assert _replaced(swapped) == pytest.approx(0.5)
 
 
 def test_hashes_are_json(poster: Image.Image) -> None:
