@@ -19,6 +19,7 @@ from sqlmodel import Session, col, func, select
 
 from contest.authz import require_staff
 from contest.contests import require_current
+from contest.disclosure import Disclosure
 from contest.errors import InvalidInput, InvalidState, NotFound
 from contest.models import Contest, Entry, EntryStatus, ImageObject, Role, User, Vote
 from contest.voting import voting_closed
@@ -76,18 +77,8 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class EntryDetail:
-    entry_id: int
+class EntryDetail(Disclosure):
     contest_id: int
-    number: int
-    title: str
-    theme: str
-    policy: str
-    description: str
-    ai_tools: tuple[str, ...]
-    ai_tools_other: str
-    prompt: str
-    human_part: str
     department: str
     author_name: str | None
     display_key: str
@@ -253,17 +244,8 @@ def entry_detail(session: Session, *, actor: User | None, entry_id: int) -> Entr
         raise NotFound("error.gallery.entry_not_found", id=entry_id)
     entry, author, image, contest = row
     return EntryDetail(
-        entry_id=entry.id or 0,
+        **Disclosure.of(entry),
         contest_id=entry.contest_id,
-        number=entry.number,
-        title=entry.title,
-        theme=entry.theme,
-        policy=entry.policy,
-        description=entry.description,
-        ai_tools=tuple(entry.ai_tools),
-        ai_tools_other=entry.ai_tools_other,
-        prompt=entry.prompt,
-        human_part=entry.human_part,
         department=author.department,
         author_name=author.name if contest.show_author_names else None,
         display_key=image.display_key,

@@ -17,6 +17,7 @@ from contest import audit
 from contest.authz import require_admin, require_judge
 from contest.contests import get_contest
 from contest.db import begin_write
+from contest.disclosure import Disclosure
 from contest.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from contest.lifecycle import require_phase, shortlisted_ids
 from contest.models import Contest, ContestPhase, Entry, ImageObject, JudgeScore, Role, User
@@ -32,19 +33,9 @@ VIEW_PHASES = (
 
 
 @dataclass(frozen=True)
-class JudgeItem:
+class JudgeItem(Disclosure):
     """One poster as a judge sees it: the work and its AI disclosure, never its author."""
 
-    entry_id: int
-    number: int
-    title: str
-    theme: str
-    policy: str
-    description: str
-    ai_tools: tuple[str, ...]
-    ai_tools_other: str
-    prompt: str
-    human_part: str
     display_key: str
     thumb_key: str
     scores: dict[str, int] = field(default_factory=dict)
@@ -133,16 +124,7 @@ def judge_queue(session: Session, *, actor: User | None, contest_id: int) -> lis
     }
     return [
         JudgeItem(
-            entry_id=entry.id or 0,
-            number=entry.number,
-            title=entry.title,
-            theme=entry.theme,
-            policy=entry.policy,
-            description=entry.description,
-            ai_tools=tuple(entry.ai_tools),
-            ai_tools_other=entry.ai_tools_other,
-            prompt=entry.prompt,
-            human_part=entry.human_part,
+            **Disclosure.of(entry),
             display_key=images[entry.image_id].display_key,
             thumb_key=images[entry.image_id].thumb_key,
             scores=dict(score.scores) if score else {},
