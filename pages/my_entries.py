@@ -6,7 +6,7 @@ from contest.contests import current_contest, submission_window
 from contest.errors import ContestError
 from contest.submissions import my_entries, update_entry, withdraw_entry
 from contest.timeutil import format_local, utcnow
-from ui import auth
+from ui import auth, state
 from ui.entry_form import entry_form, show_lookalikes
 from ui.i18n import show_error, tr
 from ui.images import thumb_source
@@ -26,6 +26,11 @@ if contest is None or not rows:
     st.info(tr("my_entries.none"))
     st.page_link("pages/submit.py", label=tr("nav.submit"), icon=":material/upload:")
     st.stop()
+
+saved_lookalikes = st.session_state.pop(state.MY_ENTRIES_SAVED, None)
+if saved_lookalikes is not None:
+    st.success(tr("my_entries.saved"))
+    show_lookalikes(saved_lookalikes)
 
 tz = contest.timezone
 editable = submission_window(contest).contains(utcnow())
@@ -63,8 +68,8 @@ for entry, image in rows:
                             draft=draft,
                             data=new_file.getvalue() if new_file else None,
                         )
-                    show_lookalikes(receipt.lookalikes)
-                    st.success(tr("my_entries.saved"))
+                    st.session_state[state.MY_ENTRIES_SAVED] = receipt.lookalikes
+                    st.rerun()  # show the entry as it is now
                 except ContestError as error:
                     show_error(error)
         confirm = right.checkbox(tr("my_entries.withdraw_confirm"), key=f"withdraw{entry.id}")

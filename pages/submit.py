@@ -11,6 +11,7 @@ from contest.timeutil import format_local
 from ui import auth, state
 from ui.entry_form import entry_form, show_draft, show_lookalikes
 from ui.i18n import show_error, tr
+from ui.images import browser_ready
 from ui.runtime import get_runtime
 
 runtime = get_runtime()
@@ -61,7 +62,7 @@ if upload is not None:
                 )
             checked = {
                 "sha": digest,
-                "thumb": result.image.thumbnail,
+                "thumb": browser_ready(result.image.thumbnail),  # converted once, not per rerun
                 "size": (result.image.width, result.image.height),
                 "lookalikes": result.lookalikes,
             }
