@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 from contest import accounts
-from contest.config import check_auth_section
+from contest.config import PLACEHOLDER_SECRETS, check_auth_section
 from contest.errors import ContestError
 from contest.models import User
 from contest.remember import LIFETIME, issue_token, user_for_token
@@ -14,6 +16,14 @@ from ui.i18n import show_error
 from ui.runtime import get_runtime
 
 COOKIE = "contest_auth"
+# Signs stay-signed-in cookies when CONTEST_SECRET_KEY is still the public demo placeholder,
+# so nobody can forge one from the source code; such cookies end when the process restarts.
+_PROCESS_SECRET = secrets.token_hex(32)
+
+
+def _token_secret() -> str:
+    key = get_runtime().settings.secret_key
+    return _PROCESS_SECRET if key.strip().lower() in PLACEHOLDER_SECRETS else key
 
 
 def oidc_enabled() -> bool:
@@ -57,7 +67,7 @@ def _remembered_user() -> User | None:
         return None
     runtime = get_runtime()
     with runtime.session() as session:
-        user = user_for_token(session, token, secret=runtime.settings.secret_key)
+        user = user_for_token(session, token, secret=_token_secret())
     if user is not None:
         st.session_state[state.USER_ID] = user.id
     return user
@@ -66,8 +76,7 @@ def _remembered_user() -> User | None:
 def sign_in(user: User) -> None:
     st.session_state[state.USER_ID] = user.id
     st.session_state.pop(state.SIGNED_OUT, None)
-    secret = get_runtime().settings.secret_key
-    st.session_state[state.COOKIE_PENDING] = issue_token(user, secret=secret)
+    st.session_state[state.COOKIE_PENDING] = issue_token(user, secret=_token_secret())
 
 
 def sign_out() -> None:
