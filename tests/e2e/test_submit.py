@@ -58,7 +58,7 @@ def test_submit_see_edit_and_withdraw(app_server: str, browser_page: Page, tmp_p
     page.get_by_role("button", name=ko("my_entries.save")).first.click()
     expect(page.get_by_text(ko("my_entries.saved"))).to_be_visible(timeout=UI_TIMEOUT)
 
-    page.get_by_role("link", name=ko("nav.my_entries")).first.click()
+    settle(page)  # the page reran after saving and shows the entry as it is now
     expect(page.get_by_role("heading", name="스마트 정류장 2.0")).to_be_visible()
     page.get_by_text(ko("my_entries.withdraw_confirm")).first.click()
     page.get_by_role("button", name=ko("my_entries.withdraw")).first.click()
