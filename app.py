@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from contest.models import Role
+from contest.core.models import Role
 from ui import auth
 from ui.i18n import language_switch, tr
 from ui.nav import pages_for

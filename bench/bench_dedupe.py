@@ -30,9 +30,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from contest.dedupe import HashIndex, compute_hashes, unpack  # noqa: E402
-from contest.dedupe_verify import decode, encode  # noqa: E402
-from contest.images import ImageLimits, load_normalised  # noqa: E402
+from contest.dedupe.hashing import HashIndex, compute_hashes, unpack  # noqa: E402
+from contest.dedupe.verify import decode, encode  # noqa: E402
+from contest.images.decode import ImageLimits, load_normalised  # noqa: E402
 from tests.contest.synth_posters import VARIANTS, draw_poster, variant  # noqa: E402
 
 LIMITS = ImageLimits(min_short_side=1)

@@ -32,17 +32,17 @@ sys.path.insert(0, str(ROOT))
 
 from sqlmodel import select  # noqa: E402
 
-from contest.config import Settings  # noqa: E402
-from contest.contests import new_contest  # noqa: E402
-from contest.demo_posters import draw_poster  # noqa: E402
-from contest.gallery import GalleryQuery, filters, gallery_page  # noqa: E402
-from contest.images import process_upload  # noqa: E402
-from contest.models import Entry, ImageObject, User  # noqa: E402
-from contest.objects import keys_for  # noqa: E402
-from contest.passwords import hash_password  # noqa: E402
+from contest.accounts.passwords import hash_password  # noqa: E402
+from contest.contests.manage import new_contest  # noqa: E402
+from contest.core.config import Settings  # noqa: E402
+from contest.core.models import Entry, ImageObject, User  # noqa: E402
+from contest.core.timeutil import utcnow  # noqa: E402
+from contest.demo.posters import draw_poster  # noqa: E402
+from contest.entries.objects import keys_for  # noqa: E402
+from contest.images.decode import process_upload  # noqa: E402
 from contest.runtime import build_runtime  # noqa: E402
-from contest.timeutil import utcnow  # noqa: E402
-from contest.voting import my_votes, vote_state  # noqa: E402
+from contest.voting.gallery import GalleryQuery, filters, gallery_page  # noqa: E402
+from contest.voting.votes import my_votes, vote_state  # noqa: E402
 
 ENTRIES = 2000
 PICTURES = 50

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from contest.config import Settings
-from contest.db import make_engine, migrate, session_scope
-from contest.flags import DedupeIndexes
+from contest.core.config import Settings
+from contest.core.db import make_engine, migrate, session_scope
+from contest.dedupe.flags import DedupeIndexes
 from storage import LocalStore, ObjectStore, S3Store, make_s3_client
 
 

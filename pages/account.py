@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from contest import accounts
-from contest.errors import ContestError
+from contest.accounts import users as accounts
+from contest.core.errors import ContestError
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.runtime import get_runtime

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from contest import accounts
-from contest.audit import list_events
-from contest.contests import require_current
-from contest.errors import ContestError
-from contest.timeutil import format_local, local, utcnow
+from contest.accounts import users as accounts
+from contest.contests.manage import require_current
+from contest.core.audit import list_events
+from contest.core.errors import ContestError
+from contest.core.timeutil import format_local, local, utcnow
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.runtime import get_runtime

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from contest import contests
-from contest.errors import ContestError
+from contest.contests import manage as contests
+from contest.core.errors import ContestError
 from ui import auth
 from ui.contest_form import settings_form
 from ui.i18n import show_error, tr

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from contest.contests import require_current
-from contest.dashboard import dashboard
-from contest.errors import ContestError
+from contest.contests.manage import require_current
+from contest.core.errors import ContestError
+from contest.reports.dashboard import dashboard
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.runtime import get_runtime

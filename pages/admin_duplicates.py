@@ -3,10 +3,10 @@ disqualify one of the pair, with a reason."""
 
 import streamlit as st
 
-from contest.contests import require_current
-from contest.errors import ContestError
-from contest.flags import confirm_flag, dismiss_flag, review_queue
-from contest.moderation import moderation_list
+from contest.contests.manage import require_current
+from contest.core.errors import ContestError
+from contest.dedupe.flags import confirm_flag, dismiss_flag, review_queue
+from contest.entries.moderation import moderation_list
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.images import display_source

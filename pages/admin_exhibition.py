@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from contest.errors import ContestError
-from contest.exhibition import entry_qr, exhibition_pdf
+from contest.core.errors import ContestError
+from contest.exhibition.labels import entry_qr, exhibition_pdf
 from ui import auth, state
 from ui.i18n import lang, show_error, tr
 from ui.runtime import get_runtime

@@ -3,11 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from contest import judging, lifecycle
-from contest.contests import require_current
-from contest.errors import ContestError
-from contest.moderation import moderation_list
-from contest.voting import vote_counts
+from contest.contests.manage import require_current
+from contest.core.errors import ContestError
+from contest.entries.moderation import moderation_list
+from contest.judging import lifecycle
+from contest.judging import scoring as judging
+from contest.voting.votes import vote_counts
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.runtime import get_runtime

@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from contest import moderation
-from contest.contests import require_current
-from contest.errors import ContestError
-from contest.models import EntryStatus
-from contest.timeutil import format_local
+from contest.contests.manage import require_current
+from contest.core.errors import ContestError
+from contest.core.models import EntryStatus
+from contest.core.timeutil import format_local
+from contest.entries import moderation
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.images import thumb_source

@@ -5,11 +5,12 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from contest import exports, results
-from contest.contests import require_current
-from contest.errors import ContestError
-from contest.models import ContestPhase
-from contest.timeutil import format_local
+from contest.contests.manage import require_current
+from contest.core.errors import ContestError
+from contest.core.models import ContestPhase
+from contest.core.timeutil import format_local
+from contest.judging import results
+from contest.reports import exports
 from ui import auth, state
 from ui.i18n import show_error, tr
 from ui.runtime import get_runtime

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from contest import accounts
-from contest.errors import ContestError
-from contest.models import Role
-from contest.roster import import_roster
+from contest.accounts import users as accounts
+from contest.accounts.roster import import_roster
+from contest.core.errors import ContestError
+from contest.core.models import Role
 from ui import auth, state
 from ui.i18n import show_error, tr
 from ui.runtime import get_runtime

@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from contest.contests import require_current
-from contest.errors import ContestError
-from contest.timeutil import format_local
-from contest.vote_report import integrity_report, votes_in_force
-from contest.voting import tallies, void_vote
+from contest.contests.manage import require_current
+from contest.core.errors import ContestError
+from contest.core.timeutil import format_local
+from contest.voting.report import integrity_report, votes_in_force
+from contest.voting.votes import tallies, void_vote
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.runtime import get_runtime

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from contest.contests import get_contest, voting_window
-from contest.errors import ContestError
-from contest.gallery import entry_detail
-from contest.timeutil import utcnow
-from contest.voting import cast_vote, retract_vote, vote_state
+from contest.contests.manage import get_contest, voting_window
+from contest.core.errors import ContestError
+from contest.core.timeutil import utcnow
+from contest.voting.gallery import entry_detail
+from contest.voting.votes import cast_vote, retract_vote, vote_state
 from ui import auth, state
 from ui.i18n import show_error, tr
 from ui.images import display_source

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from contest.errors import ContestError
-from contest.gallery import PAGE_SIZES, GalleryQuery, Order, filters, gallery_page
-from contest.voting import my_votes, retract_vote, vote_state
+from contest.core.errors import ContestError
+from contest.voting.gallery import PAGE_SIZES, GalleryQuery, Order, filters, gallery_page
+from contest.voting.votes import my_votes, retract_vote, vote_state
 from ui import auth, state
 from ui.i18n import show_error, tr
 from ui.images import thumb_source

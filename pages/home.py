@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from contest.errors import ContestError
-from contest.overview import overview
-from contest.timeutil import format_local
+from contest.contests.overview import overview
+from contest.core.errors import ContestError
+from contest.core.timeutil import format_local
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.nav import PAGES

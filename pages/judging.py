@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from contest import judging
-from contest.contests import require_current
-from contest.errors import ContestError, InvalidState
-from contest.models import ContestPhase
+from contest.contests.manage import require_current
+from contest.core.errors import ContestError, InvalidState
+from contest.core.models import ContestPhase
+from contest.judging import scoring as judging
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.images import display_source

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from contest.contests import current_contest, submission_window
-from contest.errors import ContestError
-from contest.submissions import my_entries, update_entry, withdraw_entry
-from contest.timeutil import format_local, utcnow
+from contest.contests.manage import current_contest, submission_window
+from contest.core.errors import ContestError
+from contest.core.timeutil import format_local, utcnow
+from contest.entries.submissions import my_entries, update_entry, withdraw_entry
 from ui import auth, state
 from ui.entry_form import entry_form, show_lookalikes
 from ui.i18n import show_error, tr

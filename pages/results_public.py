@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from contest.contests import require_current
-from contest.errors import ContestError
-from contest.timeutil import format_local
-from contest.voting import tallies
+from contest.contests.manage import require_current
+from contest.core.errors import ContestError
+from contest.core.timeutil import format_local
+from contest.voting.votes import tallies
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.runtime import get_runtime

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from contest.contests import current_contest
-from contest.errors import ContestError, InvalidState
-from contest.results import published_results
+from contest.contests.manage import current_contest
+from contest.core.errors import ContestError, InvalidState
+from contest.judging.results import published_results
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.images import thumb_source

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from contest import accounts
-from contest.demo import DEMO_PASSWORD, SHOWN_ACCOUNTS
-from contest.errors import ContestError
+from contest.accounts import users as accounts
+from contest.core.errors import ContestError
+from contest.demo.seed import DEMO_PASSWORD, SHOWN_ACCOUNTS
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.runtime import get_runtime

@@ -4,10 +4,10 @@ import hashlib
 
 import streamlit as st
 
-from contest.errors import ContestError
-from contest.overview import overview
-from contest.submissions import check_upload, submit_entry
-from contest.timeutil import format_local
+from contest.contests.overview import overview
+from contest.core.errors import ContestError
+from contest.core.timeutil import format_local
+from contest.entries.submissions import check_upload, submit_entry
 from ui import auth, state
 from ui.entry_form import entry_form, show_draft, show_lookalikes
 from ui.i18n import show_error, tr

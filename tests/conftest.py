@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from contest.config import Settings
+from contest.core.config import Settings
 from contest.runtime import Runtime, build_runtime
 from tests.support.postgres import postgres_server
 from tests.support.s3 import s3_server

@@ -11,12 +11,12 @@ from typing import Any
 from PIL import Image, ImageDraw
 from sqlmodel import Session
 
-from contest.contests import new_contest, require_current
-from contest.models import Contest, Role, User
-from contest.passwords import hash_password
+from contest.accounts.passwords import hash_password
+from contest.contests.manage import new_contest, require_current
+from contest.core.models import Contest, Role, User
+from contest.core.timeutil import utcnow
+from contest.entries.submissions import EntryDraft, Receipt, submit_entry
 from contest.runtime import Runtime
-from contest.submissions import EntryDraft, Receipt, submit_entry
-from contest.timeutil import utcnow
 
 PASSWORD = "test-pass-2026"
 _counter = itertools.count(1)

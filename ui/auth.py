@@ -6,11 +6,11 @@ import secrets
 
 import streamlit as st
 
-from contest import accounts
-from contest.config import PLACEHOLDER_SECRETS, check_auth_section
-from contest.errors import ContestError
-from contest.models import User
-from contest.remember import LIFETIME, issue_token, user_for_token
+from contest.accounts import users as accounts
+from contest.accounts.remember import LIFETIME, issue_token, user_for_token
+from contest.core.config import PLACEHOLDER_SECRETS, check_auth_section
+from contest.core.errors import ContestError
+from contest.core.models import User
 from ui import state
 from ui.i18n import show_error
 from ui.runtime import get_runtime

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from contest.models import Contest
-from contest.timeutil import local
+from contest.core.models import Contest
+from contest.core.timeutil import local
 from ui.i18n import tr
 
 

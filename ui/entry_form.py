@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from contest.models import Contest, Entry
-from contest.submissions import AI_TOOLS, EntryDraft
+from contest.core.models import Contest, Entry
+from contest.entries.submissions import AI_TOOLS, EntryDraft
 from ui.i18n import tr
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from contest.errors import ContestError
-from contest.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
+from contest.core.errors import ContestError
+from contest.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
 from ui import state
 
 

@@ -18,7 +18,7 @@ import time
 import streamlit as st
 from PIL import Image
 
-from contest.config import Settings
+from contest.core.config import Settings
 from ui.runtime import get_runtime
 
 THUMB_CACHE_ENTRIES = 2000  # ~30 KB each: a whole contest's thumbnails stay in memory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contest.models import Role
+from contest.core.models import Role
 
 ALL = frozenset(Role)
 JUDGES = frozenset({Role.JUDGE})

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from contest.config import Settings
-from contest.demo import seed_demo
+from contest.core.config import Settings
+from contest.demo.seed import seed_demo
 from contest.runtime import Runtime, build_runtime
 
 

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from contest import accounts
-from contest.demo import seed_demo
-from contest.errors import ContestError
-from contest.i18n import error_message, t
-from contest.roster import import_roster
+from contest.accounts import users as accounts
+from contest.accounts.roster import import_roster
+from contest.core.errors import ContestError
+from contest.core.i18n import error_message, t
+from contest.demo.seed import seed_demo
 from contest.runtime import build_runtime
 
 

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from contest import accounts
-from contest.errors import ContestError
-from contest.exhibition import entry_qr, exhibition_pdf
-from contest.i18n import error_message
+from contest.accounts import users as accounts
+from contest.core.errors import ContestError
+from contest.core.i18n import error_message
+from contest.exhibition.labels import entry_qr, exhibition_pdf
 from contest.runtime import build_runtime
 
 

@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from contest.dedupe import scan_paths
-from contest.errors import ContestError
-from contest.i18n import LANGUAGES, error_message
-from contest.images import check_file
+from contest.core.errors import ContestError
+from contest.core.i18n import LANGUAGES, error_message
+from contest.dedupe.hashing import scan_paths
+from contest.images.decode import check_file
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from contest.garbage import collect_garbage
+from contest.entries.garbage import collect_garbage
 from contest.runtime import build_runtime
 
 

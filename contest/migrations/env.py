@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import context
 from sqlmodel import SQLModel
 
-import contest.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import contest.core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -15,8 +15,8 @@ target_metadata = SQLModel.metadata
 def run_migrations() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from contest.config import Settings
-        from contest.db import make_engine
+        from contest.core.config import Settings
+        from contest.core.db import make_engine
 
         engine = make_engine(Settings().resolved_database_url)
     with engine.connect() as connection:

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from contest import accounts
-from contest.errors import AuthFailed, InvalidInput, PermissionDenied, TooManyAttempts
-from contest.models import AuditEvent, Role, User
-from contest.passwords import hash_password
+from contest.accounts import users as accounts
+from contest.accounts.passwords import hash_password
+from contest.core.errors import AuthFailed, InvalidInput, PermissionDenied, TooManyAttempts
+from contest.core.models import AuditEvent, Role, User
+from contest.core.timeutil import utcnow
 from contest.runtime import Runtime
-from contest.timeutil import utcnow
 from tests.factories import PASSWORD, create_user
 
 NEW_PASSWORD = "harbour-view-2027"

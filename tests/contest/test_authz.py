@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from sqlmodel import Session, func, select
 
-from contest import accounts, audit, contests
-from contest.authz import require_admin, require_judge, require_staff
-from contest.errors import NotSignedIn, PermissionDenied
-from contest.models import AuditEvent, Contest, Role, User
-from contest.roster import import_roster
+from contest.accounts import users as accounts
+from contest.accounts.roster import import_roster
+from contest.contests import manage as contests
+from contest.core import audit
+from contest.core.authz import require_admin, require_judge, require_staff
+from contest.core.errors import NotSignedIn, PermissionDenied
+from contest.core.models import AuditEvent, Contest, Role, User
 from contest.runtime import Runtime
 from tests.factories import create_contest, create_user
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from contest import accounts
-from contest.models import Role
+from contest.accounts import users as accounts
+from contest.core.models import Role
 from contest.runtime import build_runtime
 from tests.conftest import TEST_SECRET, make_settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from contest.config import Settings, check_auth_section
+from contest.core.config import Settings, check_auth_section
 
 
 def test_placeholder_secret_key_is_refused_outside_demo_mode() -> None:

@@ -10,11 +10,15 @@ import pandas as pd
 import pytest
 from sqlmodel import select
 
-from contest import exports, judging, lifecycle, moderation, results, voting
-from contest.errors import InvalidState, PermissionDenied, WindowClosed
-from contest.models import AuditEvent, ContestPhase, Role
+from contest.core.errors import InvalidState, PermissionDenied, WindowClosed
+from contest.core.models import AuditEvent, ContestPhase, Role
+from contest.core.timeutil import utcnow
+from contest.entries import moderation
+from contest.judging import lifecycle, results
+from contest.judging import scoring as judging
+from contest.reports import exports
 from contest.runtime import Runtime
-from contest.timeutil import utcnow
+from contest.voting import votes as voting
 from tests.factories import create_contest, create_user, submit
 
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, col, select
 
-from contest import contests
-from contest.contests import (
+from contest.contests import manage as contests
+from contest.contests.manage import (
     DEFAULT_THEMES,
     Window,
     default_windows,
@@ -19,9 +19,9 @@ from contest.contests import (
     submission_window,
     voting_window,
 )
-from contest.errors import InvalidInput, NotFound, PermissionDenied, WindowClosed
-from contest.i18n import error_message
-from contest.models import AuditEvent, Contest, Role, User
+from contest.core.errors import InvalidInput, NotFound, PermissionDenied, WindowClosed
+from contest.core.i18n import error_message
+from contest.core.models import AuditEvent, Contest, Role, User
 from contest.runtime import Runtime
 from tests.factories import create_user
 

@@ -12,8 +12,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, SQLModel, select
 
-from contest.db import migrate
-from contest.models import AuditEvent, Contest, Entry, ImageObject, User, Vote
+from contest.core.db import migrate
+from contest.core.models import AuditEvent, Contest, Entry, ImageObject, User, Vote
 from contest.runtime import Runtime
 from tests.factories import create_contest, create_user
 

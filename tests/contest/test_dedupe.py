@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from contest.dedupe import GLOBAL, REGIONS, HashIndex, compute_hashes, unpack
-from contest.dedupe_verify import _replaced
-from contest.images import ImageLimits, load_normalised
+from contest.dedupe.hashing import GLOBAL, REGIONS, HashIndex, compute_hashes, unpack
+from contest.dedupe.verify import _replaced
+from contest.images.decode import ImageLimits, load_normalised
 from tests.contest.synth_posters import draw_poster, variant
 
 LIMITS = ImageLimits(min_short_side=1)

@@ -16,9 +16,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from contest.errors import NotFound, PermissionDenied
-from contest.exhibition import INDEX_ROWS_PER_PAGE, entry_qr, exhibition_pdf, labels, qr_png
-from contest.models import Entry, Role
+from contest.core.errors import NotFound, PermissionDenied
+from contest.core.models import Entry, Role
+from contest.exhibition.labels import INDEX_ROWS_PER_PAGE, entry_qr, exhibition_pdf, labels, qr_png
 from contest.runtime import Runtime
 from tests.contest.test_voting import add_entry
 from tests.factories import create_contest, create_user, submit

@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 from sqlmodel import col, select
 
-from contest import exports, judging, lifecycle, results
-from contest.errors import PermissionDenied
-from contest.models import AuditEvent, User, Vote
+from contest.core.errors import PermissionDenied
+from contest.core.models import AuditEvent, User, Vote
+from contest.judging import lifecycle, results
+from contest.judging import scoring as judging
+from contest.reports import exports
 from contest.runtime import Runtime
 from tests.contest.test_judging import judging_contest
 

@@ -9,17 +9,17 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from contest.errors import InvalidInput, InvalidState, NotFound
-from contest.gallery import (
+from contest.core.errors import InvalidInput, InvalidState, NotFound
+from contest.core.models import Contest, Entry, Role
+from contest.runtime import Runtime
+from contest.voting.gallery import (
     GalleryQuery,
     Order,
     entry_detail,
     filters,
     gallery_page,
 )
-from contest.models import Contest, Entry, Role
-from contest.runtime import Runtime
-from contest.voting import cast_vote
+from contest.voting.votes import cast_vote
 from tests.contest.test_voting import add_entry
 from tests.factories import create_contest, create_user
 

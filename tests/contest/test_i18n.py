@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from contest import roster, submissions
-from contest.i18n import LANGUAGES, LOCALES_DIR, catalog, load_files, t
-from contest.models import Role
+from contest.accounts import roster
+from contest.core.i18n import LANGUAGES, LOCALES_DIR, catalog, load_files, t
+from contest.core.models import Role
+from contest.entries import submissions
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
-from contest.errors import InvalidImage
-from contest.i18n import t
-from contest.images import ImageLimits, check_file, process_upload
+from contest.core.errors import InvalidImage
+from contest.core.i18n import t
+from contest.images.decode import ImageLimits, check_file, process_upload
 
 LIMITS = ImageLimits()
 

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from contest import judging, lifecycle
-from contest.errors import InvalidInput, InvalidState, PermissionDenied
-from contest.models import (
+from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
+from contest.core.models import (
     AuditEvent,
     Contest,
     ContestPhase,
@@ -26,6 +25,8 @@ from contest.models import (
     User,
     Vote,
 )
+from contest.judging import lifecycle
+from contest.judging import scoring as judging
 from contest.runtime import Runtime
 from tests.factories import create_contest, create_user
 

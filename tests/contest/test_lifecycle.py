@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session, func, select
 
-from contest import lifecycle, results
-from contest.errors import InvalidInput, InvalidState, PermissionDenied
-from contest.models import AuditEvent, Contest, ContestPhase, Role, ShortlistItem, User
+from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
+from contest.core.models import AuditEvent, Contest, ContestPhase, Role, ShortlistItem, User
+from contest.core.timeutil import as_utc, utcnow
+from contest.judging import lifecycle, results
 from contest.runtime import Runtime
-from contest.timeutil import as_utc, utcnow
 from tests.contest.test_judging import place_entry, place_votes
 from tests.factories import create_contest, create_user
 

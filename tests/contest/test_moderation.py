@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from contest import dashboard, judging, moderation, results
-from contest.errors import InvalidInput, InvalidState, PermissionDenied
-from contest.models import AuditEvent, Entry, EntryStatus, VoteEvent
+from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
+from contest.core.models import AuditEvent, Entry, EntryStatus, VoteEvent
+from contest.entries import moderation
+from contest.judging import results
+from contest.judging import scoring as judging
+from contest.reports import dashboard
 from contest.runtime import Runtime
 from tests.contest.test_judging import judging_contest
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from contest.passwords import hash_password
-from contest.remember import LIFETIME, issue_token, user_for_token
+from contest.accounts.passwords import hash_password
+from contest.accounts.remember import LIFETIME, issue_token, user_for_token
+from contest.core.timeutil import utcnow
 from contest.runtime import Runtime
-from contest.timeutil import utcnow
 from tests.factories import create_user
 
 SECRET = "k" * 40

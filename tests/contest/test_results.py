@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from contest import judging, lifecycle, results
-from contest.contests import DEFAULT_AWARDS, DEFAULT_RUBRIC
-from contest.errors import InvalidInput, InvalidState, PermissionDenied
-from contest.models import AuditEvent, JudgeScore, ResultSnapshot
+from contest.contests.manage import DEFAULT_AWARDS, DEFAULT_RUBRIC
+from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
+from contest.core.models import AuditEvent, JudgeScore, ResultSnapshot
+from contest.judging import lifecycle, results
+from contest.judging import scoring as judging
 from contest.runtime import Runtime
 from tests.contest.test_judging import judging_contest
 

@@ -8,10 +8,10 @@ import io
 import pytest
 from sqlmodel import Session, func, select
 
-from contest import accounts
-from contest.errors import AuthFailed, InvalidInput
-from contest.models import Role, User
-from contest.roster import RosterImport, import_roster
+from contest.accounts import users as accounts
+from contest.accounts.roster import RosterImport, import_roster
+from contest.core.errors import AuthFailed, InvalidInput
+from contest.core.models import Role, User
 from contest.runtime import Runtime
 from tests.factories import PASSWORD, create_user
 

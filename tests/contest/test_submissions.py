@@ -10,8 +10,7 @@ import pytest
 from PIL import Image
 from sqlmodel import func, select
 
-from contest import submissions
-from contest.errors import (
+from contest.core.errors import (
     InvalidImage,
     InvalidInput,
     LimitReached,
@@ -20,10 +19,11 @@ from contest.errors import (
     StorageFailed,
     WindowClosed,
 )
-from contest.garbage import collect_garbage
-from contest.i18n import error_message
-from contest.models import AuditEvent, Entry, EntryStatus, ImageObject
-from contest.objects import PREFIXES
+from contest.core.i18n import error_message
+from contest.core.models import AuditEvent, Entry, EntryStatus, ImageObject
+from contest.entries import submissions
+from contest.entries.garbage import collect_garbage
+from contest.entries.objects import PREFIXES
 from contest.runtime import Runtime
 from storage import StorageError
 from tests.factories import create_contest, create_user, draft, poster_bytes, submit

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, col, func, select
 
-from contest.errors import (
+from contest.core.errors import (
     BudgetExhausted,
     InvalidInput,
     InvalidState,
@@ -18,7 +18,7 @@ from contest.errors import (
     PermissionDenied,
     WindowClosed,
 )
-from contest.models import (
+from contest.core.models import (
     AuditEvent,
     Contest,
     Entry,
@@ -30,8 +30,8 @@ from contest.models import (
     VoteEvent,
 )
 from contest.runtime import Runtime
-from contest.vote_report import integrity_report, votes_in_force
-from contest.voting import (
+from contest.voting.report import integrity_report, votes_in_force
+from contest.voting.votes import (
     cast_vote,
     my_votes,
     retract_vote,

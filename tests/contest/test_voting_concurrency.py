@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import func, select
 
-from contest.errors import ContestError
-from contest.models import Vote, VoteEvent
+from contest.core.errors import ContestError
+from contest.core.models import Vote, VoteEvent
 from contest.runtime import Runtime
-from contest.voting import cast_vote
+from contest.voting.votes import cast_vote
 from tests.contest.test_voting import setup_contest
 
 ATTEMPTS = 50

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from contest.demo import DEMO_PASSWORD
-from contest.i18n import t
+from contest.core.i18n import t
+from contest.demo.seed import DEMO_PASSWORD
 from tests.conftest import TEST_SECRET
 from tests.support.postgres import free_port
 

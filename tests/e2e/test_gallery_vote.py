@@ -7,8 +7,8 @@ import re
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from contest.demo import DEMO_PASSWORD
-from contest.i18n import t
+from contest.core.i18n import t
+from contest.demo.seed import DEMO_PASSWORD
 from tests.e2e.conftest import UI_TIMEOUT, settle, sign_in
 
 

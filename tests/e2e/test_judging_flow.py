@@ -18,11 +18,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from contest.config import Settings
-from contest.contests import new_contest, require_current
-from contest.demo import seed_demo
-from contest.judging import judge_queue
-from contest.models import Contest, Entry, JudgeScore, User
+from contest.contests.manage import new_contest, require_current
+from contest.core.config import Settings
+from contest.core.models import Contest, Entry, JudgeScore, User
+from contest.demo.seed import seed_demo
+from contest.judging.scoring import judge_queue
 from contest.runtime import Runtime, build_runtime
 from tests.conftest import TEST_SECRET
 from tests.e2e.conftest import DEMO_PASSWORD, settle, sign_in

@@ -11,10 +11,11 @@ from pathlib import Path
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from contest import judging, lifecycle
-from contest.config import Settings
-from contest.contests import require_current
-from contest.models import AuditEvent, ContestPhase, Entry, JudgeScore, Role, User, Vote
+from contest.contests.manage import require_current
+from contest.core.config import Settings
+from contest.core.models import AuditEvent, ContestPhase, Entry, JudgeScore, Role, User, Vote
+from contest.judging import lifecycle
+from contest.judging import scoring as judging
 from contest.runtime import Runtime, build_runtime
 from ui.nav import pages_for
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
-from contest.config import Settings
-from contest.models import Entry, User
+from contest.core.config import Settings
+from contest.core.models import Entry, User
 from contest.runtime import build_runtime
 
 APP = Path(__file__).resolve().parents[2] / "app.py"

@@ -12,10 +12,10 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from contest.config import Settings
-from contest.demo import DEMO_PASSWORD, seed_demo
-from contest.i18n import t
-from contest.models import Role, User
+from contest.core.config import Settings
+from contest.core.i18n import t
+from contest.core.models import Role, User
+from contest.demo.seed import DEMO_PASSWORD, seed_demo
 from contest.runtime import build_runtime
 from ui.nav import PAGES, pages_for
 

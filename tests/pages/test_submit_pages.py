@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from contest.config import Settings
-from contest.models import Entry, EntryStatus, User
+from contest.core.config import Settings
+from contest.core.models import Entry, EntryStatus, User
 from contest.runtime import build_runtime
 from tests.factories import poster_bytes
 

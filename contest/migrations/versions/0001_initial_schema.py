@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import contest.timeutil
+import contest.core.timeutil
 
 revision = "0001"
 down_revision = None
@@ -28,10 +28,10 @@ def upgrade() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("submission_opens_at", contest.timeutil.UTCDateTime(), nullable=False),
-        sa.Column("submission_closes_at", contest.timeutil.UTCDateTime(), nullable=False),
-        sa.Column("voting_opens_at", contest.timeutil.UTCDateTime(), nullable=False),
-        sa.Column("voting_closes_at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("submission_opens_at", contest.core.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("submission_closes_at", contest.core.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("voting_opens_at", contest.core.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("voting_closes_at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.Column("themes", sa.JSON(), nullable=False),
         sa.Column("entries_per_person", sa.Integer(), nullable=False),
         sa.Column("votes_per_voter", sa.Integer(), nullable=False),
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("jury_weight", sa.Float(), nullable=False),
         sa.Column("judge_quorum", sa.Integer(), nullable=False),
         sa.Column("judges_exclude_own_department", sa.Boolean(), nullable=False),
-        sa.Column("created_at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("created_at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("contest", schema=None) as batch_op:
@@ -67,8 +67,8 @@ def upgrade() -> None:
         sa.Column("must_change_password", sa.Boolean(), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("failed_logins", sa.Integer(), nullable=False),
-        sa.Column("locked_until", contest.timeutil.UTCDateTime(), nullable=True),
-        sa.Column("created_at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("locked_until", contest.core.timeutil.UTCDateTime(), nullable=True),
+        sa.Column("created_at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("user", schema=None) as batch_op:
@@ -85,7 +85,7 @@ def upgrade() -> None:
         sa.Column("target_id", sa.Integer(), nullable=True),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
-        sa.Column("at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"],
             ["user.id"],
@@ -116,7 +116,7 @@ def upgrade() -> None:
         sa.Column("pixel_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("hashes", sa.JSON(), nullable=False),
         sa.Column("uploaded_by", sa.Integer(), nullable=True),
-        sa.Column("created_at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("created_at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["uploaded_by"],
             ["user.id"],
@@ -136,7 +136,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column("created_at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("created_at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["contest_id"],
             ["contest.id"],
@@ -171,8 +171,8 @@ def upgrade() -> None:
         sa.Column("image_id", sa.Integer(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("status_reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-        sa.Column("created_at", contest.timeutil.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("created_at", contest.core.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"],
             ["user.id"],
@@ -205,9 +205,9 @@ def upgrade() -> None:
         sa.Column("cross_author", sa.Boolean(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("decided_by", sa.Integer(), nullable=True),
-        sa.Column("decided_at", contest.timeutil.UTCDateTime(), nullable=True),
+        sa.Column("decided_at", contest.core.timeutil.UTCDateTime(), nullable=True),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-        sa.Column("created_at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("created_at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["contest_id"],
             ["contest.id"],
@@ -247,7 +247,7 @@ def upgrade() -> None:
         sa.Column("comment", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("conflict", sa.Boolean(), nullable=False),
         sa.Column("conflict_reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-        sa.Column("updated_at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["contest_id"],
             ["contest.id"],
@@ -276,7 +276,7 @@ def upgrade() -> None:
         sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
         sa.Column("added_by", sa.Integer(), nullable=True),
-        sa.Column("created_at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("created_at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["added_by"],
             ["user.id"],
@@ -303,7 +303,7 @@ def upgrade() -> None:
         sa.Column("contest_id", sa.Integer(), nullable=False),
         sa.Column("voter_id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("created_at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["contest_id"],
             ["contest.id"],
@@ -333,7 +333,7 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-        sa.Column("at", contest.timeutil.UTCDateTime(), nullable=False),
+        sa.Column("at", contest.core.timeutil.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"],
             ["user.id"],

@@ -1,0 +1,201 @@
+"""Users, sign-in, roles and passwords. Roster import lives in roster.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from contest.accounts.passwords import (
+    hash_password,
+    one_time_password,
+    password_problem,
+    verify_password,
+)
+from contest.core import audit
+from contest.core.authz import require_admin
+from contest.core.errors import (
+    AuthFailed,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TooManyAttempts,
+)
+from contest.core.models import Role, User
+from contest.core.timeutil import as_utc, utcnow
+
+FREE_ATTEMPTS = 5
+MAX_LOCK = timedelta(minutes=15)
+# Verified against when the login names nobody, so both paths cost one argon2 verify.
+_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(what=f"user {user_id}")
+    return user
+
+
+def find_by_login(session: Session, login: str) -> User | None:
+    """A login is an employee number or an e-mail address."""
+    login = login.strip()
+    return session.exec(
+        select(User).where((User.employee_no == login) | (func.lower(User.email) == login.lower()))
+    ).first()
+
+
+def lock_duration(failed_logins: int) -> timedelta:
+    """Exponential back-off after the free attempts: 30 s, 1 min, 2 min, ... 15 min."""
+    if failed_logins < FREE_ATTEMPTS:
+        return timedelta(0)
+    doublings = min(failed_logins - FREE_ATTEMPTS, 16)  # beyond MAX_LOCK anyway; no overflow
+    return min(timedelta(seconds=30 * 2**doublings), MAX_LOCK)
+
+
+def authenticate(
+    session: Session, *, login: str, password: str, now: datetime | None = None
+) -> User:
+    now = now or utcnow()
+    user = find_by_login(session, login)
+    if user is not None and user.locked_until and as_utc(user.locked_until) > now:
+        wait = int((as_utc(user.locked_until) - now).total_seconds()) + 1
+        raise TooManyAttempts(seconds=wait)
+    if user is None or not user.is_active:
+        verify_password(_DUMMY_HASH, password)
+        raise AuthFailed()
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        lock = lock_duration(user.failed_logins)
+        user.locked_until = now + lock if lock else None
+        session.add(user)
+        session.commit()
+        raise AuthFailed()
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    return user
+
+
+def user_for_oidc_email(session: Session, email: str | None) -> User:
+    """Match an identity provider's e-mail claim to the roster; never create an account."""
+    if not email:
+        raise AuthFailed("error.oidc.no_email")
+    user = session.exec(select(User).where(func.lower(User.email) == email.strip().lower())).first()
+    if user is None or not user.is_active:
+        raise AuthFailed("error.oidc.unknown_email", email=email)
+    return user
+
+
+def change_password(session: Session, *, actor: User, current: str, new: str) -> None:
+    if not verify_password(actor.password_hash, current):
+        raise AuthFailed("error.password.current_wrong")
+    if new == current:
+        raise InvalidInput("error.password.same")
+    problem = password_problem(new, employee_no=actor.employee_no)
+    if problem:
+        raise InvalidInput(problem)
+    actor.password_hash = hash_password(new)
+    actor.must_change_password = False
+    session.add(actor)
+    audit.record(
+        session, actor=actor, action="password.change", target_type="user", target_id=actor.id
+    )
+
+
+def create_admin(
+    session: Session, *, employee_no: str, name: str, department: str, email: str, password: str
+) -> User:
+    """The first admin, from the shell. Later admins are promoted in the browser."""
+    problem = password_problem(password, employee_no=employee_no)
+    if problem:
+        raise InvalidInput(problem)
+    existing = find_by_login(session, employee_no) or find_by_login(session, email)
+    user = existing or User(
+        employee_no=employee_no, name=name, department=department, email=email.lower()
+    )
+    user.role = Role.ADMIN.value
+    user.password_hash = hash_password(password)
+    user.must_change_password = False
+    user.is_active = True
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor=None,
+        action="user.create_admin",
+        target_type="user",
+        target_id=user.id,
+        details={"employee_no": employee_no},
+    )
+    return user
+
+
+def list_users(session: Session, *, actor: User | None, search: str = "") -> Sequence[User]:
+    require_admin(actor)
+    query = select(User).order_by(col(User.department), col(User.name))
+    if search:
+        like = f"%{search.strip()}%"
+        query = query.where(
+            col(User.name).like(like)
+            | col(User.employee_no).like(like)
+            | col(User.department).like(like)
+            | col(User.email).like(like)
+        )
+    return session.exec(query).all()
+
+
+def set_role(session: Session, *, actor: User | None, user_id: int, role: Role) -> User:
+    admin = require_admin(actor)
+    user = get_user(session, user_id)
+    if user.id == admin.id and role != Role.ADMIN:
+        raise PermissionDenied("error.user.cannot_demote_self")
+    before = user.role
+    user.role = Role(role).value
+    session.add(user)
+    audit.record(
+        session,
+        actor=admin,
+        action="user.set_role",
+        target_type="user",
+        target_id=user.id,
+        details={"from": before, "to": user.role},
+    )
+    return user
+
+
+def set_active(
+    session: Session, *, actor: User | None, user_id: int, active: bool, reason: str = ""
+) -> User:
+    admin = require_admin(actor)
+    user = get_user(session, user_id)
+    if user.id == admin.id:
+        raise PermissionDenied("error.user.cannot_deactivate_self")
+    user.is_active = active
+    session.add(user)
+    audit.record(
+        session,
+        actor=admin,
+        action="user.activate" if active else "user.deactivate",
+        target_type="user",
+        target_id=user.id,
+        reason=reason,
+    )
+    return user
+
+
+def reset_password(session: Session, *, actor: User | None, user_id: int) -> str:
+    """Issue a new one-time password; the caller shows it to the admin exactly once."""
+    admin = require_admin(actor)
+    user = get_user(session, user_id)
+    password = one_time_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    audit.record(
+        session, actor=admin, action="user.reset_password", target_type="user", target_id=user.id
+    )
+    return password

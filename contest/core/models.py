@@ -1,0 +1,252 @@
+"""Database tables. Times are stored in UTC (see timeutil.UTCDateTime).
+
+Every schema change needs an alembic migration under contest/migrations/versions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from contest.core.timeutil import UTCDateTime, utcnow
+
+
+def _utc(*, now: bool = False, nullable: bool = False, index: bool = False) -> Any:
+    """A UTC timestamp column; ``now`` fills it with the current time on insert."""
+    column = sa.Column(UTCDateTime(), nullable=nullable, index=index)
+    if now:
+        return Field(default_factory=utcnow, sa_column=column)
+    return Field(default=None, sa_column=column) if nullable else Field(sa_column=column)
+
+
+def _json(default_factory: Any = dict) -> Any:
+    return Field(default_factory=default_factory, sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    JUDGE = "judge"
+    ADMIN = "admin"
+
+
+class EntryStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    HIDDEN = "hidden"
+    DISQUALIFIED = "disqualified"
+
+
+class ContestPhase(StrEnum):
+    """Lifecycle after the windows: see judging.py for the guarded transitions."""
+
+    OPEN = "open"
+    VOTING_CLOSED = "voting_closed"
+    SHORTLISTED = "shortlisted"
+    SHORTLIST_LOCKED = "shortlist_locked"
+    JUDGING = "judging"
+    JUDGING_CLOSED = "judging_closed"
+    FINALISED = "finalised"
+
+
+class FlagLevel(StrEnum):
+    DUPLICATE = "duplicate"
+    SIMILAR = "similar"
+
+
+class FlagStatus(StrEnum):
+    OPEN = "open"
+    DISMISSED = "dismissed"
+    CONFIRMED = "confirmed"
+
+
+class Contest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(max_length=200)
+    year: int
+    timezone: str = Field(default="Asia/Seoul", max_length=64)
+    submission_opens_at: datetime = _utc()
+    submission_closes_at: datetime = _utc()
+    voting_opens_at: datetime = _utc()
+    voting_closes_at: datetime = _utc()
+    themes: list[str] = _json(list)
+    entries_per_person: int = 3
+    votes_per_voter: int = 3
+    max_upload_mb: int = 20
+    max_megapixels: int = 50
+    min_short_side: int = 600
+    show_author_names: bool = False
+    is_current: bool = Field(default=False, index=True)
+    is_demo: bool = False
+    phase: str = Field(default=ContestPhase.OPEN.value, max_length=32)
+    shortlist_size: int = 20
+    rubric: list[dict[str, Any]] = _json(list)
+    award_tiers: list[dict[str, Any]] = _json(list)
+    jury_weight: float = 0.8
+    judge_quorum: int = 3
+    judges_exclude_own_department: bool = False
+    created_at: datetime = _utc(now=True)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    employee_no: str = Field(max_length=32, unique=True, index=True)
+    name: str = Field(max_length=100)
+    department: str = Field(max_length=200)
+    email: str = Field(max_length=254, unique=True, index=True)
+    role: str = Field(default=Role.STAFF.value, max_length=16)
+    password_hash: str | None = Field(default=None, max_length=255)
+    must_change_password: bool = True
+    is_active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = _utc(nullable=True)
+    created_at: datetime = _utc(now=True)
+
+
+class ImageObject(SQLModel, table=True):
+    """One uploaded picture and its derived copies, under content-addressed keys."""
+
+    __tablename__ = "image_object"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, index=True)
+    original_key: str = Field(max_length=300)
+    display_key: str = Field(max_length=300)
+    thumb_key: str = Field(max_length=300)
+    source_format: str = Field(max_length=16)
+    width: int
+    height: int
+    size_bytes: int
+    pixel_sha256: str = Field(max_length=64, index=True)
+    hashes: dict[str, Any] = _json(dict)
+    uploaded_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _utc(now=True)
+
+
+class Entry(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("contest_id", "number", name="uq_entry_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    author_id: int = Field(foreign_key="user.id", index=True)
+    number: int
+    title: str = Field(max_length=200)
+    theme: str = Field(max_length=100)
+    policy: str = Field(max_length=300)
+    description: str = Field(default="", max_length=2000)
+    ai_tools: list[str] = _json(list)
+    ai_tools_other: str = Field(default="", max_length=300)
+    prompt: str = Field(default="", max_length=4000)
+    human_part: str = Field(default="", max_length=2000)
+    consent_own_work: bool = False
+    consent_publish: bool = False
+    image_id: int = Field(foreign_key="image_object.id")
+    status: str = Field(default=EntryStatus.ACTIVE.value, max_length=16, index=True)
+    status_reason: str = Field(default="", max_length=1000)
+    created_at: datetime = _utc(now=True)
+    updated_at: datetime = _utc(now=True)
+
+
+class DuplicateFlag(SQLModel, table=True):
+    __tablename__ = "duplicate_flag"
+    __table_args__ = (sa.UniqueConstraint("entry_id", "other_entry_id", name="uq_flag_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    other_entry_id: int = Field(foreign_key="entry.id", index=True)
+    level: str = Field(max_length=16)
+    distance: float
+    evidence: dict[str, Any] = _json(dict)
+    cross_author: bool
+    status: str = Field(default=FlagStatus.OPEN.value, max_length=16, index=True)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = _utc(nullable=True)
+    reason: str = Field(default="", max_length=1000)
+    created_at: datetime = _utc(now=True)
+
+
+class Vote(SQLModel, table=True):
+    """A vote that currently counts. Retracted or voided votes are removed (see VoteEvent)."""
+
+    __table_args__ = (sa.UniqueConstraint("voter_id", "entry_id", name="uq_vote_voter_entry"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    voter_id: int = Field(foreign_key="user.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    created_at: datetime = _utc(now=True)
+
+
+class VoteEvent(SQLModel, table=True):
+    """Append-only record of every cast, retraction and void, with its time."""
+
+    __tablename__ = "vote_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    voter_id: int = Field(foreign_key="user.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    kind: str = Field(max_length=16)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    reason: str = Field(default="", max_length=1000)
+    at: datetime = _utc(now=True, index=True)
+
+
+class ShortlistItem(SQLModel, table=True):
+    __tablename__ = "shortlist_item"
+    __table_args__ = (sa.UniqueConstraint("contest_id", "entry_id", name="uq_shortlist_entry"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id")
+    source: str = Field(max_length=16)
+    reason: str = Field(default="", max_length=1000)
+    added_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _utc(now=True)
+
+
+class JudgeScore(SQLModel, table=True):
+    __tablename__ = "judge_score"
+    __table_args__ = (sa.UniqueConstraint("judge_id", "entry_id", name="uq_score_judge_entry"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    judge_id: int = Field(foreign_key="user.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    scores: dict[str, Any] = _json(dict)
+    comment: str = Field(default="", max_length=2000)
+    conflict: bool = False
+    conflict_reason: str = Field(default="", max_length=1000)
+    updated_at: datetime = _utc(now=True)
+
+
+class ResultSnapshot(SQLModel, table=True):
+    """A frozen, hashed copy of the results and every input they came from."""
+
+    __tablename__ = "result_snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    content_hash: str = Field(max_length=64)
+    payload: dict[str, Any] = _json(dict)
+    created_at: datetime = _utc(now=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int | None = Field(default=None, foreign_key="contest.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    action: str = Field(max_length=64, index=True)
+    target_type: str = Field(default="", max_length=32)
+    target_id: int | None = None
+    reason: str = Field(default="", max_length=1000)
+    details: dict[str, Any] = _json(dict)
+    at: datetime = _utc(now=True, index=True)

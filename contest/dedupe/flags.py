@@ -1,0 +1,216 @@
+"""Duplicate flags: recorded at upload, reviewed by admins.
+
+The hash index lives in memory per process for speed but is only a cache of the database: it
+is filled from ImageObject rows and topped up with rows newer than the last one it saw, so
+several replicas each stay correct.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from contest.core import audit
+from contest.core.authz import require_admin
+from contest.core.errors import InvalidInput, InvalidState, NotFound
+from contest.core.models import (
+    DuplicateFlag,
+    Entry,
+    EntryStatus,
+    FlagLevel,
+    FlagStatus,
+    ImageObject,
+    User,
+)
+from contest.core.timeutil import utcnow
+from contest.dedupe.hashing import HashIndex, Match
+
+# Entries that still compete (or might again): withdrawn ones are out of the comparison.
+COMPARED_STATUSES = (EntryStatus.ACTIVE, EntryStatus.HIDDEN, EntryStatus.DISQUALIFIED)
+
+
+class DedupeIndexes:
+    """One HashIndex per contest, synchronised from the database before every query.
+
+    New rows are picked up incrementally (image ids above the last seen); a full rebuild every
+    ``rebuild_after`` seconds also catches rows another replica committed out of id order.
+    """
+
+    def __init__(self, rebuild_after: float = 300.0) -> None:
+        self._lock = threading.Lock()
+        self._indexes: dict[int, tuple[HashIndex, int, float]] = {}
+        self.rebuild_after = rebuild_after
+
+    def sync(self, session: Session, contest_id: int) -> HashIndex:
+        with self._lock:
+            index, seen, built_at = self._indexes.get(contest_id, (HashIndex.build([]), 0, 0.0))
+            if time.monotonic() - built_at > self.rebuild_after:
+                index, seen, built_at = HashIndex.build([]), 0, time.monotonic()
+            rows = session.exec(
+                select(Entry.id, ImageObject.id, ImageObject.hashes)
+                .join(ImageObject, col(Entry.image_id) == col(ImageObject.id))
+                .where(Entry.contest_id == contest_id, col(ImageObject.id) > seen)
+                .order_by(col(ImageObject.id))
+            ).all()
+            if seen == 0:  # a fresh index: one bulk build instead of n appends
+                index = HashIndex.build((entry_id, hashes) for entry_id, _, hashes in rows)
+            else:
+                for entry_id, _, hashes in rows:
+                    index.remove(entry_id)
+                    index.add(entry_id, hashes)
+            seen = max([seen, *(image_id for _, image_id, _ in rows)])
+            self._indexes[contest_id] = (index, seen, built_at)
+            return index
+
+    def forget(self, contest_id: int) -> None:
+        with self._lock:
+            self._indexes.pop(contest_id, None)
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    """What the uploader is told: the level, and whether the other entry is their own."""
+
+    entry_id: int
+    level: str
+    distance: float
+    own: bool
+    evidence: dict[str, Any]
+
+
+def find_lookalikes(
+    session: Session,
+    indexes: DedupeIndexes,
+    *,
+    contest_id: int,
+    author_id: int,
+    hashes: dict[str, Any],
+    exclude_entry_id: int | None = None,
+) -> list[Lookalike]:
+    matches: list[Match] = indexes.sync(session, contest_id).query(
+        hashes, exclude={exclude_entry_id} if exclude_entry_id else set()
+    )
+    if not matches:
+        return []
+    entries = {
+        e.id: e
+        for e in session.exec(
+            select(Entry).where(
+                col(Entry.id).in_([m.entry_id for m in matches]),
+                col(Entry.status).in_([s.value for s in COMPARED_STATUSES]),
+            )
+        ).all()
+    }
+    return [
+        Lookalike(
+            m.entry_id, m.level, m.distance, entries[m.entry_id].author_id == author_id, m.evidence
+        )
+        for m in matches
+        if m.entry_id in entries
+    ]
+
+
+def record_flags(session: Session, *, entry: Entry, lookalikes: Sequence[Lookalike]) -> None:
+    """Replace this entry's open flags with the current lookalikes."""
+    for old in session.exec(
+        select(DuplicateFlag).where(
+            DuplicateFlag.entry_id == entry.id, DuplicateFlag.status == FlagStatus.OPEN.value
+        )
+    ).all():
+        session.delete(old)
+    session.flush()
+    for match in lookalikes:
+        session.add(
+            DuplicateFlag(
+                contest_id=entry.contest_id,
+                entry_id=entry.id or 0,
+                other_entry_id=match.entry_id,
+                level=FlagLevel(match.level).value,
+                distance=float(match.distance),
+                evidence=match.evidence,
+                cross_author=not match.own,
+            )
+        )
+
+
+def review_queue(
+    session: Session, *, actor: User | None, contest_id: int, include_decided: bool = False
+) -> Sequence[DuplicateFlag]:
+    """Cross-author pairs first, then duplicates before similars, closest first."""
+    require_admin(actor)
+    query = select(DuplicateFlag).where(DuplicateFlag.contest_id == contest_id)
+    if not include_decided:
+        query = query.where(DuplicateFlag.status == FlagStatus.OPEN.value)
+    flags = session.exec(query).all()
+    return sorted(
+        flags,
+        key=lambda f: (not f.cross_author, f.level != FlagLevel.DUPLICATE.value, f.distance),
+    )
+
+
+def _open_flag(session: Session, flag_id: int) -> DuplicateFlag:
+    flag = session.get(DuplicateFlag, flag_id)
+    if flag is None:
+        raise NotFound(what=f"flag {flag_id}")
+    if flag.status != FlagStatus.OPEN.value:
+        raise InvalidState("error.flag.already_decided")
+    return flag
+
+
+def dismiss_flag(
+    session: Session, *, actor: User | None, flag_id: int, reason: str
+) -> DuplicateFlag:
+    admin = require_admin(actor)
+    flag = _open_flag(session, flag_id)
+    flag.status, flag.reason = FlagStatus.DISMISSED.value, reason.strip()
+    flag.decided_by, flag.decided_at = admin.id, utcnow()
+    session.add(flag)
+    audit.record(
+        session,
+        actor=admin,
+        action="flag.dismiss",
+        contest_id=flag.contest_id,
+        target_type="flag",
+        target_id=flag.id,
+        reason=flag.reason,
+    )
+    return flag
+
+
+def confirm_flag(
+    session: Session, *, actor: User | None, flag_id: int, disqualify_entry_id: int, reason: str
+) -> DuplicateFlag:
+    """Confirm the pair as duplicates and disqualify one of its two entries."""
+    admin = require_admin(actor)
+    flag = _open_flag(session, flag_id)
+    if disqualify_entry_id not in (flag.entry_id, flag.other_entry_id):
+        raise InvalidInput("error.flag.entry_not_in_pair")
+    if not reason.strip():
+        raise InvalidInput("error.reason_required")
+    entry = session.get(Entry, disqualify_entry_id)
+    if entry is None:
+        raise NotFound(what=f"entry {disqualify_entry_id}")
+    entry.status, entry.status_reason, entry.updated_at = (
+        EntryStatus.DISQUALIFIED.value,
+        reason.strip(),
+        utcnow(),
+    )
+    flag.status, flag.reason = FlagStatus.CONFIRMED.value, reason.strip()
+    flag.decided_by, flag.decided_at = admin.id, utcnow()
+    session.add_all([flag, entry])
+    audit.record(
+        session,
+        actor=admin,
+        action="flag.confirm",
+        contest_id=flag.contest_id,
+        target_type="flag",
+        target_id=flag.id,
+        reason=flag.reason,
+        details={"disqualified_entry": entry.id},
+    )
+    return flag

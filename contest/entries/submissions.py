@@ -1,0 +1,288 @@
+"""Staff submit, edit and withdraw posters inside the submission window.
+
+An upload is stored completely or not at all: objects first (content-addressed), then the rows
+in one transaction; if anything fails, the objects this call wrote are removed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from contest.contests.manage import ensure_open, get_contest, require_current, submission_window
+from contest.core import audit
+from contest.core.authz import require_staff
+from contest.core.db import begin_write, lock_row
+from contest.core.errors import InvalidInput, LimitReached, NotFound, PermissionDenied
+from contest.core.models import Contest, Entry, EntryStatus, ImageObject, User
+from contest.core.timeutil import utcnow
+from contest.dedupe.flags import DedupeIndexes, Lookalike, find_lookalikes, record_flags
+from contest.entries.objects import atomic_upload
+from contest.images.decode import ImageLimits, ProcessedImage, process_upload
+from storage import ObjectStore
+
+AI_TOOLS = (
+    "ChatGPT / DALL·E",
+    "Midjourney",
+    "Stable Diffusion",
+    "Adobe Firefly",
+    "Canva AI",
+    "Microsoft Copilot Designer",
+    "Google Gemini",
+    "Ideogram",
+    "뤼튼 (Wrtn)",
+    "네이버 CLOVA X",
+)
+LIMITS = {
+    "title": 200,
+    "policy": 300,
+    "description": 2000,
+    "prompt": 4000,
+    "human_part": 2000,
+    "ai_tools_other": 300,
+}
+REQUIRED = ("title", "theme", "policy")
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    title: str
+    theme: str
+    policy: str
+    description: str = ""
+    ai_tools: tuple[str, ...] = ()
+    ai_tools_other: str = ""
+    prompt: str = ""
+    human_part: str = ""
+    consent_own_work: bool = False
+    consent_publish: bool = False
+
+    def cleaned(self, contest: Contest) -> dict[str, object]:
+        values = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(self).items()}
+        for name in REQUIRED:
+            if not values[name]:
+                raise InvalidInput(f"error.entry.missing.{name}")
+        for name, limit in LIMITS.items():
+            if len(str(values[name])) > limit:
+                raise InvalidInput("error.entry.too_long", field=name, limit=limit)
+        if values["theme"] not in contest.themes:
+            raise InvalidInput("error.entry.bad_theme")
+        if not values["ai_tools"] and not values["ai_tools_other"]:
+            raise InvalidInput("error.entry.missing.ai_tools")
+        if not (self.consent_own_work and self.consent_publish):
+            raise InvalidInput("error.entry.consent_required")
+        values["ai_tools"] = [str(t).strip() for t in self.ai_tools if str(t).strip()][:20]
+        return values
+
+
+@dataclass(frozen=True)
+class UploadCheck:
+    image: ProcessedImage
+    lookalikes: list[Lookalike] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    entry: Entry
+    image: ImageObject
+    lookalikes: list[Lookalike]
+
+
+def check_upload(
+    session: Session,
+    *,
+    indexes: DedupeIndexes,
+    actor: User | None,
+    contest: Contest,
+    data: bytes,
+    exclude_entry_id: int | None = None,
+) -> UploadCheck:
+    """Validate and normalise a file and say which entries it looks like, before sending."""
+    user = require_staff(actor)
+    image = process_upload(data, ImageLimits.for_contest(contest))
+    lookalikes = find_lookalikes(
+        session,
+        indexes,
+        contest_id=contest.id or 0,
+        author_id=user.id or 0,
+        hashes=image.hashes,
+        exclude_entry_id=exclude_entry_id,
+    )
+    return UploadCheck(image, lookalikes)
+
+
+def count_entries(session: Session, *, contest_id: int, author_id: int) -> int:
+    """Entries that hold a place; a withdrawn entry frees its place."""
+    return session.exec(
+        select(func.count()).where(
+            Entry.contest_id == contest_id,
+            Entry.author_id == author_id,
+            Entry.status != EntryStatus.WITHDRAWN.value,
+        )
+    ).one()
+
+
+def submit_entry(
+    session: Session,
+    *,
+    store: ObjectStore,
+    indexes: DedupeIndexes,
+    actor: User | None,
+    draft: EntryDraft,
+    data: bytes,
+    now: datetime | None = None,
+) -> Receipt:
+    user = require_staff(actor)
+    now = now or utcnow()
+    begin_write(session)
+    contest = require_current(session)
+    values = draft.cleaned(contest)
+    ensure_open(contest, submission_window(contest), "error.submission_closed", now)
+    image = process_upload(data, ImageLimits.for_contest(contest))
+    lock_row(session, Contest, contest.id or 0)  # serialises entry numbers and the per-person cap
+    if count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0) >= (
+        contest.entries_per_person
+    ):
+        raise LimitReached("error.entry.limit", limit=contest.entries_per_person)
+    lookalikes = find_lookalikes(
+        session, indexes, contest_id=contest.id or 0, author_id=user.id or 0, hashes=image.hashes
+    )
+    number = (
+        session.exec(select(func.max(Entry.number)).where(Entry.contest_id == contest.id)).one()
+        or 0
+    ) + 1
+    with atomic_upload(session, store) as pending:
+        image_row = pending.store_image(image, uploaded_by=user.id)
+        session.add(image_row)
+        session.flush()
+        entry = Entry(
+            contest_id=contest.id or 0,
+            author_id=user.id or 0,
+            number=number,
+            image_id=image_row.id or 0,
+            created_at=now,
+            updated_at=now,
+            **values,
+        )  # type: ignore[arg-type]
+        session.add(entry)
+        session.flush()
+        record_flags(session, entry=entry, lookalikes=lookalikes)
+        audit.record(
+            session,
+            actor=user,
+            action="entry.submit",
+            contest_id=contest.id,
+            target_type="entry",
+            target_id=entry.id,
+            details={
+                "number": number,
+                "image_id": image_row.id,
+                "lookalikes": [(m.entry_id, m.level) for m in lookalikes],
+            },
+        )
+    return Receipt(entry, image_row, lookalikes)
+
+
+def _editable_entry(
+    session: Session, actor: User | None, entry_id: int, now: datetime
+) -> tuple[User, Entry, Contest]:
+    """The author's own, still competing entry, inside the submission window."""
+    user = require_staff(actor)
+    begin_write(session)
+    entry = session.get(Entry, entry_id)
+    if entry is None:
+        raise NotFound(what=f"entry {entry_id}")
+    if entry.author_id != user.id:
+        raise PermissionDenied("error.entry.not_yours")
+    if entry.status not in (EntryStatus.ACTIVE.value, EntryStatus.HIDDEN.value):
+        raise InvalidInput("error.entry.not_editable", status=entry.status)
+    contest = get_contest(session, entry.contest_id)
+    ensure_open(contest, submission_window(contest), "error.submission_closed", now)
+    return user, entry, contest
+
+
+def update_entry(
+    session: Session,
+    *,
+    store: ObjectStore,
+    indexes: DedupeIndexes,
+    actor: User | None,
+    entry_id: int,
+    draft: EntryDraft,
+    data: bytes | None = None,
+    now: datetime | None = None,
+) -> Receipt:
+    """Edit the text and optionally replace the image; the audit log keeps what changed."""
+    now = now or utcnow()
+    user, entry, contest = _editable_entry(session, actor, entry_id, now)
+    values = draft.cleaned(contest)
+    before = {k: getattr(entry, k) for k in values}
+    changed = {k: v for k, v in values.items() if before[k] != v}
+    lookalikes: list[Lookalike] = []
+    with atomic_upload(session, store) as pending:
+        if data is not None:
+            image = process_upload(data, ImageLimits.for_contest(contest))
+            lookalikes = find_lookalikes(
+                session,
+                indexes,
+                contest_id=contest.id or 0,
+                author_id=user.id or 0,
+                hashes=image.hashes,
+                exclude_entry_id=entry.id,
+            )
+            image_row = pending.store_image(image, uploaded_by=user.id)
+            session.add(image_row)
+            session.flush()
+            changed["image_id"] = image_row.id
+            before["image_id"] = entry.image_id
+            entry.image_id = image_row.id or 0
+            record_flags(session, entry=entry, lookalikes=lookalikes)
+        for key, value in values.items():
+            setattr(entry, key, value)
+        entry.updated_at = now
+        session.add(entry)
+        audit.record(
+            session,
+            actor=user,
+            action="entry.edit",
+            contest_id=contest.id,
+            target_type="entry",
+            target_id=entry.id,
+            details={"before": {k: before[k] for k in changed}, "after": changed},
+        )
+    image_row = session.get(ImageObject, entry.image_id)
+    assert image_row is not None
+    return Receipt(entry, image_row, lookalikes)
+
+
+def withdraw_entry(
+    session: Session, *, actor: User | None, entry_id: int, now: datetime | None = None
+) -> Entry:
+    now = now or utcnow()
+    user, entry, contest = _editable_entry(session, actor, entry_id, now)
+    entry.status, entry.updated_at = EntryStatus.WITHDRAWN.value, now
+    session.add(entry)
+    audit.record(
+        session,
+        actor=user,
+        action="entry.withdraw",
+        contest_id=contest.id,
+        target_type="entry",
+        target_id=entry.id,
+    )
+    return entry
+
+
+def my_entries(
+    session: Session, *, actor: User | None, contest_id: int
+) -> Sequence[tuple[Entry, ImageObject]]:
+    user = require_staff(actor)
+    return session.exec(
+        select(Entry, ImageObject)
+        .join(ImageObject, col(Entry.image_id) == col(ImageObject.id))
+        .where(Entry.contest_id == contest_id, Entry.author_id == user.id)
+        .order_by(col(Entry.number))
+    ).all()

@@ -1,0 +1,191 @@
+"""The exhibition kit: a QR code per poster and a printable A4 label for each one.
+
+A phone that scans a label opens settings.entry_link(id); after sign-in it lands on that poster
+and can vote there. Text is set in the shipped NanumSquare font, never a system font, so the
+Korean titles print the same on every server.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+from fpdf import FPDF
+from sqlmodel import Session, col, select
+
+from contest.contests.manage import require_current
+from contest.core import audit
+from contest.core.authz import require_admin
+from contest.core.config import Settings
+from contest.core.errors import NotFound
+from contest.core.i18n import DEFAULT_LANGUAGE, t
+from contest.core.models import Entry, EntryStatus, ImageObject, User
+from storage import ObjectNotFound, ObjectStore, StorageError
+
+FONT_DIR = Path(__file__).parents[1] / "assets" / "fonts"
+FONT = "NanumSquare"
+QR_ERROR = "q"  # survives a smudged or partly covered print
+INDEX_ROWS_PER_PAGE = 30
+MARGIN = 15.0  # mm
+QR_SIDE = 55.0  # mm: scans from about half a metre with a phone camera
+
+
+@dataclass(frozen=True)
+class Label:
+    entry_id: int
+    number: int
+    title: str
+    theme: str
+    department: str
+    display_key: str
+    url: str
+
+
+def qr_png(url: str, *, scale: int = 10) -> bytes:
+    """A QR code as PNG bytes, with the quiet zone scanners need."""
+    out = io.BytesIO()
+    segno.make(url, error=QR_ERROR, micro=False).save(out, kind="png", scale=scale, border=4)
+    return out.getvalue()
+
+
+def labels(session: Session, settings: Settings, *, actor: User | None) -> list[Label]:
+    """Active entries of the current contest in entry-number order."""
+    require_admin(actor)
+    contest = require_current(session)
+    rows = session.exec(
+        select(Entry.id, Entry.number, Entry.title, Entry.theme, User.department)
+        .add_columns(ImageObject.display_key)
+        .join(User, col(User.id) == col(Entry.author_id))
+        .join(ImageObject, col(ImageObject.id) == col(Entry.image_id))
+        .where(Entry.contest_id == contest.id, Entry.status == EntryStatus.ACTIVE.value)
+        .order_by(col(Entry.number))
+    ).all()
+    return [
+        Label(i or 0, n, t, th, d, key, settings.entry_link(i or 0)) for i, n, t, th, d, key in rows
+    ]
+
+
+def entry_qr(session: Session, settings: Settings, *, actor: User | None, entry_id: int) -> bytes:
+    require_admin(actor)
+    entry = session.get(Entry, entry_id)
+    if entry is None or entry.status != EntryStatus.ACTIVE.value:
+        raise NotFound("error.gallery.entry_not_found", id=entry_id)
+    return qr_png(settings.entry_link(entry_id))
+
+
+def exhibition_pdf(
+    session: Session,
+    store: ObjectStore,
+    settings: Settings,
+    *,
+    actor: User | None,
+    lang: str = DEFAULT_LANGUAGE,
+    compress: bool = True,
+) -> bytes:
+    """Index page(s) first, then one A4 label per active entry; ``compress`` off for tests."""
+    admin = require_admin(actor)
+    contest = require_current(session)
+    items = labels(session, settings, actor=admin)
+    pdf = _document(compress)
+    for start in range(0, max(len(items), 1), INDEX_ROWS_PER_PAGE):
+        _index_page(pdf, contest.name, items, start, lang)
+    for label in items:
+        _label_page(pdf, store, label, t("exhibition.scan_hint", lang))
+    audit.record(
+        session,
+        actor=admin,
+        action="exhibition.pdf",
+        contest_id=contest.id,
+        details={"entries": len(items)},
+    )
+    return bytes(pdf.output())
+
+
+def _document(compress: bool) -> FPDF:
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_compression(compress)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(False)
+    pdf.add_font(FONT, "", FONT_DIR / "NanumSquareR.ttf")
+    pdf.add_font(FONT, "B", FONT_DIR / "NanumSquareB.ttf")
+    return pdf
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """Cut ``text`` with an ellipsis so it fits one line of ``width`` mm."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _lines(pdf: FPDF, text: str, width: float, most: int) -> str:
+    """At most ``most`` wrapped lines of ``width`` mm, the last cut with an ellipsis."""
+    lines = pdf.multi_cell(width, 10, text, dry_run=True, output="LINES")
+    if len(lines) <= most:
+        return text
+    return "\n".join([*lines[: most - 1], _fit(pdf, "".join(lines[most - 1 :]), width - 2)])
+
+
+def _index_page(pdf: FPDF, contest_name: str, items: list[Label], start: int, lang: str) -> None:
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 16)
+    pdf.cell(0, 10, _fit(pdf, contest_name, 180), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    pdf.cell(0, 7, t("exhibition.index", lang, count=len(items)), new_x="LMARGIN", new_y="NEXT")
+    widths = (16.0, 94.0, 30.0, 40.0)
+    heads = [t(f"exhibition.col.{c}", lang) for c in ("number", "title", "theme", "department")]
+    pdf.set_font(FONT, "B", 10)
+    for width, head in zip(widths, heads, strict=True):
+        pdf.cell(width, 8, head, border="B")
+    pdf.ln(8)
+    pdf.set_font(FONT, "", 10)
+    for label in items[start : start + INDEX_ROWS_PER_PAGE]:
+        values = (str(label.number), label.title, label.theme, label.department)
+        for width, value in zip(widths, values, strict=True):
+            pdf.cell(width, 8, _fit(pdf, value, width - 2), border="B")
+        pdf.ln(8)
+
+
+def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str) -> None:
+    pdf.add_page()
+    page_w, page_h = pdf.w, pdf.h
+    pdf.set_font(FONT, "B", 28)
+    pdf.cell(0, 14, f"No. {label.number}", new_x="LMARGIN", new_y="NEXT")
+    box_top, box_h, box_w = pdf.get_y() + 2, 140.0, page_w - 2 * MARGIN
+    _poster_image(pdf, store, label.display_key, MARGIN, box_top, box_w, box_h)
+    pdf.set_xy(MARGIN, box_top + box_h + 6)
+    pdf.set_font(FONT, "B", 20)
+    pdf.multi_cell(
+        box_w, 10, _lines(pdf, label.title, box_w, 2), align="L", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font(FONT, "", 13)
+    pdf.multi_cell(box_w - QR_SIDE - 5, 7, f"{label.theme} · {label.department}", align="L")
+    qr_x, qr_y = page_w - MARGIN - QR_SIDE, page_h - MARGIN - QR_SIDE - 8
+    pdf.image(io.BytesIO(qr_png(label.url)), x=qr_x, y=qr_y, w=QR_SIDE, h=QR_SIDE)
+    pdf.set_xy(qr_x - 40, qr_y + QR_SIDE + 1)
+    pdf.set_font(FONT, "", 10)
+    pdf.cell(QR_SIDE + 40, 6, label.url, align="R")
+    pdf.set_xy(MARGIN, qr_y + 10)
+    pdf.set_font(FONT, "", 11)
+    pdf.multi_cell(
+        page_w - 3 * MARGIN - QR_SIDE,
+        6,
+        hint,
+        align="L",
+    )
+
+
+def _poster_image(
+    pdf: FPDF, store: ObjectStore, key: str, x: float, y: float, w: float, h: float
+) -> None:
+    """The display copy, fitted into the box and centred; a framed gap if it is missing."""
+    try:
+        data = store.get(key)
+    except (ObjectNotFound, StorageError, OSError):
+        pdf.rect(x, y, w, h)
+        return
+    pdf.image(io.BytesIO(data), x=x, y=y, w=w, h=h, keep_aspect_ratio=True)

@@ -1,0 +1,173 @@
+"""Admin downloads: entries, votes, judge scores and results as CSV and one XLSX workbook.
+
+CSV is UTF-8 with a BOM so that Excel opens Korean text correctly. Votes leave out who voted
+unless the admin asks for it, and then the audit log records that they did.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from contest.contests.manage import get_contest
+from contest.core import audit
+from contest.core.authz import require_admin
+from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, User, Vote
+from contest.core.timeutil import format_local
+from contest.judging.results import compute, gather, latest_snapshot, weighted
+from contest.voting.votes import vote_counts
+
+TABLES = ("entries", "votes", "scores", "results")
+RESULT_COLUMNS = (
+    "rank",
+    "award",
+    "number",
+    "title",
+    "judges",
+    "raw_mean",
+    "normalised",
+    "votes",
+    "vote_scaled",
+    "final",
+    "below_quorum",
+)
+
+
+def entries_frame(session: Session, contest: Contest) -> pd.DataFrame:
+    counts = vote_counts(session, contest_id=contest.id or 0)
+    rows = session.exec(
+        select(Entry, User)
+        .join(User, col(Entry.author_id) == col(User.id))
+        .where(Entry.contest_id == contest.id)
+        .order_by(col(Entry.number))
+    ).all()
+    return pd.DataFrame(
+        [
+            {
+                "number": e.number,
+                "title": e.title,
+                "theme": e.theme,
+                "policy": e.policy,
+                "status": e.status,
+                "status_reason": e.status_reason,
+                "author_employee_no": a.employee_no,
+                "author_name": a.name,
+                "author_department": a.department,
+                "ai_tools": ", ".join(
+                    [*e.ai_tools, *([e.ai_tools_other] if e.ai_tools_other else [])]
+                ),
+                "prompt": e.prompt,
+                "human_part": e.human_part,
+                "votes": counts.get(e.id or 0, 0),
+                "submitted_at": format_local(e.created_at, contest.timezone),
+            }
+            for e, a in rows
+        ],
+        columns=None if rows else ["number", "title"],
+    )
+
+
+def votes_frame(session: Session, contest: Contest, *, include_voters: bool) -> pd.DataFrame:
+    rows = session.exec(
+        select(Vote, Entry, User)
+        .join(Entry, col(Vote.entry_id) == col(Entry.id))
+        .join(User, col(Vote.voter_id) == col(User.id))
+        .where(Vote.contest_id == contest.id)
+        .order_by(col(Vote.created_at), col(Vote.id))
+    ).all()
+    records = []
+    for vote, entry, voter in rows:
+        record = {
+            "entry_number": entry.number,
+            "entry_title": entry.title,
+            "voted_at": format_local(vote.created_at, contest.timezone),
+        }
+        if include_voters:
+            record |= {
+                "voter_employee_no": voter.employee_no,
+                "voter_name": voter.name,
+                "voter_department": voter.department,
+            }
+        records.append(record)
+    return pd.DataFrame(records, columns=None if records else ["entry_number", "voted_at"])
+
+
+def scores_frame(session: Session, contest: Contest) -> pd.DataFrame:
+    rows = session.exec(
+        select(JudgeScore, Entry, User)
+        .join(Entry, col(JudgeScore.entry_id) == col(Entry.id))
+        .join(User, col(JudgeScore.judge_id) == col(User.id))
+        .where(JudgeScore.contest_id == contest.id)
+        .order_by(col(Entry.number), col(User.employee_no))
+    ).all()
+    keys = [str(c["key"]) for c in contest.rubric]
+    return pd.DataFrame(
+        [
+            {
+                "judge_employee_no": judge.employee_no,
+                "judge_name": judge.name,
+                "entry_number": entry.number,
+                "entry_title": entry.title,
+                **{key: score.scores.get(key) for key in keys},
+                "weighted": round(weighted(contest.rubric, score.scores), 6)
+                if score.scores
+                else None,
+                "comment": score.comment,
+                "conflict": score.conflict,
+                "conflict_reason": score.conflict_reason,
+                "updated_at": format_local(score.updated_at, contest.timezone),
+            }
+            for score, entry, judge in rows
+        ],
+        columns=None if rows else ["judge_employee_no", "entry_number", *keys],
+    )
+
+
+def results_frame(session: Session, contest: Contest) -> pd.DataFrame:
+    """The latest snapshot once finalised (what was published), else the live computation."""
+    snapshot = latest_snapshot(session, contest.id or 0)
+    if contest.phase == ContestPhase.FINALISED and snapshot is not None:
+        table = snapshot.payload["table"]
+    else:
+        table = [asdict(row) for row in compute(gather(session, contest))]
+    return pd.DataFrame(
+        [{c: row[c] for c in RESULT_COLUMNS} for row in table], columns=RESULT_COLUMNS
+    )
+
+
+def export_tables(
+    session: Session, *, actor: User | None, contest_id: int, include_voters: bool = False
+) -> dict[str, pd.DataFrame]:
+    admin = require_admin(actor)
+    contest = get_contest(session, contest_id)
+    if include_voters:
+        audit.record(
+            session,
+            actor=admin,
+            action="export.voter_identities",
+            contest_id=contest_id,
+            target_type="contest",
+            target_id=contest_id,
+        )
+    return {
+        "entries": entries_frame(session, contest),
+        "votes": votes_frame(session, contest, include_voters=include_voters),
+        "scores": scores_frame(session, contest),
+        "results": results_frame(session, contest),
+    }
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
+    """One workbook, one sheet per table, in the order given."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
