@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -30,8 +31,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from contest.dedupe.hashing import HashIndex, compute_hashes, unpack  # noqa: E402
-from contest.dedupe.verify import decode, encode  # noqa: E402
+from contest.core.models import FlagLevel  # noqa: E402
+from contest.dedupe.hashes import PosterHashes  # noqa: E402
+from contest.dedupe.hashing import compute_hashes  # noqa: E402
+from contest.dedupe.index import HashIndex  # noqa: E402
 from contest.images.decode import ImageLimits, load_normalised  # noqa: E402
 from tests.contest.synth_posters import VARIANTS, draw_poster, variant  # noqa: E402
 
@@ -43,12 +46,14 @@ def _arg(name: str, default: str) -> str:
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
 
 
-def _row(data: bytes) -> tuple[dict, imagehash.ImageHash]:
+def _row(data: bytes) -> tuple[PosterHashes, imagehash.ImageHash]:
     image = load_normalised(data, LIMITS)[1]
     return compute_hashes(image), imagehash.phash(image)
 
 
-def _poster(job: tuple[int, int, bool]) -> list[tuple[int, int, str, dict, imagehash.ImageHash]]:
+def _poster(
+    job: tuple[int, int, bool],
+) -> list[tuple[int, int, str, PosterHashes, imagehash.ImageHash]]:
     """(background, text, kind, hashes, phash) of a poster and, if asked, its copies."""
     background, text, copies = job
     poster = draw_poster(background, text)
@@ -99,7 +104,7 @@ def quality() -> None:
         target = original[(bg, text)]
         levels = {m.entry_id: m.level for m in index.query(hashes)}
         cell = table[kind]
-        cell[0] += levels.get(target) == "duplicate"
+        cell[0] += levels.get(target) == FlagLevel.DUPLICATE
         cell[1] += target in levels
         cell[2] += phash - rows[target][4] <= BASELINE_BITS
         cell[3] += 1
@@ -108,7 +113,7 @@ def quality() -> None:
         for j in distinct[n + 1 :]:
             key = "template pairs" if rows[i][0] == rows[j][0] else "unrelated pairs"
             cell = table[key]
-            cell[0] += flagged.get(j) == "duplicate"
+            cell[0] += flagged.get(j) == FlagLevel.DUPLICATE
             cell[1] += j in flagged
             cell[2] += rows[i][4] - rows[j][4] <= BASELINE_BITS
             cell[3] += 1
@@ -132,31 +137,32 @@ def quality() -> None:
     print(f"{'all copies':16s} {of:7d} {dup / of:10.3f} {any_ / of:12.3f} {base / of:10.3f}")
 
 
-def _random_hashes(rng: np.random.Generator, count: int, sigs: list[str]) -> list[tuple[int, dict]]:
-    """Stored hash dicts of realistic size and spread: hash words uniform over all 64 bits, and a
+def _random_hashes(
+    rng: np.random.Generator, count: int, sigs: list[np.ndarray]
+) -> list[tuple[int, PosterHashes]]:
+    """Stored hashes of realistic size and spread: hash words uniform over all 64 bits, and a
     distinct signature per entry (a real poster's, shifted in brightness and with noise)."""
     template = compute_hashes(draw_poster(1))
-    words = len(template["stored"]) // 16
     rows = []
     for entry_id in range(count):
-        stored = "".join(f"{w:016x}" for w in rng.integers(0, 2**64, words, dtype=np.uint64))
-        base = decode(sigs[entry_id % len(sigs)]).astype(np.int16)
+        stored = rng.integers(0, 2**64, template.stored.shape, dtype=np.uint64)
+        base = sigs[entry_id % len(sigs)].astype(np.int16)
         noise = rng.integers(-8, 9, base.shape) + rng.integers(-30, 31)
-        sig = encode(np.clip(base + noise, 0, 255).astype(np.uint8))
-        rows.append((entry_id, {**template, "stored": stored, "sig": sig}))
+        sig = np.clip(base + noise, 0, 255).astype(np.uint8)
+        rows.append((entry_id, replace(template, stored=stored, signature=sig)))
     return rows
 
 
-def _near_copies(hashes: dict, rng: np.random.Generator, count: int) -> list[dict]:
+def _near_copies(hashes: PosterHashes, rng: np.random.Generator, count: int) -> list[PosterHashes]:
     """Stored entries a few bits from the query's upright hashes (its copies or template twins):
     each becomes a candidate, so the query verifies as many as the cap allows."""
-    words = unpack(hashes["query"])[: len(unpack(hashes["stored"]))]
+    words = hashes.query[0].ravel()
     out = []
     for _ in range(count):
         flips = np.zeros(len(words), np.uint64)
         for _ in range(6):
             flips[rng.integers(len(words))] ^= np.uint64(1) << np.uint64(rng.integers(64))
-        out.append({**hashes, "stored": "".join(f"{w:016x}" for w in words ^ flips)})
+        out.append(replace(hashes, stored=(words ^ flips).reshape(hashes.stored.shape)))
     return out
 
 
@@ -178,7 +184,7 @@ def speed() -> None:
     drawn (candidates only by chance), then with 20 near copies of the query added (the cap of
     MAX_CANDIDATES verifications is reached: the worst case)."""
     rng = np.random.default_rng(0)
-    sigs = [compute_hashes(draw_poster(seed))["sig"] for seed in range(100, 140)]
+    sigs = [compute_hashes(draw_poster(seed)).signature for seed in range(100, 140)]
     query = compute_hashes(draw_poster(2))
     print("median of 15 (wall ms / CPU ms of this process)")
     for size in (10_000, 100_000):

@@ -38,8 +38,8 @@ from contest.core.config import Settings  # noqa: E402
 from contest.core.models import Entry, ImageObject, User  # noqa: E402
 from contest.core.timeutil import utcnow  # noqa: E402
 from contest.demo.posters import draw_poster  # noqa: E402
+from contest.entries.ingest import process_upload  # noqa: E402
 from contest.entries.objects import keys_for  # noqa: E402
-from contest.images.decode import process_upload  # noqa: E402
 from contest.runtime import build_runtime  # noqa: E402
 from contest.voting.gallery import GalleryQuery, filters, gallery_page  # noqa: E402
 from contest.voting.votes import my_votes, vote_state  # noqa: E402

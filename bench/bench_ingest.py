@@ -26,7 +26,7 @@ import io, json, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from PIL import Image
-from contest.images.decode import process_upload
+from contest.entries.ingest import process_upload
 def rss(field):
     lines = Path("/proc/self/status").read_text().splitlines()
     line = next(x for x in lines if x.startswith(field))

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from contest.core.config import Settings
 from contest.core.db import make_engine, migrate, session_scope
-from contest.dedupe.flags import DedupeIndexes
+from contest.dedupe.indexes import DedupeIndexes
 from storage import LocalStore, ObjectStore, S3Store, make_s3_client
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from contest.core.errors import ContestError
 from contest.core.i18n import LANGUAGES, error_message
-from contest.dedupe.hashing import scan_paths
+from contest.dedupe.scan import scan_paths
 from contest.images.decode import check_file
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}

@@ -1,17 +1,9 @@
-"""Duplicate flags: recorded at upload, reviewed by admins.
-
-The hash index lives in memory per process for speed but is only a cache of the database: it
-is filled from ImageObject rows and topped up with rows newer than the last one it saw, so
-several replicas each stay correct.
-"""
+"""Duplicate flags: recorded at upload, reviewed by admins."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -24,52 +16,15 @@ from contest.core.models import (
     EntryStatus,
     FlagLevel,
     FlagStatus,
-    ImageObject,
     User,
 )
 from contest.core.timeutil import utcnow
-from contest.dedupe.hashing import HashIndex, Match
+from contest.dedupe.hashes import PosterHashes
+from contest.dedupe.index import Evidence, Match
+from contest.dedupe.indexes import DedupeIndexes
 
 # Entries that still compete (or might again): withdrawn ones are out of the comparison.
 COMPARED_STATUSES = (EntryStatus.ACTIVE, EntryStatus.HIDDEN, EntryStatus.DISQUALIFIED)
-
-
-class DedupeIndexes:
-    """One HashIndex per contest, synchronised from the database before every query.
-
-    New rows are picked up incrementally (image ids above the last seen); a full rebuild every
-    ``rebuild_after`` seconds also catches rows another replica committed out of id order.
-    """
-
-    def __init__(self, rebuild_after: float = 300.0) -> None:
-        self._lock = threading.Lock()
-        self._indexes: dict[int, tuple[HashIndex, int, float]] = {}
-        self.rebuild_after = rebuild_after
-
-    def sync(self, session: Session, contest_id: int) -> HashIndex:
-        with self._lock:
-            index, seen, built_at = self._indexes.get(contest_id, (HashIndex.build([]), 0, 0.0))
-            if time.monotonic() - built_at > self.rebuild_after:
-                index, seen, built_at = HashIndex.build([]), 0, time.monotonic()
-            rows = session.exec(
-                select(Entry.id, ImageObject.id, ImageObject.hashes)
-                .join(ImageObject, col(Entry.image_id) == col(ImageObject.id))
-                .where(Entry.contest_id == contest_id, col(ImageObject.id) > seen)
-                .order_by(col(ImageObject.id))
-            ).all()
-            if seen == 0:  # a fresh index: one bulk build instead of n appends
-                index = HashIndex.build((entry_id, hashes) for entry_id, _, hashes in rows)
-            else:
-                for entry_id, _, hashes in rows:
-                    index.remove(entry_id)
-                    index.add(entry_id, hashes)
-            seen = max([seen, *(image_id for _, image_id, _ in rows)])
-            self._indexes[contest_id] = (index, seen, built_at)
-            return index
-
-    def forget(self, contest_id: int) -> None:
-        with self._lock:
-            self._indexes.pop(contest_id, None)
 
 
 @dataclass(frozen=True)
@@ -77,10 +32,10 @@ class Lookalike:
     """What the uploader is told: the level, and whether the other entry is their own."""
 
     entry_id: int
-    level: str
+    level: FlagLevel
     distance: float
     own: bool
-    evidence: dict[str, Any]
+    evidence: Evidence
 
 
 def find_lookalikes(
@@ -89,7 +44,7 @@ def find_lookalikes(
     *,
     contest_id: int,
     author_id: int,
-    hashes: dict[str, Any],
+    hashes: PosterHashes,
     exclude_entry_id: int | None = None,
 ) -> list[Lookalike]:
     matches: list[Match] = indexes.sync(session, contest_id).query(
@@ -130,9 +85,9 @@ def record_flags(session: Session, *, entry: Entry, lookalikes: Sequence[Lookali
                 contest_id=entry.contest_id,
                 entry_id=entry.id or 0,
                 other_entry_id=match.entry_id,
-                level=FlagLevel(match.level).value,
+                level=match.level.value,
                 distance=float(match.distance),
-                evidence=match.evidence,
+                evidence=match.evidence.to_json(),
                 cross_author=not match.own,
             )
         )

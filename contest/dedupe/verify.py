@@ -14,14 +14,13 @@ changed line, a name, a watermark), an unrelated poster almost everywhere.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
 from scipy.fft import irfft2, rfft2
 
-SIG_SIDE = 64
+from contest.dedupe.hashes import SIG_SIDE
+
 HALF = SIG_SIDE // 2
 BLOCKS = 8  # blocks per side for the differing-area measure
 ANGLE_STEPS = (-1.5, 0.0, 1.5)  # degrees around the hashes' tilt, tried before refinement
@@ -51,21 +50,6 @@ def _blur_matrix(side: int, sigma: float = 0.7, radius: int = 3) -> np.ndarray:
 
 _BLUR = _blur_matrix(SIG_SIDE)
 _HALVE = np.kron(np.eye(HALF), [0.5, 0.5]).astype(np.float32)  # 2x2 block means: H @ x @ H.T
-
-
-def signature(grey: np.ndarray) -> np.ndarray:
-    image = Image.fromarray(grey.astype(np.uint8), "L")
-    square = image.resize((SIG_SIDE, SIG_SIDE), Image.Resampling.BOX)
-    return np.asarray(square, dtype=np.uint8)
-
-
-def encode(sig: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(sig, np.uint8).tobytes()).decode("ascii")
-
-
-def decode(text: str) -> np.ndarray:
-    data = np.frombuffer(base64.b64decode(text), np.uint8)
-    return data.reshape(SIG_SIDE, SIG_SIDE)
 
 
 @dataclass(frozen=True)

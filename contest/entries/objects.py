@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from contest.core.errors import StorageFailed
 from contest.core.models import ImageObject
-from contest.images.decode import ProcessedImage
+from contest.entries.ingest import ProcessedImage
 from storage import ObjectStore, StorageError
 
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
@@ -55,7 +55,7 @@ class PendingObjects:
             height=image.height,
             size_bytes=image.size_bytes,
             pixel_sha256=image.pixel_sha256,
-            hashes=image.hashes,
+            hashes=image.hashes.to_json(),
             uploaded_by=uploaded_by,
         )
 

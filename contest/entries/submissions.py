@@ -19,9 +19,11 @@ from contest.core.db import begin_write, lock_row
 from contest.core.errors import InvalidInput, LimitReached, NotFound, PermissionDenied
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, User
 from contest.core.timeutil import utcnow
-from contest.dedupe.flags import DedupeIndexes, Lookalike, find_lookalikes, record_flags
+from contest.dedupe.flags import Lookalike, find_lookalikes, record_flags
+from contest.dedupe.indexes import DedupeIndexes
+from contest.entries.ingest import ProcessedImage, process_upload
 from contest.entries.objects import atomic_upload
-from contest.images.decode import ImageLimits, ProcessedImage, process_upload
+from contest.images.decode import ImageLimits
 from storage import ObjectStore
 
 AI_TOOLS = (
@@ -180,7 +182,7 @@ def submit_entry(
             details={
                 "number": number,
                 "image_id": image_row.id,
-                "lookalikes": [(m.entry_id, m.level) for m in lookalikes],
+                "lookalikes": [(m.entry_id, m.level.value) for m in lookalikes],
             },
         )
     return Receipt(entry, image_row, lookalikes)

@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from contest.dedupe.hashing import GLOBAL, REGIONS, HashIndex, compute_hashes, unpack
+from contest.core.models import FlagLevel
+from contest.dedupe.hashes import PosterHashes
+from contest.dedupe.hashing import compute_hashes
+from contest.dedupe.index import GLOBAL, REGIONS, HashIndex
 from contest.dedupe.verify import _replaced
 from contest.images.decode import ImageLimits, load_normalised
 from tests.contest.synth_posters import draw_poster, variant
@@ -17,7 +20,7 @@ from tests.contest.synth_posters import draw_poster, variant
 LIMITS = ImageLimits(min_short_side=1)
 
 
-def hashes_of(data: bytes) -> dict:
+def hashes_of(data: bytes) -> PosterHashes:
     return compute_hashes(load_normalised(data, LIMITS)[1])
 
 
@@ -62,8 +65,10 @@ def index(poster: Image.Image) -> HashIndex:
 )
 def test_copies_are_flagged_duplicate(poster: Image.Image, index: HashIndex, kind: str) -> None:
     matches = index.query(hashes_of(variant(poster, kind, seed=3)))
-    assert matches and matches[0].entry_id == 1 and matches[0].level == "duplicate", matches[:2]
-    assert all(m.entry_id == 1 for m in matches if m.level == "duplicate")
+    assert matches and matches[0].entry_id == 1 and matches[0].level == FlagLevel.DUPLICATE, (
+        matches[:2]
+    )
+    assert all(m.entry_id == 1 for m in matches if m.level == FlagLevel.DUPLICATE)
 
 
 def test_unrelated_poster_is_not_flagged(index: HashIndex) -> None:
@@ -82,9 +87,9 @@ def test_template_twin_is_similar_while_marked_copies_stay_duplicate(kind: str) 
     poster = draw_poster(25)
     index = HashIndex.build([(1, hashes_of(png(poster)))])
     twin = index.query(hashes_of(png(draw_poster(25, text_seed=25 + 50_000))))
-    assert [m.level for m in twin] == ["similar"] and twin[0].evidence["replaced"] > 0.1
+    assert [m.level for m in twin] == [FlagLevel.SIMILAR] and twin[0].evidence.replaced > 0.1
     copy = index.query(hashes_of(variant(poster, kind, seed=3)))
-    assert [m.level for m in copy] == ["duplicate"]
+    assert [m.level for m in copy] == [FlagLevel.DUPLICATE]
 
 
 def test_replaced_measures_two_signed_change() -> None:
@@ -96,13 +101,13 @@ def test_replaced_measures_two_signed_change() -> None:
 
 def test_hashes_are_json(poster: Image.Image) -> None:
     hashes = compute_hashes(poster)
-    assert json.loads(json.dumps(hashes)) == hashes
+    assert PosterHashes.from_json(json.loads(json.dumps(hashes.to_json()))) == hashes
 
 
 def test_index_agrees_with_brute_force(index: HashIndex, poster: Image.Image) -> None:
     query = hashes_of(variant(poster, "crop", seed=5))
     best, region, _ = index.distances(query)
-    q = unpack(query["query"]).reshape(-1, 7, 2)
+    q = query.query
     for row in range(len(index)):
         stored = index._hashes[row]
         pairs = [

@@ -16,7 +16,9 @@ from PIL import Image, ImageCms
 
 from contest.core.errors import InvalidImage
 from contest.core.i18n import t
-from contest.images.decode import ImageLimits, check_file, process_upload
+from contest.dedupe.hashes import PosterHashes
+from contest.entries.ingest import process_upload
+from contest.images.decode import ImageLimits, check_file
 
 LIMITS = ImageLimits()
 
@@ -158,7 +160,7 @@ def test_accepted_png_keeps_original_and_makes_copies() -> None:
     assert display.info.get("progressive") or display.info.get("progression")
     thumb = Image.open(io.BytesIO(result.thumbnail))
     assert thumb.format == "WEBP" and max(thumb.size) == 480
-    assert result.hashes and isinstance(result.hashes, dict)
+    assert result.hashes and isinstance(result.hashes, PosterHashes)
 
 
 def test_pixel_hash_ignores_the_encoding() -> None:

@@ -1,0 +1,58 @@
+"""The duplicate search over a folder of image files (``python -m contest dedupe-scan``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from contest.core.errors import ContestError, InvalidImage
+from contest.dedupe.hashes import PosterHashes
+from contest.dedupe.hashing import compute_hashes
+from contest.dedupe.index import SCAN_CANDIDATES, HashIndex, Match
+from contest.images.decode import ImageLimits, load_normalised
+
+
+def hashes_of_file(path: Path) -> PosterHashes:
+    """Hashes of an image file after the upload checks, minimum size aside; InvalidImage."""
+    _, image = load_normalised(path.read_bytes(), ImageLimits(min_short_side=1))
+    return compute_hashes(image)
+
+
+def _hash_or_error(path: Path) -> PosterHashes | Exception:
+    """For worker processes: errors come back as values (ContestError pickles without params)."""
+    try:
+        return hashes_of_file(path)
+    except ContestError as error:
+        return InvalidImage(error.key, **error.params)
+    except OSError as error:
+        return error
+
+
+def scan_paths(
+    paths: Sequence[Path], on_error: Callable[[Path, Exception], None] | None = None
+) -> list[tuple[Path, Path, Match]]:
+    """Flagged pairs among image files (for dedupe-scan); unreadable files go to ``on_error``.
+
+    The minimum short side is not enforced here: a small copy is still a copy.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if workers > 1 and len(paths) > 8:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_hash_or_error, paths, chunksize=4))
+    else:
+        results = [_hash_or_error(path) for path in paths]
+    hashes: list[tuple[Path, PosterHashes]] = []
+    for path, result in zip(paths, results, strict=True):
+        if isinstance(result, Exception):
+            if on_error is not None:
+                on_error(path, result)
+        else:
+            hashes.append((path, result))
+    index = HashIndex.build((i, h) for i, (_, h) in enumerate(hashes))
+    pairs = []
+    for i, (path, item) in enumerate(hashes):
+        for match in index.query(item, exclude=range(i + 1), max_candidates=SCAN_CANDIDATES):
+            pairs.append((path, hashes[match.entry_id][0], match))
+    return pairs

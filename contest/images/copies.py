@@ -1,0 +1,34 @@
+"""The copies others see: a display JPEG and a thumbnail, re-encoded without metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+from PIL import Image
+
+DISPLAY_LONG_SIDE = 2048
+THUMB_LONG_SIDE = 480
+
+
+def pixel_sha256(image: Image.Image) -> str:
+    """Hash the pixels in strips so no second full-size buffer is made."""
+    digest = hashlib.sha256(f"{image.width}x{image.height}:".encode())
+    for top in range(0, image.height, 256):
+        digest.update(image.crop((0, top, image.width, min(top + 256, image.height))).tobytes())
+    return digest.hexdigest()
+
+
+def fit(image: Image.Image, long_side: int) -> Image.Image:
+    scale = long_side / max(image.size)
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def encode(image: Image.Image, fmt: str, **options: Any) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **options)  # no exif/icc passed: derived copies carry no metadata
+    return out.getvalue()
