@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.accounts import users as accounts
-from contest.contests.manage import require_current
+from contest.contests.queries import require_current
 from contest.core.audit import list_events
 from contest.core.errors import ContestError
 from contest.core.timeutil import format_local, local, utcnow

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from contest.contests import manage as contests
+from contest.contests import queries
 from contest.core.errors import ContestError
 from ui import auth
 from ui.contest_form import settings_form
@@ -14,7 +15,7 @@ user = auth.current_user()
 st.title(tr("nav.admin_contest"))
 
 with runtime.session() as session:
-    all_contests = list(contests.list_contests(session))
+    all_contests = list(queries.list_contests(session))
 
 if all_contests:
     labels = {c.id: f"{c.name} ({c.slug}){' ★' if c.is_current else ''}" for c in all_contests}

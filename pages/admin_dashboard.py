@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from contest.contests.manage import require_current
+from contest.contests.queries import require_current
 from contest.core.errors import ContestError
 from contest.reports.dashboard import dashboard
 from ui import auth

@@ -3,7 +3,7 @@ disqualify one of the pair, with a reason."""
 
 import streamlit as st
 
-from contest.contests.manage import require_current
+from contest.contests.queries import require_current
 from contest.core.errors import ContestError
 from contest.dedupe.flags import confirm_flag, dismiss_flag, review_queue
 from contest.entries.moderation import moderation_list

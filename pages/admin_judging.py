@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from contest.contests.manage import require_current
+from contest.contests.queries import require_current
 from contest.core.errors import ContestError
 from contest.entries.moderation import moderation_list
 from contest.judging import lifecycle
 from contest.judging import scoring as judging
-from contest.voting.votes import vote_counts
+from contest.judging.queries import shortlist_items
+from contest.voting.queries import vote_counts
 from ui import auth
 from ui.i18n import show_error, tr
 from ui.runtime import get_runtime
@@ -22,7 +23,7 @@ try:
         cid = contest.id or 0
         progress = judging.judging_progress(session, actor=user, contest_id=cid)
         entries = moderation_list(session, actor=user, contest_id=cid, status="active")
-        listed = {item.entry_id: item for item in lifecycle.shortlist(session, contest_id=cid)}
+        listed = {item.entry_id: item for item in shortlist_items(session, cid)}
         votes = vote_counts(session, contest_id=cid)
 except ContestError as error:
     show_error(error)

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from contest.contests.manage import get_contest, voting_window
+from contest.contests.queries import get_contest
+from contest.contests.windows import voting_window
 from contest.core.errors import ContestError
 from contest.core.timeutil import utcnow
 from contest.voting.gallery import entry_detail

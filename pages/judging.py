@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from contest.contests.manage import require_current
+from contest.contests.queries import require_current
 from contest.core.errors import ContestError, InvalidState
 from contest.core.models import ContestPhase
 from contest.judging import scoring as judging

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from contest.contests.manage import current_contest, submission_window
+from contest.contests.queries import current_contest
+from contest.contests.windows import submission_window
 from contest.core.errors import ContestError
 from contest.core.timeutil import format_local, utcnow
 from contest.entries.submissions import my_entries, update_entry, withdraw_entry

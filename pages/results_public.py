@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from contest.contests.manage import require_current
+from contest.contests.queries import require_current
 from contest.core.errors import ContestError
 from contest.core.timeutil import format_local
 from contest.voting.votes import tallies

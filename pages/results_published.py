@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from contest.contests.manage import current_contest
+from contest.contests.queries import current_contest
 from contest.core.errors import ContestError, InvalidState
 from contest.judging.results import published_results
 from ui import auth

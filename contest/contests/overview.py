@@ -7,11 +7,12 @@ from datetime import datetime
 
 from sqlmodel import Session, func, select
 
-from contest.contests.manage import current_contest, submission_window, voting_window
+from contest.contests.queries import current_contest
+from contest.contests.windows import submission_window, voting_window
 from contest.core.authz import require_staff
 from contest.core.models import Contest, Entry, EntryStatus, User
 from contest.core.timeutil import utcnow
-from contest.entries.submissions import count_entries
+from contest.entries.queries import count_entries
 
 
 @dataclass(frozen=True)

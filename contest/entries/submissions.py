@@ -12,7 +12,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from contest.contests.manage import ensure_open, get_contest, require_current, submission_window
+from contest.contests.queries import get_contest, require_current
+from contest.contests.rules import TEXT_LIMITS, entry_limit, upload_limits
+from contest.contests.windows import ensure_submission_open
 from contest.core import audit
 from contest.core.authz import require_staff
 from contest.core.db import begin_write, lock_row
@@ -23,7 +25,7 @@ from contest.dedupe.flags import Lookalike, find_lookalikes, record_flags
 from contest.dedupe.indexes import DedupeIndexes
 from contest.entries.ingest import ProcessedImage, process_upload
 from contest.entries.objects import atomic_upload
-from contest.images.decode import ImageLimits
+from contest.entries.queries import count_entries
 from storage import ObjectStore
 
 AI_TOOLS = (
@@ -38,14 +40,7 @@ AI_TOOLS = (
     "뤼튼 (Wrtn)",
     "네이버 CLOVA X",
 )
-LIMITS = {
-    "title": 200,
-    "policy": 300,
-    "description": 2000,
-    "prompt": 4000,
-    "human_part": 2000,
-    "ai_tools_other": 300,
-}
+TEXT_FIELDS = ("title", "policy", "description", "prompt", "human_part", "ai_tools_other")
 REQUIRED = ("title", "theme", "policy")
 
 
@@ -67,8 +62,8 @@ class EntryDraft:
         for name in REQUIRED:
             if not values[name]:
                 raise InvalidInput(f"error.entry.missing.{name}")
-        for name, limit in LIMITS.items():
-            if len(str(values[name])) > limit:
+        for name in TEXT_FIELDS:
+            if len(str(values[name])) > (limit := TEXT_LIMITS[name]):
                 raise InvalidInput("error.entry.too_long", field=name, limit=limit)
         if values["theme"] not in contest.themes:
             raise InvalidInput("error.entry.bad_theme")
@@ -104,7 +99,7 @@ def check_upload(
 ) -> UploadCheck:
     """Validate and normalise a file and say which entries it looks like, before sending."""
     user = require_staff(actor)
-    image = process_upload(data, ImageLimits.for_contest(contest))
+    image = process_upload(data, upload_limits(contest))
     lookalikes = find_lookalikes(
         session,
         indexes,
@@ -114,17 +109,6 @@ def check_upload(
         exclude_entry_id=exclude_entry_id,
     )
     return UploadCheck(image, lookalikes)
-
-
-def count_entries(session: Session, *, contest_id: int, author_id: int) -> int:
-    """Entries that hold a place; a withdrawn entry frees its place."""
-    return session.exec(
-        select(func.count()).where(
-            Entry.contest_id == contest_id,
-            Entry.author_id == author_id,
-            Entry.status != EntryStatus.WITHDRAWN.value,
-        )
-    ).one()
 
 
 def submit_entry(
@@ -142,13 +126,12 @@ def submit_entry(
     begin_write(session)
     contest = require_current(session)
     values = draft.cleaned(contest)
-    ensure_open(contest, submission_window(contest), "error.submission_closed", now)
-    image = process_upload(data, ImageLimits.for_contest(contest))
+    ensure_submission_open(contest, now)
+    image = process_upload(data, upload_limits(contest))
     lock_row(session, Contest, contest.id or 0)  # serialises entry numbers and the per-person cap
-    if count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0) >= (
-        contest.entries_per_person
-    ):
-        raise LimitReached("error.entry.limit", limit=contest.entries_per_person)
+    limit = entry_limit(contest, user)
+    if count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0) >= limit:
+        raise LimitReached("error.entry.limit", limit=limit)
     lookalikes = find_lookalikes(
         session, indexes, contest_id=contest.id or 0, author_id=user.id or 0, hashes=image.hashes
     )
@@ -202,7 +185,7 @@ def _editable_entry(
     if entry.status not in (EntryStatus.ACTIVE.value, EntryStatus.HIDDEN.value):
         raise InvalidInput("error.entry.not_editable", status=entry.status)
     contest = get_contest(session, entry.contest_id)
-    ensure_open(contest, submission_window(contest), "error.submission_closed", now)
+    ensure_submission_open(contest, now)
     return user, entry, contest
 
 
@@ -226,7 +209,7 @@ def update_entry(
     lookalikes: list[Lookalike] = []
     with atomic_upload(session, store) as pending:
         if data is not None:
-            image = process_upload(data, ImageLimits.for_contest(contest))
+            image = process_upload(data, upload_limits(contest))
             lookalikes = find_lookalikes(
                 session,
                 indexes,

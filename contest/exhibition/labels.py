@@ -15,7 +15,7 @@ import segno
 from fpdf import FPDF
 from sqlmodel import Session, col, select
 
-from contest.contests.manage import require_current
+from contest.contests.queries import require_current
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.config import Settings

@@ -12,13 +12,13 @@ from dataclasses import asdict
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from contest.contests.manage import get_contest
+from contest.contests.queries import get_contest
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, User, Vote
 from contest.core.timeutil import format_local
 from contest.judging.results import compute, gather, latest_snapshot, weighted
-from contest.voting.votes import vote_counts
+from contest.voting.queries import vote_counts
 
 TABLES = ("entries", "votes", "scores", "results")
 RESULT_COLUMNS = (
