@@ -14,7 +14,7 @@ from contest.accounts.passwords import (
     verify_password,
 )
 from contest.core import audit
-from contest.core.authz import require_admin
+from contest.core.authz import require_admin, require_staff
 from contest.core.errors import (
     AuthFailed,
     InvalidInput,
@@ -88,20 +88,23 @@ def user_for_oidc_email(session: Session, email: str | None) -> User:
     return user
 
 
-def change_password(session: Session, *, actor: User, current: str, new: str) -> None:
-    if not verify_password(actor.password_hash, current):
+def change_password(session: Session, *, actor: User | None, current: str, new: str) -> User:
+    """Replace the signed-in user's own password; returns the updated user."""
+    user = get_user(session, require_staff(actor).id or 0)
+    if not verify_password(user.password_hash, current):
         raise AuthFailed("error.password.current_wrong")
     if new == current:
         raise InvalidInput("error.password.same")
-    problem = password_problem(new, employee_no=actor.employee_no)
+    problem = password_problem(new, employee_no=user.employee_no)
     if problem:
         raise InvalidInput(problem)
-    actor.password_hash = hash_password(new)
-    actor.must_change_password = False
-    session.add(actor)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    session.add(user)
     audit.record(
-        session, actor=actor, action="password.change", target_type="user", target_id=actor.id
+        session, actor=user, action="password.change", target_type="user", target_id=user.id
     )
+    return user
 
 
 def create_admin(

@@ -93,12 +93,12 @@ def check_upload(
     *,
     indexes: DedupeIndexes,
     actor: User | None,
-    contest: Contest,
     data: bytes,
     exclude_entry_id: int | None = None,
 ) -> UploadCheck:
     """Validate and normalise a file and say which entries it looks like, before sending."""
     user = require_staff(actor)
+    contest = require_current(session)
     image = process_upload(data, upload_limits(contest))
     lookalikes = find_lookalikes(
         session,

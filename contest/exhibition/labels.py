@@ -50,7 +50,7 @@ def qr_png(url: str, *, scale: int = 10) -> bytes:
     return out.getvalue()
 
 
-def labels(session: Session, settings: Settings, *, actor: User | None) -> list[Label]:
+def labels(session: Session, *, settings: Settings, actor: User | None) -> list[Label]:
     """Active entries of the current contest in entry-number order."""
     require_admin(actor)
     contest = require_current(session)
@@ -67,7 +67,7 @@ def labels(session: Session, settings: Settings, *, actor: User | None) -> list[
     ]
 
 
-def entry_qr(session: Session, settings: Settings, *, actor: User | None, entry_id: int) -> bytes:
+def entry_qr(session: Session, *, settings: Settings, actor: User | None, entry_id: int) -> bytes:
     require_admin(actor)
     entry = session.get(Entry, entry_id)
     if entry is None or entry.status != EntryStatus.ACTIVE.value:
@@ -77,9 +77,9 @@ def entry_qr(session: Session, settings: Settings, *, actor: User | None, entry_
 
 def exhibition_pdf(
     session: Session,
+    *,
     store: ObjectStore,
     settings: Settings,
-    *,
     actor: User | None,
     lang: str = DEFAULT_LANGUAGE,
     compress: bool = True,
@@ -87,7 +87,7 @@ def exhibition_pdf(
     """Index page(s) first, then one A4 label per active entry; ``compress`` off for tests."""
     admin = require_admin(actor)
     contest = require_current(session)
-    items = labels(session, settings, actor=admin)
+    items = labels(session, settings=settings, actor=admin)
     pdf = _document(compress)
     for start in range(0, max(len(items), 1), INDEX_ROWS_PER_PAGE):
         _index_page(pdf, contest.name, items, start, lang)

@@ -141,23 +141,34 @@ def results_frame(session: Session, contest: Contest) -> pd.DataFrame:
 def export_tables(
     session: Session, *, actor: User | None, contest_id: int, include_voters: bool = False
 ) -> dict[str, pd.DataFrame]:
-    admin = require_admin(actor)
+    require_admin(actor)
     contest = get_contest(session, contest_id)
-    if include_voters:
-        audit.record(
-            session,
-            actor=admin,
-            action="export.voter_identities",
-            contest_id=contest_id,
-            target_type="contest",
-            target_id=contest_id,
-        )
+    votes = (
+        voter_export(session, actor=actor, contest_id=contest_id)
+        if include_voters
+        else votes_frame(session, contest, include_voters=False)
+    )
     return {
         "entries": entries_frame(session, contest),
-        "votes": votes_frame(session, contest, include_voters=include_voters),
+        "votes": votes,
         "scores": scores_frame(session, contest),
         "results": results_frame(session, contest),
     }
+
+
+def voter_export(session: Session, *, actor: User | None, contest_id: int) -> pd.DataFrame:
+    """Every vote with who cast it; the audit log records that an admin asked for it."""
+    admin = require_admin(actor)
+    contest = get_contest(session, contest_id)
+    audit.record(
+        session,
+        actor=admin,
+        action="export.voter_identities",
+        contest_id=contest_id,
+        target_type="contest",
+        target_id=contest_id,
+    )
+    return votes_frame(session, contest, include_voters=True)
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
