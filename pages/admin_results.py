@@ -9,8 +9,8 @@ from contest.contests.rules import TEXT_LIMITS
 from contest.core.models import ResultSnapshot
 from contest.core.timeutil import format_local
 from contest.judging.results import finalise, verify_snapshot
-from contest.judging.views import results_admin_view
 from contest.reports import exports
+from contest.reports.views import results_admin_view
 from ui import page, state
 from ui.i18n import tr
 

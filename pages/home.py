@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from contest.contests.views import home_view
 from contest.core.timeutil import format_local
+from contest.entries.views import home_view
 from ui import page
 from ui.i18n import tr
 from ui.nav import PAGES

@@ -54,8 +54,8 @@ def current_user() -> User | None:
     if user_id is None:
         return _remembered_user()
     with runtime.session() as session:
-        user = session.get(User, user_id)
-    if user is None or not user.is_active:
+        user = accounts.active_user(session, user_id)
+    if user is None:
         st.session_state.pop(state.USER_ID, None)
         return None
     return user

@@ -38,6 +38,12 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
+def active_user(session: Session, user_id: int) -> User | None:
+    """The user a sign-in names, if the account still exists and is active."""
+    user = session.get(User, user_id)
+    return user if user is not None and user.is_active else None
+
+
 def find_by_login(session: Session, login: str) -> User | None:
     """A login is an employee number or an e-mail address."""
     login = login.strip()

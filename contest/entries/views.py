@@ -1,4 +1,5 @@
-"""What the submission screen, the author's own entries and the moderation screen show."""
+"""What the home page, the submission screen, the author's own entries and the moderation
+screen show."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from contest.contests.queries import current_contest, require_current
-from contest.contests.rules import TEXT_LIMITS, entry_limit
-from contest.contests.windows import submission_open
+from contest.contests.rules import TEXT_LIMITS, entry_limit, vote_budget
+from contest.contests.windows import submission_open, voting_open
 from contest.core.authz import require_admin, require_staff
 from contest.core.models import Contest, Entry, EntryStatus, User
 from contest.entries.moderation import ModerationRow, moderation_list
@@ -18,6 +19,43 @@ from contest.entries.queries import count_entries
 from contest.entries.submissions import AI_TOOLS, my_entries
 
 EDITABLE_STATUSES = frozenset({EntryStatus.ACTIVE.value, EntryStatus.HIDDEN.value})
+
+
+@dataclass(frozen=True)
+class HomeView:
+    contest: Contest | None  # None until an admin makes a contest current
+    submission_open: bool = False
+    voting_open: bool = False
+    entries_total: int = 0
+    my_entries: int = 0
+    entry_limit: int = 0
+    vote_budget: int = 0
+
+    @property
+    def entries_left(self) -> int:
+        return max(self.entry_limit - self.my_entries, 0)
+
+
+def home_view(session: Session, *, actor: User | None, now: datetime | None = None) -> HomeView:
+    """The current contest at a glance for one colleague."""
+    user = require_staff(actor)
+    contest = current_contest(session)
+    if contest is None:
+        return HomeView(contest=None)
+    total = session.exec(
+        select(func.count()).where(
+            Entry.contest_id == contest.id, Entry.status == EntryStatus.ACTIVE.value
+        )
+    ).one()
+    return HomeView(
+        contest=contest,
+        submission_open=submission_open(contest, now),
+        voting_open=voting_open(contest, now),
+        entries_total=total,
+        my_entries=count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0),
+        entry_limit=entry_limit(contest, user),
+        vote_budget=vote_budget(contest, user),
+    )
 
 
 @dataclass(frozen=True)

@@ -6,25 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from sqlmodel import Session
 
 from contest.contests.phases import NEXT_STEP
 from contest.contests.queries import current_contest, require_current
 from contest.core.authz import require_admin, require_judge, require_staff
 from contest.core.errors import InvalidState
-from contest.core.models import Contest, ContestPhase, ResultSnapshot, ShortlistItem, User
+from contest.core.models import Contest, ContestPhase, ShortlistItem, User
 from contest.entries.moderation import moderation_list
 from contest.judging.queries import shortlist_items
 from contest.judging.results import (
-    ResultRow,
     Winner,
-    compute_results,
-    list_snapshots,
     published_results,
 )
 from contest.judging.scoring import JudgeItem, JudgingProgress, judge_queue, judging_progress
-from contest.reports.exports import export_tables
 from contest.voting.queries import vote_counts
 
 
@@ -102,34 +97,6 @@ def judging_admin_view(session: Session, *, actor: User | None) -> JudgingAdminV
         next_step=NEXT_STEP.get(phase),
         entries=tuple(sorted(rows, key=lambda r: -r.votes)),
         progress=judging_progress(session, actor=actor, contest_id=cid),
-    )
-
-
-@dataclass(frozen=True)
-class ResultsAdminView:
-    contest: Contest
-    rows: tuple[ResultRow, ...]
-    snapshots: tuple[ResultSnapshot, ...]
-    exports: dict[str, pd.DataFrame]
-
-    @property
-    def below_quorum(self) -> int:
-        return sum(row.below_quorum for row in self.rows)
-
-    @property
-    def finalised(self) -> bool:
-        return self.contest.phase == ContestPhase.FINALISED
-
-
-def results_admin_view(session: Session, *, actor: User | None) -> ResultsAdminView:
-    require_admin(actor)
-    contest = require_current(session)
-    cid = contest.id or 0
-    return ResultsAdminView(
-        contest=contest,
-        rows=tuple(compute_results(session, actor=actor, contest_id=cid)),
-        snapshots=tuple(list_snapshots(session, actor=actor, contest_id=cid)),
-        exports=export_tables(session, actor=actor, contest_id=cid),
     )
 
 

@@ -1,4 +1,4 @@
-"""What the admin's dashboard and audit log show."""
+"""What the admin's dashboard, results screen and audit log show."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import pandas as pd
 from sqlmodel import Session
 
 from contest.accounts.users import list_users
@@ -13,8 +14,10 @@ from contest.contests.queries import require_current
 from contest.contests.settings import zone
 from contest.core.audit import list_events
 from contest.core.authz import require_admin
-from contest.core.models import AuditEvent, User
+from contest.core.models import AuditEvent, Contest, ContestPhase, ResultSnapshot, User
+from contest.judging.results import ResultRow, compute_results, list_snapshots
 from contest.reports.dashboard import Dashboard, dashboard
+from contest.reports.exports import export_tables
 
 
 def dashboard_view(session: Session, *, actor: User | None) -> Dashboard:
@@ -58,3 +61,31 @@ def audit_view(
         limit=limit,
     )
     return AuditView(timezone=contest.timezone, people=people, events=events)
+
+
+@dataclass(frozen=True)
+class ResultsAdminView:
+    contest: Contest
+    rows: tuple[ResultRow, ...]
+    snapshots: tuple[ResultSnapshot, ...]
+    exports: dict[str, pd.DataFrame]
+
+    @property
+    def below_quorum(self) -> int:
+        return sum(row.below_quorum for row in self.rows)
+
+    @property
+    def finalised(self) -> bool:
+        return self.contest.phase == ContestPhase.FINALISED
+
+
+def results_admin_view(session: Session, *, actor: User | None) -> ResultsAdminView:
+    require_admin(actor)
+    contest = require_current(session)
+    cid = contest.id or 0
+    return ResultsAdminView(
+        contest=contest,
+        rows=tuple(compute_results(session, actor=actor, contest_id=cid)),
+        snapshots=tuple(list_snapshots(session, actor=actor, contest_id=cid)),
+        exports=export_tables(session, actor=actor, contest_id=cid),
+    )
