@@ -37,15 +37,17 @@ system-deps:
 
 test-deps: $(BIN)/.test system-deps
 
-## Install everything the tests need, then run lint and the whole suite.
+## Install everything the tests need, then run lint, the type check and the whole suite.
 test: test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format:
 	$(BIN)/ruff format .

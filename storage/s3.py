@@ -57,14 +57,16 @@ class S3Store:
             if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
                 raise ObjectNotFound(key) from exc
             raise StorageError(f"get {key!r} failed: {exc}") from exc
-        return response["Body"].read()
+        data: bytes = response["Body"].read()
+        return data
 
     def url(self, key: str, expires_in: int | None = None) -> str | None:
-        return self.client.generate_presigned_url(
+        url: str = self.client.generate_presigned_url(
             "get_object",
             Params={"Bucket": self.bucket, "Key": validate_key(key)},
             ExpiresIn=expires_in or self.presign_ttl,
         )
+        return url
 
     def delete(self, key: str) -> None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from contest.accounts.passwords import (
     hash_password,
@@ -48,7 +48,9 @@ def find_by_login(session: Session, login: str) -> User | None:
     """A login is an employee number or an e-mail address."""
     login = login.strip()
     return session.exec(
-        select(User).where((User.employee_no == login) | (func.lower(User.email) == login.lower()))
+        select(User).where(
+            or_(col(User.employee_no) == login, func.lower(User.email) == login.lower())
+        )
     ).first()
 
 

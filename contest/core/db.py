@@ -93,7 +93,7 @@ def begin_write(session: Session) -> None:
 
 def lock_row(session: Session, model: type[T], row_id: int) -> T | None:
     """SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction already holds."""
-    pk = sa.inspect(model).primary_key[0]  # type: ignore[union-attr]
+    pk = sa.inspect(model).primary_key[0]
     return session.exec(select(model).where(pk == row_id).with_for_update()).first()
 
 

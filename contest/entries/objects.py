@@ -48,7 +48,9 @@ class PendingObjects:
         self.put(keys["display_key"], image.display, "image/jpeg")
         self.put(keys["thumb_key"], image.thumbnail, "image/webp")
         return ImageObject(
-            **keys,
+            original_key=keys["original_key"],
+            display_key=keys["display_key"],
+            thumb_key=keys["thumb_key"],
             sha256=image.sha256,
             source_format=image.source_format,
             width=image.width,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -57,7 +58,7 @@ class EntryDraft:
     consent_own_work: bool = False
     consent_publish: bool = False
 
-    def cleaned(self, contest: Contest) -> dict[str, object]:
+    def cleaned(self, contest: Contest) -> dict[str, Any]:
         values = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(self).items()}
         for name in REQUIRED:
             if not values[name]:
@@ -151,7 +152,7 @@ def submit_entry(
             created_at=now,
             updated_at=now,
             **values,
-        )  # type: ignore[arg-type]
+        )
         session.add(entry)
         session.flush()
         record_flags(session, entry=entry, lookalikes=lookalikes)
@@ -238,9 +239,9 @@ def update_entry(
             target_id=entry.id,
             details={"before": {k: before[k] for k in changed}, "after": changed},
         )
-    image_row = session.get(ImageObject, entry.image_id)
-    assert image_row is not None
-    return Receipt(entry, image_row, lookalikes)
+    shown = session.get(ImageObject, entry.image_id)
+    assert shown is not None
+    return Receipt(entry, shown, lookalikes)
 
 
 def withdraw_entry(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import segno
 from fpdf import FPDF
@@ -55,15 +56,23 @@ def labels(session: Session, *, settings: Settings, actor: User | None) -> list[
     require_admin(actor)
     contest = require_current(session)
     rows = session.exec(
-        select(Entry.id, Entry.number, Entry.title, Entry.theme, User.department)
-        .add_columns(ImageObject.display_key)
+        select(Entry, User, ImageObject)
         .join(User, col(User.id) == col(Entry.author_id))
         .join(ImageObject, col(ImageObject.id) == col(Entry.image_id))
         .where(Entry.contest_id == contest.id, Entry.status == EntryStatus.ACTIVE.value)
         .order_by(col(Entry.number))
     ).all()
     return [
-        Label(i or 0, n, t, th, d, key, settings.entry_link(i or 0)) for i, n, t, th, d, key in rows
+        Label(
+            entry.id or 0,
+            entry.number,
+            entry.title,
+            entry.theme,
+            author.department,
+            image.display_key,
+            settings.entry_link(entry.id or 0),
+        )
+        for entry, author, image in rows
     ]
 
 
@@ -124,7 +133,7 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
 
 def _lines(pdf: FPDF, text: str, width: float, most: int) -> str:
     """At most ``most`` wrapped lines of ``width`` mm, the last cut with an ellipsis."""
-    lines = pdf.multi_cell(width, 10, text, dry_run=True, output="LINES")
+    lines = cast(list[str], pdf.multi_cell(width, 10, text, dry_run=True, output="LINES"))
     if len(lines) <= most:
         return text
     return "\n".join([*lines[: most - 1], _fit(pdf, "".join(lines[most - 1 :]), width - 2)])

@@ -10,13 +10,12 @@ from contest.core.models import Entry, EntryStatus, ShortlistItem
 
 
 def active_entry_ids(session: Session, contest_id: int) -> set[int]:
-    return set(
-        session.exec(
-            select(Entry.id).where(
-                Entry.contest_id == contest_id, Entry.status == EntryStatus.ACTIVE.value
-            )
-        ).all()
-    )  # type: ignore[arg-type]
+    rows = session.exec(
+        select(Entry.id).where(
+            Entry.contest_id == contest_id, Entry.status == EntryStatus.ACTIVE.value
+        )
+    ).all()
+    return {entry_id for entry_id in rows if entry_id is not None}
 
 
 def shortlist_items(session: Session, contest_id: int) -> Sequence[ShortlistItem]:

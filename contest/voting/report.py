@@ -6,6 +6,7 @@ seconds, and departments whose votes went mostly to their own department's poste
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,7 +76,7 @@ def integrity_report(
     )
 
 
-def votes_per_hour(events: list[tuple[int, str, datetime]], tz_name: str) -> pd.DataFrame:
+def votes_per_hour(events: Sequence[tuple[int, str, datetime]], tz_name: str) -> pd.DataFrame:
     """Event counts per local clock hour, one column per kind (cast, retract, void)."""
     frame = pd.DataFrame(
         [(local(at, tz_name).replace(minute=0, second=0, microsecond=0), k) for _, k, at in events],
@@ -90,7 +91,7 @@ def votes_per_hour(events: list[tuple[int, str, datetime]], tz_name: str) -> pd.
 def fast_voters(
     session: Session,
     contest: Contest,
-    events: list[tuple[int, str, datetime]],
+    events: Sequence[tuple[int, str, datetime]],
     within_seconds: float,
 ) -> list[FastVoter]:
     """Voters who cast their whole budget in a row inside ``within_seconds`` (the fastest
@@ -143,6 +144,7 @@ def department_blocks(
         .where(Entry.contest_id == contest_id, Entry.status == EntryStatus.ACTIVE.value)
     ).all()
     entry_department = dict(entries)
+    # The metaclass sets __table__ on table models; SQLModel does not declare it.
     voter = User.__table__.alias("voter")  # type: ignore[attr-defined]
     votes = session.exec(
         select(voter.c.department, Vote.entry_id)
