@@ -1,0 +1,1 @@
+"""Duplicate detection: perceptual hashes, the per-contest index, verification, folder scans, review flags."""

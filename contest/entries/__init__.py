@@ -1,0 +1,1 @@
+"""Posters: ingest (checks, copies, hashes), content-addressed objects, submit/edit/withdraw, moderation."""
