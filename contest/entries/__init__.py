@@ -1,1 +1,3 @@
-"""Posters: ingest (checks, copies, hashes), content-addressed objects, submit/edit/withdraw, moderation."""
+"""Posters: ingest (checks, copies, hashes), content-addressed objects, submit/edit/withdraw,
+moderation.
+"""
