@@ -27,3 +27,8 @@ def require_phase(contest: Contest, *allowed: ContestPhase) -> None:
     if PHASES.index(current) < min(PHASES.index(p) for p in allowed):
         raise InvalidState(f"error.lifecycle.first.{NEXT_STEP[current]}")
     raise InvalidState(f"error.lifecycle.past.{current.value}")
+
+
+def results_published(contest: Contest) -> bool:
+    """Whether everyone may see the award winners: the one answer every screen asks."""
+    return ContestPhase(contest.phase) == ContestPhase.FINALISED

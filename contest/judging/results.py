@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from contest.contests.phases import require_phase
+from contest.contests.phases import results_published
 from contest.contests.queries import get_contest
 from contest.contests.visibility import AuthorView, Purpose, author_visibility
 from contest.core import audit
@@ -42,7 +42,6 @@ from contest.core.authz import require_admin, require_staff
 from contest.core.errors import InvalidState, NotFound
 from contest.core.models import (
     Contest,
-    ContestPhase,
     Entry,
     ImageObject,
     JudgeScore,
@@ -301,10 +300,11 @@ class Winner:
 
 
 def published_results(session: Session, *, actor: User | None, contest_id: int) -> list[Winner]:
-    """The award winners of the latest snapshot, for everyone once results are finalised."""
+    """The award winners of the latest snapshot, for everyone once results are published."""
     viewer = require_staff(actor)
     contest = get_contest(session, contest_id)
-    require_phase(contest, ContestPhase.FINALISED)
+    if not results_published(contest):
+        raise InvalidState("error.results.not_published")
     shown = author_visibility(contest, viewer, Purpose.WINNERS)
     snapshot = latest_snapshot(session, contest_id)
     if snapshot is None:
