@@ -31,12 +31,19 @@ if pdf:
     )
 
 st.subheader(tr("exhibition.qr_one"))
-entry_id = st.number_input("ID", min_value=1, step=1, key="exhibition_qr_id")
+entry_id = st.number_input(
+    tr("exhibition.entry_id"),
+    min_value=1,
+    step=1,
+    key="exhibition_qr_id",
+    help=tr("exhibition.entry_id_help"),
+)
 qr = page.load(qr_view, entry_id=int(entry_id))
 if qr.png is None:
     page.show(tr("error.gallery.entry_not_found", id=qr.entry_id), "error")
 else:
-    st.image(qr.png, caption=qr.link, width=240)
+    st.image(qr.png, width=240, alt=tr("exhibition.qr_alt", link=qr.link))
+    st.text(qr.link)
     st.download_button(
         tr("exhibition.qr_download"),
         qr.png,

@@ -74,7 +74,11 @@ for row_start in range(0, len(grid.cards), COLUMNS):
     cards = grid.cards[row_start : row_start + COLUMNS]
     for column, card in zip(box.columns(COLUMNS)[: len(cards)], cards, strict=True):
         with column.container(border=True):
-            st.image(thumb_source(card.thumb_key), width="stretch")
+            st.image(
+                thumb_source(card.thumb_key),
+                width="stretch",
+                alt=tr("image.alt", title=card.title, theme=card.theme),
+            )
             st.page_link(
                 "pages/entry.py",
                 label=tr("gallery.open", number=card.number, title=md(card.title)),

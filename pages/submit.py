@@ -16,7 +16,7 @@ page.header(tr("nav.submit"))
 view = page.load(submit_view)
 receipt = st.session_state.pop(state.SUBMIT_RECEIPT, None)
 if receipt is not None:
-    st.image(receipt, width=240)
+    st.image(receipt, width=240, alt=tr("submit.preview_alt"))
     st.page_link("pages/my_entries.py", label=tr("nav.my_entries"))
 contest, form = view.contest, view.form
 if contest is None or form is None:
@@ -63,7 +63,9 @@ if upload is not None:
     else:
         left, right = st.columns([1, 2])
         left.image(
-            checked["thumb"], caption=tr("submit.size", w=checked["size"][0], h=checked["size"][1])
+            checked["thumb"],
+            caption=tr("submit.size", w=checked["size"][0], h=checked["size"][1]),
+            alt=tr("submit.preview_alt"),
         )
         with right:
             show_lookalikes(checked["lookalikes"])
@@ -79,7 +81,7 @@ if previewed or st.session_state.get(state.SUBMIT_PREVIEWING):
     with st.container(border=True):
         st.markdown(f"**{tr('submit.preview_title')}**")
         if checked and "thumb" in checked:
-            st.image(checked["thumb"], width=240)
+            st.image(checked["thumb"], width=240, alt=tr("submit.preview_alt"))
         show_draft(draft)
     ready = upload is not None and checked is not None and "thumb" in checked
     if st.button(tr("submit.send"), type="primary", key="submit_send", disabled=not ready):

@@ -97,11 +97,17 @@ def exhibition_pdf(
     admin = require_admin(actor)
     contest = require_current(session)
     items = labels(session, settings=settings, actor=admin)
-    pdf = _document(compress)
+    pdf = a4_document(compress)
     for start in range(0, max(len(items), 1), INDEX_ROWS_PER_PAGE):
         _index_page(pdf, contest.name, items, start, lang)
     for label in items:
-        _label_page(pdf, store, label, t("exhibition.scan_hint", lang))
+        _label_page(
+            pdf,
+            store,
+            label,
+            t("exhibition.scan_hint", lang),
+            t("exhibition.label_number", lang, number=label.number),
+        )
     audit.record(
         session,
         actor=admin,
@@ -112,7 +118,8 @@ def exhibition_pdf(
     return bytes(pdf.output())
 
 
-def _document(compress: bool) -> FPDF:
+def a4_document(compress: bool) -> FPDF:
+    """An empty A4 portrait document with the shipped Korean font (regular and bold)."""
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_compression(compress)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
@@ -122,7 +129,7 @@ def _document(compress: bool) -> FPDF:
     return pdf
 
 
-def _fit(pdf: FPDF, text: str, width: float) -> str:
+def fit(pdf: FPDF, text: str, width: float) -> str:
     """Cut ``text`` with an ellipsis so it fits one line of ``width`` mm."""
     if pdf.get_string_width(text) <= width:
         return text
@@ -136,13 +143,13 @@ def _lines(pdf: FPDF, text: str, width: float, most: int) -> str:
     lines = cast(list[str], pdf.multi_cell(width, 10, text, dry_run=True, output="LINES"))
     if len(lines) <= most:
         return text
-    return "\n".join([*lines[: most - 1], _fit(pdf, "".join(lines[most - 1 :]), width - 2)])
+    return "\n".join([*lines[: most - 1], fit(pdf, "".join(lines[most - 1 :]), width - 2)])
 
 
 def _index_page(pdf: FPDF, contest_name: str, items: list[Label], start: int, lang: str) -> None:
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
-    pdf.cell(0, 10, _fit(pdf, contest_name, 180), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, fit(pdf, contest_name, 180), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
     pdf.cell(0, 7, t("exhibition.index", lang, count=len(items)), new_x="LMARGIN", new_y="NEXT")
     widths = (16.0, 94.0, 30.0, 40.0)
@@ -155,15 +162,15 @@ def _index_page(pdf: FPDF, contest_name: str, items: list[Label], start: int, la
     for label in items[start : start + INDEX_ROWS_PER_PAGE]:
         values = (str(label.number), label.title, label.theme, label.department)
         for width, value in zip(widths, values, strict=True):
-            pdf.cell(width, 8, _fit(pdf, value, width - 2), border="B")
+            pdf.cell(width, 8, fit(pdf, value, width - 2), border="B")
         pdf.ln(8)
 
 
-def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str) -> None:
+def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str, number: str) -> None:
     pdf.add_page()
     page_w, page_h = pdf.w, pdf.h
     pdf.set_font(FONT, "B", 28)
-    pdf.cell(0, 14, f"No. {label.number}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 14, number, new_x="LMARGIN", new_y="NEXT")
     box_top, box_h, box_w = pdf.get_y() + 2, 140.0, page_w - 2 * MARGIN
     _poster_image(pdf, store, label.display_key, MARGIN, box_top, box_w, box_h)
     pdf.set_xy(MARGIN, box_top + box_h + 6)
