@@ -13,7 +13,7 @@ from contest.reports.views import lifecycle_view
 from ui import page
 from ui.format import yes_no
 from ui.i18n import lang, tr
-from ui.lifecycle import confirm, facts, say, stepper
+from ui.lifecycle import ask, confirm, facts, say, stepper
 from ui.text import md
 
 page.header(tr("nav.admin_judging"))
@@ -27,18 +27,30 @@ if ready.published:
     st.caption(tr("lifecycle.published_note"))
 stepper(ready)
 step = ready.next_step
+offered: tuple[str, ...] = ()
 if step is not None:
+    offered = (step,)
     with st.container(border=True):
         st.markdown(f"**{tr('lifecycle.next_title', step=tr(f'lifecycle.step.{step}'))}**")
         say(facts(step, view))
-        if st.button(
-            tr(f"lifecycle.open.{step}"), type="primary", key=f"step_{step}", icon=":material/flag:"
-        ):
-            confirm(step, view)
+        st.button(
+            tr(f"lifecycle.open.{step}"),
+            type="primary",
+            key=f"step_{step}",
+            icon=":material/flag:",
+            on_click=ask,
+            args=(step,),
+        )
         if phase == ContestPhase.FINALISED and not ready.published:
+            offered += ("refinalise",)
             st.caption(tr("lifecycle.refinalise_note"))
-            if st.button(tr("lifecycle.open.refinalise"), key="step_refinalise"):
-                confirm("refinalise", view)
+            st.button(
+                tr("lifecycle.open.refinalise"),
+                key="step_refinalise",
+                on_click=ask,
+                args=("refinalise",),
+            )
+confirm(view, offered)
 
 # Shortlisted posters no judge may score, with the two ways to fix each.
 fixable = phase in panel.FIXABLE_PHASES

@@ -12,7 +12,7 @@ from contest.contests.rules import TEXT_LIMITS
 from contest.judging import lifecycle, publication, results
 from contest.judging.readiness import STEPS, Readiness
 from contest.reports.views import LifecycleView
-from ui import page
+from ui import page, state
 from ui.format import when
 from ui.i18n import tr
 from ui.notices import Kind
@@ -185,6 +185,15 @@ def _needs_reason(step: str, view: LifecycleView) -> bool:
     return step in ("refinalise", "unpublish")
 
 
+def ask(step: str) -> None:
+    """A step's button: open its confirmation (it stays open across reruns until answered)."""
+    st.session_state[state.CONFIRMING] = step
+
+
+def _forget() -> None:
+    st.session_state.pop(state.CONFIRMING, None)
+
+
 def _confirm_body(step: str, view: LifecycleView) -> None:
     say(facts(step, view))
     if step == "publish" and view.preview is not None:
@@ -212,17 +221,31 @@ def _confirm_body(step: str, view: LifecycleView) -> None:
         tr(f"lifecycle.confirm.{step}"), type="primary", key=f"confirm_{step}", width="stretch"
     ):
         action = publication.publish if step == "publish" else ACTIONS[step]
-        page.act(
+        done = page.act(
             action,
             contest_id=view.contest.id,
             done=tr(f"lifecycle.done.{step}", name=view.contest.name),
+            rerun=False,
             **extra,
         )
+        if done is None:  # refused: say why here, and keep the question open
+            page.notices()
+        else:
+            _forget()
+            st.rerun()
     if right.button(tr("lifecycle.cancel"), key=f"cancel_{step}", width="stretch"):
+        _forget()
         st.rerun()
 
 
-def confirm(step: str, view: LifecycleView) -> None:
-    """Open the confirmation of ``step``: its consequences in numbers, then act or cancel."""
-    dialog = st.dialog(tr(f"lifecycle.ask.{step}"), width="large")(_confirm_body)
-    dialog(step, view)
+def confirm(view: LifecycleView, offered: tuple[str, ...]) -> None:
+    """The open confirmation, if its step is still one of ``offered``: the consequences in
+    numbers, then act or cancel."""
+    step = st.session_state.get(state.CONFIRMING)
+    if step is None:
+        return
+    if step not in offered:  # the contest moved on meanwhile
+        _forget()
+        return
+    dialog = st.dialog(tr(f"lifecycle.ask.{step}"), width="large", on_dismiss=_forget)
+    dialog(_confirm_body)(step, view)

@@ -15,3 +15,4 @@ MY_ENTRIES_SAVED = "my_entries_saved"
 NOTICES = "notices"  # [(kind, message)] shown once after the next rerun (ui.page.notices)
 SUBMIT_RECEIPT = "submit_receipt"  # the thumbnail of the poster just sent, shown once
 CERTIFICATES_PDF = "admin_certificates_pdf"  # the award certificates just made, for download
+CONFIRMING = "lifecycle_confirming"  # the lifecycle step whose confirmation is open

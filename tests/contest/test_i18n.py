@@ -14,6 +14,10 @@ from contest.accounts import roster
 from contest.core.i18n import LANGUAGES, LOCALES_DIR, catalog, load_files, t
 from contest.core.models import Role
 from contest.entries import submissions
+from contest.judging.panel import Barrier
+from contest.judging.readiness import STEPS
+from contest.reports.audit_log import ACTIONS
+from contest.reports.exports import FLAG_COLUMNS, RESULT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(
@@ -25,6 +29,16 @@ DYNAMIC_FAMILIES = {
     "role.": [r.value for r in Role],
     "error.roster.missing.": list(roster.REQUIRED),
     "error.entry.missing.": [*submissions.REQUIRED, "ai_tools"],
+    "audit.action.": list(ACTIONS),
+    "audit.sentence.": list(ACTIONS),
+    "export.col.": [*RESULT_COLUMNS, *FLAG_COLUMNS, "status", "votes", "voted_at"],
+    "lifecycle.step.": [*STEPS, "unpublish", "refinalise"],
+    **{
+        f"lifecycle.{part}.": [*STEPS, "unpublish", "refinalise"]
+        for part in ("open", "ask", "confirm", "done", "consequence")
+    },
+    "panel.barrier.": [b.value for b in Barrier],
+    "shortlist.source.": ["vote", "manual"],
 }
 
 

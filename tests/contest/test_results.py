@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from contest.contests.phases import results_published
+from contest.contests.queries import get_contest
 from contest.contests.settings import DEFAULT_AWARDS, DEFAULT_RUBRIC
 from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
 from contest.core.models import AuditEvent, JudgeScore, ResultSnapshot
-from contest.contests.phases import results_published
-from contest.contests.queries import get_contest
 from contest.judging import lifecycle, publication, results
 from contest.judging import scoring as judging
 from contest.runtime import Runtime
