@@ -20,8 +20,7 @@ from contest.voting.gallery import (
     gallery_page,
 )
 from contest.voting.votes import cast_vote
-from tests.contest.test_voting import add_entry
-from tests.factories import create_contest, create_user
+from tests.factories import add_entry, create_contest, create_user
 
 SECRET = "gallery-test-secret"
 
