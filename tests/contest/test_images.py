@@ -238,6 +238,19 @@ def test_derived_copies_carry_no_gps_or_exif() -> None:
         assert b"PhoneMaker" not in copy and b"Exif" not in copy
 
 
+def test_a_jpeg_that_is_also_a_zip_of_html_is_a_picture_and_its_copies_carry_none_of_it() -> None:
+    """Formats are named by content: the polyglot is accepted as the JPEG it is, stored as
+    image/jpeg, and the copies others see are re-encoded pixels without its comment or its tail."""
+    data = data_file("polyglot_jpeg_zip_html.jpg")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # the file is what its name says
+        assert b"<script>" in archive.read("index.html")
+    result = process_upload(data)
+    assert (result.source_format, result.original_content_type) == ("JPEG", "image/jpeg")
+    for copy in (result.display, result.thumbnail):
+        assert b"<script" not in copy and b"<html" not in copy and b"PK\x03\x04" not in copy
+        assert "comment" not in Image.open(io.BytesIO(copy)).info
+
+
 def test_check_file_reports_format_and_size(tmp_path: Path) -> None:
     good = tmp_path / "poster.gif"  # the name does not matter, the content does
     good.write_bytes(encode(poster(), "PNG"))
