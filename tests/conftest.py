@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from contest.core.config import Settings
 from contest.runtime import Runtime, build_runtime
+from tests.factories import TEST_SECRET, make_settings
 from tests.support.postgres import postgres_server
 from tests.support.s3 import s3_server
-
-TEST_SECRET = "test-secret-key-not-a-placeholder"
 
 
 @pytest.fixture(scope="session")
@@ -45,16 +43,6 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'contest.db'}"
     server = request.getfixturevalue("pg_server")
     return _fresh_pg_database(server, f"t{abs(hash(request.node.nodeid)) % 10**12}")
-
-
-def make_settings(tmp_path: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "data_dir": tmp_path / "data",
-        "demo": False,
-        "secret_key": TEST_SECRET,
-    }
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from contest.core.i18n import t
 from contest.demo.seed import DEMO_PASSWORD
-from tests.conftest import TEST_SECRET
+from tests.factories import TEST_SECRET
 from tests.support.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
