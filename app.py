@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
+from contest.core.errors import ContestError
 from contest.core.models import Role
 from ui import auth
-from ui.i18n import language_switch, tr
+from ui.i18n import language_switch, show_error, tr
 from ui.nav import pages_for
 from ui.runtime import get_runtime
 
 st.set_page_config(page_title=tr("app.title"), page_icon=":material/palette:", layout="wide")
-runtime = get_runtime()
 language_switch()
+try:
+    runtime = get_runtime()
+    user = auth.current_user()
+except ContestError as error:  # the database is down: say so; the next rerun tries again
+    st.title(tr("app.title"))
+    show_error(error)
+    st.stop()
 if runtime.settings.demo:
     st.sidebar.caption(tr("app.demo_banner"))
-
-user = auth.current_user()
 auth.write_cookie()
 if user is None:
     pages = [
