@@ -11,15 +11,21 @@ from ui.i18n import language_switch, show_error, tr
 from ui.nav import pages_for
 from ui.runtime import get_runtime
 
+
+def unavailable(error: ContestError) -> None:
+    """The database is down: say so on a page of its own; the next rerun tries again."""
+    page = st.Page(lambda: show_error(error), title=tr("app.title"), url_path="unavailable")
+    st.navigation([page], position="hidden").run()
+    st.stop()
+
+
 st.set_page_config(page_title=tr("app.title"), page_icon=":material/palette:", layout="wide")
 language_switch()
 try:
     runtime = get_runtime()
     user = auth.current_user()
-except ContestError as error:  # the database is down: say so; the next rerun tries again
-    st.title(tr("app.title"))
-    show_error(error)
-    st.stop()
+except ContestError as error:
+    unavailable(error)
 if runtime.settings.demo:
     st.sidebar.caption(tr("app.demo_banner"))
 auth.write_cookie()

@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from storage.base import ObjectInfo, ObjectNotFound, StorageError, StorageUnavailable, validate_key
 
@@ -58,7 +59,7 @@ def _translated(action: str, key: str) -> Iterator[None]:
     """botocore's errors as the store's own: nothing else leaves this module."""
     try:
         yield
-    except HTTPClientError as exc:  # refused, reset, connect or read timeout, TLS
+    except (HTTPClientError, BotoConnectionError) as exc:  # refused, reset, timeouts, TLS
         raise StorageUnavailable(f"{action} {key!r}: {exc}") from exc
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in MISSING_CODES:
