@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,12 +70,20 @@ def _warm_up(base_url: str) -> None:
         response.read()
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of ``streamlit run app.py`` in demo mode on a free loopback port."""
-    data_dir = tmp_path_factory.mktemp("e2e-data")
-    log = data_dir / "streamlit.log"
-    port = free_port()
+@contextmanager
+def streamlit_app(
+    data_dir: Path,
+    *,
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a loopback port with CONTEST_* from ``extra_env`` (demo
+    mode in ``data_dir`` unless overridden); yield its base URL once it answers; stop it after.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir / f"streamlit-{port or 'x'}.log"
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTEST_")}
     env.update(
         CONTEST_DATA_DIR=str(data_dir),
@@ -82,6 +91,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         CONTEST_SECRET_KEY=TEST_SECRET,
         CONTEST_BASE_URL=f"http://127.0.0.1:{port}",
     )
+    env.update(extra_env or {})
     command = [
         sys.executable,
         "-m",
@@ -96,6 +106,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        *args,
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -111,6 +122,13 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of ``streamlit run app.py`` in demo mode on a free loopback port."""
+    with streamlit_app(tmp_path_factory.mktemp("e2e-data")) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
