@@ -36,7 +36,7 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"))
 
 
-def _fresh_pg_database(server_url: str, name: str) -> str:
+def fresh_pg_database(server_url: str, name: str) -> str:
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
@@ -51,7 +51,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'contest.db'}"
     server = request.getfixturevalue("pg_server")
-    return _fresh_pg_database(server, f"t{abs(hash(request.node.nodeid)) % 10**12}")
+    return fresh_pg_database(server, f"t{abs(hash(request.node.nodeid)) % 10**12}")
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:

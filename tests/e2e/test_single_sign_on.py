@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from contest.core.i18n import t
-from tests.e2e.conftest import UI_TIMEOUT, settle, streamlit_app
+from tests.e2e.conftest import UI_TIMEOUT, AppSpec, settle, streamlit_app
 from tests.support.oidc_provider import CLIENT_ID, oidc_provider
 from tests.support.postgres import free_port
 
@@ -47,8 +47,8 @@ def sso_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
             encoding="utf-8",
         )
         data = folder / "data"
-        args = ("--secrets.files", str(secrets))
-        with streamlit_app(data, port=port, args=args) as base_url:
+        spec = AppSpec(data, port=port, args=("--secrets.files", str(secrets)))
+        with streamlit_app(spec) as base_url:
             yield base_url, data
 
 
