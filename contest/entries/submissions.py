@@ -209,10 +209,9 @@ def submit_entry(
 def _editable_entry(
     session: Session, actor: User | None, entry_id: int, now: datetime
 ) -> tuple[User, Entry, Contest]:
-    """The author's own, still competing entry, inside the submission window; read fresh (and
-    locked, on PostgreSQL, until the transaction ends)."""
+    """The author's own, still competing entry, inside the submission window (read fresh)."""
     user = require_staff(actor)
-    entry = lock_row(session, Entry, entry_id)
+    entry = session.get(Entry, entry_id, populate_existing=True)
     if entry is None:
         raise NotFound(what=f"entry {entry_id}")
     if entry.author_id != user.id:
@@ -222,6 +221,15 @@ def _editable_entry(
     contest = get_contest(session, entry.contest_id)
     ensure_open(contest, submission_window(contest), "error.submission_closed", now)
     return user, entry, contest
+
+
+def _locked_editable_entry(
+    session: Session, actor: User | None, entry_id: int, now: datetime
+) -> tuple[User, Entry, Contest]:
+    """The same, in a writer transaction holding the entry's row until commit."""
+    begin_write(session)
+    lock_row(session, Entry, entry_id)
+    return _editable_entry(session, actor, entry_id, now)
 
 
 def update_entry(
@@ -258,8 +266,7 @@ def update_entry(
         image_row = store_image(store, image, uploaded_by=user.id)
 
     with all_or_nothing(session):
-        begin_write(session)
-        user, entry, contest = _editable_entry(session, actor, entry_id, now)
+        user, entry, contest = _locked_editable_entry(session, actor, entry_id, now)
         values = draft.cleaned(contest)
         before = {k: getattr(entry, k) for k in values}
         changed = {k: v for k, v in values.items() if before[k] != v}
@@ -293,8 +300,7 @@ def withdraw_entry(
     session: Session, *, actor: User | None, entry_id: int, now: datetime | None = None
 ) -> Entry:
     now = now or utcnow()
-    begin_write(session)
-    user, entry, contest = _editable_entry(session, actor, entry_id, now)
+    user, entry, contest = _locked_editable_entry(session, actor, entry_id, now)
     entry.status, entry.updated_at = EntryStatus.WITHDRAWN.value, now
     session.add(entry)
     audit.record(

@@ -52,15 +52,36 @@ def _vote(runtime: Runtime, voter: Any, entry_id: int) -> int:
         return cast_vote(session, actor=voter, entry_id=entry_id).used
 
 
-def test_a_vote_completes_while_an_upload_waits_on_the_store(any_runtime: Runtime) -> None:
+def _replace_image(
+    runtime: Runtime, store: Any, author: Any, contest: Any, entry_id: int
+) -> Receipt:
+    with runtime.session() as session:
+        return submissions.update_entry(
+            session,
+            store=store,
+            indexes=runtime.indexes,
+            actor=author,
+            entry_id=entry_id,
+            draft=draft(contest),
+            data=poster_bytes(12),
+        )
+
+
+@pytest.mark.parametrize("action", ["submit", "replace image"])
+def test_a_vote_completes_while_an_upload_waits_on_the_store(
+    any_runtime: Runtime, action: str
+) -> None:
     contest, author = setup(any_runtime)
     entry_id = submit(any_runtime, author, seed=1).entry.id
     with any_runtime.session() as session:
         uploader, voter = create_user(session), create_user(session)
+    own_id = submit(any_runtime, uploader, seed=2).entry.id
     gate = GatedStore(any_runtime.store, after_puts=1)
 
     def upload() -> Receipt:
-        return _submit(any_runtime, gate, uploader, contest, seed=11)
+        if action == "submit":
+            return _submit(any_runtime, gate, uploader, contest, seed=11)
+        return _replace_image(any_runtime, gate, uploader, contest, own_id)
 
     with in_background(upload, gate) as uploading:
         assert gate.reached.wait(QUICK), "the upload never reached the store"
@@ -74,7 +95,7 @@ def test_a_vote_completes_while_an_upload_waits_on_the_store(any_runtime: Runtim
         assert used == 1
         assert not uploading.done()
     receipt = uploading.result(timeout=QUICK)
-    assert receipt.entry.number == 2
+    assert receipt.entry.number == (3 if action == "submit" else 2)
 
 
 def test_a_failed_upload_leaves_the_objects_another_upload_committed(
