@@ -46,15 +46,17 @@ $(OIDC_DIR)/node_modules/.installed: $(OIDC_DIR)/package.json $(OIDC_DIR)/packag
 
 test-deps: $(BIN)/.test system-deps $(OIDC_DIR)/node_modules/.installed
 
-## Install everything the tests need, then run lint and the whole suite.
+## Install everything the tests need, then run lint, the type check and the whole suite.
 test: test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format:
 	$(BIN)/ruff format .

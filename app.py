@@ -7,14 +7,17 @@ import streamlit as st
 from contest.core.errors import ContestError
 from contest.core.models import Role
 from ui import auth
-from ui.i18n import language_switch, show_error, tr
+from ui.i18n import error_text, language_switch, tr
 from ui.nav import pages_for
+from ui.notices import show
 from ui.runtime import get_runtime
 
 
 def unavailable(error: ContestError) -> None:
     """The database is down: say so on a page of its own; the next rerun tries again."""
-    page = st.Page(lambda: show_error(error), title=tr("app.title"), url_path="unavailable")
+    page = st.Page(
+        lambda: show(error_text(error), "error"), title=tr("app.title"), url_path="unavailable"
+    )
     st.navigation([page], position="hidden").run()
     st.stop()
 

@@ -1,0 +1,1 @@
+"""Incheon AI innovation poster contest: the domain, free of any user interface."""

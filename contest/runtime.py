@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -43,21 +44,24 @@ def engine_for(settings: Settings) -> Engine:
 def build_store(settings: Settings) -> ObjectStore:
     """The configured store; its failures arrive as StorageFailed / StorageUnavailable."""
     if settings.storage == "s3":
-        limits = {
-            "region": settings.s3_region,
-            "connect_timeout": settings.s3_connect_timeout,
-            "read_timeout": settings.s3_read_timeout,
-            "max_attempts": settings.s3_max_attempts,
-        }
-        client = make_s3_client(endpoint_url=settings.s3_endpoint_url, **limits)
+
+        def client(endpoint_url: str | None) -> Any:
+            return make_s3_client(
+                endpoint_url=endpoint_url,
+                region=settings.s3_region,
+                connect_timeout=settings.s3_connect_timeout,
+                read_timeout=settings.s3_read_timeout,
+                max_attempts=settings.s3_max_attempts,
+            )
+
         public = settings.s3_public_url
         with storage_errors():  # create_bucket asks the store at once
             store = S3Store(
-                client,
+                client(settings.s3_endpoint_url),
                 settings.s3_bucket,
                 presign_ttl=settings.s3_presign_ttl,
                 create_bucket=settings.s3_create_bucket,
-                presign_client=make_s3_client(endpoint_url=public, **limits) if public else None,
+                presign_client=client(public) if public else None,
             )
         return GuardedStore(store)
     return GuardedStore(LocalStore(settings.objects_dir))

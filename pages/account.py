@@ -2,23 +2,21 @@
 
 import streamlit as st
 
-from contest.accounts import users as accounts
-from contest.core.errors import ContestError
-from ui import auth
-from ui.i18n import show_error, tr
-from ui.runtime import get_runtime
+from contest.accounts.users import change_password
+from contest.accounts.views import account_view
+from ui import auth, page
+from ui.i18n import tr
+from ui.text import md
 
-user = auth.current_user()
-assert user is not None  # app.py only routes signed-in users here
-st.title(tr("account.title"))
-st.write(f"**{user.name}** · {user.department} · {user.employee_no} · {user.email}")
-st.caption(tr(f"role.{user.role}"))
+page.header(tr("account.title"))
+me = page.load(account_view)
+st.write(f"**{md(me.name)}** · {md(me.department)} · {md(me.employee_no)} · {md(me.email)}")
+st.caption(tr(f"role.{me.role}"))
 
 if auth.oidc_enabled():
-    st.info(tr("account.oidc_managed"))
-    st.stop()
+    page.stop_with(tr("account.oidc_managed"))
 
-if user.must_change_password:
+if me.must_change_password:
     st.warning(tr("account.must_change"), icon=":material/key:")
 
 with st.form("change_password", clear_on_submit=True):
@@ -31,15 +29,15 @@ with st.form("change_password", clear_on_submit=True):
 
 if submitted:
     if new != again:
-        st.error(tr("account.passwords_differ"))
+        page.show(tr("account.passwords_differ"), "error")
     else:
-        try:
-            with get_runtime().session() as session:
-                me = accounts.get_user(session, user.id or 0)
-                accounts.change_password(session, actor=me, current=current, new=new)
-            auth.sign_in(me)  # the old stay-signed-in cookie died with the old password
-            st.success(tr("account.password_changed"))
-            if user.must_change_password:
-                st.rerun()
-        except ContestError as error:
-            show_error(error)
+        changed = page.act(
+            change_password,
+            current=current,
+            new=new,
+            done=tr("account.password_changed"),
+            rerun=False,
+        )
+        if changed is not None:
+            auth.sign_in(changed)  # the old stay-signed-in cookie died with the old password
+        st.rerun()

@@ -2,22 +2,12 @@
 
 import streamlit as st
 
-from contest.contests.manage import require_current
-from contest.core.errors import ContestError
-from contest.reports.dashboard import dashboard
-from ui import auth
-from ui.i18n import show_error, tr
-from ui.runtime import get_runtime
+from contest.reports.views import dashboard_view
+from ui import page
+from ui.i18n import tr
 
-user = auth.current_user()
-st.title(tr("nav.admin_dashboard"))
-try:
-    with get_runtime().session() as session:
-        contest = require_current(session)
-        board = dashboard(session, actor=user, contest_id=contest.id or 0)
-except ContestError as error:
-    show_error(error)
-    st.stop()
+page.header(tr("nav.admin_dashboard"))
+board = page.load(dashboard_view)
 
 left, right = st.columns(2)
 with left:

@@ -3,35 +3,22 @@ disqualify one of the pair, with a reason."""
 
 import streamlit as st
 
-from contest.contests.manage import require_current
-from contest.core.errors import ContestError
-from contest.dedupe.flags import confirm_flag, dismiss_flag, review_queue
-from contest.entries.moderation import moderation_list
-from ui import auth
-from ui.i18n import show_error, tr
+from contest.contests.rules import TEXT_LIMITS
+from contest.dedupe.flags import confirm_flag, dismiss_flag
+from contest.dedupe.views import review_view
+from ui import page
+from ui.i18n import tr
 from ui.images import display_source
-from ui.runtime import get_runtime
+from ui.text import caption, md
 
-runtime = get_runtime()
-user = auth.current_user()
-st.title(tr("nav.admin_duplicates"))
-try:
-    with runtime.session() as session:
-        contest = require_current(session)
-        flags = list(review_queue(session, actor=user, contest_id=contest.id or 0))
-        rows = {
-            r.entry.id: r for r in moderation_list(session, actor=user, contest_id=contest.id or 0)
-        }
-except ContestError as error:
-    show_error(error)
-    st.stop()
-if not flags:
-    st.success(tr("admin.duplicates_none"))
-    st.stop()
-st.caption(tr("admin.duplicates_count", count=len(flags)))
+page.header(tr("nav.admin_duplicates"))
+view = page.load(review_view)
+if not view.cards:
+    page.stop_with(tr("admin.duplicates_none"), "success")
+st.caption(tr("admin.duplicates_count", count=view.open_flags))
 
-for flag in flags[:20]:
-    pair = [rows[flag.entry_id], rows[flag.other_entry_id]]
+for card in view.cards:
+    flag, pair = card.flag, (card.newer, card.older)
     with st.container(border=True):
         kind = tr("admin.cross_author" if flag.cross_author else "admin.same_author")
         st.markdown(
@@ -39,39 +26,32 @@ for flag in flags[:20]:
             f"{tr('admin.distance', distance=round(flag.distance, 3))}"
         )
         cols = st.columns(2)
-        for col, row in zip(cols, pair, strict=True):
-            col.image(display_source(row.image.display_key))
-            col.markdown(f"**#{row.entry.number} {row.entry.title}**")
-            col.caption(
-                f"{row.author.name} ({row.author.department}) · "
-                f"{tr(f'entry.status.{row.entry.status}')}"
-            )
+        for col, side in zip(cols, pair, strict=True):
+            with col:
+                st.image(display_source(side.display_key))
+                st.markdown(f"**{md(f'#{side.number} {side.title}')}**")
+                caption(f"{side.author} · {tr(f'entry.status.{side.status}')}")
         with st.expander(tr("admin.evidence")):
             st.json(flag.evidence)
         with st.form(f"flag_{flag.id}"):
-            reason = st.text_input(tr("admin.reason"))
+            reason = st.text_input(tr("admin.reason"), max_chars=TEXT_LIMITS["reason"])
+            labels = {side.entry_id: f"#{side.number} {side.title}" for side in pair}
             target = st.radio(
                 tr("admin.disqualify_which"),
-                [r.entry.id for r in pair],
-                format_func=lambda e: f"#{rows[e].entry.number} {rows[e].entry.title}",
+                list(labels),
+                format_func=labels.__getitem__,
                 horizontal=True,
             )
             left, right = st.columns(2)
             dismiss = left.form_submit_button(tr("admin.dismiss"))
             confirm = right.form_submit_button(tr("admin.confirm_disqualify"), type="primary")
-        if dismiss or confirm:
-            try:
-                with runtime.session() as session:
-                    if dismiss:
-                        dismiss_flag(session, actor=user, flag_id=flag.id or 0, reason=reason)
-                    else:
-                        confirm_flag(
-                            session,
-                            actor=user,
-                            flag_id=flag.id or 0,
-                            disqualify_entry_id=target or 0,
-                            reason=reason,
-                        )
-                st.rerun()
-            except ContestError as error:
-                show_error(error)
+        if dismiss:
+            page.act(dismiss_flag, flag_id=flag.id, reason=reason, done=tr("admin.flag_dismissed"))
+        if confirm:
+            page.act(
+                confirm_flag,
+                flag_id=flag.id,
+                disqualify_entry_id=target,
+                reason=reason,
+                done=tr("admin.flag_confirmed", entry=md(labels.get(target or 0, ""))),
+            )

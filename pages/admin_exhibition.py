@@ -2,24 +2,21 @@
 
 import streamlit as st
 
-from contest.core.errors import ContestError
-from contest.exhibition.labels import entry_qr, exhibition_pdf
-from ui import auth, state
-from ui.i18n import lang, show_error, tr
-from ui.runtime import get_runtime
+from contest.exhibition.labels import exhibition_pdf
+from contest.exhibition.views import qr_view
+from ui import page, state
+from ui.i18n import lang, tr
 
-runtime = get_runtime()
-user = auth.current_user()
-st.title(tr("exhibition.title"))
+page.header(tr("exhibition.title"))
 st.caption(tr("exhibition.help"))
 
 if st.button(tr("exhibition.make"), type="primary", key="exhibition_make"):
-    try:
-        with st.spinner(), runtime.session() as session:
-            pdf = exhibition_pdf(session, runtime.store, runtime.settings, actor=user, lang=lang())
+    with st.spinner():
+        pdf = page.act(exhibition_pdf, lang=lang(), rerun=False)
+    if pdf is not None:
         st.session_state[state.EXHIBITION_PDF] = pdf
-    except ContestError as error:
-        show_error(error)
+    else:
+        page.notices()
 
 pdf = st.session_state.get(state.EXHIBITION_PDF)
 if pdf:
@@ -35,17 +32,16 @@ if pdf:
 
 st.subheader(tr("exhibition.qr_one"))
 entry_id = st.number_input("ID", min_value=1, step=1, key="exhibition_qr_id")
-try:
-    with runtime.session() as session:
-        png = entry_qr(session, runtime.settings, actor=user, entry_id=int(entry_id))
-    st.image(png, caption=runtime.settings.entry_link(int(entry_id)), width=240)
+qr = page.load(qr_view, entry_id=int(entry_id))
+if qr.png is None:
+    page.show(tr("error.gallery.entry_not_found", id=qr.entry_id), "error")
+else:
+    st.image(qr.png, caption=qr.link, width=240)
     st.download_button(
         tr("exhibition.qr_download"),
-        png,
-        f"entry-{int(entry_id)}-qr.png",
+        qr.png,
+        f"entry-{qr.entry_id}-qr.png",
         "image/png",
         key="exhibition_qr_download",
         on_click="ignore",
     )
-except ContestError as error:
-    show_error(error)

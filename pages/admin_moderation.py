@@ -3,35 +3,24 @@
 import pandas as pd
 import streamlit as st
 
-from contest.contests.manage import require_current
-from contest.core.errors import ContestError
+from contest.contests.rules import TEXT_LIMITS
 from contest.core.models import EntryStatus
 from contest.core.timeutil import format_local
 from contest.entries import moderation
-from ui import auth
-from ui.i18n import show_error, tr
+from contest.entries.views import moderation_view
+from ui import page
+from ui.i18n import tr
 from ui.images import thumb_source
-from ui.runtime import get_runtime
 
-runtime = get_runtime()
-user = auth.current_user()
-st.title(tr("nav.admin_moderation"))
+page.header(tr("nav.admin_moderation"))
 status = st.pills(
     tr("admin.status_filter"),
     [s.value for s in EntryStatus],
     format_func=lambda s: tr(f"entry.status.{s}"),
     key="moderation_status",
 )
-try:
-    with runtime.session() as session:
-        contest = require_current(session)
-        rows = moderation.moderation_list(
-            session, actor=user, contest_id=contest.id or 0, status=status
-        )
-except ContestError as error:
-    show_error(error)
-    st.stop()
-
+view = page.load(moderation_view, status=status)
+rows = view.rows
 st.dataframe(
     pd.DataFrame(
         [
@@ -41,7 +30,7 @@ st.dataframe(
                 tr("admin.author"): f"{r.author.name} ({r.author.department})",
                 tr("admin.status"): tr(f"entry.status.{r.entry.status}"),
                 tr("admin.reason"): r.entry.status_reason,
-                tr("admin.updated"): format_local(r.entry.updated_at, contest.timezone),
+                tr("admin.updated"): format_local(r.entry.updated_at, view.timezone),
             }
             for r in rows
         ]
@@ -68,13 +57,12 @@ with right.form("moderate"):
         format_func=lambda a: tr(f"admin.action.{a}"),
         horizontal=True,
     )
-    reason = st.text_input(tr("admin.reason"))
+    reason = st.text_input(tr("admin.reason"), max_chars=TEXT_LIMITS["reason"])
     if st.form_submit_button(tr("admin.apply"), type="primary"):
-        try:
-            with runtime.session() as session:
-                moderation.moderate(
-                    session, actor=user, entry_id=entry_id, action=action, reason=reason
-                )
-            st.rerun()
-        except ContestError as error:
-            show_error(error)
+        page.act(
+            moderation.moderate,
+            entry_id=entry_id,
+            action=action,
+            reason=reason,
+            done=tr(f"admin.action_done.{action}", number=chosen.entry.number),
+        )

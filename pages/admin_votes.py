@@ -3,32 +3,19 @@
 import pandas as pd
 import streamlit as st
 
-from contest.contests.manage import require_current
-from contest.core.errors import ContestError
+from contest.contests.rules import TEXT_LIMITS
 from contest.core.timeutil import format_local
-from contest.voting.report import integrity_report, votes_in_force
-from contest.voting.votes import tallies, void_vote
-from ui import auth
-from ui.i18n import show_error, tr
-from ui.runtime import get_runtime
+from contest.voting.views import vote_admin_view
+from contest.voting.votes import void_vote
+from ui import page
+from ui.i18n import tr
 
-runtime = get_runtime()
-user = auth.current_user()
-st.title(tr("vote.admin_title"))
+page.header(tr("vote.admin_title"))
 seconds = st.number_input(tr("vote.seconds"), 1, 600, 10, key="vote_fast_seconds")
-try:
-    with runtime.session() as session:
-        contest = require_current(session)
-        counts = tallies(session, actor=user, contest_id=contest.id or 0)
-        report = integrity_report(
-            session, actor=user, contest_id=contest.id or 0, within_seconds=float(seconds)
-        )
-        in_force = votes_in_force(session, actor=user, contest_id=contest.id or 0)
-except ContestError as error:
-    show_error(error)
-    st.stop()
+view = page.load(vote_admin_view, within_seconds=float(seconds))
+counts, report, in_force = view.tallies, view.report, view.in_force
 
-tz = contest.timezone
+tz = view.timezone
 live, integrity, void = st.tabs(
     [tr("vote.results_title"), tr("vote.report_title"), tr("vote.void_title")]
 )
@@ -94,12 +81,7 @@ with void:
     }
     with st.form("vote_void", clear_on_submit=True):
         vote_id = st.selectbox(tr("vote.void_entry"), list(labels), format_func=labels.__getitem__)
-        reason = st.text_input(tr("vote.void_reason"), max_chars=1000)
+        reason = st.text_input(tr("vote.void_reason"), max_chars=TEXT_LIMITS["reason"])
         submitted = st.form_submit_button(tr("vote.void_button"), type="primary")
     if submitted:
-        try:
-            with runtime.session() as session:
-                void_vote(session, actor=user, vote_id=vote_id, reason=reason)
-            st.success(tr("vote.void_done"))
-        except ContestError as error:
-            show_error(error)
+        page.act(void_vote, vote_id=vote_id, reason=reason, done=tr("vote.void_done"))

@@ -2,37 +2,28 @@
 
 import streamlit as st
 
-from contest.contests.manage import require_current
-from contest.core.errors import ContestError, InvalidState
-from contest.core.models import ContestPhase
-from contest.judging import scoring as judging
-from ui import auth
-from ui.i18n import show_error, tr
+from contest.contests.rules import TEXT_LIMITS
+from contest.judging.scoring import declare_conflict, save_score
+from contest.judging.views import judge_view
+from ui import page
+from ui.disclosure import show_ai_use
+from ui.i18n import tr
 from ui.images import display_source
-from ui.runtime import get_runtime
+from ui.text import body, heading
 
-runtime = get_runtime()
-user = auth.current_user()
-st.title(tr("nav.judging"))
-try:
-    with runtime.session() as session:
-        contest = require_current(session)
-        queue = judging.judge_queue(session, actor=user, contest_id=contest.id or 0)
-except InvalidState:
-    st.info(tr("judging.not_open"))
-    st.stop()
-except ContestError as error:
-    show_error(error)
-    st.stop()
-if not queue:
-    st.info(tr("judging.empty"))
-    st.stop()
+page.header(tr("nav.judging"))
+view = page.load(judge_view)
+if not view.open:
+    page.stop_with(tr("judging.not_open"))
+if not view.queue:
+    page.stop_with(tr("judging.empty"))
 
-scored = sum(item.scored for item in queue)
-st.progress(scored / len(queue), text=tr("judging.progress", scored=scored, total=len(queue)))
+queue = view.queue
+st.progress(
+    view.scored / len(queue), text=tr("judging.progress", scored=view.scored, total=len(queue))
+)
 st.caption(tr("judging.blind_note"))
-editable = contest.phase == ContestPhase.JUDGING
-if not editable:
+if not view.editable:
     st.info(tr("judging.read_only"))
 
 labels = {
@@ -48,18 +39,11 @@ item = next(i for i in queue if i.entry_id == chosen)
 left, right = st.columns([3, 2])
 left.image(display_source(item.display_key))
 with right:
-    st.subheader(f"#{item.number} {item.title}")
-    st.caption(f"{item.theme} · {item.policy}")
+    heading(f"#{item.number} {item.title}")
+    body(f"{item.theme} · {item.policy}")
     if item.description:
-        st.text(item.description)
-    st.markdown(f"**{tr('judging.ai_disclosure')}**")
-    st.text(", ".join([*item.ai_tools, *([item.ai_tools_other] if item.ai_tools_other else [])]))
-    if item.prompt:
-        st.markdown(f"**{tr('entry.prompt')}**")
-        st.text(item.prompt)
-    if item.human_part:
-        st.markdown(f"**{tr('entry.human_part')}**")
-        st.text(item.human_part)
+        body(item.description)
+    show_ai_use(item, "judging.ai_disclosure")
     with st.form(f"score_{item.entry_id}"):
         scores = {
             c["key"]: st.slider(
@@ -68,32 +52,35 @@ with right:
                 int(c["max"]),
                 int(item.scores.get(c["key"], (int(c["min"]) + int(c["max"])) // 2)),
                 key=f"score_{item.entry_id}_{c['key']}",
-                disabled=not editable,
+                disabled=not view.editable,
             )
-            for c in contest.rubric
+            for c in view.rubric
         }
         comment = st.text_area(
-            tr("judging.comment"), item.comment, max_chars=2000, disabled=not editable
+            tr("judging.comment"),
+            item.comment,
+            max_chars=TEXT_LIMITS["comment"],
+            disabled=not view.editable,
         )
-        if st.form_submit_button(tr("judging.save"), type="primary", disabled=not editable):
-            try:
-                with runtime.session() as session:
-                    judging.save_score(
-                        session, actor=user, entry_id=item.entry_id, scores=scores, comment=comment
-                    )
-                st.toast(tr("judging.saved"))
-                st.rerun()
-            except ContestError as error:
-                show_error(error)
+        if st.form_submit_button(tr("judging.save"), type="primary", disabled=not view.editable):
+            page.act(
+                save_score,
+                entry_id=item.entry_id,
+                scores=scores,
+                comment=comment,
+                done=tr("judging.saved"),
+            )
     with st.expander(tr("judging.conflict_title")):
         st.caption(tr("judging.conflict_help"))
-        reason = st.text_input(tr("judging.conflict_reason"), key=f"conflict_{item.entry_id}")
+        reason = st.text_input(
+            tr("judging.conflict_reason"),
+            key=f"conflict_{item.entry_id}",
+            max_chars=TEXT_LIMITS["reason"],
+        )
         if st.button(tr("judging.conflict_declare"), key=f"conflict_go_{item.entry_id}"):
-            try:
-                with runtime.session() as session:
-                    judging.declare_conflict(
-                        session, actor=user, entry_id=item.entry_id, reason=reason
-                    )
-                st.rerun()
-            except ContestError as error:
-                show_error(error)
+            page.act(
+                declare_conflict,
+                entry_id=item.entry_id,
+                reason=reason,
+                done=tr("judging.conflict_declared"),
+            )

@@ -3,29 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from contest.contests.manage import require_current
-from contest.core.errors import ContestError
 from contest.core.timeutil import format_local
-from contest.voting.votes import tallies
-from ui import auth
-from ui.i18n import show_error, tr
-from ui.runtime import get_runtime
+from contest.voting.views import tallies_view
+from ui import page
+from ui.i18n import tr
 
-user = auth.current_user()
-st.title(tr("vote.results_title"))
-try:
-    with get_runtime().session() as session:
-        contest = require_current(session)
-        closes = format_local(contest.voting_closes_at, contest.timezone)
-        rows = tallies(session, actor=user, contest_id=contest.id or 0)
-except ContestError as error:
-    if error.key == "error.vote.tallies_hidden":
-        st.info(tr("vote.results_hidden", closes=closes), icon=":material/lock_clock:")
-    else:
-        show_error(error)
-    st.stop()
-
-if user is not None and user.role == "admin":
+page.header(tr("vote.results_title"))
+view = page.load(tallies_view)
+if view.hidden:
+    page.stop_with(tr("vote.results_hidden", closes=format_local(view.closes_at, view.timezone)))
+if view.live:
     st.caption(tr("vote.results_live"))
 frame = pd.DataFrame(
     [
@@ -33,10 +20,10 @@ frame = pd.DataFrame(
             tr("vote.number"): row.number,
             tr("entry.title"): row.title,
             tr("entry.theme"): row.theme,
-            tr("vote.department"): row.department,
+            tr("vote.department"): row.department or "",
             tr("vote.votes"): row.votes,
         }
-        for row in rows
+        for row in view.rows
     ]
 )
 if not frame.empty:

@@ -2,43 +2,31 @@
 
 import streamlit as st
 
-from contest.contests.manage import current_contest
-from contest.core.errors import ContestError, InvalidState
-from contest.judging.results import published_results
-from ui import auth
-from ui.i18n import show_error, tr
+from contest.judging.views import winners_view
+from ui import page
+from ui.i18n import tr
 from ui.images import thumb_source
-from ui.runtime import get_runtime
+from ui.text import caption, md
 
-runtime = get_runtime()
-user = auth.current_user()
-try:
-    with runtime.session() as session:
-        contest = current_contest(session)
-        winners = (
-            published_results(session, actor=user, contest_id=contest.id or 0) if contest else []
-        )
-except InvalidState:
-    st.title(tr("nav.results_published"))
-    st.info(tr("results.not_published"))
-    st.stop()
-except ContestError as error:
-    show_error(error)
-    st.stop()
-if contest is None:
-    st.info(tr("results.no_contest"))
-    st.stop()
+view = page.load(winners_view)
+if view.contest is None:
+    page.header(tr("nav.results_published"))
+    page.stop_with(tr("results.no_contest"))
+if not view.published:
+    page.header(tr("nav.results_published"))
+    page.stop_with(tr("results.not_published"))
 
-st.title(tr("results.winners_title", name=contest.name))
+page.header(tr("results.winners_title", name=md(view.contest.name)))
+winners = view.winners
 if not winners:
     st.info(tr("results.no_winners"))
 for award in dict.fromkeys(w.award for w in winners):
-    st.subheader(award)
+    st.subheader(md(award), anchor=False)
     group = [w for w in winners if w.award == award]
     for col, winner in zip(st.columns(min(len(group), 3)) * len(group), group, strict=False):
         with col.container(border=True):
             st.image(thumb_source(winner.thumb_key))
-            st.markdown(f"**#{winner.number} {winner.title}**")
-            st.caption(f"{winner.theme} · {winner.policy}")
+            st.markdown(f"**{md(f'#{winner.number} {winner.title}')}**")
+            caption(f"{winner.theme} · {winner.policy}")
             if winner.author:
-                st.caption(winner.author)
+                caption(winner.author)

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from contest.accounts import users as accounts
+from contest.accounts.users import authenticate
 from contest.core.errors import ContestError
 from contest.demo.seed import DEMO_PASSWORD, SHOWN_ACCOUNTS
-from ui import auth
-from ui.i18n import show_error, tr
+from ui import auth, page
+from ui.i18n import error_text, tr
 from ui.runtime import get_runtime
 
 st.title(tr("app.title"))
@@ -27,11 +27,11 @@ with st.form("sign_in"):
 if submitted:
     try:
         with runtime.session() as session:
-            user = accounts.authenticate(session, login=login, password=password)
+            user = authenticate(session, login=login, password=password)
         auth.sign_in(user)
         st.rerun()
     except ContestError as error:
-        show_error(error)
+        page.show(error_text(error), "error")
 
 if runtime.settings.demo:
     with st.container(border=True):

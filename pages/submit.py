@@ -4,45 +4,37 @@ import hashlib
 
 import streamlit as st
 
-from contest.contests.overview import overview
-from contest.core.errors import ContestError
 from contest.core.timeutil import format_local
-from contest.entries.submissions import check_upload, submit_entry
-from ui import auth, state
+from contest.entries.submissions import Receipt, check_upload, submit_entry
+from contest.entries.views import submit_view
+from ui import page, state
 from ui.entry_form import entry_form, show_draft, show_lookalikes
-from ui.i18n import show_error, tr
+from ui.i18n import tr
 from ui.images import browser_ready
-from ui.runtime import get_runtime
 
-runtime = get_runtime()
-user = auth.current_user()
-st.title(tr("nav.submit"))
-try:
-    with runtime.session() as session:
-        info = overview(session, actor=user)
-except ContestError as error:
-    show_error(error)
-    st.stop()
-if info is None:
-    st.info(tr("home.no_contest"))
-    st.stop()
-contest = info.contest
+page.header(tr("nav.submit"))
+view = page.load(submit_view)
+receipt = st.session_state.pop(state.SUBMIT_RECEIPT, None)
+if receipt is not None:
+    st.image(receipt, width=240)
+    st.page_link("pages/my_entries.py", label=tr("nav.my_entries"))
+contest, form = view.contest, view.form
+if contest is None or form is None:
+    page.stop_with(tr("home.no_contest"))
 tz = contest.timezone
 st.caption(
     tr(
         "submit.window",
         opens=format_local(contest.submission_opens_at, tz),
         closes=format_local(contest.submission_closes_at, tz),
-        left=info.entries_left,
-        limit=contest.entries_per_person,
+        left=view.entries_left,
+        limit=view.entry_limit,
     )
 )
-if not info.submission_open:
-    st.info(tr("submit.closed"))
-    st.stop()
-if info.entries_left == 0:
-    st.info(tr("error.entry.limit", limit=contest.entries_per_person))
-    st.stop()
+if not view.submission_open:
+    page.stop_with(tr("submit.closed"))
+if view.entries_left == 0:
+    page.stop_with(tr("error.entry.limit", limit=view.entry_limit))
 
 upload = st.file_uploader(
     tr("submit.file"),
@@ -55,22 +47,19 @@ if upload is not None:
     digest = hashlib.sha256(data).hexdigest()
     checked = st.session_state.get(state.SUBMIT_CHECKED)
     if not checked or checked["sha"] != digest:
-        try:
-            with runtime.session() as session:
-                result = check_upload(
-                    session, indexes=runtime.indexes, actor=user, contest=contest, data=data
-                )
+        result = page.attempt(check_upload, data=data)
+        if isinstance(result, str):
+            checked = {"sha": digest, "error": result}
+        else:
             checked = {
                 "sha": digest,
                 "thumb": browser_ready(result.image.thumbnail),  # converted once, not per rerun
                 "size": (result.image.width, result.image.height),
                 "lookalikes": result.lookalikes,
             }
-        except ContestError as error:
-            checked = {"sha": digest, "error": error}
         st.session_state[state.SUBMIT_CHECKED] = checked
     if "error" in checked:
-        show_error(checked["error"])
+        page.show(checked["error"], "error")
     else:
         left, right = st.columns([1, 2])
         left.image(
@@ -82,7 +71,7 @@ if upload is not None:
                 st.success(tr("submit.file_ok"), icon=":material/check_circle:")
 
 with st.form("submit_form"):
-    draft = entry_form(contest, "submit")
+    draft = entry_form(form, "submit")
     previewed = st.form_submit_button(tr("submit.preview"), icon=":material/visibility:")
 
 if previewed or st.session_state.get(state.SUBMIT_PREVIEWING):
@@ -92,33 +81,16 @@ if previewed or st.session_state.get(state.SUBMIT_PREVIEWING):
         if checked and "thumb" in checked:
             st.image(checked["thumb"], width=240)
         show_draft(draft)
-    if st.button(
-        tr("submit.send"),
-        type="primary",
-        key="submit_send",
-        disabled=upload is None or not checked or "error" in checked,
-    ):
-        try:
-            with runtime.session() as session:
-                receipt = submit_entry(
-                    session,
-                    store=runtime.store,
-                    indexes=runtime.indexes,
-                    actor=user,
-                    draft=draft,
-                    data=upload.getvalue(),
-                )
+    ready = upload is not None and checked is not None and "thumb" in checked
+    if st.button(tr("submit.send"), type="primary", key="submit_send", disabled=not ready):
+        assert upload is not None and checked is not None
+
+        def _receipt(done: Receipt) -> str:
+            at = format_local(done.entry.created_at, tz)
+            return tr("submit.receipt", number=done.entry.number, at=at)
+
+        if page.act(submit_entry, draft=draft, data=upload.getvalue(), done=_receipt, rerun=False):
             st.session_state.pop(state.SUBMIT_PREVIEWING, None)
             st.session_state.pop(state.SUBMIT_CHECKED, None)
-            st.success(
-                tr(
-                    "submit.receipt",
-                    number=receipt.entry.number,
-                    at=format_local(receipt.entry.created_at, tz),
-                ),
-                icon=":material/task_alt:",
-            )
-            st.image(checked["thumb"], width=240)
-            st.page_link("pages/my_entries.py", label=tr("nav.my_entries"))
-        except ContestError as error:
-            show_error(error)
+            st.session_state[state.SUBMIT_RECEIPT] = checked["thumb"]
+        st.rerun()

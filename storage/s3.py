@@ -107,15 +107,17 @@ class S3Store:
     def get(self, key: str) -> bytes:
         with _translated("get", key):
             response = self.client.get_object(Bucket=self.bucket, Key=validate_key(key))
-            return response["Body"].read()
+            data: bytes = response["Body"].read()
+        return data
 
     def url(self, key: str, expires_in: int | None = None) -> str | None:
         with _translated("presign", key):
-            return self.presign_client.generate_presigned_url(
+            url: str = self.presign_client.generate_presigned_url(
                 "get_object",
                 Params={"Bucket": self.bucket, "Key": validate_key(key)},
                 ExpiresIn=expires_in or self.presign_ttl,
             )
+        return url
 
     def delete(self, key: str) -> None:
         with _translated("delete", key):
@@ -130,7 +132,8 @@ class S3Store:
                 response = self.client.head_object(Bucket=self.bucket, Key=validate_key(key))
         except ObjectNotFound:
             return None
-        return response["LastModified"]
+        modified: datetime = response["LastModified"]
+        return modified
 
     def list(self, prefix: str = "") -> Iterator[str]:
         for info in self.scan(prefix):

@@ -12,7 +12,8 @@ from PIL import Image, ImageDraw
 from sqlmodel import Session
 
 from contest.accounts.passwords import hash_password
-from contest.contests.manage import new_contest, require_current
+from contest.contests.manage import new_contest
+from contest.contests.queries import require_current
 from contest.core.models import Contest, Role, User
 from contest.core.timeutil import utcnow
 from contest.entries.submissions import EntryDraft, Receipt, submit_entry

@@ -12,7 +12,8 @@ from contest.core.config import PLACEHOLDER_SECRETS, check_auth_section
 from contest.core.errors import ContestError
 from contest.core.models import User
 from ui import state
-from ui.i18n import show_error
+from ui.i18n import error_text
+from ui.notices import show
 from ui.runtime import get_runtime
 
 COOKIE = "contest_auth"
@@ -47,14 +48,14 @@ def current_user() -> User | None:
             with runtime.session() as session:
                 return accounts.user_for_oidc_email(session, st.user.get("email"))
         except ContestError as error:
-            show_error(error)
+            show(error_text(error), "error")
             return None
     user_id = st.session_state.get(state.USER_ID)
     if user_id is None:
         return _remembered_user()
     with runtime.session() as session:
-        user = session.get(User, user_id)
-    if user is None or not user.is_active:
+        user = accounts.active_user(session, user_id)
+    if user is None:
         st.session_state.pop(state.USER_ID, None)
         return None
     return user

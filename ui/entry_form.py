@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
-from contest.core.models import Contest, Entry
-from contest.entries.submissions import AI_TOOLS, EntryDraft
+from contest.core.models import Entry
+from contest.dedupe.flags import Lookalike
+from contest.entries.submissions import EntryDraft
+from contest.entries.views import EntryForm
+from ui.disclosure import show_ai_use
 from ui.i18n import tr
+from ui.text import body, heading
 
 
-def entry_form(contest: Contest, key: str, entry: Entry | None = None) -> EntryDraft:
+def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDraft:
     """Text widgets for one entry; call inside st.form. Returns what is filled in now."""
+    limit = form.text_limits
     title = st.text_input(
-        tr("entry.title"), entry.title if entry else "", max_chars=200, key=f"{key}_title"
+        tr("entry.title"),
+        entry.title if entry else "",
+        max_chars=limit["title"],
+        key=f"{key}_title",
     )
-    themes = contest.themes
+    themes = list(form.themes)
     index = themes.index(entry.theme) if entry and entry.theme in themes else None
     theme = st.selectbox(
         tr("entry.theme"),
@@ -26,35 +36,35 @@ def entry_form(contest: Contest, key: str, entry: Entry | None = None) -> EntryD
     policy = st.text_input(
         tr("entry.policy"),
         entry.policy if entry else "",
-        max_chars=300,
+        max_chars=limit["policy"],
         help=tr("entry.policy_help"),
         key=f"{key}_policy",
     )
     description = st.text_area(
         tr("entry.description"),
         entry.description if entry else "",
-        max_chars=2000,
+        max_chars=limit["description"],
         key=f"{key}_description",
     )
-    known = [t for t in (entry.ai_tools if entry else []) if t in AI_TOOLS]
-    tools = st.multiselect(tr("entry.ai_tools"), AI_TOOLS, default=known, key=f"{key}_tools")
+    known = [t for t in (entry.ai_tools if entry else []) if t in form.ai_tools]
+    tools = st.multiselect(tr("entry.ai_tools"), form.ai_tools, default=known, key=f"{key}_tools")
     other = st.text_input(
         tr("entry.ai_tools_other"),
         entry.ai_tools_other if entry else "",
-        max_chars=300,
+        max_chars=limit["ai_tools_other"],
         key=f"{key}_tools_other",
     )
     prompt = st.text_area(
         tr("entry.prompt"),
         entry.prompt if entry else "",
-        max_chars=4000,
+        max_chars=limit["prompt"],
         help=tr("entry.prompt_help"),
         key=f"{key}_prompt",
     )
     human = st.text_area(
         tr("entry.human_part"),
         entry.human_part if entry else "",
-        max_chars=2000,
+        max_chars=limit["human_part"],
         help=tr("entry.human_part_help"),
         key=f"{key}_human",
     )
@@ -76,22 +86,14 @@ def entry_form(contest: Contest, key: str, entry: Entry | None = None) -> EntryD
 
 def show_draft(draft: EntryDraft) -> None:
     """The text of a draft as the gallery will show it (as text, never HTML)."""
-    st.subheader(draft.title)
-    st.caption(f"{draft.theme} · {draft.policy}")
+    heading(draft.title)
+    body(f"{draft.theme} · {draft.policy}")
     if draft.description:
-        st.text(draft.description)
-    tools = ", ".join([*draft.ai_tools, *([draft.ai_tools_other] if draft.ai_tools_other else [])])
-    st.markdown(f"**{tr('entry.ai_tools')}**")
-    st.text(tools)
-    if draft.prompt:
-        st.markdown(f"**{tr('entry.prompt')}**")
-        st.text(draft.prompt)
-    if draft.human_part:
-        st.markdown(f"**{tr('entry.human_part')}**")
-        st.text(draft.human_part)
+        body(draft.description)
+    show_ai_use(draft, "entry.ai_tools")
 
 
-def show_lookalikes(lookalikes: list) -> None:
+def show_lookalikes(lookalikes: Sequence[Lookalike]) -> None:
     """Warn the uploader without revealing whose entry it resembles."""
     for match in lookalikes:
         key = "entry.lookalike_own" if match.own else "entry.lookalike_other"

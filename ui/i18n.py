@@ -20,8 +20,9 @@ def tr(key: str, **params: Any) -> str:
     return t(key, lang(), **params)
 
 
-def show_error(error: ContestError) -> None:
-    st.error(error_message(error, lang()), icon=":material/error:")
+def error_text(error: ContestError) -> str:
+    """A refusal from contest/ in the user's language."""
+    return error_message(error, lang())
 
 
 def language_switch() -> None:

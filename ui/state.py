@@ -12,3 +12,5 @@ EXHIBITION_PDF = "admin_exhibition_pdf"
 SIGNED_OUT = "signed_out"
 COOKIE_PENDING = "auth_cookie_pending"
 MY_ENTRIES_SAVED = "my_entries_saved"
+NOTICES = "notices"  # [(kind, message)] shown once after the next rerun (ui.page.notices)
+SUBMIT_RECEIPT = "submit_receipt"  # the thumbnail of the poster just sent, shown once

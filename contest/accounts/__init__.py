@@ -1,0 +1,1 @@
+"""Staff on the roster: sign-in, passwords, stay-signed-in tokens, roles, roster import."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from contest.accounts.passwords import (
     hash_password,
@@ -14,7 +14,7 @@ from contest.accounts.passwords import (
     verify_password,
 )
 from contest.core import audit
-from contest.core.authz import require_admin
+from contest.core.authz import require_admin, require_staff
 from contest.core.errors import (
     AuthFailed,
     InvalidInput,
@@ -38,11 +38,19 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
+def active_user(session: Session, user_id: int) -> User | None:
+    """The user a sign-in names, if the account still exists and is active."""
+    user = session.get(User, user_id)
+    return user if user is not None and user.is_active else None
+
+
 def find_by_login(session: Session, login: str) -> User | None:
     """A login is an employee number or an e-mail address."""
     login = login.strip()
     return session.exec(
-        select(User).where((User.employee_no == login) | (func.lower(User.email) == login.lower()))
+        select(User).where(
+            or_(col(User.employee_no) == login, func.lower(User.email) == login.lower())
+        )
     ).first()
 
 
@@ -88,20 +96,23 @@ def user_for_oidc_email(session: Session, email: str | None) -> User:
     return user
 
 
-def change_password(session: Session, *, actor: User, current: str, new: str) -> None:
-    if not verify_password(actor.password_hash, current):
+def change_password(session: Session, *, actor: User | None, current: str, new: str) -> User:
+    """Replace the signed-in user's own password; returns the updated user."""
+    user = get_user(session, require_staff(actor).id or 0)
+    if not verify_password(user.password_hash, current):
         raise AuthFailed("error.password.current_wrong")
     if new == current:
         raise InvalidInput("error.password.same")
-    problem = password_problem(new, employee_no=actor.employee_no)
+    problem = password_problem(new, employee_no=user.employee_no)
     if problem:
         raise InvalidInput(problem)
-    actor.password_hash = hash_password(new)
-    actor.must_change_password = False
-    session.add(actor)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    session.add(user)
     audit.record(
-        session, actor=actor, action="password.change", target_type="user", target_id=actor.id
+        session, actor=user, action="password.change", target_type="user", target_id=user.id
     )
+    return user
 
 
 def create_admin(

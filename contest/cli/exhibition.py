@@ -34,7 +34,11 @@ def _pdf(args: argparse.Namespace) -> int:
         with runtime.session() as session:
             actor = accounts.find_by_login(session, args.admin)
             data = exhibition_pdf(
-                session, runtime.store, runtime.settings, actor=actor, lang=args.lang
+                session,
+                store=runtime.store,
+                settings=runtime.settings,
+                actor=actor,
+                lang=args.lang,
             )
     except ContestError as exc:
         print(error_message(exc, args.lang), file=sys.stderr)
@@ -50,7 +54,7 @@ def _qr(args: argparse.Namespace) -> int:
     try:
         with runtime.session() as session:
             actor = accounts.find_by_login(session, args.admin)
-            png = entry_qr(session, runtime.settings, actor=actor, entry_id=args.entry_id)
+            png = entry_qr(session, settings=runtime.settings, actor=actor, entry_id=args.entry_id)
     except ContestError as exc:
         print(error_message(exc, "en"), file=sys.stderr)
         return 2

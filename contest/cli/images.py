@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from contest.core.errors import ContestError
 from contest.core.i18n import LANGUAGES, error_message
@@ -15,7 +16,7 @@ from contest.images.decode import check_file
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Any) -> None:
     check = subparsers.add_parser("check-image", help="run the upload checks on image files")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument("--json", action="store_true", help="one JSON object per line")

@@ -1,0 +1,3 @@
+"""The kernel every package stands on: settings, database, tables, errors, strings, time, audit,
+role checks.
+"""

@@ -44,6 +44,7 @@ def list_events(
     action: str | None = None,
     actor_id: int | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
     limit: int = 500,
 ) -> Sequence[AuditEvent]:
     require_admin(actor)
@@ -56,4 +57,6 @@ def list_events(
         query = query.where(AuditEvent.actor_id == actor_id)
     if since is not None:
         query = query.where(col(AuditEvent.at) >= since)
+    if until is not None:
+        query = query.where(col(AuditEvent.at) < until)
     return session.exec(query.limit(limit)).all()

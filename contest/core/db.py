@@ -200,7 +200,7 @@ def lock_row(session: Session, model: type[T], row_id: int) -> T | None:
     the row (a vote's foreign-key check on its contest or entry). SQLite: the IMMEDIATE
     transaction already holds.
     """
-    pk = sa.inspect(model).primary_key[0]  # type: ignore[union-attr]
+    pk = sa.inspect(model).primary_key[0]
     query = select(model).where(pk == row_id).with_for_update(key_share=True)
     return session.exec(query.execution_options(populate_existing=True)).first()
 

@@ -17,7 +17,7 @@ from contest.core.timeutil import UTCDateTime, utcnow
 
 def _utc(*, now: bool = False, nullable: bool = False, index: bool = False) -> Any:
     """A UTC timestamp column; ``now`` fills it with the current time on insert."""
-    column = sa.Column(UTCDateTime(), nullable=nullable, index=index)
+    column: sa.Column[datetime] = sa.Column(UTCDateTime(), nullable=nullable, index=index)
     if now:
         return Field(default_factory=utcnow, sa_column=column)
     return Field(default=None, sa_column=column) if nullable else Field(sa_column=column)

@@ -38,7 +38,7 @@ def _border_run(lines: np.ndarray) -> int:
     same = np.abs(median[:, 0] - median[0, 0]) <= TRIM_TOLERANCE
     stop = np.flatnonzero(~(uniform & same))
     if not stop.size:
-        return lines.shape[0]
+        return int(lines.shape[0])
     run = int(stop[0])
     # A border ends at an edge; a run that fades into the next line is a gradient, not a border.
     if run and uniform[run] and abs(median[run, 0] - median[0, 0]) <= 2 * TRIM_TOLERANCE:

@@ -152,7 +152,8 @@ class HashIndex:
         def distance(stored: np.ndarray, view: np.ndarray) -> np.ndarray:
             np.bitwise_xor(stored, view[:, None], out=xor)
             np.bitwise_count(xor, out=counts)
-            return np.add(counts[0], counts[1], out=bits)
+            total: np.ndarray = np.add(counts[0], counts[1], out=bits)
+            return total
 
         for g, views in enumerate(query):  # a dozen orientations, each vectorised over rows
             best = per_group[g]
@@ -167,13 +168,15 @@ class HashIndex:
 
     def candidates(
         self, hashes: PosterHashes, exclude: Container[int] = (), limit: int = MAX_CANDIDATES
-    ) -> list[tuple]:
+    ) -> list[tuple[int, int, int, int]]:
         """Stage one: (row, whole bits, region bits, group) of the closest rows, at most
         ``limit``, closest first."""
         best, region, group = self.distances(hashes)
-        rows = np.flatnonzero((best <= CANDIDATE_BITS) | (region <= CANDIDATE_REGION_BITS))
+        near = np.flatnonzero((best <= CANDIDATE_BITS) | (region <= CANDIDATE_REGION_BITS))
         rows = [
-            r for r in rows[np.lexsort((region[rows], best[rows]))] if self._ids[r] not in exclude
+            int(r)
+            for r in near[np.lexsort((region[near], best[near]))]
+            if self._ids[r] not in exclude
         ]
         return [(r, int(best[r]), int(region[r]), int(group[r])) for r in rows[:limit]]
 

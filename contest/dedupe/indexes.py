@@ -39,13 +39,14 @@ class DedupeIndexes:
                 .where(Entry.contest_id == contest_id, col(ImageObject.id) > seen)
                 .order_by(col(ImageObject.id))
             ).all()
+            found = [(e or 0, i or 0, PosterHashes.from_json(h)) for e, i, h in rows]
             if seen == 0:  # a fresh index: one bulk build instead of n appends
-                index = HashIndex.build((i, PosterHashes.from_json(h)) for i, _, h in rows)
+                index = HashIndex.build((entry_id, hashes) for entry_id, _, hashes in found)
             else:
-                for entry_id, _, hashes in rows:
+                for entry_id, _, hashes in found:
                     index.remove(entry_id)
-                    index.add(entry_id, PosterHashes.from_json(hashes))
-            seen = max([seen, *(image_id for _, image_id, _ in rows)])
+                    index.add(entry_id, hashes)
+            seen = max([seen, *(image_id for _, image_id, _ in found)])
             self._indexes[contest_id] = (index, seen, built_at)
             return index
 

@@ -63,11 +63,13 @@ class Verdict:
 
 
 def _blur(sig: np.ndarray) -> np.ndarray:
-    return _BLUR @ sig.astype(np.float32) @ _BLUR.T
+    blurred: np.ndarray = _BLUR @ sig.astype(np.float32) @ _BLUR.T
+    return blurred
 
 
 def _half(image: np.ndarray) -> np.ndarray:
-    return _HALVE @ image @ _HALVE.T
+    halved: np.ndarray = _HALVE @ image @ _HALVE.T
+    return halved
 
 
 def _frame(aspect: float) -> np.ndarray:
@@ -82,7 +84,8 @@ def _affines(
     t = np.radians(angles)
     rotation = np.stack([np.cos(t), -np.sin(t), np.sin(t), np.cos(t)], -1).reshape(-1, 2, 2)
     inner = scales[:, None, None] * rotation
-    return np.linalg.inv(_frame(query_aspect)) @ inner @ _frame(stored_aspect)
+    maps: np.ndarray = np.linalg.inv(_frame(query_aspect)) @ inner @ _frame(stored_aspect)
+    return maps
 
 
 def _grid(side: int) -> np.ndarray:

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, func, select
 
 from contest.accounts.passwords import hash_password
-from contest.contests.manage import DEFAULT_TIMEZONE, local_datetime, new_contest
+from contest.contests.manage import new_contest
+from contest.contests.settings import DEFAULT_TIMEZONE
+from contest.contests.windows import local_datetime
 from contest.core import audit
 from contest.core.db import schema_lock
 from contest.core.models import Contest, Role, User

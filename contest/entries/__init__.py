@@ -1,0 +1,3 @@
+"""Posters: ingest (checks, copies, hashes), content-addressed objects, submit/edit/withdraw,
+moderation.
+"""

@@ -58,7 +58,9 @@ def store_image(
     except StorageUnavailable as exc:
         raise StorageUnavailable("error.storage_unavailable_upload") from exc
     return ImageObject(
-        **keys,
+        original_key=keys["original_key"],
+        display_key=keys["display_key"],
+        thumb_key=keys["thumb_key"],
         sha256=image.sha256,
         source_format=image.source_format,
         width=image.width,

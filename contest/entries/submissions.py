@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from contest.contests.manage import ensure_open, get_contest, require_current, submission_window
+from contest.contests.queries import get_contest, require_current
+from contest.contests.rules import TEXT_LIMITS, entry_limit, upload_limits
+from contest.contests.windows import ensure_submission_open
 from contest.core import audit
 from contest.core.authz import require_staff
 from contest.core.db import all_or_nothing, begin_write, finish_reading, lock_row
@@ -25,7 +28,7 @@ from contest.dedupe.flags import Lookalike, find_lookalikes, record_flags
 from contest.dedupe.indexes import DedupeIndexes
 from contest.entries.ingest import ProcessedImage, process_upload
 from contest.entries.objects import store_image
-from contest.images.decode import ImageLimits
+from contest.entries.queries import count_entries
 from storage import ObjectStore
 
 AI_TOOLS = (
@@ -40,14 +43,7 @@ AI_TOOLS = (
     "뤼튼 (Wrtn)",
     "네이버 CLOVA X",
 )
-LIMITS = {
-    "title": 200,
-    "policy": 300,
-    "description": 2000,
-    "prompt": 4000,
-    "human_part": 2000,
-    "ai_tools_other": 300,
-}
+TEXT_FIELDS = ("title", "policy", "description", "prompt", "human_part", "ai_tools_other")
 REQUIRED = ("title", "theme", "policy")
 
 
@@ -64,13 +60,13 @@ class EntryDraft:
     consent_own_work: bool = False
     consent_publish: bool = False
 
-    def cleaned(self, contest: Contest) -> dict[str, object]:
+    def cleaned(self, contest: Contest) -> dict[str, Any]:
         values = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(self).items()}
         for name in REQUIRED:
             if not values[name]:
                 raise InvalidInput(f"error.entry.missing.{name}")
-        for name, limit in LIMITS.items():
-            if len(str(values[name])) > limit:
+        for name in TEXT_FIELDS:
+            if len(str(values[name])) > (limit := TEXT_LIMITS[name]):
                 raise InvalidInput("error.entry.too_long", field=name, limit=limit)
         if values["theme"] not in contest.themes:
             raise InvalidInput("error.entry.bad_theme")
@@ -100,13 +96,13 @@ def check_upload(
     *,
     indexes: DedupeIndexes,
     actor: User | None,
-    contest: Contest,
     data: bytes,
     exclude_entry_id: int | None = None,
 ) -> UploadCheck:
     """Validate and normalise a file and say which entries it looks like, before sending."""
     user = require_staff(actor)
-    image = process_upload(data, ImageLimits.for_contest(contest))
+    contest = require_current(session)
+    image = process_upload(data, upload_limits(contest))
     lookalikes = find_lookalikes(
         session,
         indexes,
@@ -118,25 +114,13 @@ def check_upload(
     return UploadCheck(image, lookalikes)
 
 
-def count_entries(session: Session, *, contest_id: int, author_id: int) -> int:
-    """Entries that hold a place; a withdrawn entry frees its place."""
-    return session.exec(
-        select(func.count()).where(
-            Entry.contest_id == contest_id,
-            Entry.author_id == author_id,
-            Entry.status != EntryStatus.WITHDRAWN.value,
-        )
-    ).one()
-
-
 def _check_can_submit(session: Session, contest: Contest, user: User, now: datetime) -> None:
     """The window and the per-person cap: asked before an upload's slow work (to fail fast) and
     again under the lock (to hold)."""
-    ensure_open(contest, submission_window(contest), "error.submission_closed", now)
-    if count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0) >= (
-        contest.entries_per_person
-    ):
-        raise LimitReached("error.entry.limit", limit=contest.entries_per_person)
+    ensure_submission_open(contest, now)
+    limit = entry_limit(contest, user)
+    if count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0) >= limit:
+        raise LimitReached("error.entry.limit", limit=limit)
 
 
 def submit_entry(
@@ -157,7 +141,7 @@ def submit_entry(
     contest = require_current(session)
     values = draft.cleaned(contest)
     _check_can_submit(session, contest, user, now)
-    image = process_upload(data, ImageLimits.for_contest(contest))
+    image = process_upload(data, upload_limits(contest))
     lookalikes = find_lookalikes(
         session, indexes, contest_id=contest.id or 0, author_id=user.id or 0, hashes=image.hashes
     )
@@ -185,7 +169,7 @@ def submit_entry(
             created_at=now,
             updated_at=now,
             **values,
-        )  # type: ignore[arg-type]
+        )
         session.add(entry)
         session.flush()
         record_flags(session, entry=entry, lookalikes=lookalikes)
@@ -219,7 +203,7 @@ def _editable_entry(
     if entry.status not in (EntryStatus.ACTIVE.value, EntryStatus.HIDDEN.value):
         raise InvalidInput("error.entry.not_editable", status=entry.status)
     contest = get_contest(session, entry.contest_id)
-    ensure_open(contest, submission_window(contest), "error.submission_closed", now)
+    ensure_submission_open(contest, now)
     return user, entry, contest
 
 
@@ -253,7 +237,7 @@ def update_entry(
     if data is not None:
         user, entry, contest = _editable_entry(session, actor, entry_id, now)
         draft.cleaned(contest)  # refuse bad text before the slow work
-        image = process_upload(data, ImageLimits.for_contest(contest))
+        image = process_upload(data, upload_limits(contest))
         lookalikes = find_lookalikes(
             session,
             indexes,

@@ -1,0 +1,1 @@
+"""The exhibition kit: QR codes and the printable A4 labels."""

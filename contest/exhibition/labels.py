@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import segno
 from fpdf import FPDF
 from sqlmodel import Session, col, select
 
-from contest.contests.manage import require_current
+from contest.contests.queries import require_current
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.config import Settings
@@ -50,24 +51,32 @@ def qr_png(url: str, *, scale: int = 10) -> bytes:
     return out.getvalue()
 
 
-def labels(session: Session, settings: Settings, *, actor: User | None) -> list[Label]:
+def labels(session: Session, *, settings: Settings, actor: User | None) -> list[Label]:
     """Active entries of the current contest in entry-number order."""
     require_admin(actor)
     contest = require_current(session)
     rows = session.exec(
-        select(Entry.id, Entry.number, Entry.title, Entry.theme, User.department)
-        .add_columns(ImageObject.display_key)
+        select(Entry, User, ImageObject)
         .join(User, col(User.id) == col(Entry.author_id))
         .join(ImageObject, col(ImageObject.id) == col(Entry.image_id))
         .where(Entry.contest_id == contest.id, Entry.status == EntryStatus.ACTIVE.value)
         .order_by(col(Entry.number))
     ).all()
     return [
-        Label(i or 0, n, t, th, d, key, settings.entry_link(i or 0)) for i, n, t, th, d, key in rows
+        Label(
+            entry.id or 0,
+            entry.number,
+            entry.title,
+            entry.theme,
+            author.department,
+            image.display_key,
+            settings.entry_link(entry.id or 0),
+        )
+        for entry, author, image in rows
     ]
 
 
-def entry_qr(session: Session, settings: Settings, *, actor: User | None, entry_id: int) -> bytes:
+def entry_qr(session: Session, *, settings: Settings, actor: User | None, entry_id: int) -> bytes:
     require_admin(actor)
     entry = session.get(Entry, entry_id)
     if entry is None or entry.status != EntryStatus.ACTIVE.value:
@@ -77,9 +86,9 @@ def entry_qr(session: Session, settings: Settings, *, actor: User | None, entry_
 
 def exhibition_pdf(
     session: Session,
+    *,
     store: ObjectStore,
     settings: Settings,
-    *,
     actor: User | None,
     lang: str = DEFAULT_LANGUAGE,
     compress: bool = True,
@@ -87,7 +96,7 @@ def exhibition_pdf(
     """Index page(s) first, then one A4 label per active entry; ``compress`` off for tests."""
     admin = require_admin(actor)
     contest = require_current(session)
-    items = labels(session, settings, actor=admin)
+    items = labels(session, settings=settings, actor=admin)
     pdf = _document(compress)
     for start in range(0, max(len(items), 1), INDEX_ROWS_PER_PAGE):
         _index_page(pdf, contest.name, items, start, lang)
@@ -124,7 +133,7 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
 
 def _lines(pdf: FPDF, text: str, width: float, most: int) -> str:
     """At most ``most`` wrapped lines of ``width`` mm, the last cut with an ellipsis."""
-    lines = pdf.multi_cell(width, 10, text, dry_run=True, output="LINES")
+    lines = cast(list[str], pdf.multi_cell(width, 10, text, dry_run=True, output="LINES"))
     if len(lines) <= most:
         return text
     return "\n".join([*lines[: most - 1], _fit(pdf, "".join(lines[most - 1 :]), width - 2)])

@@ -50,7 +50,9 @@ def to_srgb(image: Image.Image) -> Image.Image:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             if "srgb" not in ImageCms.getProfileDescription(source).lower():
-                return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+                converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+                if converted is not None:
+                    return converted
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # an unusable profile: fall back to a plain conversion below
     return image if image.mode == "RGB" else image.convert("RGB")

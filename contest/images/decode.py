@@ -10,7 +10,6 @@ import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
@@ -45,14 +44,6 @@ class ImageLimits:
     max_bytes: int = 20 * 1024 * 1024
     max_pixels: int = 50_000_000
     min_short_side: int = 600
-
-    @classmethod
-    def for_contest(cls, contest: Any) -> ImageLimits:
-        return cls(
-            max_bytes=int(contest.max_upload_mb) * 1024 * 1024,
-            max_pixels=int(contest.max_megapixels) * 1_000_000,
-            min_short_side=int(contest.min_short_side),
-        )
 
 
 DEFAULT_LIMITS = ImageLimits()

@@ -12,41 +12,21 @@ submission services refuse from then on as well.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from contest.contests.manage import voting_window
+from contest.contests.phases import require_phase
+from contest.contests.windows import voting_window
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.db import begin_write, lock_row
 from contest.core.errors import InvalidInput, InvalidState, NotFound
-from contest.core.models import Contest, ContestPhase, Entry, EntryStatus, ShortlistItem, User
+from contest.core.models import Contest, ContestPhase, Entry, ShortlistItem, User
 from contest.core.timeutil import as_utc, utcnow
-from contest.voting.votes import vote_counts
-
-PHASES = tuple(ContestPhase)
-# The step that leads out of each phase: what must happen before anything later.
-NEXT_STEP = {
-    ContestPhase.OPEN: "close_voting",
-    ContestPhase.VOTING_CLOSED: "build_shortlist",
-    ContestPhase.SHORTLISTED: "lock_shortlist",
-    ContestPhase.SHORTLIST_LOCKED: "open_judging",
-    ContestPhase.JUDGING: "close_judging",
-    ContestPhase.JUDGING_CLOSED: "finalise",
-}
-
-
-def require_phase(contest: Contest, *allowed: ContestPhase) -> None:
-    """Raise InvalidState unless the contest is in one of ``allowed`` phases."""
-    current = ContestPhase(contest.phase)
-    if current in allowed:
-        return
-    if PHASES.index(current) < min(PHASES.index(p) for p in allowed):
-        raise InvalidState(f"error.lifecycle.first.{NEXT_STEP[current]}")
-    raise InvalidState(f"error.lifecycle.past.{current.value}")
+from contest.judging.queries import active_entry_ids, shortlisted_ids
+from contest.voting.queries import vote_counts
 
 
 def _locked_contest(session: Session, contest_id: int) -> Contest:
@@ -120,16 +100,6 @@ def close_voting(
     )
 
 
-def active_entry_ids(session: Session, contest_id: int) -> set[int]:
-    return set(
-        session.exec(
-            select(Entry.id).where(
-                Entry.contest_id == contest_id, Entry.status == EntryStatus.ACTIVE.value
-            )
-        ).all()
-    )  # type: ignore[arg-type]
-
-
 def top_by_votes(counts: dict[int, int], size: int) -> list[int]:
     """The ``size`` most-voted entries; everyone tied with the last place is included too."""
     ranked = sorted(counts, key=lambda e: (-counts[e], e))
@@ -162,22 +132,6 @@ def build_shortlist(session: Session, *, actor: User | None, contest_id: int) ->
         details={"entries": chosen, "votes": {str(e): counts[e] for e in chosen}},
     )
     return chosen
-
-
-def shortlist(session: Session, *, contest_id: int) -> Sequence[ShortlistItem]:
-    """The shortlist rows (any entry status); callers filter to active entries as they need."""
-    return session.exec(
-        select(ShortlistItem)
-        .where(ShortlistItem.contest_id == contest_id)
-        .order_by(col(ShortlistItem.id))
-    ).all()
-
-
-def shortlisted_ids(session: Session, contest_id: int) -> set[int]:
-    """Shortlisted entries that still compete (a later disqualification takes one out)."""
-    return {item.entry_id for item in shortlist(session, contest_id=contest_id)} & (
-        active_entry_ids(session, contest_id)
-    )
 
 
 def _manual_change(

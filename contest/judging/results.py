@@ -34,13 +34,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from contest.contests.manage import get_contest
+from contest.contests.phases import results_published
+from contest.contests.queries import get_contest
+from contest.contests.visibility import AuthorView, Purpose, author_visibility
 from contest.core import audit
 from contest.core.authz import require_admin, require_staff
 from contest.core.errors import InvalidState, NotFound
 from contest.core.models import (
     Contest,
-    ContestPhase,
     Entry,
     ImageObject,
     JudgeScore,
@@ -48,8 +49,9 @@ from contest.core.models import (
     User,
 )
 from contest.core.timeutil import utcnow
-from contest.judging.lifecycle import mark_finalised, require_phase, shortlisted_ids
-from contest.voting.votes import vote_counts
+from contest.judging.lifecycle import mark_finalised
+from contest.judging.queries import shortlisted_ids
+from contest.voting.queries import vote_counts
 
 METHOD = {"name": "weighted-rubric/z-blend", "version": 1}
 RANK_DECIMALS = 4
@@ -294,14 +296,16 @@ class Winner:
     rank: int
     thumb_key: str
     display_key: str
-    author: str | None  # name and department, only when the contest shows author names
+    author: str | None  # name and department, as author_visibility allows
 
 
 def published_results(session: Session, *, actor: User | None, contest_id: int) -> list[Winner]:
-    """The award winners of the latest snapshot, for everyone once results are finalised."""
-    require_staff(actor)
+    """The award winners of the latest snapshot, for everyone once results are published."""
+    viewer = require_staff(actor)
     contest = get_contest(session, contest_id)
-    require_phase(contest, ContestPhase.FINALISED)
+    if not results_published(contest):
+        raise InvalidState("error.results.not_published")
+    shown = author_visibility(contest, viewer, Purpose.WINNERS)
     snapshot = latest_snapshot(session, contest_id)
     if snapshot is None:
         raise InvalidState("error.results.no_snapshot")
@@ -326,8 +330,13 @@ def published_results(session: Session, *, actor: User | None, contest_id: int) 
             rank=row["rank"],
             thumb_key=image.thumb_key,
             display_key=image.display_key,
-            author=f"{author.name} · {author.department}" if contest.show_author_names else None,
+            author=_credit(shown, author),
         )
         for row in awarded
         for entry, image, author in [found[row["entry_id"]]]
     ]
+
+
+def _credit(shown: AuthorView, author: User) -> str | None:
+    parts = [part for part in (shown.name_of(author), shown.department_of(author)) if part]
+    return " · ".join(parts) or None

@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from contest.contests.manage import get_contest
+from contest.contests.phases import require_phase
+from contest.contests.queries import get_contest
 from contest.core import audit
 from contest.core.authz import require_admin, require_judge
 from contest.core.db import begin_write
@@ -21,7 +22,7 @@ from contest.core.errors import InvalidInput, InvalidState, NotFound, Permission
 from contest.core.models import Contest, ContestPhase, Entry, ImageObject, JudgeScore, Role, User
 from contest.core.timeutil import utcnow
 from contest.entries.disclosure import Disclosure
-from contest.judging.lifecycle import require_phase, shortlisted_ids
+from contest.judging.queries import shortlisted_ids
 
 # Judges may look at their list from the lock on; they save scores only while judging is open.
 VIEW_PHASES = (

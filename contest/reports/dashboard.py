@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from contest.contests.manage import get_contest
+from contest.contests.queries import get_contest
 from contest.core.authz import require_admin
 from contest.core.models import Entry, EntryStatus, User, VoteEvent
 from contest.core.timeutil import local

@@ -12,13 +12,13 @@ from dataclasses import asdict
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from contest.contests.manage import get_contest
+from contest.contests.queries import get_contest
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, User, Vote
 from contest.core.timeutil import format_local
 from contest.judging.results import compute, gather, latest_snapshot, weighted
-from contest.voting.votes import vote_counts
+from contest.voting.queries import vote_counts
 
 TABLES = ("entries", "votes", "scores", "results")
 RESULT_COLUMNS = (
@@ -141,23 +141,34 @@ def results_frame(session: Session, contest: Contest) -> pd.DataFrame:
 def export_tables(
     session: Session, *, actor: User | None, contest_id: int, include_voters: bool = False
 ) -> dict[str, pd.DataFrame]:
-    admin = require_admin(actor)
+    require_admin(actor)
     contest = get_contest(session, contest_id)
-    if include_voters:
-        audit.record(
-            session,
-            actor=admin,
-            action="export.voter_identities",
-            contest_id=contest_id,
-            target_type="contest",
-            target_id=contest_id,
-        )
+    votes = (
+        voter_export(session, actor=actor, contest_id=contest_id)
+        if include_voters
+        else votes_frame(session, contest, include_voters=False)
+    )
     return {
         "entries": entries_frame(session, contest),
-        "votes": votes_frame(session, contest, include_voters=include_voters),
+        "votes": votes,
         "scores": scores_frame(session, contest),
         "results": results_frame(session, contest),
     }
+
+
+def voter_export(session: Session, *, actor: User | None, contest_id: int) -> pd.DataFrame:
+    """Every vote with who cast it; the audit log records that an admin asked for it."""
+    admin = require_admin(actor)
+    contest = get_contest(session, contest_id)
+    audit.record(
+        session,
+        actor=admin,
+        action="export.voter_identities",
+        contest_id=contest_id,
+        target_type="contest",
+        target_id=contest_id,
+    )
+    return votes_frame(session, contest, include_voters=True)
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:

@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from contest.contests.manage import require_current
+from contest.contests.queries import require_current
+from contest.contests.visibility import AuthorView, Purpose, author_visibility
+from contest.contests.windows import voting_closed
 from contest.core.authz import require_staff
 from contest.core.errors import InvalidInput, InvalidState, NotFound
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, Role, User, Vote
 from contest.entries.disclosure import Disclosure
-from contest.voting.votes import voting_closed
 
 PAGE_SIZES = (24, 36, 48)
 
@@ -49,7 +50,7 @@ class Card:
     number: int
     title: str
     theme: str
-    department: str
+    department: str | None
     author_name: str | None
     thumb_key: str
     display_key: str
@@ -79,7 +80,7 @@ class Filters:
 @dataclass(frozen=True)
 class EntryDetail(Disclosure):
     contest_id: int
-    department: str
+    department: str | None
     author_name: str | None
     display_key: str
     width: int
@@ -113,31 +114,35 @@ def viewer_seed(secret_key: str, viewer_id: int) -> bytes:
 
 
 def filters(session: Session, *, actor: User | None, now: datetime | None = None) -> Filters:
-    require_staff(actor)
+    viewer = require_staff(actor)
     contest = require_current(session)
-    departments = session.exec(
-        select(User.department)
-        .join(Entry, col(Entry.author_id) == col(User.id))
-        .where(*_visible(contest))
-        .distinct()
-        .order_by(col(User.department))
-    ).all()
-    orders = (Order.SHUFFLE, Order.NEWEST)
+    departments = (
+        session.exec(
+            select(User.department)
+            .join(Entry, col(Entry.author_id) == col(User.id))
+            .where(*_visible(contest))
+            .distinct()
+            .order_by(col(User.department))
+        ).all()
+        if author_visibility(contest, viewer, Purpose.BROWSE).department
+        else []
+    )
+    orders: tuple[Order, ...] = (Order.SHUFFLE, Order.NEWEST)
     if voting_closed(contest, now):
         orders = (*orders, Order.VOTES)
     return Filters(contest.id or 0, tuple(contest.themes), tuple(departments), orders)
 
 
 def _visible(contest: Contest) -> list[ColumnElement[bool]]:
-    return [Entry.contest_id == contest.id, Entry.status == EntryStatus.ACTIVE.value]
+    return [col(Entry.contest_id) == contest.id, col(Entry.status) == EntryStatus.ACTIVE.value]
 
 
 def _conditions(contest: Contest, query: GalleryQuery) -> list[ColumnElement[bool]]:
     conditions = _visible(contest)
     if query.theme:
-        conditions.append(Entry.theme == query.theme)
+        conditions.append(col(Entry.theme) == query.theme)
     if query.department:
-        conditions.append(User.department == query.department)
+        conditions.append(col(User.department) == query.department)
     term = query.search.strip()
     if term:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -165,7 +170,9 @@ def gallery_page(
     if query.order == Order.VOTES and not voting_closed(contest, now):
         raise InvalidState("error.gallery.votes_order_closed")
     conditions = _conditions(contest, query)
-    base = select(*_CARD_COLUMNS).join(User, col(User.id) == col(Entry.author_id))
+    # sqlmodel types select() for at most four columns; naming the ten a card needs keeps
+    # prompts and hash JSON out of a gallery page's query.
+    base = select(*_CARD_COLUMNS).join(User, col(User.id) == col(Entry.author_id))  # type: ignore[call-overload]
     base = base.join(ImageObject, col(ImageObject.id) == col(Entry.image_id))
     if query.order == Order.SHUFFLE:
         ids = session.exec(
@@ -192,7 +199,8 @@ def gallery_page(
             .offset((page - 1) * query.per_page)
             .limit(query.per_page)
         ).all()
-    cards = tuple(_card(row, contest.show_author_names) for row in rows)
+    shown = author_visibility(contest, viewer, Purpose.BROWSE)
+    cards = tuple(_card(row, shown) for row in rows)
     return GalleryPage(cards, total, page, pages, query.per_page)
 
 
@@ -213,15 +221,15 @@ def _ordered(statement: Any, order: Order) -> Any:
     )
 
 
-def _card(row: Any, show_names: bool) -> Card:
+def _card(row: Any, shown: AuthorView) -> Card:
     entry_id, number, title, theme, department, name, thumb, display, width, height = row
     return Card(
         entry_id or 0,
         number,
         title,
         theme,
-        department,
-        name if show_names else None,
+        department if shown.department else None,
+        name if shown.name else None,
         thumb,
         display,
         width,
@@ -243,11 +251,12 @@ def entry_detail(session: Session, *, actor: User | None, entry_id: int) -> Entr
     if row is None or (row[0].status != EntryStatus.ACTIVE.value and not is_admin):
         raise NotFound("error.gallery.entry_not_found", id=entry_id)
     entry, author, image, contest = row
+    shown = author_visibility(contest, viewer, Purpose.BROWSE)
     return EntryDetail(
         **Disclosure.of(entry),
         contest_id=entry.contest_id,
-        department=author.department,
-        author_name=author.name if contest.show_author_names else None,
+        department=shown.department_of(author),
+        author_name=shown.name_of(author),
         display_key=image.display_key,
         width=image.width,
         height=image.height,

@@ -6,15 +6,17 @@ seconds, and departments whose votes went mostly to their own department's poste
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from contest.contests.manage import get_contest
+from contest.contests.queries import get_contest
+from contest.contests.rules import vote_budget
 from contest.core.authz import require_admin
-from contest.core.models import Entry, EntryStatus, User, Vote, VoteEvent
+from contest.core.models import Contest, Entry, EntryStatus, User, Vote, VoteEvent
 from contest.core.timeutil import local
 
 
@@ -69,12 +71,12 @@ def integrity_report(
     return VoteReport(
         timezone=contest.timezone,
         per_hour=votes_per_hour(events, contest.timezone),
-        fast_voters=fast_voters(session, events, contest.votes_per_voter, within_seconds),
+        fast_voters=fast_voters(session, contest, events, within_seconds),
         departments=department_blocks(session, contest_id, block_share, block_min_votes),
     )
 
 
-def votes_per_hour(events: list[tuple[int, str, datetime]], tz_name: str) -> pd.DataFrame:
+def votes_per_hour(events: Sequence[tuple[int, str, datetime]], tz_name: str) -> pd.DataFrame:
     """Event counts per local clock hour, one column per kind (cast, retract, void)."""
     frame = pd.DataFrame(
         [(local(at, tz_name).replace(minute=0, second=0, microsecond=0), k) for _, k, at in events],
@@ -88,17 +90,22 @@ def votes_per_hour(events: list[tuple[int, str, datetime]], tz_name: str) -> pd.
 
 def fast_voters(
     session: Session,
-    events: list[tuple[int, str, datetime]],
-    budget: int,
+    contest: Contest,
+    events: Sequence[tuple[int, str, datetime]],
     within_seconds: float,
 ) -> list[FastVoter]:
-    """Voters with ``budget`` consecutive casts inside ``within_seconds`` (the fastest run)."""
+    """Voters who cast their whole budget in a row inside ``within_seconds`` (the fastest
+    run)."""
     casts: dict[int, list[datetime]] = {}
     for voter_id, kind, at in events:
         if kind == "cast":
             casts.setdefault(voter_id, []).append(at)
+    if not casts:
+        return []
+    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(list(casts)))).all()}
     found: dict[int, tuple[datetime, datetime, float, int]] = {}
     for voter_id, times in casts.items():
+        budget = vote_budget(contest, users[voter_id])
         runs = [(times[i], times[i + budget - 1]) for i in range(len(times) - budget + 1)]
         if not runs:
             continue
@@ -106,9 +113,6 @@ def fast_voters(
         span = (last - first).total_seconds()
         if span <= within_seconds:
             found[voter_id] = (first, last, span, len(times))
-    if not found:
-        return []
-    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(list(found)))).all()}
     return sorted(
         (
             FastVoter(
@@ -140,6 +144,7 @@ def department_blocks(
         .where(Entry.contest_id == contest_id, Entry.status == EntryStatus.ACTIVE.value)
     ).all()
     entry_department = dict(entries)
+    # The metaclass sets __table__ on table models; SQLModel does not declare it.
     voter = User.__table__.alias("voter")  # type: ignore[attr-defined]
     votes = session.exec(
         select(voter.c.department, Vote.entry_id)

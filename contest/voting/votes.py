@@ -12,9 +12,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from contest.contests.manage import ensure_open, get_contest, voting_window
+from contest.contests.queries import get_contest
+from contest.contests.rules import vote_budget
+from contest.contests.visibility import Purpose, author_visibility
+from contest.contests.windows import ensure_voting_open, voting_closed
 from contest.core import audit
 from contest.core.authz import require_admin, require_staff
 from contest.core.db import begin_write, lock_row
@@ -26,7 +29,8 @@ from contest.core.errors import (
     PermissionDenied,
 )
 from contest.core.models import Contest, Entry, EntryStatus, Role, User, Vote, VoteEvent
-from contest.core.timeutil import as_utc, utcnow
+from contest.core.timeutil import utcnow
+from contest.voting.queries import vote_counts, voted_ids
 
 
 class VoteKind(StrEnum):
@@ -59,15 +63,8 @@ class Tally:
     number: int
     title: str
     theme: str
-    department: str
+    department: str | None
     votes: int
-
-
-def voting_closed(contest: Contest, now: datetime | None = None) -> bool:
-    """True once the voting window has ended (not before it opens)."""
-    window = voting_window(contest)
-    moment = as_utc(now or utcnow())
-    return moment >= as_utc(window.opens_at) and not window.contains(moment)
 
 
 def _voter(session: Session, actor: User | None) -> User:
@@ -80,15 +77,8 @@ def _voter(session: Session, actor: User | None) -> User:
     return voter
 
 
-def _voted_ids(session: Session, voter_id: int, contest_id: int) -> frozenset[int]:
-    rows = session.exec(
-        select(Vote.entry_id).where(Vote.voter_id == voter_id, Vote.contest_id == contest_id)
-    ).all()
-    return frozenset(rows)
-
-
-def _state(contest: Contest, voted: frozenset[int]) -> VoteState:
-    budget = contest.votes_per_voter
+def _state(contest: Contest, voter: User, voted: frozenset[int]) -> VoteState:
+    budget = vote_budget(contest, voter)
     return VoteState(budget, len(voted), max(budget - len(voted), 0), voted)
 
 
@@ -99,7 +89,7 @@ def _open_entry(session: Session, entry_id: int, now: datetime) -> tuple[Entry, 
     contest = get_contest(session, entry.contest_id)
     if not contest.is_current:
         raise NotFound("error.vote.entry_unavailable")
-    ensure_open(contest, voting_window(contest), "error.voting_closed", now)
+    ensure_voting_open(contest, now)
     return entry, contest
 
 
@@ -111,11 +101,12 @@ def cast_vote(
     entry, contest = _open_entry(session, entry_id, now)
     if entry.author_id == voter.id:
         raise PermissionDenied("error.vote.own_entry")
-    voted = _voted_ids(session, voter.id or 0, contest.id or 0)
+    voted = voted_ids(session, voter.id or 0, contest.id or 0)
     if entry_id in voted:
         raise InvalidState("error.vote.already_voted")
-    if len(voted) >= contest.votes_per_voter:
-        raise BudgetExhausted(limit=contest.votes_per_voter)
+    budget = vote_budget(contest, voter)
+    if len(voted) >= budget:
+        raise BudgetExhausted(limit=budget)
     vote = Vote(contest_id=contest.id or 0, voter_id=voter.id or 0, entry_id=entry_id)
     vote.created_at = now
     session.add(vote)
@@ -125,7 +116,7 @@ def cast_vote(
     except IntegrityError as exc:  # a parallel click won the unique constraint
         session.rollback()
         raise InvalidState("error.vote.already_voted") from exc
-    return _state(contest, voted | {entry_id})
+    return _state(contest, voter, voted | {entry_id})
 
 
 def retract_vote(
@@ -140,17 +131,17 @@ def retract_vote(
     if vote is None:
         raise InvalidState("error.vote.not_voted")
     contest = get_contest(session, vote.contest_id)
-    ensure_open(contest, voting_window(contest), "error.voting_closed", now)
+    ensure_voting_open(contest, now)
     session.delete(vote)
     session.add(_event(contest, voter.id or 0, entry_id, VoteKind.RETRACT, voter, now))
     session.flush()
-    return _state(contest, _voted_ids(session, voter.id or 0, contest.id or 0))
+    return _state(contest, voter, voted_ids(session, voter.id or 0, contest.id or 0))
 
 
 def vote_state(session: Session, *, actor: User | None, contest_id: int) -> VoteState:
     user = require_staff(actor)
     contest = get_contest(session, contest_id)
-    return _state(contest, _voted_ids(session, user.id or 0, contest_id))
+    return _state(contest, user, voted_ids(session, user.id or 0, contest_id))
 
 
 def my_votes(session: Session, *, actor: User | None, contest_id: int) -> list[MyVote]:
@@ -165,17 +156,6 @@ def my_votes(session: Session, *, actor: User | None, contest_id: int) -> list[M
     return [MyVote(i or 0, n, t, s == EntryStatus.ACTIVE.value) for i, n, t, s in rows]
 
 
-def vote_counts(session: Session, *, contest_id: int) -> dict[int, int]:
-    """Votes per ACTIVE entry (entries without votes are absent). Internal: no actor check."""
-    rows = session.exec(
-        select(Vote.entry_id, func.count())
-        .join(Entry, col(Entry.id) == col(Vote.entry_id))
-        .where(Vote.contest_id == contest_id, Entry.status == EntryStatus.ACTIVE.value)
-        .group_by(col(Vote.entry_id))
-    ).all()
-    return {entry_id: count for entry_id, count in rows}
-
-
 def tallies(
     session: Session, *, actor: User | None, contest_id: int, now: datetime | None = None
 ) -> list[Tally]:
@@ -185,12 +165,23 @@ def tallies(
     if Role(user.role) != Role.ADMIN and not voting_closed(contest, now):
         raise PermissionDenied("error.vote.tallies_hidden")
     counts = vote_counts(session, contest_id=contest_id)
+    shown = author_visibility(contest, user, Purpose.BROWSE)
     rows = session.exec(
-        select(Entry.id, Entry.number, Entry.title, Entry.theme, User.department)
+        select(Entry, User)
         .join(User, col(User.id) == col(Entry.author_id))
         .where(Entry.contest_id == contest_id, Entry.status == EntryStatus.ACTIVE.value)
     ).all()
-    result = [Tally(i or 0, n, t, th, d, counts.get(i or 0, 0)) for i, n, t, th, d in rows]
+    result = [
+        Tally(
+            e.id or 0,
+            e.number,
+            e.title,
+            e.theme,
+            shown.department_of(author),
+            counts.get(e.id or 0, 0),
+        )
+        for e, author in rows
+    ]
     return sorted(result, key=lambda t: (-t.votes, t.number))
 
 

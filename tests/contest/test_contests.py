@@ -10,12 +10,14 @@ import pytest
 from sqlmodel import Session, col, select
 
 from contest.contests import manage as contests
-from contest.contests.manage import (
-    DEFAULT_THEMES,
+from contest.contests import queries
+from contest.contests.manage import new_contest
+from contest.contests.settings import DEFAULT_THEMES
+from contest.contests.windows import (
     Window,
     default_windows,
-    ensure_open,
-    new_contest,
+    ensure_submission_open,
+    ensure_voting_open,
     submission_window,
     voting_window,
 )
@@ -75,10 +77,10 @@ def test_window_follows_another_time_zone() -> None:
 def test_ensure_open_names_the_window() -> None:
     contest = new_contest(name="대회", year=2026, slug="poster-2026")
     inside = datetime(2026, 10, 20, 12, 0, tzinfo=KST)
-    ensure_open(contest, voting_window(contest), "error.voting_closed", inside)
+    ensure_voting_open(contest, inside)
     after = datetime(2026, 10, 25, 0, 0, tzinfo=KST)
     with pytest.raises(WindowClosed) as caught:
-        ensure_open(contest, voting_window(contest), "error.voting_closed", after)
+        ensure_voting_open(contest, after)
     error = caught.value
     assert error.key == "error.voting_closed"
     assert error.params == {"opens": "2026-10-13 00:00:00 KST", "closes": "2026-10-24 23:59:59 KST"}
@@ -86,7 +88,7 @@ def test_ensure_open_names_the_window() -> None:
     assert "투표 기간" in message and "2026-10-24 23:59:59 KST" in message
     assert "Voting" in error_message(error, "en") or "voting" in error_message(error, "en")
     with pytest.raises(WindowClosed) as caught:
-        ensure_open(contest, submission_window(contest), "error.submission_closed", after)
+        ensure_submission_open(contest, after)
     assert "제출 기간" in error_message(caught.value, "ko")
 
 
@@ -160,7 +162,7 @@ def test_update_settings_changes_and_audits(runtime: Runtime) -> None:
         )
         contest_id = contest.id
     with runtime.session() as session:
-        saved = contests.get_contest(session, contest_id or 0)
+        saved = queries.get_contest(session, contest_id or 0)
         assert saved.votes_per_voter == 5
         assert saved.voting_closes_at == closes
         assert saved.themes == ["A", "B"]
@@ -201,7 +203,7 @@ def test_update_settings_refuses_bad_values(
         contests.update_settings(session, actor=admin_again, contest_id=contest_id, changes=changes)
     assert caught.value.key == key
     with runtime.session() as session:
-        unchanged = contests.get_contest(session, contest_id)
+        unchanged = queries.get_contest(session, contest_id)
         assert unchanged.votes_per_voter == 3 and unchanged.timezone == "Asia/Seoul"
         updates = select(AuditEvent).where(AuditEvent.action == "contest.update")
         assert not session.exec(updates).all()
@@ -212,7 +214,7 @@ def test_set_current_keeps_exactly_one_current(any_runtime: Runtime) -> None:
         admin = _admin(session)
         first = _create(session, admin, make_current=True)
         second = _create(session, admin, slug="poster-2027", year=2027)
-        assert contests.require_current(session).id == first.id
+        assert queries.require_current(session).id == first.id
         contests.set_current(session, actor=admin, contest_id=second.id or 0)
     with any_runtime.session() as session:
         current = session.exec(select(Contest).where(col(Contest.is_current))).all()
@@ -225,9 +227,9 @@ def test_set_current_keeps_exactly_one_current(any_runtime: Runtime) -> None:
 
 def test_no_current_contest(runtime: Runtime) -> None:
     with runtime.session() as session:
-        assert contests.current_contest(session) is None
+        assert queries.current_contest(session) is None
         with pytest.raises(NotFound) as caught:
-            contests.require_current(session)
+            queries.require_current(session)
         assert caught.value.key == "error.contest.none_current"
 
 
@@ -260,9 +262,9 @@ def test_admin_creates_next_years_contest_with_no_code_change(runtime: Runtime) 
             themes=["시민행복", "미래도시"],
         )
     with runtime.session() as session:
-        current = contests.require_current(session)
+        current = queries.require_current(session)
         assert current.id == nxt.id and current.year == 2027
         assert current.submission_opens_at == datetime(2027, 10, 12, 15, 0, tzinfo=UTC)
         assert current.voting_closes_at == datetime(2027, 10, 24, 14, 59, 59, tzinfo=UTC)
         assert current.votes_per_voter == 5 and current.themes == ["시민행복", "미래도시"]
-        assert [c.year for c in contests.list_contests(session)] == [2027, 2026]
+        assert [c.year for c in queries.list_contests(session)] == [2027, 2026]

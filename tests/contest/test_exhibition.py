@@ -92,11 +92,15 @@ def kit(runtime: Runtime) -> dict[str, Any]:
 def test_qr_png_decodes_to_the_entry_link(runtime: Runtime, kit: dict[str, Any]) -> None:
     link = runtime.settings.entry_link(kit["ids"][0])
     with runtime.session() as session:
-        png = entry_qr(session, runtime.settings, actor=kit["admin"], entry_id=kit["ids"][0])
+        png = entry_qr(
+            session, settings=runtime.settings, actor=kit["admin"], entry_id=kit["ids"][0]
+        )
         with pytest.raises(NotFound):
-            entry_qr(session, runtime.settings, actor=kit["admin"], entry_id=kit["gone"])
+            entry_qr(session, settings=runtime.settings, actor=kit["admin"], entry_id=kit["gone"])
         with pytest.raises(PermissionDenied):
-            entry_qr(session, runtime.settings, actor=kit["author"], entry_id=kit["ids"][0])
+            entry_qr(
+                session, settings=runtime.settings, actor=kit["author"], entry_id=kit["ids"][0]
+            )
     assert png.startswith(b"\x89PNG")
     assert decode_qr(Image.open(io.BytesIO(png))) == [link]
     assert link == f"http://localhost:8501/?entry={kit['ids'][0]}"
@@ -110,7 +114,11 @@ def test_pdf_has_index_labels_korean_text_and_scannable_codes(
 ) -> None:
     with runtime.session() as session:
         pdf = exhibition_pdf(
-            session, runtime.store, runtime.settings, actor=kit["admin"], compress=False
+            session,
+            store=runtime.store,
+            settings=runtime.settings,
+            actor=kit["admin"],
+            compress=False,
         )
     assert pdf.startswith(b"%PDF")
     assert page_count(pdf) == 1 + 2  # the index, then one label per active entry
@@ -127,9 +135,11 @@ def test_pdf_has_index_labels_korean_text_and_scannable_codes(
 
 def test_pdf_is_admin_only_and_compressed_by_default(runtime: Runtime, kit: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied), runtime.session() as session:
-        exhibition_pdf(session, runtime.store, runtime.settings, actor=kit["author"])
+        exhibition_pdf(session, store=runtime.store, settings=runtime.settings, actor=kit["author"])
     with runtime.session() as session:
-        pdf = exhibition_pdf(session, runtime.store, runtime.settings, actor=kit["admin"])
+        pdf = exhibition_pdf(
+            session, store=runtime.store, settings=runtime.settings, actor=kit["admin"]
+        )
     assert pdf.startswith(b"%PDF") and page_count(pdf) == 3
     assert b"/Filter /FlateDecode" in pdf
 
@@ -142,7 +152,7 @@ def test_index_runs_over_pages_and_missing_pictures_leave_a_frame(runtime: Runti
         for _ in range(INDEX_ROWS_PER_PAGE + 1):  # rows only: their pictures are not stored
             add_entry(session, contest=contest, author=author)
     with runtime.session() as session:
-        items = labels(session, runtime.settings, actor=admin)
-        pdf = exhibition_pdf(session, runtime.store, runtime.settings, actor=admin)
+        items = labels(session, settings=runtime.settings, actor=admin)
+        pdf = exhibition_pdf(session, store=runtime.store, settings=runtime.settings, actor=admin)
     assert [item.number for item in items] == list(range(1, INDEX_ROWS_PER_PAGE + 2))
     assert page_count(pdf) == 2 + INDEX_ROWS_PER_PAGE + 1

@@ -14,8 +14,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
+from contest.contests.rules import upload_limits
 from contest.core.errors import InvalidImage
 from contest.core.i18n import t
+from contest.core.models import Contest
 from contest.dedupe.hashes import PosterHashes
 from contest.entries.ingest import process_upload
 from contest.images.decode import ImageLimits, check_file
@@ -144,10 +146,8 @@ def test_too_small() -> None:
 
 
 def test_limits_follow_the_contest() -> None:
-    class Contest:
-        max_upload_mb, max_megapixels, min_short_side = 5, 12, 800
-
-    assert ImageLimits.for_contest(Contest()) == ImageLimits(5 * 1024 * 1024, 12_000_000, 800)
+    contest = Contest(max_upload_mb=5, max_megapixels=12, min_short_side=800)
+    assert upload_limits(contest) == ImageLimits(5 * 1024 * 1024, 12_000_000, 800)
 
 
 def test_accepted_png_keeps_original_and_makes_copies() -> None:

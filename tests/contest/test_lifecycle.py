@@ -13,6 +13,7 @@ from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
 from contest.core.models import AuditEvent, Contest, ContestPhase, Role, ShortlistItem, User
 from contest.core.timeutil import as_utc, utcnow
 from contest.judging import lifecycle, results
+from contest.judging.queries import shortlist_items
 from contest.runtime import Runtime
 from tests.contest.test_judging import place_entry, place_votes
 from tests.factories import create_contest, create_user
@@ -104,7 +105,7 @@ def test_shortlist_includes_ties_at_the_cut(runtime: Runtime) -> None:
     # N = 2 with votes 5, 4, 4, 1: the cut is at 4 votes and both 4s are in → 3 entries.
     assert chosen == [entries[0].id, entries[1].id, entries[2].id]
     with runtime.session() as session:
-        rows = lifecycle.shortlist(session, contest_id=contest.id or 0)
+        rows = shortlist_items(session, contest.id or 0)
         assert {r.source for r in rows} == {"vote"}
         assert session.get(Contest, contest.id).phase == "shortlisted"  # type: ignore[union-attr]
 
@@ -132,7 +133,7 @@ def test_manual_shortlist_changes_need_a_reason_and_are_audited(runtime: Runtime
             session, actor=admin, contest_id=cid, entry_id=entry_id, reason="중복 의심"
         )
     with runtime.session() as session:
-        rows = lifecycle.shortlist(session, contest_id=cid)
+        rows = shortlist_items(session, cid)
         assert [(r.entry_id, r.source, r.reason) for r in rows] == [
             (extra.id, "manual", "심사위원 추천")
         ]

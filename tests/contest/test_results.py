@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from contest.contests.manage import DEFAULT_AWARDS, DEFAULT_RUBRIC
+from contest.contests.settings import DEFAULT_AWARDS, DEFAULT_RUBRIC
 from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
 from contest.core.models import AuditEvent, JudgeScore, ResultSnapshot
 from contest.judging import lifecycle, results

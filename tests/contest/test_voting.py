@@ -30,16 +30,9 @@ from contest.core.models import (
     VoteEvent,
 )
 from contest.runtime import Runtime
+from contest.voting.queries import vote_counts
 from contest.voting.report import integrity_report, votes_in_force
-from contest.voting.votes import (
-    cast_vote,
-    my_votes,
-    retract_vote,
-    tallies,
-    void_vote,
-    vote_counts,
-    vote_state,
-)
+from contest.voting.votes import cast_vote, my_votes, retract_vote, tallies, void_vote, vote_state
 from tests.factories import create_contest, create_user
 
 _seq = itertools.count(1)

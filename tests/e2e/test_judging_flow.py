@@ -18,7 +18,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from contest.contests.manage import new_contest, require_current
+from contest.contests.manage import new_contest
+from contest.contests.queries import require_current
 from contest.core.config import Settings
 from contest.core.models import Contest, Entry, JudgeScore, User
 from contest.demo.seed import seed_demo

@@ -11,11 +11,12 @@ from pathlib import Path
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from contest.contests.manage import require_current
+from contest.contests.queries import require_current
 from contest.core.config import Settings
 from contest.core.models import AuditEvent, ContestPhase, Entry, JudgeScore, Role, User, Vote
 from contest.judging import lifecycle
 from contest.judging import scoring as judging
+from contest.judging.queries import shortlisted_ids
 from contest.runtime import Runtime, build_runtime
 from ui.nav import pages_for
 
@@ -117,7 +118,7 @@ def test_judge_scores_a_poster_but_never_sees_their_own(app_env: Path) -> None:
     judge = user_id(runtime, "D2001")
     with runtime.session() as session:
         own = {e.id for e in session.exec(select(Entry).where(Entry.author_id == judge)).all()}
-        listed = set(lifecycle.shortlisted_ids(session, contest_id=require_current(session).id))
+        listed = set(shortlisted_ids(session, require_current(session).id or 0))
         expected = {e.title for e in session.exec(select(Entry)).all() if e.id in listed - own}
     options = at.selectbox(key="judge_entry").options
     assert {o.split(" · ")[0].split(" ", 1)[1] for o in options} == expected

@@ -1,0 +1,32 @@
+"""Reading contests without an actor check: internal to contest/, never imported by pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from contest.core.errors import NotFound
+from contest.core.models import Contest
+
+
+def get_contest(session: Session, contest_id: int) -> Contest:
+    contest = session.get(Contest, contest_id)
+    if contest is None:
+        raise NotFound(what=f"contest {contest_id}")
+    return contest
+
+
+def current_contest(session: Session) -> Contest | None:
+    return session.exec(select(Contest).where(col(Contest.is_current))).first()
+
+
+def require_current(session: Session) -> Contest:
+    contest = current_contest(session)
+    if contest is None:
+        raise NotFound("error.contest.none_current")
+    return contest
+
+
+def list_contests(session: Session) -> Sequence[Contest]:
+    return session.exec(select(Contest).order_by(col(Contest.year).desc(), col(Contest.id))).all()

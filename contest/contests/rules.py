@@ -1,0 +1,47 @@
+"""The rules a person meets in a contest, each owned by one function that everything asks:
+services enforce them, views report them and forms take their limits from here.
+
+Today every voter has the same budget and every author the same entry limit (both contest
+settings); a rule that depends on the person (say, on their department) changes here only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from contest.core.models import Contest, User
+from contest.images.decode import ImageLimits
+
+# Longest text each field takes, in characters (entry fields, reasons, judges' comments).
+TEXT_LIMITS: Mapping[str, int] = MappingProxyType(
+    {
+        "title": 200,
+        "policy": 300,
+        "description": 2000,
+        "prompt": 4000,
+        "human_part": 2000,
+        "ai_tools_other": 300,
+        "reason": 1000,
+        "comment": 2000,
+    }
+)
+
+
+def vote_budget(contest: Contest, voter: User) -> int:
+    """How many posters ``voter`` may vote for in ``contest``."""
+    return contest.votes_per_voter
+
+
+def entry_limit(contest: Contest, author: User) -> int:
+    """How many posters ``author`` may have in ``contest`` at once (withdrawn ones don't count)."""
+    return contest.entries_per_person
+
+
+def upload_limits(contest: Contest) -> ImageLimits:
+    """File size, pixel count and smallest side an upload to ``contest`` must respect."""
+    return ImageLimits(
+        max_bytes=int(contest.max_upload_mb) * 1024 * 1024,
+        max_pixels=int(contest.max_megapixels) * 1_000_000,
+        min_short_side=int(contest.min_short_side),
+    )

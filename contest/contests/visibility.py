@@ -1,0 +1,48 @@
+"""Who may learn who made a poster: the one rule every screen asks before it shows an author's
+name or department (gallery, poster page, tallies, winners, judges' views, admin tools)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from contest.core.models import Contest, Role, User
+
+
+class Purpose(StrEnum):
+    """What the viewer is looking at the poster for."""
+
+    BROWSE = "browse"  # the gallery, a poster's page, the vote tallies
+    WINNERS = "winners"  # the published award winners
+    JUDGE = "judge"  # a judge scoring the shortlist: blind
+    ADMIN = "admin"  # the organisers' own tools and exports
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    """Which parts of an author's identity this viewer may see."""
+
+    name: bool
+    department: bool
+
+    def name_of(self, author: User) -> str | None:
+        return author.name if self.name else None
+
+    def department_of(self, author: User) -> str | None:
+        return author.department if self.department else None
+
+
+HIDDEN = AuthorView(name=False, department=False)
+FULL = AuthorView(name=True, department=True)
+
+
+def author_visibility(contest: Contest, viewer: User | None, purpose: Purpose) -> AuthorView:
+    """What ``viewer`` may see of an author of ``contest`` on a screen made for ``purpose``."""
+    if purpose == Purpose.ADMIN:
+        return FULL if viewer is not None and viewer.role == Role.ADMIN.value else HIDDEN
+    if purpose == Purpose.JUDGE:
+        return HIDDEN
+    names = contest.show_author_names
+    if purpose == Purpose.WINNERS:
+        return AuthorView(name=names, department=names)
+    return AuthorView(name=names, department=True)

@@ -1,0 +1,68 @@
+"""What the admin's duplicate review screen shows: each open flag with both posters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from contest.contests.queries import require_current
+from contest.core.authz import require_admin
+from contest.core.models import DuplicateFlag, Entry, ImageObject, User
+from contest.dedupe.flags import review_queue
+
+SHOWN = 20  # flags per screen; deciding one brings the next up
+
+
+@dataclass(frozen=True)
+class FlagSide:
+    entry_id: int
+    number: int
+    title: str
+    author: str  # name (department): admins always see who
+    status: str
+    display_key: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class FlagCard:
+    flag: DuplicateFlag
+    newer: FlagSide  # the entry whose upload raised the flag
+    older: FlagSide
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    open_flags: int
+    cards: tuple[FlagCard, ...]  # cross-author pairs first, then duplicates, closest first
+
+
+def review_view(session: Session, *, actor: User | None) -> ReviewView:
+    require_admin(actor)
+    contest = require_current(session)
+    flags = list(review_queue(session, actor=actor, contest_id=contest.id or 0))
+    shown = flags[:SHOWN]
+    ids = {f.entry_id for f in shown} | {f.other_entry_id for f in shown}
+    sides = {
+        entry.id: FlagSide(
+            entry.id or 0,
+            entry.number,
+            entry.title,
+            f"{author.name} ({author.department})",
+            entry.status,
+            image.display_key,
+            entry.created_at,
+        )
+        for entry, author, image in session.exec(
+            select(Entry, User, ImageObject)
+            .join(User, col(User.id) == col(Entry.author_id))
+            .join(ImageObject, col(ImageObject.id) == col(Entry.image_id))
+            .where(col(Entry.id).in_(ids))
+        ).all()
+    }
+    return ReviewView(
+        open_flags=len(flags),
+        cards=tuple(FlagCard(f, sides[f.entry_id], sides[f.other_entry_id]) for f in shown),
+    )

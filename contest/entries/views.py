@@ -1,0 +1,146 @@
+"""What the home page, the submission screen, the author's own entries and the moderation
+screen show."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, func, select
+
+from contest.contests.queries import current_contest, require_current
+from contest.contests.rules import TEXT_LIMITS, entry_limit, vote_budget
+from contest.contests.windows import submission_open, voting_open
+from contest.core.authz import require_admin, require_staff
+from contest.core.models import Contest, Entry, EntryStatus, User
+from contest.entries.moderation import ModerationRow, moderation_list
+from contest.entries.queries import count_entries
+from contest.entries.submissions import AI_TOOLS, my_entries
+
+EDITABLE_STATUSES = frozenset({EntryStatus.ACTIVE.value, EntryStatus.HIDDEN.value})
+
+
+@dataclass(frozen=True)
+class HomeView:
+    contest: Contest | None  # None until an admin makes a contest current
+    submission_open: bool = False
+    voting_open: bool = False
+    entries_total: int = 0
+    my_entries: int = 0
+    entry_limit: int = 0
+    vote_budget: int = 0
+
+    @property
+    def entries_left(self) -> int:
+        return max(self.entry_limit - self.my_entries, 0)
+
+
+def home_view(session: Session, *, actor: User | None, now: datetime | None = None) -> HomeView:
+    """The current contest at a glance for one colleague."""
+    user = require_staff(actor)
+    contest = current_contest(session)
+    if contest is None:
+        return HomeView(contest=None)
+    total = session.exec(
+        select(func.count()).where(
+            Entry.contest_id == contest.id, Entry.status == EntryStatus.ACTIVE.value
+        )
+    ).one()
+    return HomeView(
+        contest=contest,
+        submission_open=submission_open(contest, now),
+        voting_open=voting_open(contest, now),
+        entries_total=total,
+        my_entries=count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0),
+        entry_limit=entry_limit(contest, user),
+        vote_budget=vote_budget(contest, user),
+    )
+
+
+@dataclass(frozen=True)
+class EntryForm:
+    """What the poster form offers and accepts."""
+
+    themes: tuple[str, ...]
+    ai_tools: tuple[str, ...]
+    text_limits: Mapping[str, int]
+
+
+def _form(contest: Contest) -> EntryForm:
+    return EntryForm(tuple(contest.themes), AI_TOOLS, TEXT_LIMITS)
+
+
+@dataclass(frozen=True)
+class SubmitView:
+    contest: Contest | None
+    submission_open: bool = False
+    entry_limit: int = 0
+    entries_left: int = 0
+    form: EntryForm | None = None
+
+
+def submit_view(session: Session, *, actor: User | None, now: datetime | None = None) -> SubmitView:
+    user = require_staff(actor)
+    contest = current_contest(session)
+    if contest is None:
+        return SubmitView(contest=None)
+    limit = entry_limit(contest, user)
+    mine = count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0)
+    return SubmitView(
+        contest=contest,
+        submission_open=submission_open(contest, now),
+        entry_limit=limit,
+        entries_left=max(limit - mine, 0),
+        form=_form(contest),
+    )
+
+
+@dataclass(frozen=True)
+class MyEntry:
+    entry: Entry
+    thumb_key: str
+    editable: bool  # the author may still edit or withdraw it
+
+
+@dataclass(frozen=True)
+class MyEntriesView:
+    contest: Contest | None
+    submission_open: bool = False
+    entries: tuple[MyEntry, ...] = ()
+    form: EntryForm | None = None
+
+
+def my_entries_view(
+    session: Session, *, actor: User | None, now: datetime | None = None
+) -> MyEntriesView:
+    require_staff(actor)
+    contest = current_contest(session)
+    if contest is None:
+        return MyEntriesView(contest=None)
+    is_open = submission_open(contest, now)
+    rows = my_entries(session, actor=actor, contest_id=contest.id or 0)
+    return MyEntriesView(
+        contest=contest,
+        submission_open=is_open,
+        entries=tuple(
+            MyEntry(entry, image.thumb_key, is_open and entry.status in EDITABLE_STATUSES)
+            for entry, image in rows
+        ),
+        form=_form(contest),
+    )
+
+
+@dataclass(frozen=True)
+class ModerationView:
+    timezone: str
+    rows: tuple[ModerationRow, ...]
+
+
+def moderation_view(
+    session: Session, *, actor: User | None, status: str | None = None
+) -> ModerationView:
+    require_admin(actor)
+    contest = require_current(session)
+    rows = moderation_list(session, actor=actor, contest_id=contest.id or 0, status=status)
+    return ModerationView(timezone=contest.timezone, rows=tuple(rows))

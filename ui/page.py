@@ -1,0 +1,101 @@
+"""The habits every page shares: the signed-in user, running the screen's one view, running an
+action for a button, and telling the user what happened (notices survive the rerun)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from contest.core.errors import ContestError
+from contest.core.models import User
+from ui import auth
+from ui.i18n import error_text
+from ui.notices import notices, notify, show, stop_with
+from ui.runtime import get_runtime
+
+T = TypeVar("T")
+__all__ = [
+    "act",
+    "attempt",
+    "call",
+    "header",
+    "load",
+    "notices",
+    "notify",
+    "show",
+    "signed_in",
+    "stop_with",
+]
+
+
+def signed_in() -> User:
+    """The signed-in user; app.py routes only signed-in users to pages, so this never stops."""
+    user = auth.current_user()
+    if user is None:
+        st.stop()
+    return user
+
+
+def _runtime_arguments(function: Callable[..., Any]) -> dict[str, Any]:
+    """The process-wide parts a service asks for by name: store, indexes, settings."""
+    runtime = get_runtime()
+    wanted = inspect.signature(function).parameters
+    parts = {"store": runtime.store, "indexes": runtime.indexes, "settings": runtime.settings}
+    return {name: value for name, value in parts.items() if name in wanted}
+
+
+def call(function: Callable[..., T], /, **kwargs: Any) -> T:
+    """Run a view or action as the signed-in user in one short unit of work."""
+    with get_runtime().session() as session:
+        return function(session, actor=signed_in(), **_runtime_arguments(function), **kwargs)
+
+
+def load(view: Callable[..., T], /, **kwargs: Any) -> T:
+    """The screen's view; if it refuses, the page shows why and stops there."""
+    try:
+        return call(view, **kwargs)
+    except ContestError as error:
+        show(error_text(error), "error")
+        st.stop()
+
+
+def attempt(function: Callable[..., T], /, **kwargs: Any) -> T | str:
+    """Run a check whose refusal belongs on the screen (a file failing the upload checks): the
+    result, or the refusal in the user's language."""
+    try:
+        return call(function, **kwargs)
+    except ContestError as error:
+        return error_text(error)
+
+
+def act(
+    action: Callable[..., T],
+    /,
+    *,
+    done: str | Callable[[T], str] | None = None,
+    rerun: bool = True,
+    **kwargs: Any,
+) -> T | None:
+    """Run one button's action. On success ``done`` (a message, or a function of the result)
+    becomes the notice after the rerun; a refusal becomes an error notice. ``rerun=False``
+    inside widget callbacks (they run before the page, which then draws fresh data anyway)."""
+    try:
+        result = call(action, **kwargs)
+    except ContestError as error:
+        notify(error_text(error), "error")
+        result = None
+    else:
+        if done:
+            notify(done(result) if callable(done) else done)
+    if rerun:
+        st.rerun()
+    return result
+
+
+def header(title: str) -> None:
+    """The page title, then whatever the last action has to say."""
+    st.title(title)
+    notices()
