@@ -86,6 +86,9 @@ def sign_out() -> None:
     st.session_state[state.COOKIE_PENDING] = ""
     if oidc_enabled() and st.user.is_logged_in:
         st.logout()
+        # End this run here: a rerun would drop the queued redirect to the provider's sign-out
+        # (Streamlit clears an interrupted run's messages), leaving the identity cookie behind.
+        st.stop()
 
 
 def write_cookie() -> None:

@@ -17,8 +17,7 @@ from contest.judging import scoring as judging
 from contest.reports import audit_log, certificates, dashboard
 from contest.runtime import Runtime
 from tests.contest.test_exhibition import page_count, pdf_text
-from tests.contest.test_judging import place_entry, place_votes
-from tests.factories import create_contest, create_user
+from tests.factories import add_entry, add_votes, create_contest, create_user
 
 FLAT = {"creativity": 7, "policy": 7, "design": 7, "ai_use": 7}
 
@@ -32,13 +31,13 @@ def shortlisted_with_own_poster(runtime: Runtime):  # type: ignore[no-untyped-de
         author = create_user(session, name="작성자", department="도시계획과")
         colleague = create_user(session, name="동료", department="문화예술과")
         entries = [
-            place_entry(session, contest, judge, 1),
-            place_entry(session, contest, author, 2),
-            place_entry(session, contest, author, 3),
-            place_entry(session, contest, author, 4),
+            add_entry(session, contest=contest, author=judge, number=1),
+            add_entry(session, contest=contest, author=author, number=2),
+            add_entry(session, contest=contest, author=author, number=3),
+            add_entry(session, contest=contest, author=author, number=4),
         ]
         for entry, count in zip(entries, (5, 4, 3, 1), strict=True):
-            place_votes(session, contest, entry, count)
+            add_votes(session, contest, entry, count)
     with runtime.session() as session:
         lifecycle.build_shortlist(session, actor=admin, contest_id=contest.id or 0)
     return contest, admin, judge, colleague, entries
@@ -149,8 +148,8 @@ def test_closing_the_vote_early_is_flagged_before_it_happens(runtime: Runtime) -
     with runtime.session() as session:
         contest = create_contest(session)
         admin = create_user(session, role=Role.ADMIN)
-        entry = place_entry(session, contest, create_user(session), 1)
-        place_votes(session, contest, entry, 2)
+        entry = add_entry(session, contest=contest, author=create_user(session), number=1)
+        add_votes(session, contest, entry, 2)
     with runtime.session() as session:
         ready = readiness.readiness(session, actor=admin, contest_id=contest.id or 0)
     assert ready.closes_early and ready.next_step == "close_voting"

@@ -30,10 +30,10 @@ from contest.core.i18n import t
 from contest.core.models import Contest, Entry, Role, User, Vote
 from contest.demo.seed import seed_demo
 from contest.runtime import Runtime, build_runtime
-from tests.conftest import TEST_SECRET
 from tests.contest.test_exhibition import page_count
 from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, settle, sign_in
 from tests.e2e.plain import axe_violations, leftovers, read
+from tests.factories import TEST_SECRET
 
 APPOINTED = "D1004"  # 강도윤 (문화예술과): staff, not on the sign-in page
 SHOTS = os.environ.get("CONTEST_E2E_SHOTS")  # a folder: save a screenshot of every stage
