@@ -47,7 +47,13 @@ def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDr
         key=f"{key}_description",
     )
     known = [t for t in (entry.ai_tools if entry else []) if t in form.ai_tools]
-    tools = st.multiselect(tr("entry.ai_tools"), form.ai_tools, default=known, key=f"{key}_tools")
+    tools = st.multiselect(
+        tr("entry.ai_tools"),
+        form.ai_tools,
+        default=known,
+        key=f"{key}_tools",
+        placeholder=tr("entry.ai_tools_pick"),
+    )
     other = st.text_input(
         tr("entry.ai_tools_other"),
         entry.ai_tools_other if entry else "",

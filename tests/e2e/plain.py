@@ -72,7 +72,7 @@ STREAMLIT_ATTRIBUTES = (
         r"^@aria-label (Sidebar|Collapse sidebar|Expand sidebar|App pages|Main menu|"
         r"Link to heading|Show/hide columns|Download as CSV|Search|Fullscreen|"
         r"Close fullscreen|Open|Clear all|Clear value|Show data|Download as PNG|"
-        r"Copy Vega-Lite spec|Vega visualization|Close|Add row|Previous month|Next month|"
+        r"Copy Vega-Lite spec|Vega visualization|Close|Add row|Copy to clipboard|Previous month|Next month|"
         r"Choose a date range\..*|Choose a date\..*|Select a date range\..*|Help for .*|"
         r"Choose date range|Choose date|Show password|Hide password|"
         r"(year|month|day), .*|.* (start|end) date|file upload|"
