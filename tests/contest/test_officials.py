@@ -12,6 +12,7 @@ from sqlmodel import select
 from contest.contests.settings import with_keys
 from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
 from contest.core.models import AuditEvent, ContestPhase, Role, User
+from contest.dedupe import explain
 from contest.judging import lifecycle, panel, readiness, results
 from contest.judging import scoring as judging
 from contest.reports import audit_log, certificates, dashboard
@@ -279,3 +280,55 @@ def test_new_criteria_get_a_code_and_existing_codes_stay() -> None:
     ]
     assert [c["key"] for c in with_keys(rubric)] == ["creativity", "c1", "c2"]
     assert [c["key"] for c in with_keys([{"key": "c1"}, {"label": "x"}])] == ["c1", "c2"]
+
+
+TODAYS_EVIDENCE = {  # what flags recorded by the current detector hold
+    "global_bits": 3,
+    "region_bits": 2,
+    "differing_share": 0.0,
+    "overlap_share": 0.96,
+    "correlation": 0.98,
+    "replaced": 0.0,
+    "turn_degrees": 90,
+    "tilt_degrees": 0.2,
+    "scale": 1.053,
+}
+
+
+def test_a_flag_reads_as_what_the_detector_found() -> None:
+    said = explain.findings("duplicate", TODAYS_EVIDENCE)
+    assert said == [
+        ("dup.find.duplicate", {}),
+        ("dup.find.turned", {"degrees": 90}),
+        ("dup.find.cropped", {"percent": 5}),
+        ("dup.find.same", {}),
+    ]
+    template = {**TODAYS_EVIDENCE, "turn_degrees": 0, "scale": 1.0}
+    template |= {"differing_share": 0.12, "replaced": 0.4}
+    assert explain.findings("similar", template) == [
+        ("dup.find.similar", {}),
+        ("dup.find.share", {"percent": 12}),
+        ("dup.find.text_changed", {}),
+    ]
+    assert explain.findings("similar", {}) == [("dup.find.similar", {}), ("dup.find.same", {})]
+    assert explain.differing_boxes(TODAYS_EVIDENCE) == []  # no block mask: nothing to draw
+
+
+def test_differing_areas_are_placed_on_the_newer_poster() -> None:
+    mask = [[0] * 4 for _ in range(4)]
+    mask[0][0] = mask[0][1] = 1  # one area across the top left
+    mask[3][3] = 1  # another in the bottom right corner
+    evidence = {"mask": mask, "crop": {"left": 0.0, "top": 0.0, "right": 0.0, "bottom": 0.0}}
+    assert explain.findings("similar", evidence)[-1] == ("dup.find.areas", {"count": 2})
+    assert explain.differing_boxes(evidence) == [
+        explain.Box(0.0, 0.0, 0.5, 0.25),
+        explain.Box(0.75, 0.75, 1.0, 1.0),
+    ]
+    # The newer one leaves out the older one's left half: the top-left area is half gone and
+    # what is left of it fills the newer poster's left half of the top row.
+    cropped = {**evidence, "crop": {"left": 0.25, "top": 0.0, "right": 0.0, "bottom": 0.0}}
+    assert explain.differing_boxes(cropped)[0] == explain.Box(0.0, 0.0, 1 / 3, 0.25)
+    # Uploaded lying on its side (a quarter turn clockwise makes it upright): the top-left area
+    # of the upright picture is on the left edge, at the bottom, of the picture as uploaded.
+    turned = {**evidence, "turn_degrees": 90}
+    assert explain.differing_boxes(turned)[0] == explain.Box(0.0, 0.5, 0.25, 1.0)

@@ -63,21 +63,26 @@ STREAMLIT_TEXT_PATTERNS = (
     re.compile(r"^\d+MB per file( • [A-Z, ]+)?$"),  # st.file_uploader's limit line
     re.compile(r"^View (\d+ )?(more|less)$"),  # st.navigation's long menu toggle
     # What a select box announces to screen readers after it was used (BaseWeb, in English).
-    re.compile(r"^(\d+ options? available\.?|No results\.?|option .*|Select is focused.*)$"),
-    re.compile(r"^(Use Up and Down|Press Enter|Press Escape|.*, selected\.?$).*"),
+    re.compile(r"^(\d+ options? available|No results)\.?$"),
+    re.compile(r"^Press Enter to (apply|submit form)$"),  # under a text field being typed in
 )
 # aria-labels and titles Streamlit writes in English on its own controls.
+STREAMLIT_LABELS = {
+    "Sidebar", "Collapse sidebar", "Expand sidebar", "App pages", "Main menu",
+    "Link to heading",  # every heading's anchor
+    "Show/hide columns", "Download as CSV", "Search", "Fullscreen", "Close fullscreen",
+    "Add row",  # st.dataframe and st.data_editor toolbars
+    "Show data", "Download as PNG", "Copy Vega-Lite spec", "Vega visualization",  # charts
+    "Open", "Close", "Clear all", "Clear value",  # select boxes, dialogs
+    "Choose date range", "Choose date", "Previous month", "Next month", "Calendar",
+    "Show password", "Hide password", "file upload", "progress", "Decrement", "Increment",
+    "Copy to clipboard",  # st.code
+}  # fmt: skip
 STREAMLIT_ATTRIBUTES = (
     re.compile(
-        r"^@aria-label (Sidebar|Collapse sidebar|Expand sidebar|App pages|Main menu|"
-        r"Link to heading|Show/hide columns|Download as CSV|Search|Fullscreen|"
-        r"Close fullscreen|Open|Clear all|Clear value|Show data|Download as PNG|"
-        r"Copy Vega-Lite spec|Vega visualization|Close|Add row|Copy to clipboard|Previous month|Next month|"
-        r"Choose a date range\..*|Choose a date\..*|Select a date range\..*|Help for .*|"
-        r"Choose date range|Choose date|Show password|Hide password|"
-        r"(year|month|day), .*|.* (start|end) date|file upload|"
-        r"(Fullscreen|Show data|Download as PNG|Copy Vega-Lite spec): .*|"
-        r"progress|Decrement|Increment|Selected .*|Remove .*|Calendar|Month|Year|Open calendar)$"
+        r"^@aria-label (Help for .*"  # the (?) beside a label
+        r"|(year|month|day), .*|.* (start|end) date"  # the segments of st.date_input
+        r"|(Fullscreen|Show data|Download as PNG|Copy Vega-Lite spec): .*)$"  # on a chart's alt
     ),
     re.compile(r"^@title (Show data|Download as PNG|Fullscreen|View fullscreen)$"),
 )
@@ -111,6 +116,7 @@ def read(page: Page) -> list[str]:
         for text in texts
         if text not in STREAMLIT_TEXT
         and not any(p.match(text) for p in STREAMLIT_TEXT_PATTERNS)
+        and text.removeprefix("@aria-label ") not in STREAMLIT_LABELS
         and not any(p.match(text) for p in STREAMLIT_ATTRIBUTES)
     ]
 

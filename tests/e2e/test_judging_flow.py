@@ -27,7 +27,7 @@ from contest.contests.manage import new_contest
 from contest.contests.queries import require_current
 from contest.core.config import Settings
 from contest.core.i18n import t
-from contest.core.models import Contest, Entry, Role, User, Vote
+from contest.core.models import Contest, DuplicateFlag, Entry, Role, User, Vote
 from contest.demo.seed import seed_demo
 from contest.runtime import Runtime, build_runtime
 from tests.contest.test_exhibition import page_count
@@ -86,6 +86,30 @@ def walk_runtime(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
                 session.add(
                     Vote(contest_id=copy.id or 0, voter_id=voter.id or 0, entry_id=entry.id or 0)
                 )
+        mask = [[0] * 16 for _ in range(16)]
+        for row in range(1, 4):
+            mask[row][2:9] = [1] * 7  # the title area differs
+        session.add(
+            DuplicateFlag(
+                contest_id=copy.id or 0,
+                entry_id=entries[5].id or 0,
+                other_entry_id=entries[4].id or 0,
+                level="similar",
+                distance=0.18,
+                evidence={
+                    "differing_share": 0.08,
+                    "overlap_share": 0.97,
+                    "correlation": 0.91,
+                    "replaced": 0.3,
+                    "turn_degrees": 0,
+                    "tilt_degrees": 0.0,
+                    "scale": 1.0,
+                    "crop": {"left": 0.0, "top": 0.05, "right": 0.0, "bottom": 0.0},
+                    "mask": mask,
+                },
+                cross_author=True,
+            )
+        )
         demo.is_current, copy.is_current = False, True
         session.add_all([demo, copy])
         demo_id = demo.id
@@ -172,6 +196,19 @@ def test_officials_walk_the_lifecycle(
     expect(page.get_by_text(ko("lifecycle.where", phase=ko("phase.open")))).to_be_visible()
     expect(page.get_by_role("button", name=ko("lifecycle.open.build_shortlist"))).to_have_count(0)
     check(page, "1-open")
+
+    # A possible duplicate, read in words with the differing area marked, then dismissed.
+    open_page(page, ko("nav.admin_duplicates"))
+    expect(page.get_by_text(ko("dup.find.similar"))).to_be_visible()
+    expect(page.get_by_text(ko("dup.find.cropped", percent=5))).to_be_visible()
+    expect(page.get_by_text(ko("dup.find.areas", count=1))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("6번 포스터"))).to_be_visible()
+    check(page, "1-duplicates")
+    page.get_by_label(ko("admin.reason")).fill("다른 작가의 같은 틀 사용, 문제 없음")
+    page.get_by_role("button", name=ko("admin.dismiss")).click()
+    notice(page, ko("dup.dismissed", first=5, second=6))
+    expect(page.get_by_text(ko("admin.duplicates_none"))).to_be_visible()
+    open_page(page, ko("nav.admin_judging"))
 
     step(page, "close_voting", reason="심사 일정 단축", expect_text="사유가 필요합니다")
     step(
