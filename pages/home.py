@@ -21,6 +21,10 @@ if contest is None:
 
 page.header(md(contest.name))
 tz = contest.timezone
+if view.results_published:
+    st.page_link(
+        "pages/results_published.py", label=tr("home.winners"), icon=":material/emoji_events:"
+    )
 cols = st.columns(3)
 cols[0].metric(tr("home.entries_total"), view.entries_total)
 cols[1].metric(tr("home.my_entries"), f"{view.my_entries} / {view.entry_limit}")

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, func, select
 
+from contest.contests.phases import results_published
 from contest.contests.queries import current_contest, require_current
 from contest.contests.rules import TEXT_LIMITS, entry_limit, vote_budget
 from contest.contests.windows import submission_open, voting_open
@@ -30,6 +31,7 @@ class HomeView:
     my_entries: int = 0
     entry_limit: int = 0
     vote_budget: int = 0
+    results_published: bool = False  # the winners page has something to show
 
     @property
     def entries_left(self) -> int:
@@ -55,6 +57,7 @@ def home_view(session: Session, *, actor: User | None, now: datetime | None = No
         my_entries=count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0),
         entry_limit=entry_limit(contest, user),
         vote_budget=vote_budget(contest, user),
+        results_published=results_published(contest),
     )
 
 

@@ -100,11 +100,11 @@ ALLOWED_ENGLISH = {
     "AI", "CSV", "XLSX", "PDF", "QR", "ID", "KST", "PNG", "URL", "MB", "OIDC", "SSO", "UTF",
     "Asia", "Seoul", "http", "https", "localhost", "www", "demo", "incheon", "go", "kr",
 }  # fmt: skip
-_ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9@./:-])[A-Za-z]{3,}(?![A-Za-z0-9@])")
+_ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9@./:])[A-Za-z]{3,}(?![A-Za-z0-9@])")
 _DATA = (
     re.compile(r"\S+@\S+"),  # e-mail addresses in the roster
     re.compile(r"https?://\S+"),  # QR links
-    re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b"),  # contest slugs (demo-2026)
+    re.compile(r"\b(?=[a-z0-9-]*\d)[a-z0-9]+(?:-[a-z0-9]+)+\b"),  # contest slugs (demo-2026)
 )
 
 
