@@ -12,11 +12,10 @@ st.caption(tr("exhibition.help"))
 
 if st.button(tr("exhibition.make"), type="primary", key="exhibition_make"):
     with st.spinner():
-        pdf = page.act(exhibition_pdf, lang=lang(), rerun=False)
+        pdf = page.act(exhibition_pdf, lang=lang(), rerun=False, done=tr("exhibition.made"))
     if pdf is not None:
         st.session_state[state.EXHIBITION_PDF] = pdf
-    else:
-        page.notices()
+    st.rerun()
 
 pdf = st.session_state.get(state.EXHIBITION_PDF)
 if pdf:

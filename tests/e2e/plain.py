@@ -77,10 +77,12 @@ STREAMLIT_LABELS = {
     "Choose date range", "Choose date", "Previous month", "Next month", "Calendar",
     "Show password", "Hide password", "file upload", "progress", "Decrement", "Increment",
     "Copy to clipboard",  # st.code
+    "Selected values",  # st.multiselect's chosen options
 }  # fmt: skip
 STREAMLIT_ATTRIBUTES = (
     re.compile(
         r"^@aria-label (Help for .*"  # the (?) beside a label
+        r"|Remove .*"  # the x on an option chosen in st.multiselect
         r"|(year|month|day), .*|.* (start|end) date"  # the segments of st.date_input
         r"|(Fullscreen|Show data|Download as PNG|Copy Vega-Lite spec): .*)$"  # on a chart's alt
     ),
