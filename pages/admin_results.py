@@ -58,7 +58,9 @@ if view.snapshots:
 if view.finalised:
     st.subheader(tr("certificates.title"), anchor=False)
     st.caption(tr("certificates.help", organiser=contest.organiser))
-    day = st.date_input(tr("certificates.date"), key="certificates_date", format="YYYY-MM-DD")
+    day = st.date_input(
+        tr("certificates.date"), view.today, key="certificates_date", format="YYYY-MM-DD"
+    )
     if st.button(
         tr("certificates.make"), key="certificates_make", icon=":material/workspace_premium:"
     ):

@@ -133,6 +133,7 @@ class ResultsAdminView:
     snapshots: tuple[ResultSnapshot, ...]
     table: pd.DataFrame  # the results in words: the finalised record once there is one
     exports: dict[str, pd.DataFrame]  # by machine table name
+    today: date  # in the contest's time zone: the certificates' date unless changed
 
     @property
     def below_quorum(self) -> int:
@@ -155,4 +156,5 @@ def results_admin_view(
         snapshots=tuple(list_snapshots(session, actor=actor, contest_id=cid)),
         table=readable(results_frame(session, contest), contest, lang, "results"),
         exports=export_tables(session, actor=actor, contest_id=cid, lang=lang, keys=keys),
+        today=local(utcnow(), contest.timezone).date(),
     )
