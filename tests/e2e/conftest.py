@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -37,8 +38,20 @@ CHROMIUM_ARGS = [
 ]
 START_TIMEOUT = 180  # seconds: the first start migrates and draws the demo posters
 UI_TIMEOUT = 60_000  # milliseconds for Playwright waits
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
+# A phone as the venue's visitors hold it: small screen, touch, a mobile browser's user agent.
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
+    ),
+}
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
-__all__ = ["DEMO_PASSWORD", "settle", "sign_in"]
+__all__ = ["DEMO_PASSWORD", "PHONE", "VIEWPORTS", "new_page", "settle", "sign_in"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -121,14 +134,27 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def new_page(browser: Browser, device: dict[str, Any] = DESKTOP) -> Page:
+    """A page in a fresh browser context (no cookies, no session); close its context after."""
+    context = browser.new_context(locale="ko-KR", **device)
+    context.set_default_timeout(UI_TIMEOUT)
+    return context.new_page()
+
+
 @pytest.fixture
 def browser_page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context (no cookies, no session) and page per test."""
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(UI_TIMEOUT)
-    page = context.new_page()
+    """A fresh browser context (no cookies, no session) and desktop page per test."""
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def device_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    """Like ``browser_page``, once on a desktop and once on a 390x844 phone."""
+    page = new_page(browser, VIEWPORTS[request.param])
+    yield page
+    page.context.close()
 
 
 def settle(page: Page) -> None:
