@@ -15,6 +15,7 @@ from tests.support.postgres import postgres_server
 from tests.support.s3 import s3_server
 
 TEST_SECRET = "test-secret-key-not-a-placeholder"
+PUBLIC_ADDRESS = "https://poster.example.go.kr"  # what production sets in CONTEST_BASE_URL
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +53,7 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
         "data_dir": tmp_path / "data",
         "demo": False,
         "secret_key": TEST_SECRET,
+        "base_url": PUBLIC_ADDRESS,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

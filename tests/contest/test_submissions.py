@@ -163,7 +163,7 @@ def test_withdraw_after_the_window_is_refused(runtime: Runtime) -> None:
         ({"theme": "없는 주제"}, "error.entry.bad_theme"),
         ({"consent_publish": False}, "error.entry.consent_required"),
         ({"ai_tools": (), "ai_tools_other": ""}, "error.entry.missing.ai_tools"),
-        ({"title": "가" * 201}, "error.entry.too_long"),
+        ({"title": "가" * 201}, "error.entry.too_long.title"),
     ],
 )
 def test_bad_form_input_is_refused_before_anything_is_stored(
