@@ -16,6 +16,7 @@ from ui.entry_form import entry_form, show_draft, show_lookalikes
 from ui.i18n import error_text, lang, tr
 from ui.images import browser_ready, thumb_source
 from ui.text import body, heading
+from ui.uploads import upload_limit
 
 # Requirements in the order of the form: (problem name, what the checklist calls it).
 CHECKS = (
@@ -85,7 +86,7 @@ if view.entries_left == 0:
 # empty form (the file uploader included).
 generation = st.session_state.get(state.SUBMIT_FORM, 0)
 prefix = f"submit{generation}"
-mb = min(int(contest.max_upload_mb), int(st.get_option("server.maxUploadSize")))
+mb = upload_limit(contest.max_upload_mb)
 upload = st.file_uploader(
     tr("submit.file"),
     key=f"{prefix}_file",

@@ -50,7 +50,6 @@ def error_text(error: ContestError) -> str:
 def _use(language: str) -> None:
     """Speak ``language`` in this session and remember it in this browser."""
     st.session_state[state.LANG] = language
-    st.session_state[SWITCH] = language
     secure = get_runtime().settings.base_url.startswith("https")
     cookies.keep(COOKIE, language, max_age=int(COOKIE_AGE.total_seconds()), secure=secure)
 
@@ -69,6 +68,7 @@ def follow(user: User | None) -> None:
     if user.language in LANGUAGES:
         if user.language != lang():
             _use(user.language)
+            st.session_state[SWITCH] = user.language  # the control is drawn after this
     elif (chosen := _chosen()) is not None:
         _save(user, chosen)
 

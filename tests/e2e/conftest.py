@@ -15,14 +15,17 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from contest.core.config import Settings
 from contest.core.i18n import t
-from contest.demo.seed import DEMO_PASSWORD
+from contest.demo.seed import DEMO_PASSWORD, seed_demo
+from contest.runtime import Runtime, build_runtime
 from tests.conftest import TEST_SECRET
 from tests.support.postgres import free_port
 
@@ -51,7 +54,15 @@ PHONE: dict[str, Any] = {
 }
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
-__all__ = ["DEMO_PASSWORD", "PHONE", "VIEWPORTS", "new_page", "settle", "sign_in"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "PHONE",
+    "VIEWPORTS",
+    "new_page",
+    "settle",
+    "sign_in",
+    "streamlit_server",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -83,9 +94,29 @@ def _warm_up(base_url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def e2e_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e-data")
+
+
+@pytest.fixture(scope="session")
+def server_runtime(app_server: str, e2e_data_dir: Path) -> Iterator[Runtime]:
+    """The browser tests' server's database and objects, for setting a scene and checking it."""
+    runtime = build_runtime(Settings(data_dir=e2e_data_dir, demo=True, secret_key=TEST_SECRET))
+    seed_demo(runtime)  # unless a browser session already did (then this does nothing)
+    yield runtime
+    runtime.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_server(e2e_data_dir: Path) -> Iterator[str]:
     """Base URL of ``streamlit run app.py`` in demo mode on a free loopback port."""
-    data_dir = tmp_path_factory.mktemp("e2e-data")
+    with streamlit_server(e2e_data_dir) as base_url:
+        yield base_url
+
+
+@contextmanager
+def streamlit_server(data_dir: Path, *, warm_up: bool = True) -> Iterator[str]:
+    """``streamlit run app.py`` in demo mode on ``data_dir``; ``warm_up`` loads ``/`` once."""
     log = data_dir / "streamlit.log"
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTEST_")}
@@ -115,7 +146,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base_url, process, log)
-        _warm_up(base_url)
+        if warm_up:
+            _warm_up(base_url)
         yield base_url
     finally:
         process.terminate()
