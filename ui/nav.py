@@ -115,7 +115,7 @@ def url_path(script: str) -> str:
 
 
 def _stand_in(script: str, spec: PageSpec, title_key: str, icon: str) -> Route:
-    return Route(script, url_path(spec.path), title_key, icon, default=spec.path == HOME)
+    return Route(script, url_path(spec.path), title_key, icon)
 
 
 def _open_routes() -> list[Route]:
@@ -124,19 +124,19 @@ def _open_routes() -> list[Route]:
 
 def signed_out_routes(*, qr_scan: bool) -> list[Route]:
     """Signed out: the sign-in page at every address; a QR code's ``/?entry=ID`` (``qr_scan``)
-    opens the poster's public page, which sends colleagues to sign in when it is closed."""
+    opens the poster's public page, which sends colleagues to sign in when it is closed.
+
+    The root address keeps the sign-in page's own name: after sign-in Streamlit finds no page
+    by that name and opens the home page (which forwards a QR code's ``?entry=``)."""
+    first = Route(VISIT if qr_scan else SIGN_IN, "sign_in", "nav.sign_in", ":material/login:", True)
     routes = [_stand_in(SIGN_IN, spec, "nav.sign_in", ":material/login:") for spec in PAGES]
-    if qr_scan:
-        routes = [
-            Route(VISIT, r.url_path, "nav.entry", ":material/image:", True) if r.default else r
-            for r in routes
-        ]
-    return routes + _open_routes()
+    return [first, *routes, *_open_routes()]
 
 
 def password_routes() -> list[Route]:
     """A new password is due: the account page at every address, then the page asked for."""
-    return [_stand_in(PASSWORD, spec, "nav.account", ":material/key:") for spec in PAGES]
+    routes = [_stand_in(PASSWORD, spec, "nav.account", ":material/key:") for spec in PAGES]
+    return [Route(PASSWORD, "password", "nav.account", ":material/key:", True), *routes]
 
 
 def signed_in_extras(role: Role) -> list[Route]:
