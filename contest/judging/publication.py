@@ -69,10 +69,10 @@ def _credit(shown: AuthorView, author: User) -> str | None:
 
 
 def board(
-    session: Session, contest: Contest, snapshot: ResultSnapshot, viewer: User | None
+    session: Session, contest: Contest, snapshot: ResultSnapshot, shown: AuthorView
 ) -> Board:
-    """Every tier of the snapshot's award list in order, with its winners (ties kept)."""
-    shown = author_visibility(contest, viewer, Purpose.WINNERS)
+    """Every tier of the snapshot's award list in order, with its winners (ties kept),
+    credited as ``shown`` allows."""
     table: list[dict[str, Any]] = snapshot.payload["table"]
     awarded = [row for row in table if row["award"]]
     found = {
@@ -121,12 +121,24 @@ def published_board(session: Session, *, actor: User | None, contest_id: int) ->
     """The published winners, for everyone on the roster once the results are published."""
     viewer = require_staff(actor)
     contest = get_contest(session, contest_id)
+    return _published(session, contest, author_visibility(contest, viewer, Purpose.WINNERS))
+
+
+def published_winners(
+    session: Session, contest: Contest, shown: AuthorView
+) -> tuple[Winner, ...]:
+    """The published winners, credited as ``shown`` allows. No actor check: for callers that
+    made their own (the exhibition's kiosk link)."""
+    return _published(session, contest, shown).winners
+
+
+def _published(session: Session, contest: Contest, shown: AuthorView) -> Board:
     if not results_published(contest):
         raise InvalidState("error.results.not_published")
     snapshot = session.get(ResultSnapshot, contest.published_snapshot_id)
     if snapshot is None:
         raise InvalidState("error.results.no_snapshot")
-    return board(session, contest, snapshot, viewer)
+    return board(session, contest, snapshot, shown)
 
 
 @dataclass(frozen=True)
@@ -151,7 +163,8 @@ def publish_preview(session: Session, *, actor: User | None, contest_id: int) ->
     if snapshot is None:
         raise InvalidState("error.results.no_snapshot")
     return Preview(
-        board=board(session, contest, snapshot, None),  # None: no admin rights, like a colleague
+        # Seen by nobody in particular: what every colleague sees, never the admin's own view.
+        board=board(session, contest, snapshot, author_visibility(contest, None, Purpose.WINNERS)),
         snapshot_id=snapshot.id or 0,
         content_hash=snapshot.content_hash,
         finalised_at=snapshot.created_at,

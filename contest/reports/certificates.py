@@ -22,7 +22,7 @@ from contest.core.authz import require_admin
 from contest.core.errors import InvalidState
 from contest.core.models import Contest, ContestPhase, Entry, ResultSnapshot, User
 from contest.core.timeutil import local, utcnow
-from contest.exhibition.labels import FONT, a4_document, fit
+from contest.core.pdf import FONT, document, fit
 from contest.judging.results import latest_snapshot
 
 SEAL_RED = (200, 30, 30)
@@ -97,7 +97,7 @@ def certificates_pdf(
     if not found:
         raise InvalidState("error.certificates.none")
     day = awarded_on or local(utcnow(), contest.timezone).date()
-    pdf = a4_document(compress)
+    pdf = document(compress)
     for certificate in found:
         _page(pdf, certificate, contest, day)
     audit.record(

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from contest.accounts import roster
+from contest.contests.windows import WindowStatus
 from contest.core.i18n import LANGUAGES, LOCALES_DIR, catalog, load_files, t
-from contest.core.models import Role
+from contest.core.models import FlagLevel, Role
 from contest.entries import submissions
+from contest.entries.views import Stage
 from contest.judging.panel import Barrier
 from contest.judging.readiness import STEPS
 from contest.reports.audit_log import ACTIONS
@@ -29,6 +31,12 @@ DYNAMIC_FAMILIES = {
     "role.": [r.value for r in Role],
     "error.roster.missing.": list(roster.REQUIRED),
     "error.entry.missing.": [*submissions.REQUIRED, "ai_tools"],
+    "error.entry.too_long.": list(submissions.TEXT_FIELDS),
+    "home.stage.": [f"{s.value}{part}" for s in Stage for part in ("", ".body")],
+    "window.": [s.value for s in WindowStatus],
+    # Why a vote button is off: keys the poster view hands to the page.
+    "vote.why.": ["own_entry", "not_shown", "no_votes_left", WindowStatus.BEFORE, "closed"],
+    "entry.lookalike.": [f"{w}.{level.value}" for w in ("own", "other") for level in FlagLevel],
     "audit.action.": list(ACTIONS),
     "audit.sentence.": list(ACTIONS),
     "export.col.": [*RESULT_COLUMNS, *FLAG_COLUMNS, "status", "votes", "voted_at"],

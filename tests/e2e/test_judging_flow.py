@@ -275,7 +275,7 @@ def test_officials_walk_the_lifecycle(
     expect(page.get_by_role("img", name=re.compile("포스터 ‘")).first).to_be_visible()
     check(page, "6-winners")
     open_page(page, ko("nav.home"), "E2E 심사 대회")
-    expect(page.get_by_role("link", name=ko("home.winners"))).to_be_visible()
+    expect(page.get_by_role("link", name=ko("home.go_winners"))).to_be_visible()
 
     open_page(page, ko("nav.admin_judging"))
     step(page, "unpublish", reason="수상작 재검토")

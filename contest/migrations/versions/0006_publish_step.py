@@ -1,7 +1,7 @@
 """publishing the results is a separate step; the certificates' organiser
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0005
 Create Date: 2026-12-02 10:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import contest.core.timeutil
 
 revision = "0006"
-down_revision = "0001"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
