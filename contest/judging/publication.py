@@ -68,9 +68,7 @@ def _credit(shown: AuthorView, author: User) -> str | None:
     return " · ".join(parts) or None
 
 
-def board(
-    session: Session, contest: Contest, snapshot: ResultSnapshot, shown: AuthorView
-) -> Board:
+def board(session: Session, contest: Contest, snapshot: ResultSnapshot, shown: AuthorView) -> Board:
     """Every tier of the snapshot's award list in order, with its winners (ties kept),
     credited as ``shown`` allows."""
     table: list[dict[str, Any]] = snapshot.payload["table"]
@@ -124,9 +122,7 @@ def published_board(session: Session, *, actor: User | None, contest_id: int) ->
     return _published(session, contest, author_visibility(contest, viewer, Purpose.WINNERS))
 
 
-def published_winners(
-    session: Session, contest: Contest, shown: AuthorView
-) -> tuple[Winner, ...]:
+def published_winners(session: Session, contest: Contest, shown: AuthorView) -> tuple[Winner, ...]:
     """The published winners, credited as ``shown`` allows. No actor check: for callers that
     made their own (the exhibition's kiosk link)."""
     return _published(session, contest, shown).winners

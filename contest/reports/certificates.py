@@ -21,8 +21,8 @@ from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.errors import InvalidState
 from contest.core.models import Contest, ContestPhase, Entry, ResultSnapshot, User
-from contest.core.timeutil import local, utcnow
 from contest.core.pdf import FONT, document, fit
+from contest.core.timeutil import local, utcnow
 from contest.judging.results import latest_snapshot
 
 SEAL_RED = (200, 30, 30)

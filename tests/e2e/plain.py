@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from contest.core.i18n import catalog
 from contest.entries.submissions import AI_TOOLS
@@ -99,7 +99,8 @@ RAW = (
 )
 # English words a Korean page may show: abbreviations and data, never sentences.
 ALLOWED_ENGLISH = {
-    "AI", "CSV", "XLSX", "PDF", "QR", "ID", "KST", "PNG", "URL", "MB", "OIDC", "SSO", "UTF",
+    "AI", "CSV", "XLSX", "PDF", "QR", "ID", "KST", "PNG", "JPEG", "WebP", "URL", "MB", "OIDC",
+    "SSO", "UTF",
     "Asia", "Seoul", "http", "https", "localhost", "www", "demo", "incheon", "go", "kr",
 }  # fmt: skip
 _ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9@./:])[A-Za-z]{3,}(?![A-Za-z0-9@])")
@@ -180,3 +181,15 @@ def axe_violations(page: Page) -> list[str]:
                 continue
             found.append(f"{violation['id']} ({violation['impact']}): {node['html'][:160]}")
     return found
+
+
+def open_from_menu(page: Page, title: str) -> None:
+    """Click a page's link in the sidebar menu; a long (admin) menu may first need "View more".
+    Waits until one of the two is drawn: right after a sign-in the menu can still be coming."""
+    menu = page.get_by_test_id("stSidebarNav")
+    link = menu.get_by_role("link", name=title, exact=True)
+    more = menu.get_by_role("button", name=re.compile(r"View \d* ?more"))
+    expect(link.or_(more).first).to_be_visible(timeout=60_000)
+    if not link.is_visible():
+        more.click()
+    link.click()

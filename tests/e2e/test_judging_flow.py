@@ -32,7 +32,7 @@ from contest.demo.seed import seed_demo
 from contest.runtime import Runtime, build_runtime
 from tests.contest.test_exhibition import page_count
 from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, settle, sign_in
-from tests.e2e.plain import axe_violations, leftovers, read
+from tests.e2e.plain import axe_violations, leftovers, open_from_menu, read
 from tests.factories import TEST_SECRET
 
 APPOINTED = "D1004"  # 강도윤 (문화예술과): staff, not on the sign-in page
@@ -127,12 +127,8 @@ def walk_runtime(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def open_page(page: Page, title: str, heading: str | None = None) -> None:
-    """Click the sidebar link; a long (admin) menu first needs "View more"."""
     settle(page)
-    more = page.get_by_role("button", name=re.compile(r"View \d* ?more"))
-    if more.count():
-        more.click()
-    page.get_by_role("link", name=title).click()
+    open_from_menu(page, title)
     settle(page)
     expect(page.get_by_role("heading", name=heading or title).first).to_be_visible(
         timeout=UI_TIMEOUT
