@@ -3,8 +3,10 @@ keys, None, booleans, dicts, JSON or the other language's strings) and no seriou
 axe-core violation in markup the project controls (tests/e2e/plain.py says what is excluded
 as Streamlit's own, docs/accessibility.md links each to Streamlit's issue).
 
-The lifecycle walk (test_judging_flow.py) runs the same checks on the admin and judge screens at
-every stage from shortlist to publication; here the demo contest is as seeded (voting open).
+A user's language switch is saved with the account, so the English runs switch the demo
+accounts back to Korean at the end. The lifecycle walk (test_judging_flow.py) runs the same
+checks on the admin and judge screens at every stage from shortlist to publication; here the
+demo contest is as seeded (voting open).
 """
 
 from __future__ import annotations
@@ -63,13 +65,21 @@ def test_every_page_reads_plainly_and_passes_axe(
     expect(login).to_be_visible(timeout=UI_TIMEOUT)
     found = {"sign_in": problems(page, lang)}
     sign_in(page, LOGINS[role], lang)
-    for spec in pages_for(role):
-        if spec.hidden:
-            continue
-        visit(page, t(spec.title_key, lang))
-        found[spec.path] = problems(page, lang)
-        if spec.path == "pages/gallery.py":  # the poster page is reached from a card's link
-            page.locator("a[href*='entry=']").first.click()
-            expect(page.get_by_role("img").first).to_be_visible(timeout=UI_TIMEOUT)
-            found["pages/entry.py"] = problems(page, lang)
+    try:
+        for spec in pages_for(role):
+            if spec.hidden:
+                continue
+            visit(page, t(spec.title_key, lang))
+            found[spec.path] = problems(page, lang)
+            if spec.path == "pages/gallery.py":  # the poster page is reached from a card's link
+                page.locator("a[href*='entry=']").first.click()
+                expect(page.get_by_role("img").first).to_be_visible(timeout=UI_TIMEOUT)
+                found["pages/entry.py"] = problems(page, lang)
+    finally:
+        if lang == "en":  # a signed-in user's switch is saved: give the demo account Korean back
+            settle(page)
+            page.get_by_text("한국어", exact=True).click()
+            expect(page.get_by_role("button", name=t("auth.sign_out", "ko"))).to_be_visible(
+                timeout=UI_TIMEOUT
+            )
     assert {where: said for where, said in found.items() if said} == {}
