@@ -21,9 +21,10 @@ $(BIN)/.test: requirements-test.txt requirements.txt $(BIN)/.runtime
 venv: $(BIN)/.runtime
 
 ## Start the app on the embedded default (SQLite + local files in data/, demo contest).
+## The demo is off unless asked for, so a deployment never seeds its known passwords.
 run: $(BIN)/.runtime
-	$(BIN)/python -m contest prepare
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	CONTEST_DEMO=true $(BIN)/python -m contest prepare
+	CONTEST_DEMO=true $(BIN)/streamlit run app.py --server.port $(PORT)
 
 ## Debian packages the browser tests need: Chromium and a Korean font.
 system-deps:
