@@ -42,6 +42,6 @@ else:
     with st.sidebar:
         st.caption(f"{user.name} · {user.department} · {tr('role.' + user.role)}")
         if st.button(tr("auth.sign_out"), icon=":material/logout:", key="sign_out"):
-            auth.sign_out()
+            auth.sign_out(user)
             st.rerun()
     st.navigation(sections, expanded=True).run()

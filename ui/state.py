@@ -1,6 +1,7 @@
 """Every session_state key in one place. Only UI state lives here; the database is the truth."""
 
 USER_ID = "user_id"
+SIGN_IN_EPOCH = "sign_in_epoch"  # the user's session_epoch when this session signed in
 LANG = "lang"
 SHOW_PASSWORDS = "admin_roster_passwords"
 GALLERY_PAGE = "gallery_page"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import Insert, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, or_, select
 
 from contest.accounts.passwords import (
@@ -13,6 +17,7 @@ from contest.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from contest.accounts.remember import end_sign_ins
 from contest.core import audit
 from contest.core.authz import require_admin, require_staff
 from contest.core.errors import (
@@ -22,7 +27,7 @@ from contest.core.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
-from contest.core.models import Role, User
+from contest.core.models import Role, UnknownLogin, User
 from contest.core.timeutil import as_utc, utcnow
 
 FREE_ATTEMPTS = 5
@@ -62,27 +67,82 @@ def lock_duration(failed_logins: int) -> timedelta:
     return min(timedelta(seconds=30 * 2**doublings), MAX_LOCK)
 
 
+def _unknown_key(login: str) -> str:
+    """What the attempts on a login that names nobody are counted under (never the text)."""
+    return hashlib.sha256(login.strip().lower().encode()).hexdigest()
+
+
+def _count_attempt(session: Session, user: User | None, login: str, now: datetime) -> None:
+    """Count this attempt as a failure before the password is checked, in its own short write
+    transaction; raise TooManyAttempts while the account (or unknown login) is locked.
+
+    Counting first makes parallel guesses queue on one row: N guesses count N, and once the
+    count reaches the lock no further guess is checked at all. A right password clears the
+    count afterwards. The first statement of the transaction is a write, so SQLite takes its
+    write lock (waiting its turn) instead of failing to upgrade a read.
+    """
+    table: type[User] | type[UnknownLogin]
+    if user is not None:
+        table, row = User, col(User.id) == user.id
+    else:
+        table, key = UnknownLogin, _unknown_key(login)
+        row = col(UnknownLogin.key) == key
+        session.execute(_insert_missing(session, key))
+    locked = col(table.locked_until)
+    count = session.execute(
+        update(table)
+        .where(row, or_(locked.is_(None), locked <= now))
+        .values(failed_logins=col(table.failed_logins) + 1)
+        .returning(col(table.failed_logins))
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if count is None:
+        until = session.execute(select(locked).where(row)).scalar_one()
+        session.rollback()
+        raise TooManyAttempts(seconds=int((as_utc(until) - now).total_seconds()) + 1)
+    lock = lock_duration(count)
+    if lock:
+        session.execute(
+            update(table)
+            .where(row)
+            .values(locked_until=now + lock)
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()
+
+
+def _insert_missing(session: Session, key: str) -> Insert:
+    """INSERT the unknown login's counter row unless it exists (both databases' upsert)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(UnknownLogin).values(key=key, failed_logins=0).on_conflict_do_nothing()
+
+
 def authenticate(
     session: Session, *, login: str, password: str, now: datetime | None = None
 ) -> User:
+    """The user a login and password name, or AuthFailed / TooManyAttempts.
+
+    Unknown logins, inactive accounts and accounts without a password take the same path as a
+    wrong password (counted, locked, one argon2 verify), so neither the answer nor its time
+    tells whether an employee number exists. No transaction is open during the verify.
+    """
     now = now or utcnow()
     user = find_by_login(session, login)
-    if user is not None and user.locked_until and as_utc(user.locked_until) > now:
-        wait = int((as_utc(user.locked_until) - now).total_seconds()) + 1
-        raise TooManyAttempts(seconds=wait)
-    if user is None or not user.is_active:
-        verify_password(_DUMMY_HASH, password)
+    session.commit()  # end the read: counting starts a transaction of its own
+    _count_attempt(session, user, login, now)
+    usable = user is not None and user.is_active and bool(user.password_hash)
+    stored = user.password_hash if user is not None and usable else _DUMMY_HASH
+    if not verify_password(stored, password) or user is None or not usable:
         raise AuthFailed()
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        lock = lock_duration(user.failed_logins)
-        user.locked_until = now + lock if lock else None
-        session.add(user)
-        session.commit()
-        raise AuthFailed()
-    user.failed_logins = 0
-    user.locked_until = None
-    session.add(user)
+    session.execute(
+        update(User)
+        .where(col(User.id) == user.id)
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(user, "failed_logins", 0)
+    set_committed_value(user, "locked_until", None)
     return user
 
 
@@ -109,6 +169,7 @@ def change_password(session: Session, *, actor: User | None, current: str, new: 
     user.password_hash = hash_password(new)
     user.must_change_password = False
     session.add(user)
+    end_sign_ins(session, user)  # the caller signs this session in again with the new epoch
     audit.record(
         session, actor=user, action="password.change", target_type="user", target_id=user.id
     )
@@ -132,6 +193,7 @@ def create_admin(
     user.is_active = True
     session.add(user)
     session.flush()
+    end_sign_ins(session, user)
     audit.record(
         session,
         actor=None,
@@ -165,6 +227,8 @@ def set_role(session: Session, *, actor: User | None, user_id: int, role: Role) 
     before = user.role
     user.role = Role(role).value
     session.add(user)
+    if user.role != before:
+        end_sign_ins(session, user)
     audit.record(
         session,
         actor=admin,
@@ -183,8 +247,11 @@ def set_active(
     user = get_user(session, user_id)
     if user.id == admin.id:
         raise PermissionDenied("error.user.cannot_deactivate_self")
+    changed = user.is_active != active
     user.is_active = active
     session.add(user)
+    if changed:
+        end_sign_ins(session, user)
     audit.record(
         session,
         actor=admin,
@@ -206,6 +273,7 @@ def reset_password(session: Session, *, actor: User | None, user_id: int) -> str
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
+    end_sign_ins(session, user)
     audit.record(
         session, actor=admin, action="user.reset_password", target_type="user", target_id=user.id
     )

@@ -86,6 +86,7 @@ def signed_in(employee_no: str) -> tuple[AppTest, Runtime]:
     at.run()  # seeds the demo contest on the empty database
     runtime = build_runtime(Settings())
     at.session_state["user_id"] = user_id(runtime, employee_no)
+    at.session_state["sign_in_epoch"] = 0  # demo users never signed out
     at.run()
     return at, runtime
 

@@ -18,6 +18,7 @@ def sign_in_as(at: AppTest, employee_no: str) -> int:
     with build_runtime(Settings()).session() as session:
         user = session.exec(select(User).where(User.employee_no == employee_no)).one()
     at.session_state["user_id"] = user.id
+    at.session_state["sign_in_epoch"] = 0  # demo users never signed out
     at.run()  # registers the signed-in user's pages
     return user.id or 0
 

@@ -21,6 +21,7 @@ def signed_in_app(employee_no: str) -> tuple[AppTest, int]:
     with build_runtime(Settings()).session() as session:
         user = session.exec(select(User).where(User.employee_no == employee_no)).one()
     at.session_state["user_id"] = user.id
+    at.session_state["sign_in_epoch"] = 0  # demo users never signed out
     at.run()
     return at, user.id or 0
 
