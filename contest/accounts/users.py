@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Insert, update
+from sqlalchemy import ColumnElement, Update, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, or_, select
@@ -78,26 +78,27 @@ def _count_attempt(session: Session, user: User | None, login: str, now: datetim
 
     Counting first makes parallel guesses queue on one row: N guesses count N, and once the
     count reaches the lock no further guess is checked at all. A right password clears the
-    count afterwards. The first statement of the transaction is a write, so SQLite takes its
-    write lock (waiting its turn) instead of failing to upgrade a read.
+    count afterwards. The count is one statement for a real account and for an unknown login
+    alike (an UPDATE, an upsert), and it is the transaction's first, so SQLite takes its write
+    lock (waiting its turn) instead of failing to upgrade a read.
     """
     table: type[User] | type[UnknownLogin]
     if user is not None:
         table, row = User, col(User.id) == user.id
+        counted: Update | postgresql.Insert | sqlite.Insert = (
+            update(User)
+            .where(row, _unlocked(User, now))
+            .values(failed_logins=col(User.failed_logins) + 1)
+        )
     else:
-        table, key = UnknownLogin, _unknown_key(login)
-        row = col(UnknownLogin.key) == key
-        session.execute(_insert_missing(session, key))
-    locked = col(table.locked_until)
+        key = _unknown_key(login)
+        table, row = UnknownLogin, col(UnknownLogin.key) == key
+        counted = _upsert(session, key, now)
     count = session.execute(
-        update(table)
-        .where(row, or_(locked.is_(None), locked <= now))
-        .values(failed_logins=col(table.failed_logins) + 1)
-        .returning(col(table.failed_logins))
-        .execution_options(synchronize_session=False)
+        counted.returning(col(table.failed_logins)).execution_options(synchronize_session=False)
     ).scalar_one_or_none()
     if count is None:
-        until = session.execute(select(locked).where(row)).scalar_one()
+        until = session.execute(select(col(table.locked_until)).where(row)).scalar_one()
         session.rollback()
         raise TooManyAttempts(seconds=int((as_utc(until) - now).total_seconds()) + 1)
     lock = lock_duration(count)
@@ -111,11 +112,24 @@ def _count_attempt(session: Session, user: User | None, login: str, now: datetim
     session.commit()
 
 
-def _insert_missing(session: Session, key: str) -> Insert:
-    """INSERT the unknown login's counter row unless it exists (both databases' upsert)."""
+def _unlocked(table: type[User] | type[UnknownLogin], now: datetime) -> ColumnElement[bool]:
+    locked = col(table.locked_until)
+    return or_(locked.is_(None), locked <= now)
+
+
+def _upsert(session: Session, key: str, now: datetime) -> postgresql.Insert | sqlite.Insert:
+    """Count a failure for an unknown login: a new row with 1, or 1 more unless locked."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(UnknownLogin).values(key=key, failed_logins=0).on_conflict_do_nothing()
+    return (
+        insert(UnknownLogin)
+        .values(key=key, failed_logins=1)
+        .on_conflict_do_update(
+            index_elements=[col(UnknownLogin.key)],
+            set_={"failed_logins": col(UnknownLogin.failed_logins) + 1},
+            where=_unlocked(UnknownLogin, now),
+        )
+    )
 
 
 def authenticate(
