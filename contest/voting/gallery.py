@@ -26,6 +26,7 @@ from contest.core.models import Contest, Entry, EntryStatus, ImageObject, Role, 
 from contest.entries.disclosure import Disclosure
 
 PAGE_SIZES = (24, 36, 48)
+LARGEST_ID = 2**63 - 1  # a 64-bit key on both databases
 
 
 class Order(StrEnum):
@@ -244,6 +245,8 @@ def _card(row: Any, shown: AuthorView) -> Card:
 def entry_detail(session: Session, *, actor: User | None, entry_id: int) -> EntryDetail:
     """One poster; staff see only active ones, admins every status (with the reason)."""
     viewer = require_staff(actor)
+    if not 0 < entry_id <= LARGEST_ID:  # from a link anyone can edit; the database would raise
+        raise NotFound("error.gallery.entry_not_found", id=entry_id)
     row = session.exec(
         select(Entry, User, ImageObject, Contest)
         .join(User, col(User.id) == col(Entry.author_id))

@@ -271,3 +271,12 @@ def test_judges_see_no_author_anywhere_until_results_are_published(
         contest.phase = ContestPhase.FINALISED.value  # results_published(contest)
         session.add(contest)
     assert seen(judge) == staff_sees
+
+
+@pytest.mark.parametrize("entry_id", [0, -1, 2**63, 10**20])
+def test_an_impossible_entry_id_in_a_link_is_not_found(
+    world: dict[str, Any], entry_id: int
+) -> None:
+    """?entry=99999999999999999999 once raised OverflowError (SQLite) or DataError (PostgreSQL)."""
+    with world["rt"].session() as session, pytest.raises(NotFound):
+        entry_detail(session, actor=world["viewer"], entry_id=entry_id)
