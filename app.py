@@ -9,6 +9,7 @@ from ui import auth
 from ui.i18n import language_switch, tr
 from ui.nav import pages_for
 from ui.runtime import get_runtime
+from ui.text import md
 
 st.set_page_config(page_title=tr("app.title"), page_icon=":material/palette:", layout="wide")
 runtime = get_runtime()
@@ -40,7 +41,7 @@ else:
         )
         sections.setdefault(tr(spec.section_key), []).append(page)
     with st.sidebar:
-        st.caption(f"{user.name} · {user.department} · {tr('role.' + user.role)}")
+        st.caption(f"{md(user.name)} · {md(user.department)} · {tr('role.' + user.role)}")
         if st.button(tr("auth.sign_out"), icon=":material/logout:", key="sign_out"):
             auth.sign_out(user)
             st.rerun()

@@ -7,8 +7,9 @@ from typing import Any
 import streamlit as st
 
 from contest.core.errors import ContestError
-from contest.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
+from contest.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ui import state
+from ui.text import md
 
 
 def lang() -> str:
@@ -21,8 +22,10 @@ def tr(key: str, **params: Any) -> str:
 
 
 def error_text(error: ContestError) -> str:
-    """A refusal from contest/ in the user's language."""
-    return error_message(error, lang())
+    """A refusal from contest/ in the user's language. It is shown as Markdown (an alert, a
+    notice), so text it quotes (a slug, a time zone, an e-mail someone typed) is escaped."""
+    params = {k: md(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    return t(error.key, lang(), **params)
 
 
 def language_switch() -> None:

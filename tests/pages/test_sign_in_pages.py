@@ -24,7 +24,7 @@ def _user(employee_no: str) -> User:
         return session.exec(select(User).where(User.employee_no == employee_no)).one()
 
 
-def _signed_in(employee_no: str) -> AppTest:
+def signed_in(employee_no: str) -> AppTest:
     """A browser session that signed in as a demo user (the demo is seeded first)."""
     demo_app()
     at = AppTest.from_file(str(APP), default_timeout=180)
@@ -42,7 +42,7 @@ def _signed_out(at: AppTest) -> bool:
 def test_signing_out_on_one_device_ends_the_other(app_env: Path) -> None:
     """The phone's sign-out button runs remember.sign_out (clicked for real in
     tests/e2e/test_remember.py); the laptop's open session ends on its next rerun."""
-    laptop = _signed_in("D1001")
+    laptop = signed_in("D1001")
     assert not _signed_out(laptop)
     with build_runtime(Settings()).session() as session:
         sign_out(session, actor=_user("D1001"))
@@ -50,7 +50,7 @@ def test_signing_out_on_one_device_ends_the_other(app_env: Path) -> None:
 
 
 def test_a_role_change_ends_open_sessions(app_env: Path) -> None:
-    at = _signed_in("D1002")
+    at = signed_in("D1002")
     assert not _signed_out(at)
     with build_runtime(Settings()).session() as session:
         admin = session.exec(select(User).where(User.employee_no == "D9001")).one()
