@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,9 @@ def test_environment_variables_with_the_contest_prefix(monkeypatch: pytest.Monke
     settings = Settings()
     assert settings.storage == "s3" and settings.s3_bucket == "posters"
     assert settings.entry_link(7) == "https://poster.incheon.go.kr/?entry=7"
+
+
+def test_the_example_secrets_file_cannot_be_used_unedited() -> None:
+    example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text())
+    with pytest.raises(ValidationError, match="CONTEST_SECRET_KEY"):
+        Settings(demo=example["CONTEST_DEMO"], secret_key=example["CONTEST_SECRET_KEY"])
