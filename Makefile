@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
+OIDC_DIR := tests/support/oidc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint format bench venv test-deps system-deps clean
@@ -35,8 +36,16 @@ system-deps:
 	@if ! command -v initdb >/dev/null && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-15; \
 	fi
+	@if ! command -v npm >/dev/null; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; \
+	fi
 
-test-deps: $(BIN)/.test system-deps
+## The OpenID Connect provider the single sign-on test starts (versions pinned by its lock file).
+$(OIDC_DIR)/node_modules/.installed: $(OIDC_DIR)/package.json $(OIDC_DIR)/package-lock.json | system-deps
+	npm ci --prefix $(OIDC_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-deps: $(BIN)/.test system-deps $(OIDC_DIR)/node_modules/.installed
 
 ## Install everything the tests need, then run lint, the type check and the whole suite.
 test: test-deps
@@ -58,4 +67,4 @@ bench: $(BIN)/.test
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(OIDC_DIR)/node_modules

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import streamlit as st
 
+from contest.core.errors import ContestError
 from contest.core.models import Role
 from ui import auth
-from ui.i18n import language_switch, tr
+from ui.i18n import error_text, language_switch, tr
 from ui.nav import pages_for
+from ui.notices import show
 from ui.runtime import get_runtime
 from ui.text import md
 
+
+def unavailable(error: ContestError) -> None:
+    """The database is down: say so on a page of its own; the next rerun tries again."""
+    page = st.Page(
+        lambda: show(error_text(error), "error"), title=tr("app.title"), url_path="unavailable"
+    )
+    st.navigation([page], position="hidden").run()
+    st.stop()
+
+
 st.set_page_config(page_title=tr("app.title"), page_icon=":material/palette:", layout="wide")
-runtime = get_runtime()
 language_switch()
+try:
+    runtime = get_runtime()
+    user = auth.current_user()
+except ContestError as error:
+    unavailable(error)
 if runtime.settings.demo:
     st.sidebar.caption(tr("app.demo_banner"))
-
-user = auth.current_user()
 auth.write_cookie()
 if user is None:
     pages = [

@@ -33,8 +33,7 @@ from contest.core.db import make_engine  # noqa: E402
 from contest.core.models import User, Vote  # noqa: E402
 from contest.runtime import Runtime, build_runtime  # noqa: E402
 from contest.voting.votes import cast_vote, retract_vote  # noqa: E402
-from tests.contest.test_voting import add_entry  # noqa: E402
-from tests.factories import create_contest, create_user  # noqa: E402
+from tests.factories import add_entry, create_contest, create_user  # noqa: E402
 from tests.support.postgres import postgres_server  # noqa: E402
 
 VOTERS = 100

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from contest.core.config import Settings
-from contest.core.db import make_engine, migrate, session_scope
+from contest.core.db import database_errors, make_engine, migrate, session_scope
+from contest.core.store import GuardedStore, storage_errors
 from contest.dedupe.indexes import DedupeIndexes
 from storage import LocalStore, ObjectStore, S3Store, make_s3_client
 
@@ -24,26 +26,53 @@ class Runtime:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        """One unit of work; DatabaseUnavailable when the database cannot be reached."""
         with session_scope(self.engine) as session:
             yield session
 
 
+def engine_for(settings: Settings) -> Engine:
+    return make_engine(
+        settings.resolved_database_url,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+
+
 def build_store(settings: Settings) -> ObjectStore:
+    """The configured store; its failures arrive as StorageFailed / StorageUnavailable."""
     if settings.storage == "s3":
-        client = make_s3_client(endpoint_url=settings.s3_endpoint_url, region=settings.s3_region)
-        return S3Store(
-            client,
-            settings.s3_bucket,
-            presign_ttl=settings.s3_presign_ttl,
-            create_bucket=settings.s3_create_bucket,
-        )
-    return LocalStore(settings.objects_dir)
+
+        def client(endpoint_url: str | None) -> Any:
+            return make_s3_client(
+                endpoint_url=endpoint_url,
+                region=settings.s3_region,
+                connect_timeout=settings.s3_connect_timeout,
+                read_timeout=settings.s3_read_timeout,
+                max_attempts=settings.s3_max_attempts,
+            )
+
+        public = settings.s3_public_url
+        with storage_errors():  # create_bucket asks the store at once
+            store = S3Store(
+                client(settings.s3_endpoint_url),
+                settings.s3_bucket,
+                presign_ttl=settings.s3_presign_ttl,
+                create_bucket=settings.s3_create_bucket,
+                presign_client=client(public) if public else None,
+            )
+        return GuardedStore(store)
+    return GuardedStore(LocalStore(settings.objects_dir))
 
 
 def build_runtime(settings: Settings | None = None, *, upgrade: bool = True) -> Runtime:
-    """Create engine and store; ``upgrade`` applies pending migrations first."""
+    """Create engine and store; ``upgrade`` applies pending migrations first (under the schema
+    lock, so replicas starting together wait for each other)."""
     settings = settings or Settings()
-    engine = make_engine(settings.resolved_database_url)
+    engine = engine_for(settings)
     if upgrade:
-        migrate(engine)
+        with database_errors():
+            migrate(engine)
     return Runtime(settings=settings, engine=engine, store=build_store(settings))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.base import InvalidKey, ObjectNotFound, validate_key
+from storage.base import InvalidKey, ObjectInfo, ObjectNotFound, validate_key
 
 
 class LocalStore:
@@ -55,12 +56,29 @@ class LocalStore:
         return self._path(key).is_file()
 
     def list(self, prefix: str = "") -> Iterator[str]:
-        keys = []
+        for info in self.scan(prefix):
+            yield info.key
+
+    def modified(self, key: str) -> datetime | None:
+        try:
+            return datetime.fromtimestamp(self._path(key).stat().st_mtime, UTC)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def scan(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        found = []
         for dirpath, _dirs, files in os.walk(self.root):
             for name in files:
                 if name.startswith(".tmp-"):
                     continue
-                key = (Path(dirpath) / name).relative_to(self.root).as_posix()
-                if key.startswith(prefix):
-                    keys.append(key)
-        yield from sorted(keys)
+                path = Path(dirpath) / name
+                key = path.relative_to(self.root).as_posix()
+                if not key.startswith(prefix):
+                    continue
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:
+                    continue  # deleted while we walked
+                modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+                found.append(ObjectInfo(key, modified, stat.st_size))
+        yield from sorted(found, key=lambda info: info.key)

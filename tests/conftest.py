@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from contest.core.config import Settings
 from contest.runtime import Runtime, build_runtime
+from tests.factories import TEST_SECRET, make_settings
 from tests.support.postgres import postgres_server
 from tests.support.s3 import s3_server
-
-TEST_SECRET = "test-secret-key-not-a-placeholder"
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +27,14 @@ def s3_endpoint() -> Iterator[str]:
         yield url
 
 
-def _fresh_pg_database(server_url: str, name: str) -> str:
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake credentials boto3 signs with against test servers (moto accepts any)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", os.environ.get("AWS_ACCESS_KEY_ID", "testing"))
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"))
+
+
+def fresh_pg_database(server_url: str, name: str) -> str:
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
@@ -44,17 +49,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'contest.db'}"
     server = request.getfixturevalue("pg_server")
-    return _fresh_pg_database(server, f"t{abs(hash(request.node.nodeid)) % 10**12}")
-
-
-def make_settings(tmp_path: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "data_dir": tmp_path / "data",
-        "demo": False,
-        "secret_key": TEST_SECRET,
-    }
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return fresh_pg_database(server, f"t{abs(hash(request.node.nodeid)) % 10**12}")
 
 
 @pytest.fixture

@@ -1,26 +1,49 @@
-"""Plain factory functions: each test says what it makes."""
+"""Builders every test module shares: plain functions named for what they make.
+
+Each test calls them itself, so a reader sees what a test starts from. Rows are written directly
+where a test only reads them (``add_entry`` makes no pictures); ``submit`` goes through the real
+upload pipeline. Nothing here imports streamlit (AppTest helpers live in tests/pages/support.py).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import random
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from contest.accounts.passwords import hash_password
 from contest.contests.manage import new_contest
 from contest.contests.queries import require_current
-from contest.core.models import Contest, Role, User
+from contest.contests.settings import DEFAULT_RUBRIC
+from contest.core.config import Settings
+from contest.core.models import Contest, ContestPhase, Entry, ImageObject, Role, User, Vote
 from contest.core.timeutil import utcnow
 from contest.entries.submissions import EntryDraft, Receipt, submit_entry
+from contest.judging import lifecycle
 from contest.runtime import Runtime
 
 PASSWORD = "test-pass-2026"
+TEST_SECRET = "test-secret-key-not-a-placeholder"
+DATA = Path(__file__).resolve().parent / "data"
 _counter = itertools.count(1)
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    """Settings for a fresh data folder under ``tmp_path``: not demo, a real secret key."""
+    values: dict[str, object] = {
+        "data_dir": tmp_path / "data",
+        "demo": False,
+        "secret_key": TEST_SECRET,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]  # pydantic-settings checks the values
 
 
 def create_user(session: Session, *, role: Role = Role.STAFF, **fields: Any) -> User:
@@ -102,3 +125,164 @@ def submit(runtime: Runtime, author: User, *, seed: int, **fields: Any) -> Recei
             draft=draft(contest, **fields),
             data=poster_bytes(seed),
         )
+
+
+def data_file(name: str) -> bytes:
+    """A real image file from tests/data/ (written by tests/data/make_files.py)."""
+    return (DATA / name).read_bytes()
+
+
+def add_entry(session: Session, *, contest: Contest, author: User, **fields: Any) -> Entry:
+    """An active entry, numbered next in its contest, with an image row but no stored pictures:
+    for services that only read rows. ``fields`` override any Entry column (``number`` too)."""
+    n = next(_counter)
+    digest = f"{n:064x}"
+    image = ImageObject(
+        sha256=digest,
+        original_key=f"originals/{digest[:2]}/{digest}.png",
+        display_key=f"display/{digest[:2]}/{digest}.jpg",
+        thumb_key=f"thumbs/{digest[:2]}/{digest}.webp",
+        source_format="PNG",
+        width=800,
+        height=1100,
+        size_bytes=1000,
+        pixel_sha256=digest,
+    )
+    session.add(image)
+    session.flush()
+    number = fields.pop("number", None) or (
+        (
+            session.exec(select(func.max(Entry.number)).where(Entry.contest_id == contest.id)).one()
+            or 0
+        )
+        + 1
+    )
+    values: dict[str, Any] = {
+        "title": f"포스터 {number}",
+        "theme": contest.themes[0],
+        "policy": "정책",
+        "ai_tools": ["Midjourney"],
+        "prompt": "a poster",
+        "consent_own_work": True,
+        "consent_publish": True,
+    }
+    values.update(fields)
+    entry = Entry(
+        contest_id=contest.id or 0,
+        author_id=author.id or 0,
+        number=number,
+        image_id=image.id or 0,
+        **values,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def add_votes(session: Session, contest: Contest, entry: Entry, count: int) -> None:
+    """``count`` votes for ``entry``, each by a new staff member (rows only, no budget check)."""
+    for _ in range(count):
+        voter = create_user(session)
+        session.add(
+            Vote(contest_id=contest.id or 0, voter_id=voter.id or 0, entry_id=entry.id or 0)
+        )
+    session.flush()
+
+
+def contest_with_entries(
+    runtime: Runtime, *, entries: int = 5, **contest_fields: Any
+) -> dict[str, Any]:
+    """A current contest with ``entries`` posters by one author, a voter and an admin."""
+    with runtime.session() as session:
+        contest = create_contest(session, **contest_fields)
+        author = create_user(session, department="도시계획과")
+        voter = create_user(session, department="혁신정책담당관")
+        admin = create_user(session, role=Role.ADMIN)
+        ids = [add_entry(session, contest=contest, author=author).id for _ in range(entries)]
+    return {"contest": contest, "author": author, "voter": voter, "admin": admin, "ids": ids}
+
+
+@dataclasses.dataclass
+class JudgingContest:
+    contest: Contest
+    admin: User
+    judges: list[User]
+    staff: User
+    entries: list[Entry]
+
+
+def judging_contest(
+    runtime: Runtime, votes: tuple[int, ...] = (5, 4, 3, 1), judges: int = 2, **contest: Any
+) -> JudgingContest:
+    """A contest in phase judging whose shortlist is every entry, one per vote count given;
+    the entries are by one staff member and numbered from 1, each judge in a department of
+    their own."""
+    with runtime.session() as session:
+        c = create_contest(session, phase=ContestPhase.VOTING_CLOSED.value, **contest)
+        admin = create_user(session, role=Role.ADMIN)
+        judge_users = [
+            create_user(session, role=Role.JUDGE, department=f"심사부서{i}") for i in range(judges)
+        ]
+        staff = create_user(session)
+        entries = [
+            add_entry(session, contest=c, author=staff, number=n + 1) for n in range(len(votes))
+        ]
+        for entry, count in zip(entries, votes, strict=True):
+            add_votes(session, c, entry, count)
+        c.shortlist_size = len(votes)
+        session.add(c)
+    with runtime.session() as session:
+        lifecycle.build_shortlist(session, actor=admin, contest_id=c.id or 0)
+        lifecycle.lock_shortlist(session, actor=admin, contest_id=c.id or 0)
+        lifecycle.open_judging(session, actor=admin, contest_id=c.id or 0)
+    return JudgingContest(c, admin, judge_users, staff, entries)
+
+
+def flat_scores(x: int) -> dict[str, int]:
+    """A score sheet giving ``x`` on every criterion of the default rubric (weighted mean x)."""
+    return {criterion["key"]: x for criterion in DEFAULT_RUBRIC}
+
+
+def user_id_of(runtime: Runtime, employee_no: str) -> int:
+    """The id of the user with this employee number (the demo's are D1001, D2001, D9001...)."""
+    with runtime.session() as session:
+        return session.exec(select(User.id).where(User.employee_no == employee_no)).one() or 0
+
+
+def demo_to_judging(runtime: Runtime, *, until: ContestPhase = ContestPhase.JUDGING) -> int:
+    """The seeded demo contest moved on directly in the database: votes 3, 2, 1 on entries
+    1, 2, 3 (by D1001, D1002, D9001), then the lifecycle steps up to ``until``; its id."""
+    with runtime.session() as session:
+        contest = require_current(session)
+        entries = session.exec(
+            select(Entry).where(Entry.contest_id == contest.id).order_by(Entry.number)
+        ).all()
+        voters = [user_id_of(runtime, no) for no in ("D1001", "D1002", "D9001")]
+        for count, entry in zip((3, 2, 1), entries, strict=False):
+            for voter in voters[:count]:
+                session.add(
+                    Vote(contest_id=contest.id or 0, voter_id=voter, entry_id=entry.id or 0)
+                )
+        admin = session.get(User, voters[2])
+        cid = contest.id or 0
+    steps = [
+        (
+            ContestPhase.VOTING_CLOSED,
+            lambda s: lifecycle.close_voting(s, actor=admin, contest_id=cid, reason="테스트"),
+        ),
+        (
+            ContestPhase.SHORTLISTED,
+            lambda s: lifecycle.build_shortlist(s, actor=admin, contest_id=cid),
+        ),
+        (
+            ContestPhase.SHORTLIST_LOCKED,
+            lambda s: lifecycle.lock_shortlist(s, actor=admin, contest_id=cid),
+        ),
+        (ContestPhase.JUDGING, lambda s: lifecycle.open_judging(s, actor=admin, contest_id=cid)),
+    ]
+    for phase, step in steps:
+        with runtime.session() as session:
+            step(session)
+        if phase == until:
+            break
+    return cid

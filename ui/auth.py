@@ -14,7 +14,7 @@ from contest.core.errors import ContestError
 from contest.core.models import User
 from ui import state
 from ui.i18n import error_text
-from ui.notices import show
+from ui.notices import notify, show
 from ui.runtime import get_runtime
 
 COOKIE = "contest_auth"
@@ -88,15 +88,22 @@ def sign_in(user: User) -> None:
 
 
 def sign_out(user: User) -> None:
-    """Sign ``user`` out here and everywhere else (other tabs, devices and cookies)."""
-    with get_runtime().session() as session:
-        remember.sign_out(session, actor=user)
+    """Sign ``user`` out here and everywhere else (other tabs, devices and cookies). This
+    browser is signed out even if the database cannot record it; then the user reads why."""
+    try:
+        with get_runtime().session() as session:
+            remember.sign_out(session, actor=user)
+    except ContestError as error:
+        notify(error_text(error), "error")
     st.session_state.pop(state.USER_ID, None)
     st.session_state.pop(state.SIGN_IN_EPOCH, None)
     st.session_state[state.SIGNED_OUT] = True
     st.session_state[state.COOKIE_PENDING] = ""
     if oidc_enabled() and st.user.is_logged_in:
         st.logout()
+        # End this run here: a rerun would drop the queued redirect to the provider's sign-out
+        # (Streamlit clears an interrupted run's messages), leaving the identity cookie behind.
+        st.stop()
 
 
 def write_cookie() -> None:

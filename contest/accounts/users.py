@@ -20,6 +20,7 @@ from contest.accounts.passwords import (
 from contest.accounts.remember import end_sign_ins
 from contest.core import audit
 from contest.core.authz import require_admin, require_staff
+from contest.core.db import finish_reading
 from contest.core.errors import (
     AuthFailed,
     InvalidInput,
@@ -143,7 +144,7 @@ def authenticate(
     """
     now = now or utcnow()
     user = find_by_login(session, login)
-    session.commit()  # end the read: counting starts a transaction of its own
+    finish_reading(session)  # counting starts a transaction of its own
     _count_attempt(session, user, login, now)
     usable = user is not None and user.is_active and bool(user.password_hash)
     stored = user.password_hash if user is not None and usable else _DUMMY_HASH

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "contest.cli.images",
     "contest.cli.storage",
     "contest.cli.exhibition",
+    "contest.cli.health",
 )
 
 

@@ -51,12 +51,24 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default SQLite in data_dir."
     )
+    db_connect_timeout: int = Field(5, ge=1, le=60, description="PostgreSQL connect, seconds.")
+    db_statement_timeout: int = Field(
+        30, ge=1, le=3600, description="PostgreSQL: longest one statement may run, seconds."
+    )
+    db_pool_size: int = Field(10, ge=1, le=200, description="Connections kept per process.")
+    db_max_overflow: int = Field(20, ge=0, le=200, description="Extra connections under load.")
     storage: Literal["local", "s3"] = "local"
     s3_endpoint_url: str | None = None
+    s3_public_url: str | None = Field(
+        None, description="Base address of image links for browsers; default s3_endpoint_url."
+    )
     s3_bucket: str = "contest"
     s3_region: str = "us-east-1"
     s3_create_bucket: bool = False
     s3_presign_ttl: int = Field(3600, ge=60, le=7 * 24 * 3600)
+    s3_connect_timeout: float = Field(3.0, gt=0, le=60)
+    s3_read_timeout: float = Field(5.0, gt=0, le=300)
+    s3_max_attempts: int = Field(2, ge=1, le=10, description="Tries per S3 call, first included.")
     base_url: str = "http://localhost:8501"
     secret_key: str = Field(
         "demo-secret",

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import fcntl
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from contest.core.errors import DatabaseUnavailable
+
 MIGRATIONS_DIR = Path(__file__).parents[1] / "migrations"
+# What a database that is down, restarting, unreachable or too slow raises (not: a refused row).
+UNAVAILABLE = (
+    sa.exc.OperationalError,
+    sa.exc.InterfaceError,
+    sa.exc.DisconnectionError,
+    sa.exc.TimeoutError,
+)
+SCHEMA_LOCK_ID = 7_261_001  # PostgreSQL advisory lock key: migrations and the demo seed
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -42,10 +55,20 @@ def _sqlite_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, *, writer_queue: bool = True) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    writer_queue: bool = True,
+    connect_timeout: int = 5,
+    statement_timeout: int = 30,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+) -> Engine:
     """One engine per process; SQLite gets WAL, foreign keys and serialised writers.
 
     ``writer_queue=False`` leaves SQLite writers to its busy handler alone (a benchmark baseline).
+    On PostgreSQL every network wait has a deadline: ``connect_timeout`` seconds to connect,
+    ``statement_timeout`` seconds per statement, and TCP keepalives notice a vanished server.
     """
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
@@ -59,7 +82,20 @@ def make_engine(url: str, *, writer_queue: bool = True) -> Engine:
         if writer_queue:
             _writer_locks[engine] = threading.RLock()
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,  # a connection broken by a database restart is replaced, not used
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        connect_args={
+            "connect_timeout": connect_timeout,
+            "options": f"-c statement_timeout={statement_timeout * 1000}",
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        },
+    )
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -69,9 +105,55 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """A database that cannot be reached becomes DatabaseUnavailable, which pages show."""
+    try:
+        yield
+    except UNAVAILABLE as exc:
+        raise DatabaseUnavailable() from exc
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """One process at a time changes the schema or seeds: replicas starting together on an
+    empty database wait for each other instead of racing (PostgreSQL: an advisory lock held by
+    one connection; SQLite: a lock on a file beside the database). Not re-entrant."""
+    if engine.dialect.name == "postgresql":
+        with database_errors(), engine.connect() as conn:
+            with conn.begin():  # waiting for another replica's migration is no statement timeout
+                conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+                conn.exec_driver_sql(f"SELECT pg_advisory_lock({SCHEMA_LOCK_ID})")
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({SCHEMA_LOCK_ID})")
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with Path(f"{database}.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; existing data is kept."""
-    command.upgrade(alembic_config(engine), "head")
+    """Bring the schema to the newest revision under the schema lock; existing data is kept."""
+    with schema_lock(engine):
+        command.upgrade(alembic_config(engine), "head")
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """(the database's migration revision, the newest one this code knows)."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, head
 
 
 def begin_write(session: Session) -> None:
@@ -91,22 +173,53 @@ def begin_write(session: Session) -> None:
         session.connection(execution_options={WRITE_OPTION: True})
 
 
+def finish_reading(session: Session) -> None:
+    """End a unit of work's read-only part, so that the next ``begin_write`` opens a fresh writer
+    transaction (SQLite cannot turn an old read snapshot into a writer) and no connection
+    sits idle in a transaction during the slow work in between."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("finish_reading after a write: the write would be committed early")
+    session.commit()
+
+
+@contextmanager
+def all_or_nothing(session: Session) -> Iterator[None]:
+    """Rows written inside are rolled back if anything raises, even when the caller catches it
+    inside its own unit of work."""
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def lock_row(session: Session, model: type[T], row_id: int) -> T | None:
-    """SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction already holds."""
+    """The row, fresh and locked against other writers until commit.
+
+    PostgreSQL: SELECT ... FOR NO KEY UPDATE, which does not block inserts that merely refer to
+    the row (a vote's foreign-key check on its contest or entry). SQLite: the IMMEDIATE
+    transaction already holds.
+    """
     pk = sa.inspect(model).primary_key[0]
-    return session.exec(select(model).where(pk == row_id).with_for_update()).first()
+    query = select(model).where(pk == row_id).with_for_update(key_share=True)
+    return session.exec(query.execution_options(populate_existing=True)).first()
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One short transaction: commit on success, roll back on any error."""
+    """One short transaction: commit on success, roll back on any error. A database that cannot
+    be reached raises DatabaseUnavailable (a ContestError pages show)."""
     lock = _writer_locks.get(engine)
-    with Session(engine, expire_on_commit=False, info={WRITER_LOCK: lock}) as session:
+    with (
+        database_errors(),
+        Session(engine, expire_on_commit=False, info={WRITER_LOCK: lock}) as session,
+    ):
         try:
             yield session
             session.commit()
         except BaseException:
-            session.rollback()
+            with suppress(*UNAVAILABLE):  # a lost connection took its transaction with it
+                session.rollback()
             raise
         finally:
             if session.info.pop(WRITER_HELD, False) and lock is not None:

@@ -73,3 +73,15 @@ class StorageFailed(ContestError):
     """The object store refused or lost a write; nothing was kept."""
 
     default_key = "error.storage_failed"
+
+
+class StorageUnavailable(StorageFailed):
+    """The object store could not be reached or did not answer in time."""
+
+    default_key = "error.storage_unavailable"
+
+
+class DatabaseUnavailable(ContestError):
+    """The database could not be reached or did not answer in time; the transaction was undone."""
+
+    default_key = "error.database_unavailable"

@@ -13,6 +13,7 @@ from contest.contests.manage import new_contest
 from contest.contests.settings import DEFAULT_TIMEZONE
 from contest.contests.windows import local_datetime
 from contest.core import audit
+from contest.core.db import schema_lock
 from contest.core.models import Contest, Role, User
 from contest.core.timeutil import utcnow
 from contest.demo.posters import draw_poster
@@ -96,29 +97,33 @@ def demo_contest(now: datetime) -> Contest:
 
 
 def seed_demo(runtime: Runtime, *, posters: bool = True) -> bool:
-    """Create the demo contest, accounts and posters on an empty database; False if not empty."""
-    with runtime.session() as session:
-        if not is_empty(session):
-            return False
-        password_hash = hash_password(DEMO_PASSWORD)
-        users = [
-            User(
-                employee_no=a.employee_no,
-                name=a.name,
-                department=a.department,
-                email=a.email,
-                role=a.role.value,
-                password_hash=password_hash,
-                must_change_password=False,
-            )
-            for a in DEMO_ACCOUNTS
-        ]
-        session.add_all(users)
-        session.add(demo_contest(utcnow()))
-        session.flush()
-        audit.record(session, actor=None, action="demo.seed")
-    if posters:
-        _seed_posters(runtime, [u.id or 0 for u in users])
+    """Create the demo contest, accounts and posters on an empty database; False if not empty.
+
+    Under the schema lock: replicas starting together on an empty database seed once.
+    """
+    with schema_lock(runtime.engine):
+        with runtime.session() as session:
+            if not is_empty(session):
+                return False
+            password_hash = hash_password(DEMO_PASSWORD)
+            users = [
+                User(
+                    employee_no=a.employee_no,
+                    name=a.name,
+                    department=a.department,
+                    email=a.email,
+                    role=a.role.value,
+                    password_hash=password_hash,
+                    must_change_password=False,
+                )
+                for a in DEMO_ACCOUNTS
+            ]
+            session.add_all(users)
+            session.add(demo_contest(utcnow()))
+            session.flush()
+            audit.record(session, actor=None, action="demo.seed")
+        if posters:
+            _seed_posters(runtime, [u.id or 0 for u in users])
     return True
 
 

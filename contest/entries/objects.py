@@ -1,19 +1,29 @@
-"""Content-addressed object keys and all-or-nothing writes of one image's copies."""
+"""Content-addressed object keys and the writes of one image's copies.
+
+An upload writes its objects before any database lock is taken, and a failure afterwards never
+deletes them: another upload of the same bytes, running at the same moment, may be about to
+commit a row that refers to the very same keys. Objects no row refers to are removed by
+``python -m contest gc`` once they are older than its grace period (see garbage.py). An object
+that is already stored is reused, and written again if it is old enough that gc could remove
+it before this upload's row commits.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from datetime import timedelta
 
-from sqlmodel import Session
-
-from contest.core.errors import StorageFailed
+from contest.core.errors import StorageUnavailable
 from contest.core.models import ImageObject
+from contest.core.store import storage_errors
+from contest.core.timeutil import utcnow
 from contest.entries.ingest import ProcessedImage
-from storage import ObjectStore, StorageError
+from storage import ObjectStore
 
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 PREFIXES = ("originals/", "display/", "thumbs/")
+# An existing object older than this is written again before reuse. gc's grace period must be
+# longer than this plus the longest upload (garbage.MIN_GRACE).
+REFRESH_AFTER = timedelta(hours=1)
 
 
 def keys_for(image: ProcessedImage) -> dict[str, str]:
@@ -26,63 +36,37 @@ def keys_for(image: ProcessedImage) -> dict[str, str]:
     }
 
 
-class PendingObjects:
-    """Objects written for one action, so a later failure can remove exactly those."""
-
-    def __init__(self, store: ObjectStore) -> None:
-        self.store = store
-        self.written: list[str] = []
-
-    def put(self, key: str, data: bytes, content_type: str) -> None:
-        if self.store.exists(key):
-            return  # content-addressed: same key, same bytes; someone else's row may use it
-        try:
-            self.store.put(key, data, content_type)
-        except (StorageError, OSError) as exc:
-            raise StorageFailed() from exc
-        self.written.append(key)
-
-    def store_image(self, image: ProcessedImage, *, uploaded_by: int | None) -> ImageObject:
-        keys = keys_for(image)
-        self.put(keys["original_key"], image.original, image.original_content_type)
-        self.put(keys["display_key"], image.display, "image/jpeg")
-        self.put(keys["thumb_key"], image.thumbnail, "image/webp")
-        return ImageObject(
-            original_key=keys["original_key"],
-            display_key=keys["display_key"],
-            thumb_key=keys["thumb_key"],
-            sha256=image.sha256,
-            source_format=image.source_format,
-            width=image.width,
-            height=image.height,
-            size_bytes=image.size_bytes,
-            pixel_sha256=image.pixel_sha256,
-            hashes=image.hashes.to_json(),
-            uploaded_by=uploaded_by,
-        )
-
-    def discard(self) -> None:
-        for key in reversed(self.written):
-            try:
-                self.store.delete(key)
-            except (StorageError, OSError):
-                continue  # `python -m contest gc` removes what is left
-        self.written.clear()
+def _put_fresh(store: ObjectStore, key: str, data: bytes, content_type: str) -> None:
+    modified = store.modified(key)
+    if modified is None or utcnow() - modified > REFRESH_AFTER:
+        store.put(key, data, content_type)
 
 
-@contextmanager
-def atomic_upload(session: Session, store: ObjectStore) -> Iterator[PendingObjects]:
-    """Objects and rows together or not at all.
+def store_image(
+    store: ObjectStore, image: ProcessedImage, *, uploaded_by: int | None
+) -> ImageObject:
+    """Write the original, display copy and thumbnail; return the row for the caller to add.
 
-    Yields a writer for objects; the caller adds rows to ``session``. On success the
-    transaction commits; if anything raises (the block or the commit), the transaction rolls
-    back and every object written here is deleted again.
+    Raises StorageUnavailable (with the upload's message) or StorageFailed; nothing is deleted.
     """
-    pending = PendingObjects(store)
+    keys = keys_for(image)
     try:
-        yield pending
-        session.commit()
-    except BaseException:
-        session.rollback()
-        pending.discard()
-        raise
+        with storage_errors():
+            _put_fresh(store, keys["original_key"], image.original, image.original_content_type)
+            _put_fresh(store, keys["display_key"], image.display, "image/jpeg")
+            _put_fresh(store, keys["thumb_key"], image.thumbnail, "image/webp")
+    except StorageUnavailable as exc:
+        raise StorageUnavailable("error.storage_unavailable_upload") from exc
+    return ImageObject(
+        original_key=keys["original_key"],
+        display_key=keys["display_key"],
+        thumb_key=keys["thumb_key"],
+        sha256=image.sha256,
+        source_format=image.source_format,
+        width=image.width,
+        height=image.height,
+        size_bytes=image.size_bytes,
+        pixel_sha256=image.pixel_sha256,
+        hashes=image.hashes.to_json(),
+        uploaded_by=uploaded_by,
+    )

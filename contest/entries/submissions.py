@@ -1,7 +1,9 @@
 """Staff submit, edit and withdraw posters inside the submission window.
 
-An upload is stored completely or not at all: objects first (content-addressed), then the rows
-in one transaction; if anything fails, the objects this call wrote are removed again.
+An upload is stored completely or not at all: objects first (content-addressed, written while
+no lock is held), then the rows in one short transaction. If the rows fail, no row refers to
+the objects and `python -m contest gc` removes them after its grace period (objects.py says
+why they are not deleted at once).
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ from contest.contests.rules import TEXT_LIMITS, entry_limit, upload_limits
 from contest.contests.windows import ensure_submission_open
 from contest.core import audit
 from contest.core.authz import require_staff
-from contest.core.db import begin_write, lock_row
+from contest.core.db import all_or_nothing, begin_write, finish_reading, lock_row
 from contest.core.errors import InvalidInput, LimitReached, NotFound, PermissionDenied
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, User
 from contest.core.timeutil import utcnow
 from contest.dedupe.flags import Lookalike, find_lookalikes, record_flags
 from contest.dedupe.indexes import DedupeIndexes
 from contest.entries.ingest import ProcessedImage, process_upload
-from contest.entries.objects import atomic_upload
+from contest.entries.objects import store_image
 from contest.entries.queries import count_entries
 from storage import ObjectStore
 
@@ -112,6 +114,15 @@ def check_upload(
     return UploadCheck(image, lookalikes)
 
 
+def _check_can_submit(session: Session, contest: Contest, user: User, now: datetime) -> None:
+    """The window and the per-person cap: asked before an upload's slow work (to fail fast) and
+    again under the lock (to hold)."""
+    ensure_submission_open(contest, now)
+    limit = entry_limit(contest, user)
+    if count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0) >= limit:
+        raise LimitReached("error.entry.limit", limit=limit)
+
+
 def submit_entry(
     session: Session,
     *,
@@ -122,26 +133,32 @@ def submit_entry(
     data: bytes,
     now: datetime | None = None,
 ) -> Receipt:
+    """Check, decode, hash and compare the image and write its objects holding no lock; then
+    write the rows in one short transaction that locks only what entry numbers and the cap
+    need (the contest row, FOR NO KEY UPDATE: votes referring to it pass)."""
     user = require_staff(actor)
     now = now or utcnow()
-    begin_write(session)
     contest = require_current(session)
     values = draft.cleaned(contest)
-    ensure_submission_open(contest, now)
+    _check_can_submit(session, contest, user, now)
     image = process_upload(data, upload_limits(contest))
-    lock_row(session, Contest, contest.id or 0)  # serialises entry numbers and the per-person cap
-    limit = entry_limit(contest, user)
-    if count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0) >= limit:
-        raise LimitReached("error.entry.limit", limit=limit)
     lookalikes = find_lookalikes(
         session, indexes, contest_id=contest.id or 0, author_id=user.id or 0, hashes=image.hashes
     )
-    number = (
-        session.exec(select(func.max(Entry.number)).where(Entry.contest_id == contest.id)).one()
-        or 0
-    ) + 1
-    with atomic_upload(session, store) as pending:
-        image_row = pending.store_image(image, uploaded_by=user.id)
+    finish_reading(session)
+    image_row = store_image(store, image, uploaded_by=user.id)
+
+    with all_or_nothing(session):
+        begin_write(session)
+        locked = lock_row(session, Contest, contest.id or 0)
+        if locked is None or not locked.is_current:
+            raise NotFound("error.contest.none_current")
+        contest = locked
+        _check_can_submit(session, contest, user, now)
+        number = (
+            session.exec(select(func.max(Entry.number)).where(Entry.contest_id == contest.id)).one()
+            or 0
+        ) + 1
         session.add(image_row)
         session.flush()
         entry = Entry(
@@ -169,16 +186,16 @@ def submit_entry(
                 "lookalikes": [(m.entry_id, m.level.value) for m in lookalikes],
             },
         )
+        session.flush()
     return Receipt(entry, image_row, lookalikes)
 
 
 def _editable_entry(
     session: Session, actor: User | None, entry_id: int, now: datetime
 ) -> tuple[User, Entry, Contest]:
-    """The author's own, still competing entry, inside the submission window."""
+    """The author's own, still competing entry, inside the submission window (read fresh)."""
     user = require_staff(actor)
-    begin_write(session)
-    entry = session.get(Entry, entry_id)
+    entry = session.get(Entry, entry_id, populate_existing=True)
     if entry is None:
         raise NotFound(what=f"entry {entry_id}")
     if entry.author_id != user.id:
@@ -188,6 +205,15 @@ def _editable_entry(
     contest = get_contest(session, entry.contest_id)
     ensure_submission_open(contest, now)
     return user, entry, contest
+
+
+def _locked_editable_entry(
+    session: Session, actor: User | None, entry_id: int, now: datetime
+) -> tuple[User, Entry, Contest]:
+    """The same, in a writer transaction holding the entry's row until commit."""
+    begin_write(session)
+    lock_row(session, Entry, entry_id)
+    return _editable_entry(session, actor, entry_id, now)
 
 
 def update_entry(
@@ -201,25 +227,34 @@ def update_entry(
     data: bytes | None = None,
     now: datetime | None = None,
 ) -> Receipt:
-    """Edit the text and optionally replace the image; the audit log keeps what changed."""
+    """Edit the text and optionally replace the image; the audit log keeps what changed.
+
+    A new image is processed and stored before the writer transaction, as in submit_entry.
+    """
     now = now or utcnow()
-    user, entry, contest = _editable_entry(session, actor, entry_id, now)
-    values = draft.cleaned(contest)
-    before = {k: getattr(entry, k) for k in values}
-    changed = {k: v for k, v in values.items() if before[k] != v}
+    image_row: ImageObject | None = None
     lookalikes: list[Lookalike] = []
-    with atomic_upload(session, store) as pending:
-        if data is not None:
-            image = process_upload(data, upload_limits(contest))
-            lookalikes = find_lookalikes(
-                session,
-                indexes,
-                contest_id=contest.id or 0,
-                author_id=user.id or 0,
-                hashes=image.hashes,
-                exclude_entry_id=entry.id,
-            )
-            image_row = pending.store_image(image, uploaded_by=user.id)
+    if data is not None:
+        user, entry, contest = _editable_entry(session, actor, entry_id, now)
+        draft.cleaned(contest)  # refuse bad text before the slow work
+        image = process_upload(data, upload_limits(contest))
+        lookalikes = find_lookalikes(
+            session,
+            indexes,
+            contest_id=contest.id or 0,
+            author_id=user.id or 0,
+            hashes=image.hashes,
+            exclude_entry_id=entry.id,
+        )
+        finish_reading(session)
+        image_row = store_image(store, image, uploaded_by=user.id)
+
+    with all_or_nothing(session):
+        user, entry, contest = _locked_editable_entry(session, actor, entry_id, now)
+        values = draft.cleaned(contest)
+        before = {k: getattr(entry, k) for k in values}
+        changed = {k: v for k, v in values.items() if before[k] != v}
+        if image_row is not None:
             session.add(image_row)
             session.flush()
             changed["image_id"] = image_row.id
@@ -239,7 +274,8 @@ def update_entry(
             target_id=entry.id,
             details={"before": {k: before[k] for k in changed}, "after": changed},
         )
-    shown = session.get(ImageObject, entry.image_id)
+        session.flush()
+    shown = image_row or session.get(ImageObject, entry.image_id)
     assert shown is not None
     return Receipt(entry, shown, lookalikes)
 
@@ -248,7 +284,7 @@ def withdraw_entry(
     session: Session, *, actor: User | None, entry_id: int, now: datetime | None = None
 ) -> Entry:
     now = now or utcnow()
-    user, entry, contest = _editable_entry(session, actor, entry_id, now)
+    user, entry, contest = _locked_editable_entry(session, actor, entry_id, now)
     entry.status, entry.updated_at = EntryStatus.WITHDRAWN.value, now
     session.add(entry)
     audit.record(

@@ -59,8 +59,14 @@ def to_srgb(image: Image.Image) -> Image.Image:
 
 
 def normalise(image: ImageFile.ImageFile) -> Image.Image:
-    """The loaded image upright (EXIF orientation applied) in sRGB RGB."""
+    """The loaded image upright (EXIF orientation applied) in sRGB RGB, with no metadata.
+
+    Pillow writes some ``info`` entries back when saving (a JPEG comment, for one, which may hold
+    anything, HTML included), so nothing read from the upload stays on the image copies come from.
+    """
     orientation = image.getexif().get(0x0112)
     rgb = to_srgb(image)
     method = _ORIENTATION.get(orientation or 1)
-    return rgb.transpose(method) if method is not None else rgb
+    upright = rgb.transpose(method) if method is not None else rgb
+    upright.info = {}
+    return upright

@@ -43,8 +43,9 @@ ADMIN_CALLS: dict[str, AdminCall] = {
 }
 
 
-@pytest.fixture
-def world(runtime: Runtime) -> dict[str, int]:
+def one_of_each_role(runtime: Runtime) -> dict[str, int]:
+    """Ids of a staff member, a judge, an admin, an inactive admin, a target user, the current
+    contest and another one."""
     with runtime.session() as session:
         users = {
             "staff": create_user(session),
@@ -68,9 +69,8 @@ def _snapshot(session: Session) -> tuple[Any, ...]:
 
 @pytest.mark.parametrize("who", ["staff", "judge", "inactive_admin", None])
 @pytest.mark.parametrize("call", list(ADMIN_CALLS))
-def test_admin_services_refuse_everyone_else(
-    runtime: Runtime, world: dict[str, int], who: str | None, call: str
-) -> None:
+def test_admin_services_refuse_everyone_else(runtime: Runtime, who: str | None, call: str) -> None:
+    world = one_of_each_role(runtime)
     with runtime.session() as session:
         before = _snapshot(session)
         actor = session.get(User, world[who]) if who else None
@@ -84,7 +84,8 @@ def test_admin_services_refuse_everyone_else(
 
 
 @pytest.mark.parametrize("call", list(ADMIN_CALLS))
-def test_an_active_admin_may(runtime: Runtime, world: dict[str, int], call: str) -> None:
+def test_an_active_admin_may(runtime: Runtime, call: str) -> None:
+    world = one_of_each_role(runtime)
     with runtime.session() as session:
         ADMIN_CALLS[call](session, session.get(User, world["admin"]), world)
 

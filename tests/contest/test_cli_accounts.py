@@ -12,7 +12,7 @@ import pytest
 from contest.accounts import users as accounts
 from contest.core.models import Role
 from contest.runtime import build_runtime
-from tests.conftest import TEST_SECRET, make_settings
+from tests.factories import TEST_SECRET, make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "first-admin-2026"

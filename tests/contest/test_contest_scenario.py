@@ -19,11 +19,7 @@ from contest.judging import scoring as judging
 from contest.reports import exports
 from contest.runtime import Runtime
 from contest.voting import votes as voting
-from tests.factories import create_contest, create_user, submit
-
-
-def flat(x: int) -> dict[str, int]:
-    return {k: x for k in ("creativity", "policy", "design", "ai_use")}
+from tests.factories import create_contest, create_user, flat_scores, submit
 
 
 def test_a_whole_contest(runtime: Runtime) -> None:
@@ -83,13 +79,13 @@ def test_a_whole_contest(runtime: Runtime) -> None:
         q1 = judging.judge_queue(session, actor=j1, contest_id=cid)
     assert [i.entry_id for i in q1] == e[:3]
     with runtime.session() as session, pytest.raises(PermissionDenied):
-        judging.save_score(session, actor=j1, entry_id=e[3], scores=flat(10))
+        judging.save_score(session, actor=j1, entry_id=e[3], scores=flat_scores(10))
     with runtime.session() as session:
         judging.declare_conflict(session, actor=j2, entry_id=e[2], reason="같은 팀")
     for judge, marks in ((j1, {0: 8, 1: 6, 2: 7}), (j2, {0: 9, 1: 7, 3: 5})):
         for poster, x in marks.items():
             with runtime.session() as session:
-                judging.save_score(session, actor=judge, entry_id=e[poster], scores=flat(x))
+                judging.save_score(session, actor=judge, entry_id=e[poster], scores=flat_scores(x))
     with runtime.session() as session:
         lifecycle.close_judging(session, actor=admin, contest_id=cid)
     with runtime.session() as session:

@@ -20,8 +20,7 @@ from contest.core.errors import NotFound, PermissionDenied
 from contest.core.models import Entry, Role
 from contest.exhibition.labels import INDEX_ROWS_PER_PAGE, entry_qr, exhibition_pdf, labels, qr_png
 from contest.runtime import Runtime
-from tests.contest.test_voting import add_entry
-from tests.factories import create_contest, create_user, submit
+from tests.factories import add_entry, create_contest, create_user, submit
 
 KOREAN_TITLE = "바다가 가까운 도시"
 

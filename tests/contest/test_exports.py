@@ -18,7 +18,7 @@ from contest.judging import lifecycle, results
 from contest.judging import scoring as judging
 from contest.reports import exports
 from contest.runtime import Runtime
-from tests.contest.test_judging import judging_contest
+from tests.factories import judging_contest
 
 SCORES = {"creativity": 9, "policy": 8, "design": 7, "ai_use": 6}  # weighted 7.7
 

@@ -21,8 +21,7 @@ from contest.voting.gallery import (
     gallery_page,
 )
 from contest.voting.votes import cast_vote, tallies
-from tests.contest.test_voting import add_entry
-from tests.factories import create_contest, create_user
+from tests.factories import add_entry, create_contest, create_user
 
 SECRET = "gallery-test-secret"
 
@@ -33,10 +32,9 @@ def _page(session: Session, actor: Any, now: Any = None, **query: Any) -> Any:
     )
 
 
-@pytest.fixture
-def world(any_runtime: Runtime) -> dict[str, Any]:
+def thirty_posters(runtime: Runtime) -> dict[str, Any]:
     """30 posters by two departments over two themes, plus a few that must not show."""
-    with any_runtime.session() as session:
+    with runtime.session() as session:
         contest = create_contest(session)
         old = create_contest(session, current=False)
         city = create_user(session, department="도시계획과", name="정하은")
@@ -60,7 +58,7 @@ def world(any_runtime: Runtime) -> dict[str, Any]:
             hidden[status] = add_entry(session, contest=contest, author=city, status=status).id
         add_entry(session, contest=old, author=city)
     return {
-        "rt": any_runtime,
+        "rt": runtime,
         "contest": contest,
         "ids": ids,
         "hidden": hidden,
@@ -71,7 +69,8 @@ def world(any_runtime: Runtime) -> dict[str, Any]:
     }
 
 
-def test_only_active_entries_of_current_contest_paged(world: dict[str, Any]) -> None:
+def test_only_active_entries_of_current_contest_paged(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     with world["rt"].session() as session:
         first = _page(session, world["viewer"])
         second = _page(session, world["viewer"], page=2)
@@ -86,7 +85,8 @@ def test_only_active_entries_of_current_contest_paged(world: dict[str, Any]) -> 
     assert card.author_name is None  # the contest does not show names
 
 
-def test_author_names_only_when_contest_shows_them(world: dict[str, Any]) -> None:
+def test_author_names_only_when_contest_shows_them(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     with world["rt"].session() as session:
         contest = session.get(Contest, world["contest"].id)
         assert contest is not None
@@ -99,7 +99,8 @@ def test_author_names_only_when_contest_shows_them(world: dict[str, Any]) -> Non
     assert detail.author_name == "정하은"
 
 
-def test_shuffle_is_stable_per_viewer_and_differs_between_viewers(world: dict[str, Any]) -> None:
+def test_shuffle_is_stable_per_viewer_and_differs_between_viewers(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     with world["rt"].session() as session:
         other = create_user(session)
     with world["rt"].session() as session:
@@ -116,7 +117,8 @@ def test_shuffle_is_stable_per_viewer_and_differs_between_viewers(world: dict[st
     assert mine != sorted(mine)
 
 
-def test_filters_and_search(world: dict[str, Any]) -> None:
+def test_filters_and_search(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     themes = world["contest"].themes
     with world["rt"].session() as session:
         by_theme = _page(session, world["viewer"], theme=themes[1], per_page=48)
@@ -137,7 +139,8 @@ def test_filters_and_search(world: dict[str, Any]) -> None:
     assert choices.orders == (Order.SHUFFLE, Order.NEWEST)
 
 
-def test_newest_order(world: dict[str, Any]) -> None:
+def test_newest_order(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     with world["rt"].session() as session:
         base = world["contest"].created_at
         for k, entry_id in enumerate(world["ids"]):
@@ -150,7 +153,8 @@ def test_newest_order(world: dict[str, Any]) -> None:
     assert [c.entry_id for c in cards] == list(reversed(world["ids"]))[:24]
 
 
-def test_votes_order_only_after_close(world: dict[str, Any]) -> None:
+def test_votes_order_only_after_close(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     rt, ids = world["rt"], world["ids"]
     with rt.session() as session:
         voters = [create_user(session) for _ in range(3)]
@@ -170,7 +174,8 @@ def test_votes_order_only_after_close(world: dict[str, Any]) -> None:
     assert len(cards) == 24
 
 
-def test_disqualified_entry_leaves_at_once(world: dict[str, Any]) -> None:
+def test_disqualified_entry_leaves_at_once(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     with world["rt"].session() as session:
         entry = session.get(Entry, world["ids"][3])
         assert entry is not None
@@ -181,12 +186,14 @@ def test_disqualified_entry_leaves_at_once(world: dict[str, Any]) -> None:
     assert page.total == 29 and world["ids"][3] not in {c.entry_id for c in page.cards}
 
 
-def test_bad_page_size_refused(world: dict[str, Any]) -> None:
+def test_bad_page_size_refused(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     with pytest.raises(InvalidInput), world["rt"].session() as session:
         _page(session, world["viewer"], per_page=1000)
 
 
-def test_detail_hides_removed_entries_from_staff_not_admins(world: dict[str, Any]) -> None:
+def test_detail_hides_removed_entries_from_staff_not_admins(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     with world["rt"].session() as session:
         shown = entry_detail(session, actor=world["viewer"], entry_id=world["ids"][0])
         own = entry_detail(session, actor=world["culture"], entry_id=world["ids"][0])
@@ -202,7 +209,8 @@ def test_detail_hides_removed_entries_from_staff_not_admins(world: dict[str, Any
     assert shown.status_reason == ""
 
 
-def test_one_page_costs_at_most_two_queries(world: dict[str, Any]) -> None:
+def test_one_page_costs_at_most_two_queries(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     statements: list[str] = []
     engine = world["rt"].engine
 
@@ -223,7 +231,8 @@ def test_one_page_costs_at_most_two_queries(world: dict[str, Any]) -> None:
             sa.event.remove(engine, "before_cursor_execute", count)
 
 
-def test_page_beyond_the_end_shows_the_last(world: dict[str, Any]) -> None:
+def test_page_beyond_the_end_shows_the_last(any_runtime: Runtime) -> None:
+    world = thirty_posters(any_runtime)
     with world["rt"].session() as session:
         page = _page(session, world["viewer"], page=9, theme=world["contest"].themes[1])
     assert (page.page, page.pages, len(page.cards)) == (1, 1, 10)
@@ -231,11 +240,12 @@ def test_page_beyond_the_end_shows_the_last(world: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("names", [False, True])
 def test_judges_see_no_author_anywhere_until_results_are_published(
-    world: dict[str, Any], names: bool
+    any_runtime: Runtime, names: bool
 ) -> None:
     """Gallery cards, the department filter (its choices and a forced value), the poster
     page and the vote tallies: one rule (visibility.author_visibility) hides authors and
     departments from judges until the results are published; staff are unaffected."""
+    world = thirty_posters(any_runtime)
     rt, entry_id = world["rt"], world["ids"][1]
     with rt.session() as session:
         judge = create_user(session, role=Role.JUDGE)
@@ -274,9 +284,8 @@ def test_judges_see_no_author_anywhere_until_results_are_published(
 
 
 @pytest.mark.parametrize("entry_id", [0, -1, 2**63, 10**20])
-def test_an_impossible_entry_id_in_a_link_is_not_found(
-    world: dict[str, Any], entry_id: int
-) -> None:
+def test_an_impossible_entry_id_in_a_link_is_not_found(any_runtime: Runtime, entry_id: int) -> None:
     """?entry=99999999999999999999 once raised OverflowError (SQLite) or DataError (PostgreSQL)."""
+    world = thirty_posters(any_runtime)
     with world["rt"].session() as session, pytest.raises(NotFound):
         entry_detail(session, actor=world["viewer"], entry_id=entry_id)

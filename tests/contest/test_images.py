@@ -1,4 +1,5 @@
-"""Upload validation and normalisation: every refusal and every conversion."""
+"""Upload validation and normalisation: every refusal and every conversion (real files of each
+kind are in tests/data/, see its README)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from contest.core.models import Contest
 from contest.dedupe.hashes import PosterHashes
 from contest.entries.ingest import process_upload
 from contest.images.decode import ImageLimits, check_file
+from tests.factories import data_file
 
 LIMITS = ImageLimits()
 
@@ -83,10 +85,12 @@ def test_empty_file() -> None:
     assert refused(b"").key == "error.image.empty"
 
 
-@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
-def test_truncated_files_are_refused(fmt: str) -> None:
-    data = encode(poster(), fmt)
-    error = refused(data[: len(data) * 2 // 3])
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("truncated.png", "PNG"), ("truncated.jpg", "JPEG"), ("truncated.webp", "WEBP")],
+)
+def test_truncated_files_are_refused(name: str, fmt: str) -> None:
+    error = refused(data_file(name))  # two thirds of the file: a whole header, half the pixels
     assert error.key == "error.image.corrupt"
     assert error.params["format"] == fmt
 
@@ -172,24 +176,27 @@ def test_pixel_hash_ignores_the_encoding() -> None:
 
 
 def test_exif_orientation_is_applied() -> None:
-    exif = Image.Exif()
-    exif[0x0112] = 6  # stored sideways, shown rotated 90° clockwise
-    result = process_upload(encode(poster((900, 640)), "JPEG", exif=exif.tobytes()))
+    data = data_file("phone_rotated_gps.jpg")
+    with Image.open(io.BytesIO(data)) as stored:  # stored sideways, shown rotated 90° clockwise
+        assert stored.size == (900, 640) and stored.getexif()[0x0112] == 6
+    result = process_upload(data)
     assert (result.width, result.height) == (640, 900)
 
 
 @pytest.mark.parametrize(
-    ("image", "fmt"),
+    "data",
     [
-        (poster(mode="CMYK"), "JPEG"),
-        (poster(mode="P"), "PNG"),
-        (poster(mode="L"), "PNG"),
-        (poster(mode="LA"), "PNG"),
-        (Image.fromarray(np.full((700, 640), 40000, dtype=np.uint16)), "PNG"),
+        data_file("cmyk.jpg"),
+        encode(poster(mode="P"), "PNG"),
+        encode(poster(mode="L"), "PNG"),
+        encode(poster(mode="LA"), "PNG"),
+        data_file("grey_16bit.png"),  # every pixel 40000 of 65535
     ],
+    ids=["CMYK", "P", "L", "LA", "I;16"],
 )
-def test_modes_become_rgb(image: Image.Image, fmt: str) -> None:
-    result = process_upload(encode(image, fmt))
+def test_modes_become_rgb(data: bytes) -> None:
+    image = Image.open(io.BytesIO(data))
+    result = process_upload(data)
     display = Image.open(io.BytesIO(result.display))
     assert display.mode == "RGB"
     if image.mode.startswith("I"):  # 16-bit values are scaled, not clipped to white
@@ -201,9 +208,8 @@ def test_transparency_becomes_white() -> None:
     rgba.putalpha(0)
     display = Image.open(io.BytesIO(process_upload(encode(rgba, "PNG")).display))
     assert np.asarray(display).min() >= 250
-    palette = Image.new("P", (640, 640), 0)
-    palette.info["transparency"] = 0
-    display = Image.open(io.BytesIO(process_upload(encode(palette, "PNG", transparency=0)).display))
+    # a white logo on a palette PNG whose ground (index 0, black) is transparent
+    display = Image.open(io.BytesIO(process_upload(data_file("palette_transparent.png")).display))
     assert np.asarray(display).min() >= 250
 
 
@@ -221,10 +227,9 @@ def test_icc_profile_is_used_then_dropped(space: str) -> None:
 
 
 def test_derived_copies_carry_no_gps_or_exif() -> None:
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif.get_ifd(0x8825)[2] = (37.0, 27.0, 0.0)  # GPSLatitude
-    data = encode(poster(), "JPEG", exif=exif.tobytes())
+    data = data_file("phone_rotated_gps.jpg")
+    with Image.open(io.BytesIO(data)) as photo:  # maker, date taken and where (GPSLatitude)
+        assert photo.getexif().get_ifd(0x8825)[2] == (37.0, 27.0, 22.8)
     assert b"PhoneMaker" in data
     result = process_upload(data)
     for copy in (result.display, result.thumbnail):
@@ -293,6 +298,19 @@ def test_copies_others_see_carry_nothing_but_pixels() -> None:
         assert set(_webp_chunks(result.thumbnail)) <= {b"VP8 ", b"VP8L", b"VP8X", b"ALPH"}
         for copy in (result.display, result.thumbnail):
             assert not [trace for trace in TRACES if trace in copy]
+
+
+def test_a_jpeg_that_is_also_a_zip_of_html_is_a_picture_and_its_copies_carry_none_of_it() -> None:
+    """Formats are named by content: the polyglot is accepted as the JPEG it is, stored as
+    image/jpeg, and the copies others see are re-encoded pixels without its comment or its tail."""
+    data = data_file("polyglot_jpeg_zip_html.jpg")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # the file is what its name says
+        assert b"<script>" in archive.read("index.html")
+    result = process_upload(data)
+    assert (result.source_format, result.original_content_type) == ("JPEG", "image/jpeg")
+    for copy in (result.display, result.thumbnail):
+        assert b"<script" not in copy and b"<html" not in copy and b"PK\x03\x04" not in copy
+        assert "comment" not in Image.open(io.BytesIO(copy)).info
 
 
 def test_check_file_reports_format_and_size(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Scoring: rubric validation, blind queues, exclusions, conflicts, progress, authorization.
 
-``place_entry``/``place_votes``/``judging_contest`` are shared with the other judging-area
-tests: rows are written directly (no image pipeline), so these tests stay fast.
+``judging_contest`` (tests/factories.py) writes rows directly (no image pipeline), so these tests
+stay fast.
 """
 
 from __future__ import annotations
@@ -10,101 +10,22 @@ import dataclasses
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
 from contest.core.models import (
     AuditEvent,
     Contest,
-    ContestPhase,
-    Entry,
-    ImageObject,
     JudgeScore,
-    Role,
     ShortlistItem,
     User,
-    Vote,
 )
 from contest.judging import lifecycle
 from contest.judging import scoring as judging
 from contest.runtime import Runtime
-from tests.factories import create_contest, create_user
+from tests.factories import add_entry, create_user, judging_contest
 
 FULL = {"creativity": 8, "policy": 7, "design": 6, "ai_use": 9}
-
-
-def place_entry(session: Session, contest: Contest, author: User, number: int) -> Entry:
-    """An active entry with a placeholder image row (no objects are needed here)."""
-    image = ImageObject(
-        sha256=f"{number:064x}",
-        original_key=f"o/{contest.id}/{number}.png",
-        display_key=f"d/{contest.id}/{number}.webp",
-        thumb_key=f"t/{contest.id}/{number}.webp",
-        source_format="png",
-        width=800,
-        height=1100,
-        size_bytes=1,
-        pixel_sha256=f"{number:064x}",
-    )
-    session.add(image)
-    session.flush()
-    entry = Entry(
-        contest_id=contest.id or 0,
-        author_id=author.id or 0,
-        number=number,
-        title=f"포스터 {number}",
-        theme=contest.themes[0],
-        policy="정책",
-        ai_tools=["Midjourney"],
-        prompt="a poster",
-        image_id=image.id or 0,
-        consent_own_work=True,
-        consent_publish=True,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
-
-
-def place_votes(session: Session, contest: Contest, entry: Entry, count: int) -> None:
-    for _ in range(count):
-        voter = create_user(session)
-        session.add(
-            Vote(contest_id=contest.id or 0, voter_id=voter.id or 0, entry_id=entry.id or 0)
-        )
-    session.flush()
-
-
-@dataclasses.dataclass
-class Setup:
-    contest: Contest
-    admin: User
-    judges: list[User]
-    staff: User
-    entries: list[Entry]
-
-
-def judging_contest(
-    runtime: Runtime, votes: tuple[int, ...] = (5, 4, 3, 1), judges: int = 2, **contest: Any
-) -> Setup:
-    """A contest in phase judging whose shortlist is every entry with a vote count given."""
-    with runtime.session() as session:
-        c = create_contest(session, phase=ContestPhase.VOTING_CLOSED.value, **contest)
-        admin = create_user(session, role=Role.ADMIN)
-        judge_users = [
-            create_user(session, role=Role.JUDGE, department=f"심사부서{i}") for i in range(judges)
-        ]
-        staff = create_user(session)
-        entries = [place_entry(session, c, staff, n + 1) for n in range(len(votes))]
-        for entry, count in zip(entries, votes, strict=True):
-            place_votes(session, c, entry, count)
-        c.shortlist_size = len(votes)
-        session.add(c)
-    with runtime.session() as session:
-        lifecycle.build_shortlist(session, actor=admin, contest_id=c.id or 0)
-        lifecycle.lock_shortlist(session, actor=admin, contest_id=c.id or 0)
-        lifecycle.open_judging(session, actor=admin, contest_id=c.id or 0)
-    return Setup(c, admin, judge_users, staff, entries)
 
 
 def test_judge_saves_and_updates_a_score(runtime: Runtime) -> None:
@@ -158,7 +79,7 @@ def test_queue_is_blind_and_skips_own_entries(runtime: Runtime) -> None:
     s = judging_contest(runtime)
     with runtime.session() as session:
         judge = session.get(User, s.judges[0].id)
-        own = place_entry(session, s.contest, judge, 99)  # type: ignore[arg-type]
+        own = add_entry(session, contest=s.contest, author=judge, number=99)  # type: ignore[arg-type]
         session.add(
             ShortlistItem(contest_id=s.contest.id or 0, entry_id=own.id or 0, source="vote")
         )
@@ -177,7 +98,7 @@ def test_own_department_excluded_only_when_the_contest_says_so(runtime: Runtime)
     judge = s.judges[0]
     with runtime.session() as session:
         colleague = create_user(session, department=judge.department)
-        entry = place_entry(session, s.contest, colleague, 50)
+        entry = add_entry(session, contest=s.contest, author=colleague, number=50)
         session.add(
             ShortlistItem(contest_id=s.contest.id or 0, entry_id=entry.id or 0, source="vote")
         )
@@ -197,7 +118,7 @@ def test_own_department_excluded_only_when_the_contest_says_so(runtime: Runtime)
 def test_non_shortlisted_entry_cannot_be_scored(runtime: Runtime) -> None:
     s = judging_contest(runtime)
     with runtime.session() as session:
-        outsider = place_entry(session, s.contest, s.staff, 77)
+        outsider = add_entry(session, contest=s.contest, author=s.staff, number=77)
     with runtime.session() as session, pytest.raises(PermissionDenied) as raised:
         judging.save_score(session, actor=s.judges[0], entry_id=outsider.id or 0, scores=FULL)
     assert raised.value.key == "error.judging.not_shortlisted"

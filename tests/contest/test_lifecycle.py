@@ -15,8 +15,7 @@ from contest.core.timeutil import as_utc, utcnow
 from contest.judging import lifecycle, results
 from contest.judging.queries import shortlist_items
 from contest.runtime import Runtime
-from tests.contest.test_judging import place_entry, place_votes
-from tests.factories import create_contest, create_user
+from tests.factories import add_entry, add_votes, create_contest, create_user
 
 Step = Callable[[Session, User, int, int], Any]
 STEPS: dict[str, Step] = {
@@ -58,7 +57,7 @@ def _setup(runtime: Runtime, phase: ContestPhase, **fields: Any) -> tuple[User, 
     with runtime.session() as session:
         contest = create_contest(session, phase=phase.value, **fields)
         admin = create_user(session, role=Role.ADMIN)
-        entry = place_entry(session, contest, create_user(session), 1)
+        entry = add_entry(session, contest=contest, author=create_user(session), number=1)
         session.add(
             ShortlistItem(contest_id=contest.id or 0, entry_id=entry.id or 0, source="vote")
         )
@@ -95,9 +94,11 @@ def test_shortlist_includes_ties_at_the_cut(runtime: Runtime) -> None:
         contest = create_contest(session, phase=ContestPhase.VOTING_CLOSED.value, shortlist_size=2)
         admin = create_user(session, role=Role.ADMIN)
         author = create_user(session)
-        entries = [place_entry(session, contest, author, n) for n in range(1, 6)]
+        entries = [
+            add_entry(session, contest=contest, author=author, number=n) for n in range(1, 6)
+        ]
         for entry, votes in zip(entries, (5, 4, 4, 1, 0), strict=True):
-            place_votes(session, contest, entry, votes)
+            add_votes(session, contest, entry, votes)
         entries[4].status = "withdrawn"  # not active: never shortlisted
         session.add(entries[4])
     with runtime.session() as session:
@@ -113,7 +114,7 @@ def test_shortlist_includes_ties_at_the_cut(runtime: Runtime) -> None:
 def test_manual_shortlist_changes_need_a_reason_and_are_audited(runtime: Runtime) -> None:
     admin, contest, entry_id = _setup(runtime, ContestPhase.SHORTLISTED)
     with runtime.session() as session:
-        extra = place_entry(session, contest, create_user(session), 2)
+        extra = add_entry(session, contest=contest, author=create_user(session), number=2)
     cid = contest.id or 0
     with runtime.session() as session, pytest.raises(InvalidInput) as raised:
         lifecycle.add_to_shortlist(

@@ -12,7 +12,7 @@ from contest.judging import results
 from contest.judging import scoring as judging
 from contest.reports import dashboard
 from contest.runtime import Runtime
-from tests.contest.test_judging import judging_contest
+from tests.factories import judging_contest
 
 
 def test_hide_restore_disqualify_with_reasons_and_audit(runtime: Runtime) -> None:

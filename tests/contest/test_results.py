@@ -14,14 +14,9 @@ from contest.core.models import AuditEvent, JudgeScore, ResultSnapshot
 from contest.judging import lifecycle, results
 from contest.judging import scoring as judging
 from contest.runtime import Runtime
-from tests.contest.test_judging import judging_contest
+from tests.factories import flat_scores, judging_contest
 
 RUBRIC = [dict(c) for c in DEFAULT_RUBRIC]  # weights 30/30/20/20, each 1..10
-
-
-def flat(x: int) -> dict[str, int]:
-    """The same score on every criterion, so the weighted mean is x."""
-    return {c["key"]: x for c in RUBRIC}
 
 
 def inputs(
@@ -38,7 +33,7 @@ def inputs(
         judge_quorum=quorum,
         award_tiers=tiers if tiers is not None else [dict(a) for a in DEFAULT_AWARDS],
         entries=[{"entry_id": e, "number": e, "title": f"E{e}"} for e in sorted(votes)],
-        scores=[{"judge_id": j, "entry_id": e, "scores": flat(x)} for j, e, x in scores],
+        scores=[{"judge_id": j, "entry_id": e, "scores": flat_scores(x)} for j, e, x in scores],
         votes=[{"entry_id": e, "count": c} for e, c in votes.items()],
     )
 
@@ -156,9 +151,9 @@ def test_conflicted_judges_do_not_count(runtime: Runtime) -> None:
     e1, e2 = (e.id or 0 for e in s.entries)
     j1, j2 = s.judges
     with runtime.session() as session:
-        judging.save_score(session, actor=j1, entry_id=e1, scores=flat(9))
-        judging.save_score(session, actor=j1, entry_id=e2, scores=flat(7))
-        judging.save_score(session, actor=j2, entry_id=e2, scores=flat(3))
+        judging.save_score(session, actor=j1, entry_id=e1, scores=flat_scores(9))
+        judging.save_score(session, actor=j1, entry_id=e2, scores=flat_scores(7))
+        judging.save_score(session, actor=j2, entry_id=e2, scores=flat_scores(3))
     with runtime.session() as session:
         judging.declare_conflict(session, actor=j2, entry_id=e1, reason="같은 팀")
     with runtime.session() as session:
@@ -174,7 +169,9 @@ def _finalised(runtime: Runtime) -> tuple[Any, ResultSnapshot]:
     s = judging_contest(runtime, votes=(3, 1), judges=1)
     with runtime.session() as session:
         for entry, x in zip(s.entries, (8, 5), strict=True):
-            judging.save_score(session, actor=s.judges[0], entry_id=entry.id or 0, scores=flat(x))
+            judging.save_score(
+                session, actor=s.judges[0], entry_id=entry.id or 0, scores=flat_scores(x)
+            )
     with runtime.session() as session:
         lifecycle.close_judging(session, actor=s.admin, contest_id=s.contest.id or 0)
     with runtime.session() as session:
@@ -195,7 +192,7 @@ def test_finalised_snapshot_is_immutable_and_verifiable(runtime: Runtime) -> Non
     assert snapshot.content_hash == results.content_hash(payload)
     with runtime.session() as session:  # a score changes after finalising
         row = session.exec(select(JudgeScore).where(JudgeScore.entry_id == s.entries[1].id)).one()
-        row.scores = flat(10)
+        row.scores = flat_scores(10)
         session.add(row)
     with runtime.session() as session:
         stored = session.get(ResultSnapshot, snapshot.id)
@@ -245,7 +242,7 @@ def test_publication_is_for_everyone_only_after_finalising(runtime: Runtime) -> 
         (1, "최우수", None),
         (2, "우수", None),
     ]
-    assert winners[0].thumb_key.startswith("t/")
+    assert winners[0].thumb_key.startswith("thumbs/")
     with runtime.session() as session, pytest.raises(PermissionDenied):
         results.compute_results(session, actor=s.staff, contest_id=s.contest.id or 0)
     with runtime.session() as session, pytest.raises(PermissionDenied):

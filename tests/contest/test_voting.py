@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import Session, col, func, select
+from sqlmodel import col, func, select
 
 from contest.core.errors import (
     BudgetExhausted,
@@ -23,8 +22,6 @@ from contest.core.models import (
     Contest,
     Entry,
     EntryStatus,
-    ImageObject,
-    Role,
     User,
     Vote,
     VoteEvent,
@@ -33,62 +30,9 @@ from contest.runtime import Runtime
 from contest.voting.queries import vote_counts
 from contest.voting.report import integrity_report, votes_in_force
 from contest.voting.votes import cast_vote, my_votes, retract_vote, tallies, void_vote, vote_state
-from tests.factories import create_contest, create_user
+from tests.factories import add_entry, contest_with_entries, create_contest, create_user
 
-_seq = itertools.count(1)
 SEOUL = ZoneInfo("Asia/Seoul")
-
-
-def add_entry(session: Session, *, contest: Contest, author: User, **fields: Any) -> Entry:
-    """An entry row with an image row but no stored pictures: services that only read rows."""
-    n = next(_seq)
-    digest = f"{n:064x}"
-    image = ImageObject(
-        sha256=digest,
-        original_key=f"originals/{digest[:2]}/{digest}.png",
-        display_key=f"display/{digest[:2]}/{digest}.jpg",
-        thumb_key=f"thumbs/{digest[:2]}/{digest}.webp",
-        source_format="PNG",
-        width=800,
-        height=1100,
-        size_bytes=1000,
-        pixel_sha256=digest,
-    )
-    session.add(image)
-    session.flush()
-    number = (
-        session.exec(select(func.max(Entry.number)).where(Entry.contest_id == contest.id)).one()
-        or 0
-    ) + 1
-    values: dict[str, Any] = {
-        "title": f"포스터 {n}",
-        "theme": contest.themes[0],
-        "policy": "정책",
-        "consent_own_work": True,
-        "consent_publish": True,
-    }
-    values.update(fields)
-    entry = Entry(
-        contest_id=contest.id or 0,
-        author_id=author.id or 0,
-        number=number,
-        image_id=image.id or 0,
-        **values,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
-
-
-def setup_contest(runtime: Runtime, *, entries: int = 5, **contest_fields: Any) -> dict[str, Any]:
-    """A current contest with ``entries`` posters by one author, a voter and an admin."""
-    with runtime.session() as session:
-        contest = create_contest(session, **contest_fields)
-        author = create_user(session, department="도시계획과")
-        voter = create_user(session, department="혁신정책담당관")
-        admin = create_user(session, role=Role.ADMIN)
-        ids = [add_entry(session, contest=contest, author=author).id for _ in range(entries)]
-    return {"contest": contest, "author": author, "voter": voter, "admin": admin, "ids": ids}
 
 
 def count(runtime: Runtime, model: type, **where: Any) -> int:
@@ -100,7 +44,7 @@ def count(runtime: Runtime, model: type, **where: Any) -> int:
 
 
 def test_cast_and_retract_update_state_and_log(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with runtime.session() as session:
         state = cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
     assert (state.budget, state.used, state.left) == (3, 1, 2)
@@ -115,7 +59,7 @@ def test_cast_and_retract_update_state_and_log(runtime: Runtime) -> None:
 
 
 def test_duplicate_vote_is_a_clear_error(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][1])
     with pytest.raises(InvalidState) as err, runtime.session() as session:
@@ -126,7 +70,7 @@ def test_duplicate_vote_is_a_clear_error(runtime: Runtime) -> None:
 
 
 def test_budget_is_enforced(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     for entry_id in c["ids"][:3]:
         with runtime.session() as session:
             state = cast_vote(session, actor=c["voter"], entry_id=entry_id)
@@ -140,7 +84,7 @@ def test_budget_is_enforced(runtime: Runtime) -> None:
 
 
 def test_cannot_vote_for_own_entry(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with pytest.raises(PermissionDenied) as err, runtime.session() as session:
         cast_vote(session, actor=c["author"], entry_id=c["ids"][0])
     assert err.value.key == "error.vote.own_entry"
@@ -148,7 +92,7 @@ def test_cannot_vote_for_own_entry(runtime: Runtime) -> None:
 
 @pytest.mark.parametrize("status", ["withdrawn", "hidden", "disqualified"])
 def test_only_active_entries(runtime: Runtime, status: str) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with runtime.session() as session:
         entry = session.get(Entry, c["ids"][0])
         assert entry is not None
@@ -160,7 +104,7 @@ def test_only_active_entries(runtime: Runtime, status: str) -> None:
 
 
 def test_not_current_contest_refused(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with runtime.session() as session:
         create_contest(session, current=False)
         contest = session.get(Contest, c["contest"].id)
@@ -172,7 +116,7 @@ def test_not_current_contest_refused(runtime: Runtime) -> None:
 
 
 def test_window_is_enforced_for_cast_and_retract(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     closes = c["contest"].voting_closes_at
     late = closes + timedelta(seconds=1)
     with runtime.session() as session:
@@ -190,7 +134,7 @@ def test_window_is_enforced_for_cast_and_retract(runtime: Runtime) -> None:
 
 
 def test_inactive_or_anonymous_voter_refused(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with pytest.raises(PermissionDenied), runtime.session() as session:
         cast_vote(session, actor=None, entry_id=c["ids"][0])
     with runtime.session() as session:  # deactivated since the page loaded the user
@@ -203,14 +147,14 @@ def test_inactive_or_anonymous_voter_refused(runtime: Runtime) -> None:
 
 
 def test_retract_without_vote(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with pytest.raises(InvalidState) as err, runtime.session() as session:
         retract_vote(session, actor=c["voter"], entry_id=c["ids"][0])
     assert err.value.key == "error.vote.not_voted"
 
 
 def test_withdrawn_entry_keeps_vote_until_taken_back(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
         entry = session.get(Entry, c["ids"][0])
@@ -226,7 +170,7 @@ def test_withdrawn_entry_keeps_vote_until_taken_back(runtime: Runtime) -> None:
 
 
 def test_tallies_hidden_from_staff_until_close(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     contest_id = c["contest"].id
     with runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][2])
@@ -247,7 +191,7 @@ def test_tallies_hidden_from_staff_until_close(runtime: Runtime) -> None:
 
 
 def test_vote_counts_and_state(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with runtime.session() as session:
         other = create_user(session)
     for voter in (c["voter"], other):
@@ -261,7 +205,7 @@ def test_vote_counts_and_state(runtime: Runtime) -> None:
 
 
 def test_void_vote_needs_admin_and_reason_and_is_audited(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
         vote_id = session.exec(select(Vote.id)).one()
@@ -287,7 +231,7 @@ def test_void_vote_needs_admin_and_reason_and_is_audited(runtime: Runtime) -> No
 
 
 def test_integrity_report_finds_fast_voters_blocks_and_hours(runtime: Runtime) -> None:
-    c = setup_contest(runtime, entries=6, votes_per_voter=3)
+    c = contest_with_entries(runtime, entries=6, votes_per_voter=3)
     opens = c["contest"].voting_opens_at
     with runtime.session() as session:
         same_dept = [create_user(session, department="도시계획과") for _ in range(2)]
@@ -327,7 +271,7 @@ def test_integrity_report_finds_fast_voters_blocks_and_hours(runtime: Runtime) -
 
 
 def test_integrity_report_on_no_votes(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with runtime.session() as session:
         report = integrity_report(session, actor=c["admin"], contest_id=c["contest"].id)
     assert report.fast_voters == [] and report.departments.empty
@@ -335,7 +279,7 @@ def test_integrity_report_on_no_votes(runtime: Runtime) -> None:
 
 
 def test_votes_in_force_lists_what_an_admin_may_void(runtime: Runtime) -> None:
-    c = setup_contest(runtime)
+    c = contest_with_entries(runtime)
     with runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][1])
         rows = votes_in_force(session, actor=c["admin"], contest_id=c["contest"].id)

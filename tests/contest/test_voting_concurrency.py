@@ -12,7 +12,7 @@ from contest.core.errors import ContestError
 from contest.core.models import Vote, VoteEvent
 from contest.runtime import Runtime
 from contest.voting.votes import cast_vote
-from tests.contest.test_voting import setup_contest
+from tests.factories import contest_with_entries
 
 ATTEMPTS = 50
 
@@ -44,7 +44,7 @@ def _votes(runtime: Runtime) -> tuple[list[tuple[int, int]], int]:
 
 
 def test_one_voter_many_entries_stays_within_budget(any_runtime: Runtime) -> None:
-    c = setup_contest(any_runtime, entries=12)
+    c = contest_with_entries(any_runtime, entries=12)
     outcomes = _race(any_runtime, c["voter"], c["ids"])
     pairs, casts = _votes(any_runtime)
     assert len(pairs) == 3 == len(set(pairs))
@@ -54,7 +54,7 @@ def test_one_voter_many_entries_stays_within_budget(any_runtime: Runtime) -> Non
 
 
 def test_one_voter_same_entry_counts_once(any_runtime: Runtime) -> None:
-    c = setup_contest(any_runtime, entries=2)
+    c = contest_with_entries(any_runtime, entries=2)
     outcomes = _race(any_runtime, c["voter"], [c["ids"][0]])
     pairs, casts = _votes(any_runtime)
     assert pairs == [(c["voter"].id, c["ids"][0])]

@@ -15,6 +15,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from contest.core.i18n import t
 from contest.demo.seed import DEMO_PASSWORD
-from tests.conftest import TEST_SECRET
+from tests.factories import TEST_SECRET
 from tests.support.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,19 +71,31 @@ def _warm_up(base_url: str) -> None:
         response.read()
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of ``streamlit run app.py`` in demo mode on a free loopback port."""
-    data_dir = tmp_path_factory.mktemp("e2e-data")
-    log = data_dir / "streamlit.log"
-    port = free_port()
+@dataclass(frozen=True)
+class AppSpec:
+    """One ``streamlit run app.py``: demo mode in ``data_dir`` unless ``env`` says otherwise."""
+
+    data_dir: Path
+    port: int = field(default_factory=free_port)
+    env: dict[str, str] = field(default_factory=dict)
+    args: tuple[str, ...] = ()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def _launch(spec: AppSpec) -> tuple[subprocess.Popen[bytes], Path]:
+    spec.data_dir.mkdir(parents=True, exist_ok=True)
+    log = spec.data_dir / f"streamlit-{spec.port}.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTEST_")}
     env.update(
-        CONTEST_DATA_DIR=str(data_dir),
+        CONTEST_DATA_DIR=str(spec.data_dir),
         CONTEST_DEMO="true",
         CONTEST_SECRET_KEY=TEST_SECRET,
-        CONTEST_BASE_URL=f"http://127.0.0.1:{port}",
+        CONTEST_BASE_URL=spec.base_url,
     )
+    env.update(spec.env)
     command = [
         sys.executable,
         "-m",
@@ -89,28 +103,57 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "run",
         "app.py",
         "--server.port",
-        str(port),
+        str(spec.port),
         "--server.address",
         "127.0.0.1",
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
         "false",
+        *spec.args,
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
+    return process, log
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        _wait_healthy(base_url, process, log)
-        _warm_up(base_url)
-        yield base_url
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def streamlit_apps(*specs: AppSpec) -> Iterator[list[str]]:
+    """Start every app at once (replicas racing at start-up), yield their base URLs once each
+    answers, stop them all afterwards."""
+    launched: list[tuple[subprocess.Popen[bytes], Path]] = []
+    try:
+        for spec in specs:
+            launched.append(_launch(spec))
+        for spec, (process, log) in zip(specs, launched, strict=True):
+            _wait_healthy(spec.base_url, process, log)
+            _warm_up(spec.base_url)
+        yield [spec.base_url for spec in specs]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for process, _log in launched:
+            _stop(process)
+
+
+@contextmanager
+def streamlit_app(spec: AppSpec) -> Iterator[str]:
+    with streamlit_apps(spec) as (base_url,):
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of ``streamlit run app.py`` in demo mode on a free loopback port."""
+    with streamlit_app(AppSpec(tmp_path_factory.mktemp("e2e-data"))) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -25,9 +25,8 @@ from contest.core.models import Contest, Entry, JudgeScore, User
 from contest.demo.seed import seed_demo
 from contest.judging.scoring import judge_queue
 from contest.runtime import Runtime, build_runtime
-from tests.conftest import TEST_SECRET
 from tests.e2e.conftest import DEMO_PASSWORD, settle, sign_in
-from tests.pages.test_admin_pages import demo_to_judging
+from tests.factories import TEST_SECRET, demo_to_judging
 
 
 @pytest.fixture

@@ -32,7 +32,8 @@ from contest.judging import lifecycle, results
 from contest.runtime import Runtime, build_runtime
 from tests.conftest import TEST_SECRET
 from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, settle, sign_in
-from tests.pages.test_admin_pages import demo_to_judging, judge_scores_two
+from tests.factories import demo_to_judging
+from tests.pages.test_admin_pages import judge_scores_two
 
 EVIL = "evil.example"
 # Markdown, Streamlit's extensions, HTML and the things GFM turns into links, all in one text.

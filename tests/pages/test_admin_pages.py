@@ -1,7 +1,7 @@
 """AppTest for the judge and admin pages on the seeded demo contest.
 
-``demo_to_judging`` (also used by the browser test) moves the demo contest to phase judging
-directly in the database: a few votes, early close, shortlist, lock, open.
+``demo_to_judging`` (tests/factories.py, also used by the browser test) moves the demo contest to
+phase judging directly in the database: a few votes, early close, shortlist, lock, open.
 """
 
 from __future__ import annotations
@@ -9,61 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlmodel import select
-from streamlit.testing.v1 import AppTest
 
 from contest.contests.queries import require_current
-from contest.core.config import Settings
-from contest.core.models import AuditEvent, ContestPhase, Entry, JudgeScore, Role, User, Vote
-from contest.judging import lifecycle
+from contest.core.models import AuditEvent, ContestPhase, Entry, JudgeScore, Role, User
 from contest.judging import scoring as judging
 from contest.judging.queries import shortlisted_ids
-from contest.runtime import Runtime, build_runtime
+from contest.runtime import Runtime
+from tests.factories import demo_to_judging, flat_scores, user_id_of
+from tests.pages.support import button, demo_app, demo_runtime, sign_in_as
 from ui.nav import pages_for
-
-APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-def user_id(runtime: Runtime, employee_no: str) -> int:
-    with runtime.session() as session:
-        return session.exec(select(User.id).where(User.employee_no == employee_no)).one() or 0
-
-
-def demo_to_judging(runtime: Runtime, *, until: ContestPhase = ContestPhase.JUDGING) -> int:
-    """Votes 3, 2, 1 on entries 1, 2, 3 (by D1001, D1002, D9001), then the steps up to ``until``."""
-    with runtime.session() as session:
-        contest = require_current(session)
-        entries = session.exec(
-            select(Entry).where(Entry.contest_id == contest.id).order_by(Entry.number)
-        ).all()
-        voters = [user_id(runtime, no) for no in ("D1001", "D1002", "D9001")]
-        for count, entry in zip((3, 2, 1), entries, strict=False):
-            for voter in voters[:count]:
-                session.add(
-                    Vote(contest_id=contest.id or 0, voter_id=voter, entry_id=entry.id or 0)
-                )
-        admin = session.get(User, voters[2])
-        cid = contest.id or 0
-    steps = [
-        (
-            ContestPhase.VOTING_CLOSED,
-            lambda s: lifecycle.close_voting(s, actor=admin, contest_id=cid, reason="테스트"),
-        ),
-        (
-            ContestPhase.SHORTLISTED,
-            lambda s: lifecycle.build_shortlist(s, actor=admin, contest_id=cid),
-        ),
-        (
-            ContestPhase.SHORTLIST_LOCKED,
-            lambda s: lifecycle.lock_shortlist(s, actor=admin, contest_id=cid),
-        ),
-        (ContestPhase.JUDGING, lambda s: lifecycle.open_judging(s, actor=admin, contest_id=cid)),
-    ]
-    for phase, step in steps:
-        with runtime.session() as session:
-            step(session)
-        if phase == until:
-            break
-    return cid
 
 
 def judge_scores_two(runtime: Runtime) -> None:
@@ -77,18 +31,8 @@ def judge_scores_two(runtime: Runtime) -> None:
                 session,
                 actor=judge,
                 entry_id=item.entry_id,
-                scores={c: score for c in ("creativity", "policy", "design", "ai_use")},
+                scores=flat_scores(score),
             )
-
-
-def signed_in(employee_no: str) -> tuple[AppTest, Runtime]:
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    at.run()  # seeds the demo contest on the empty database
-    runtime = build_runtime(Settings())
-    at.session_state["user_id"] = user_id(runtime, employee_no)
-    at.session_state["sign_in_epoch"] = 0  # demo users never signed out
-    at.run()
-    return at, runtime
 
 
 def test_nav_shows_judge_and_admin_pages_only_to_their_roles() -> None:
@@ -109,14 +53,16 @@ def test_nav_shows_judge_and_admin_pages_only_to_their_roles() -> None:
 
 
 def test_judge_scores_a_poster_but_never_sees_their_own(app_env: Path) -> None:
-    at, runtime = signed_in("D2001")
+    at = demo_app()
+    sign_in_as(at, "D2001")
+    runtime = demo_runtime()
     at.switch_page("pages/judging.py").run()
     assert not at.exception
     assert at.info  # nothing to judge while the contest is open
     demo_to_judging(runtime)
     at.run()
     assert not at.exception
-    judge = user_id(runtime, "D2001")
+    judge = user_id_of(runtime, "D2001")
     with runtime.session() as session:
         own = {e.id for e in session.exec(select(Entry).where(Entry.author_id == judge)).all()}
         listed = set(shortlisted_ids(session, require_current(session).id or 0))
@@ -125,7 +71,7 @@ def test_judge_scores_a_poster_but_never_sees_their_own(app_env: Path) -> None:
     assert {o.split(" · ")[0].split(" ", 1)[1] for o in options} == expected
     for slider in at.slider:
         slider.set_value(7)
-    next(b for b in at.button if b.label == "점수 저장").click().run()
+    button(at, "점수 저장").click().run()
     assert not at.exception
     with runtime.session() as session:
         [score] = session.exec(select(JudgeScore).where(JudgeScore.judge_id == judge)).all()
@@ -134,7 +80,9 @@ def test_judge_scores_a_poster_but_never_sees_their_own(app_env: Path) -> None:
 
 
 def test_admin_runs_lifecycle_results_and_console_pages(app_env: Path) -> None:
-    at, runtime = signed_in("D9001")
+    at = demo_app()
+    sign_in_as(at, "D9001")
+    runtime = demo_runtime()
     at.switch_page("pages/admin_judging.py").run()
     assert not at.exception
     at.button(key="step_close_voting").click().run()
@@ -151,7 +99,7 @@ def test_admin_runs_lifecycle_results_and_console_pages(app_env: Path) -> None:
 
     at.switch_page("pages/admin_results.py").run()
     assert not at.exception
-    next(b for b in at.button if b.label == "결과 확정").click().run()
+    button(at, "결과 확정").click().run()
     assert not at.exception and not at.error
     with runtime.session() as session:
         assert require_current(session).phase == ContestPhase.FINALISED
@@ -165,7 +113,7 @@ def test_admin_runs_lifecycle_results_and_console_pages(app_env: Path) -> None:
     assert not at.exception
     at.radio[0].set_value("hide")
     at.text_input[0].input("부적절한 문구")
-    next(b for b in at.button if b.label == "적용").click().run()
+    button(at, "적용").click().run()
     assert not at.exception and not at.error
     with runtime.session() as session:
         hidden = session.exec(select(AuditEvent).where(AuditEvent.action == "entry.hide")).one()
@@ -178,7 +126,8 @@ def test_admin_runs_lifecycle_results_and_console_pages(app_env: Path) -> None:
 
 
 def test_staff_cannot_open_admin_pages(app_env: Path) -> None:
-    at, _runtime = signed_in("D1001")
+    at = demo_app()
+    sign_in_as(at, "D1001")
     for page in ("admin_judging", "admin_results", "admin_audit"):
         at.switch_page(f"pages/{page}.py").run()
         assert at.error or at.exception  # refused by the services, not just hidden in the nav

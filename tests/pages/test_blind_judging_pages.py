@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from contest.demo.seed import DEMO_ACCOUNTS
-from tests.pages.test_gallery_pages import demo_app, entries, open_entry, sign_in_as
+from tests.pages.support import demo_app, entries, sign_in_as
+from tests.pages.test_gallery_pages import open_entry
 
 pytestmark = pytest.mark.usefixtures("app_env")
 AUTHOR_DEPARTMENTS = {a.department for a in DEMO_ACCOUNTS}

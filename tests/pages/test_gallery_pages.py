@@ -4,37 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
-from contest.core.config import Settings
-from contest.core.models import Entry, User
-from contest.runtime import build_runtime
-
-APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-def sign_in_as(at: AppTest, employee_no: str) -> int:
-    with build_runtime(Settings()).session() as session:
-        user = session.exec(select(User).where(User.employee_no == employee_no)).one()
-    at.session_state["user_id"] = user.id
-    at.session_state["sign_in_epoch"] = 0  # demo users never signed out
-    at.run()  # registers the signed-in user's pages
-    return user.id or 0
-
-
-def demo_app() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    at.run()  # seeds the demo contest on the empty database
-    return at
-
-
-def entries(**where: object) -> list[Entry]:
-    with build_runtime(Settings()).session() as session:
-        query = select(Entry).order_by(col(Entry.number))
-        for name, value in where.items():
-            query = query.where(getattr(Entry, name) == value)
-        return list(session.exec(query).all())
+from contest.core.models import Entry
+from tests.pages.support import demo_app, demo_runtime, entries, sign_in_as
 
 
 def open_entry(at: AppTest, entry_id: int) -> AppTest:
@@ -83,7 +56,7 @@ def test_own_poster_has_no_vote_button_and_removed_posters_are_hidden(app_env: P
     assert not [b for b in at.button if b.key in ("vote_cast", "vote_retract")]
     assert any("본인의 작품" in i.value for i in at.info)
 
-    with build_runtime(Settings()).session() as session:
+    with demo_runtime().session() as session:
         gone = session.get(Entry, entries()[0].id)
         assert gone is not None
         gone.status = "disqualified"

@@ -11,11 +11,8 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from contest.contests.settings import server_upload_mb
-from contest.core.config import Settings
 from contest.core.models import User
-from contest.runtime import build_runtime
-from tests.pages.test_gallery_pages import demo_app, sign_in_as
-from tests.pages.test_sign_in_pages import signed_in
+from tests.pages.support import demo_app, demo_runtime, sign_in_as, signed_in_session
 from ui.text import md
 
 pytestmark = pytest.mark.usefixtures("app_env")
@@ -29,11 +26,11 @@ def _markdown_values(at: AppTest) -> list[str]:
 
 def test_the_sidebar_shows_a_name_as_text(app_env: Path) -> None:
     demo_app()
-    with build_runtime(Settings()).session() as session:
+    with demo_runtime().session() as session:
         user = session.exec(select(User).where(User.employee_no == "D1001")).one()
         user.name, user.department = HOSTILE, HOSTILE
         session.add(user)
-    at = signed_in("D1001")
+    at = signed_in_session("D1001")
     captions = [str(c.value) for c in at.sidebar.caption]
     assert any(md(HOSTILE) in c for c in captions), captions
     assert not any(HOSTILE in value for value in _markdown_values(at))

@@ -17,6 +17,7 @@ from contest.core.i18n import t
 from contest.core.models import Role, User
 from contest.demo.seed import DEMO_PASSWORD, seed_demo
 from contest.runtime import build_runtime
+from tests.pages.support import APP, button
 from ui.nav import PAGES, pages_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +42,7 @@ def demo_users(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, i
 
 
 def app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    return AppTest.from_file(str(APP), default_timeout=60)
 
 
 def signed_in(demo_users: dict[str, int], login: str) -> AppTest:
@@ -94,8 +95,7 @@ def test_sign_in_page_shows_demo_credentials(demo_users: dict[str, int]) -> None
 def sign_in_form(at: AppTest, login: str, password: str) -> AppTest:
     at.text_input(key="login").input(login)
     at.text_input(key="password").input(password)
-    submit = next(b for b in at.button if b.label == t("auth.sign_in", "ko"))
-    return submit.click().run()
+    return button(at, t("auth.sign_in", "ko")).click().run()
 
 
 def test_signing_in_through_the_form_lands_on_home(demo_users: dict[str, int]) -> None:

@@ -6,6 +6,7 @@ import os
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -72,6 +73,24 @@ def test_list_by_prefix_is_sorted_and_only_that_prefix(store: ObjectStore) -> No
     assert list(store.list("originals/")) == []
     assert list(store.list()) == sorted(store.list())
     assert len(list(store.list())) == 4
+
+
+def test_modified_is_the_stores_clock_of_the_last_write(store: ObjectStore) -> None:
+    assert store.modified("m/a.bin") is None
+    before = datetime.now(UTC) - timedelta(seconds=5)  # S3 keeps whole seconds
+    store.put("m/a.bin", b"a", "application/octet-stream")
+    stamp = store.modified("m/a.bin")
+    assert stamp is not None and stamp.tzinfo is not None
+    assert before <= stamp <= datetime.now(UTC) + timedelta(seconds=5)
+
+
+def test_scan_lists_keys_with_their_times_and_sizes(store: ObjectStore) -> None:
+    for key, data in [("s/b.bin", b"bb"), ("s/a.bin", b"a"), ("t/c.bin", b"ccc")]:
+        store.put(key, data, "application/octet-stream")
+    infos = list(store.scan("s/"))
+    assert [(i.key, i.size) for i in infos] == [("s/a.bin", 1), ("s/b.bin", 2)]
+    assert all(i.modified == store.modified(i.key) for i in infos)
+    assert [i.key for i in store.scan()] == list(store.list())
 
 
 @pytest.mark.parametrize("key", BAD_KEYS)

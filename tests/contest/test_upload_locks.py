@@ -1,0 +1,128 @@
+"""An upload holds no database lock while it waits on the store, on SQLite and PostgreSQL; and
+uploads of the same bytes never take each other's objects away."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import pytest
+
+from contest.core.models import Entry
+from contest.entries import submissions
+from contest.entries.submissions import Receipt
+from contest.runtime import Runtime
+from contest.voting.votes import cast_vote
+from tests.contest.test_submissions import setup
+from tests.factories import create_user, draft, poster_bytes, submit
+from tests.support.stores import GatedStore
+
+T = TypeVar("T")
+QUICK = 15  # seconds: far longer than a vote takes, far shorter than the gate waits
+
+
+@contextmanager
+def in_background(work: Callable[[], T], gate: GatedStore) -> Iterator[Future[T]]:
+    """Run ``work`` in a thread; whatever happens, open the gate so it can finish."""
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(work)
+        try:
+            yield future
+        finally:
+            gate.release()
+
+
+def _submit(runtime: Runtime, store: Any, author: Any, contest: Any, seed: int) -> Receipt:
+    with runtime.session() as session:
+        return submissions.submit_entry(
+            session,
+            store=store,
+            indexes=runtime.indexes,
+            actor=author,
+            draft=draft(contest),
+            data=poster_bytes(seed),
+        )
+
+
+def _vote(runtime: Runtime, voter: Any, entry_id: int) -> int:
+    with runtime.session() as session:
+        return cast_vote(session, actor=voter, entry_id=entry_id).used
+
+
+def _replace_image(
+    runtime: Runtime, store: Any, author: Any, contest: Any, entry_id: int
+) -> Receipt:
+    with runtime.session() as session:
+        return submissions.update_entry(
+            session,
+            store=store,
+            indexes=runtime.indexes,
+            actor=author,
+            entry_id=entry_id,
+            draft=draft(contest),
+            data=poster_bytes(12),
+        )
+
+
+@pytest.mark.parametrize("action", ["submit", "replace image"])
+def test_a_vote_completes_while_an_upload_waits_on_the_store(
+    any_runtime: Runtime, action: str
+) -> None:
+    contest, author = setup(any_runtime)
+    entry_id = submit(any_runtime, author, seed=1).entry.id
+    with any_runtime.session() as session:
+        uploader, voter = create_user(session), create_user(session)
+    own_id = submit(any_runtime, uploader, seed=2).entry.id
+    gate = GatedStore(any_runtime.store, after_puts=1)
+
+    def upload() -> Receipt:
+        if action == "submit":
+            return _submit(any_runtime, gate, uploader, contest, seed=11)
+        return _replace_image(any_runtime, gate, uploader, contest, own_id)
+
+    with in_background(upload, gate) as uploading:
+        assert gate.reached.wait(QUICK), "the upload never reached the store"
+        with ThreadPoolExecutor(1) as pool:
+            voting = pool.submit(_vote, any_runtime, voter, entry_id)
+            try:
+                used = voting.result(timeout=QUICK)
+            except FutureTimeout:
+                gate.release()
+                pytest.fail("the vote waited for the upload that was waiting on the store")
+        assert used == 1
+        assert not uploading.done()
+    receipt = uploading.result(timeout=QUICK)
+    assert receipt.entry.number == (3 if action == "submit" else 2)
+
+
+def test_a_failed_upload_leaves_the_objects_another_upload_committed(
+    any_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two uploads of the same bytes share keys; the one that fails must not delete them."""
+    contest, _author = setup(any_runtime)
+    with any_runtime.session() as session:
+        failing, succeeding = create_user(session), create_user(session)
+    real_flags = submissions.record_flags
+
+    def flags_failing_for_one_author(session: Any, *, entry: Entry, lookalikes: Any) -> None:
+        if entry.author_id == failing.id:
+            raise RuntimeError("the database went away for this upload")
+        real_flags(session, entry=entry, lookalikes=lookalikes)
+
+    monkeypatch.setattr(submissions, "record_flags", flags_failing_for_one_author)
+    gate = GatedStore(any_runtime.store, after_puts=3)  # all three objects written, then waits
+
+    def doomed() -> Receipt:
+        return _submit(any_runtime, gate, failing, contest, seed=5)
+
+    with in_background(doomed, gate) as first:
+        assert gate.reached.wait(QUICK)
+        receipt = _submit(any_runtime, any_runtime.store, succeeding, contest, seed=5)
+    with pytest.raises(RuntimeError):
+        first.result(timeout=QUICK)
+    image = receipt.image
+    for key in (image.original_key, image.display_key, image.thumb_key):
+        assert any_runtime.store.exists(key), key
