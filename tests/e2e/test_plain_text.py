@@ -10,28 +10,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect
-from sqlmodel import col, select
+from sqlmodel import select
 
-from contest.contests.manage import new_contest
 from contest.contests.queries import require_current
-from contest.core.config import Settings
+from contest.contests.settings import DEFAULT_RUBRIC
 from contest.core.i18n import t
 from contest.core.models import (
-    Contest,
     DuplicateFlag,
     Entry,
     FlagLevel,
     User,
 )
-from contest.demo.seed import seed_demo
 from contest.judging import lifecycle, results
-from contest.runtime import Runtime, build_runtime
-from tests.conftest import TEST_SECRET
-from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, settle, sign_in
+from contest.runtime import Runtime
+from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, demo_copy, settle, sign_in
 from tests.factories import demo_to_judging
 from tests.pages.test_admin_pages import judge_scores_two
 
@@ -48,71 +43,47 @@ def ko(key: str) -> str:
     return t(key, "ko")
 
 
+def _hostile(entry: Entry) -> dict[str, str]:
+    return {
+        "title": f"{HOSTILE} {entry.number}",
+        "policy": HOSTILE,
+        "description": HOSTILE,
+        "prompt": HOSTILE,
+        "human_part": HOSTILE,
+    }
+
+
 @pytest.fixture(scope="module")
 def hostile_runtime(
     app_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Runtime, list[int]]]:
-    """The server's database with a current contest of hostile texts in phase judging, and the
-    ids of its entries."""
-    data_dir = next(Path(tmp_path_factory.getbasetemp()).glob("e2e-data*"))
-    runtime = build_runtime(Settings(data_dir=data_dir, demo=True, secret_key=TEST_SECRET))
-    seed_demo(runtime)  # unless a browser session already did (then this does nothing)
-    with runtime.session() as session:
-        demo = require_current(session)
-        demo_id = demo.id
-        rubric = [dict(c) for c in demo.rubric]
-        rubric[0]["label"] = f"**bold** ![r](http://{EVIL}/r.png)"
-        copy = new_contest(
-            name=f"E2E {HOSTILE}"[:200],
-            year=demo.year,
-            slug="e2e-plain-text",
-            shortlist_size=12,
-            judge_quorum=1,
-            rubric=rubric,
-            **{
-                k: getattr(demo, k)
-                for k in (
-                    "submission_opens_at",
-                    "submission_closes_at",
-                    "voting_opens_at",
-                    "voting_closes_at",
+    """The server's database with a current contest of hostile texts in phase judging (a
+    hostile rubric label, a duplicate flag), and the ids of its entries."""
+    rubric = [dict(c) for c in DEFAULT_RUBRIC]
+    rubric[0]["label"] = f"**bold** ![r](http://{EVIL}/r.png)"
+    with demo_copy(
+        tmp_path_factory,
+        name=f"E2E {HOSTILE}"[:200],
+        slug="e2e-plain-text",
+        shortlist_size=12,
+        judge_quorum=1,
+        rubric=rubric,
+        entry_texts=_hostile,
+    ) as (runtime, ids):
+        with runtime.session() as session:
+            contest_id = require_current(session).id or 0
+            session.add(
+                DuplicateFlag(
+                    contest_id=contest_id,
+                    entry_id=ids[1],
+                    other_entry_id=ids[0],
+                    level=FlagLevel.DUPLICATE.value,
+                    distance=0.01,
+                    cross_author=True,
                 )
-            },
-        )
-        session.add(copy)
-        session.flush()
-        ids = []
-        for entry in session.exec(
-            select(Entry).where(Entry.contest_id == demo.id).order_by(col(Entry.number))
-        ).all():
-            data = entry.model_dump(exclude={"id", "contest_id", "title", "policy"})
-            data |= {"title": f"{HOSTILE} {entry.number}", "policy": HOSTILE[:300]}
-            data |= {"description": HOSTILE, "prompt": HOSTILE, "human_part": HOSTILE}
-            copied = Entry(**data, contest_id=copy.id or 0)
-            session.add(copied)
-            session.flush()
-            ids.append(copied.id or 0)
-        session.add(
-            DuplicateFlag(
-                contest_id=copy.id or 0,
-                entry_id=ids[1],
-                other_entry_id=ids[0],
-                level=FlagLevel.DUPLICATE.value,
-                distance=0.01,
-                cross_author=True,
             )
-        )
-        demo.is_current, copy.is_current = False, True
-        session.add_all([demo, copy])
-    try:
         demo_to_judging(runtime)
         yield runtime, ids
-    finally:
-        with runtime.session() as session:
-            for contest in session.exec(select(Contest)).all():
-                contest.is_current = contest.id == demo_id
-                session.add(contest)
-        runtime.engine.dispose()
 
 
 class Visitor:

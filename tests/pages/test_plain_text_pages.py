@@ -36,10 +36,15 @@ def test_the_sidebar_shows_a_name_as_text(app_env: Path) -> None:
     assert not any(HOSTILE in value for value in _markdown_values(at))
 
 
-def test_a_refusal_quotes_what_the_admin_typed_as_text(app_env: Path) -> None:
+def _contest_settings() -> AppTest:
+    """The demo admin on the contest settings page."""
     at = demo_app()
     sign_in_as(at, "D9001")
-    at.switch_page("pages/admin_contest.py").run()
+    return at.switch_page("pages/admin_contest.py").run()
+
+
+def test_a_refusal_quotes_what_the_admin_typed_as_text(app_env: Path) -> None:
+    at = _contest_settings()
     timezone = next(box for box in at.text_input if box.key and box.key.endswith("_timezone"))
     timezone.input(HOSTILE)
     next(b for b in at.button if b.label == "설정 저장").click().run()
@@ -49,8 +54,6 @@ def test_a_refusal_quotes_what_the_admin_typed_as_text(app_env: Path) -> None:
 
 
 def test_the_settings_form_offers_no_upload_cap_above_the_servers(app_env: Path) -> None:
-    at = demo_app()
-    sign_in_as(at, "D9001")
-    at.switch_page("pages/admin_contest.py").run()
+    at = _contest_settings()
     cap = next(box for box in at.number_input if box.key and box.key.endswith("_max_upload_mb"))
     assert cap.max == server_upload_mb() == 25
