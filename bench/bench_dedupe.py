@@ -52,11 +52,11 @@ def _row(data: bytes) -> tuple[PosterHashes, imagehash.ImageHash]:
 
 
 def _poster(
-    job: tuple[int, int, bool],
+    job: tuple[int, int, int, bool],
 ) -> list[tuple[int, int, str, PosterHashes, imagehash.ImageHash]]:
     """(background, text, kind, hashes, phash) of a poster and, if asked, its copies."""
-    background, text, copies = job
-    poster = draw_poster(background, text)
+    background, text, layout, copies = job
+    poster = draw_poster(background, text, layout_seed=layout)
     out = io.BytesIO()
     poster.save(out, "PNG")
     files = [("original", out.getvalue())]
@@ -85,9 +85,11 @@ def quality() -> None:
     copies = int(_arg("--copies", "60"))
     dev = Path(_arg("--dev", "/work/shared/dedupe-dev/images"))
     seeds = range(start, start + count)
-    jobs = [(s, s, s - start < copies) for s in seeds] + [
-        (s, s + 50_000, False) for s in seeds[::4]
-    ]
+    # Template twins: the same background and layout with other text (every 4th seed), or
+    # other text placed elsewhere (every 4th seed, offset by 2).
+    jobs = [(s, s, s, s - start < copies) for s in seeds]
+    jobs += [(s, s + 50_000, s, False) for s in seeds[::4]]
+    jobs += [(s, s + 60_000, s + 70_000, False) for s in seeds[2::4]]
     started = time.perf_counter()
     with ProcessPoolExecutor(2) as pool:
         rows = [r for rs in pool.map(_poster, jobs) for r in rs]
@@ -111,7 +113,10 @@ def quality() -> None:
     for n, i in enumerate(distinct):
         flagged = {m.entry_id: m.level for m in index.query(rows[i][3], exclude=distinct[: n + 1])}
         for j in distinct[n + 1 :]:
-            key = "template pairs" if rows[i][0] == rows[j][0] else "unrelated pairs"
+            key = "unrelated pairs"
+            if rows[i][0] == rows[j][0]:
+                same_layout = rows[i][1] < 60_000 and rows[j][1] < 60_000
+                key = "template pairs" if same_layout else "title-moved pairs"
             cell = table[key]
             cell[0] += flagged.get(j) == FlagLevel.DUPLICATE
             cell[1] += j in flagged
