@@ -27,7 +27,7 @@ from contest.dedupe.hashes import (
 )
 
 WORK_SIDE = 512  # long side of the working copy
-TRIM_TOLERANCE = 14.0  # grey levels around a line's median that count as "the same colour"
+TRIM_TOLERANCE = 20.0  # levels (per RGB channel) around a line's median: "the same colour"
 TRIM_SHARE = 0.97  # share of a line within tolerance for it to count as border
 TILT_RANGE = (0.4, 8.0)  # degrees: a tilt smaller is noise, larger is not a tilted copy
 SIG_QUALITY = 85  # JPEG quality of the stored signature
@@ -55,22 +55,23 @@ def _border_run(lines: np.ndarray, probe: int = 16) -> int:
     for count in (min(probe, limit), limit):
         part = lines[: count + 1, ::2]
         median = np.median(part[:, ::2], axis=1)  # (lines, 3)
-        uniform = (np.abs(part - median[:, None]) <= TRIM_TOLERANCE).all(-1).mean(1) >= TRIM_SHARE
-        drift = np.abs(median - median[0]).max(-1)
-        stop = np.flatnonzero(~(uniform & (drift <= TRIM_TOLERANCE))[:count])
+        off = np.abs(part - median[:, None]) <= TRIM_TOLERANCE
+        uniform = off.all(-1).mean(1) >= TRIM_SHARE
+        drift = np.abs(median - median[0]).max(-1) / TRIM_TOLERANCE  # in tolerances
+        stop = np.flatnonzero(~(uniform & (drift <= 1))[:count])
         if stop.size:
             break
     else:
         return limit
     run = int(stop[0])
     # A border ends at an edge; a run that fades into the next line is a gradient, not a border.
-    if run and uniform[run] and drift[run] <= 2 * TRIM_TOLERANCE:
+    if run and uniform[run] and drift[run] <= 2:
         return 0
     return run
 
 
 def trim_box(rgb: np.ndarray, passes: int = 2) -> tuple[int, int, int, int]:
-    """(top, bottom, left, right) of a (height, width, 3) picture without borders of
+    """(top, bottom, left, right) of a (height, width, 3) RGB picture without borders of
     near-constant colour; the whole picture if too little would be left.
 
     Two passes per side: a window frame inside a desktop, or padding around a letterbox.

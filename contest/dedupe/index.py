@@ -83,6 +83,7 @@ class Candidate:
 CANDIDATE_BITS = 22  # closest window distance (of 64 bits) that makes a row a candidate
 POOL = 48  # closest candidates given the quick check
 QUICK_MIN = 0.45  # thumbnail correlation a candidate needs to be verified
+SURE_BITS = 6  # ... unless its hashes are this close (a faint, smooth poster's thumbnail is flat)
 MAX_CANDIDATES = 8  # best candidates verified per query (upload: bounded time)
 SCAN_CANDIDATES = 16  # in a folder scan a poster's own copies and its template siblings crowd
 ASPECT_RANGE = 1.4  # a copy's width/height is within this factor of the original's
@@ -235,9 +236,9 @@ class HashIndex:
         out = [
             Candidate(row, bits, turn, s, q, round(float(c), 3))
             for (row, turn, bits, s, q), c in zip(found, quick, strict=True)
-            if c >= QUICK_MIN
+            if c >= QUICK_MIN or bits <= SURE_BITS
         ]
-        return sorted(out, key=lambda c: (-c.quick, c.bits, c.row))[:limit]
+        return sorted(out, key=lambda c: (c.bits > SURE_BITS, -c.quick, c.bits, c.row))[:limit]
 
     def query(
         self,
@@ -252,22 +253,25 @@ class HashIndex:
         """
         matches = []
         signature = hashes.signature
+        turned: dict[int, verify.Prepared] = {}  # the query prepared once per quarter turn
         for candidate in self.candidates(hashes, exclude, max_candidates):
-            match = self._verify(candidate, hashes, signature)
+            if candidate.turn not in turned:
+                turned[candidate.turn] = verify.Prepared(np.rot90(signature, candidate.turn))
+            match = self._verify(candidate, hashes, turned[candidate.turn])
             if match is not None:
                 matches.append(match)
         return sorted(matches, key=lambda m: (_LEVEL_ORDER[m.level], m.distance, m.entry_id))
 
     def _verify(
-        self, candidate: Candidate, hashes: PosterHashes, signature: np.ndarray
+        self, candidate: Candidate, hashes: PosterHashes, query: verify.Prepared
     ) -> Match | None:
         stored = self._details[candidate.row]
         turn = candidate.turn
         aspect = hashes.aspect if turn % 2 == 0 else 1 / hashes.aspect
         colour = None if hashes.colour is None else np.rot90(hashes.colour, turn)
         verdict = verify.compare(
-            stored.signature,
-            np.rot90(signature, turn),
+            verify.Prepared(stored.signature),
+            query,
             verify.window_warp(
                 WINDOWS[candidate.stored_window],
                 WINDOWS[candidate.query_window],

@@ -15,6 +15,7 @@ colour is off.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -49,16 +50,10 @@ def _blur_matrix(side: int, sigma: float, radius: int = 3) -> np.ndarray:
     return matrix.astype(np.float32)
 
 
-def _halve_matrix(side: int) -> np.ndarray:
-    """2x2 block means: H @ x @ H.T halves a (side, side) picture."""
-    return np.kron(np.eye(side // 2), [0.5, 0.5]).astype(np.float32)
-
-
 _BLUR_ALIGN = _blur_matrix(ALIGN_SIDE, 0.8)
 _BLUR_THUMB = _blur_matrix(THUMB_SIDE, 1.0)
 _BLUR_STROKE = _blur_matrix(SIG_SIDE, 1.0)  # a pixel or two of misalignment still correlates
 _BLUR_WIDE = _blur_matrix(SIG_SIDE, 2.5, radius=7)  # removes a text line's overall shape
-_HALVE = {side: _halve_matrix(side) for side in (SIG_SIDE, ALIGN_SIDE, ALIGN_SIDE // 2)}
 
 
 def _grid(side: int) -> np.ndarray:
@@ -186,15 +181,25 @@ class Verdict:
     mask: tuple[tuple[int, ...], ...] = ()  # see Evidence.mask
 
 
-def _pyramid(picture: np.ndarray) -> list[np.ndarray]:
-    """The signature's fine detail at 256 (the picture less its blur: strokes, not the shape
-    of a text line), then the picture blurred at 128, 64 and 32 pixels."""
-    sig = picture.astype(np.float32)
-    detail = _BLUR_STROKE @ sig @ _BLUR_STROKE.T - _BLUR_WIDE @ sig @ _BLUR_WIDE.T
-    full = _HALVE[SIG_SIDE] @ picture.astype(np.float32) @ _HALVE[SIG_SIDE].T
-    full = _BLUR_ALIGN @ full @ _BLUR_ALIGN.T
-    mid = _HALVE[ALIGN_SIDE] @ full @ _HALVE[ALIGN_SIDE].T
-    return [detail, full, mid, _HALVE[ALIGN_SIDE // 2] @ mid @ _HALVE[ALIGN_SIDE // 2].T]
+def _half(image: np.ndarray) -> np.ndarray:
+    """2x2 block means."""
+    return (image[0::2, 0::2] + image[1::2, 0::2] + image[0::2, 1::2] + image[1::2, 1::2]) * 0.25
+
+
+class Prepared:
+    """A signature ready for comparison: blurred at 128, 64 and 32 pixels; its fine detail at
+    256 (the picture less its blur at 2.5 px: strokes, not the shape of a text line) is made
+    only when a comparison gets that far."""
+
+    def __init__(self, picture: np.ndarray) -> None:
+        self.picture = picture.astype(np.float32)
+        full = _BLUR_ALIGN @ _half(self.picture) @ _BLUR_ALIGN.T
+        mid = _half(full)
+        self.levels = (full, mid, _half(mid))
+
+    @cached_property
+    def detail(self) -> np.ndarray:
+        return self.picture - _BLUR_WIDE @ self.picture @ _BLUR_WIDE.T
 
 
 def _normalised(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -259,22 +264,22 @@ def _colour_off(
 
 
 def compare(
-    stored: np.ndarray,
-    query: np.ndarray,
+    stored: Prepared,
+    query: Prepared,
     warp: np.ndarray,
     aspects: tuple[float, float],
     colours: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
     min_correlation: float = -1.0,
 ) -> Verdict:
-    """Align the query signature (already turned upright for this pair) onto the stored one,
+    """Align the query signature (prepared turned upright for this pair) onto the stored one,
     starting from ``warp`` (at 32x32), and compare blocks. ``aspects``: (stored, query)
     width/height of the two trimmed pictures (the query's as turned).
 
     Early exit: when the pictures, aligned at 32x32, correlate less than ``min_correlation``,
     nothing more is computed and that correlation is returned.
     """
-    p_detail, p_full, p_mid, p_low = _pyramid(stored)
-    q_detail, q_full, q_mid, q_low = _pyramid(query)
+    p_full, p_mid, p_low = stored.levels
+    q_full, q_mid, q_low = query.levels
     warp = _refine(p_low, q_low, warp, LOW_STEPS)
     coarse = _correlation(p_low, q_low, warp)
     if coarse < min_correlation:
@@ -295,9 +300,9 @@ def compare(
     colour_checked = colours[0] is not None and colours[1] is not None and valid.any()
     if colour_checked:
         differs |= _colour_off(colours[0], colours[1], warp, valid)
-    strokes = np.sqrt((_blocks(p_detail) ** 2).mean(1))
+    strokes = np.sqrt((_blocks(stored.detail) ** 2).mean(1))
     detail = valid & (strokes > DETAIL_RMS)
-    glyphs, weight = _glyphs(p_detail, q_detail, warp, detail)
+    glyphs, weight = _glyphs(stored.detail, query.detail, warp, detail)
     lost = np.zeros(BLOCKS**2, bool)
     lost[detail] = glyphs < GLYPH_MIN
     differs = (differs | lost) & valid
