@@ -19,7 +19,7 @@ from functools import cached_property
 
 import numpy as np
 
-from contest.dedupe.hashes import COLOUR_SIDE, SIG_SIDE, THUMB_SIDE
+from contest.dedupe.hashes import COLOUR_SIDE, SIG_SIDE
 
 ALIGN_SIDE = SIG_SIDE // 2  # pictures are aligned and compared block by block at 128x128
 BLOCKS = 16  # blocks per side (8x8 pixels at 128, 16x16 at 256)
@@ -37,23 +37,24 @@ GLYPH_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))  # pixels at 256, trie
 GLYPH_MIN = 0.6  # correlation of the fine detail at 256 below which a detailed block differs
 
 
-def _blur_matrix(side: int, sigma: float, radius: int = 3) -> np.ndarray:
-    """Gaussian blur along one axis as a matrix, mirrored at the edges (as
-    scipy.ndimage.gaussian_filter's default); blurring a picture is B @ picture @ B.T."""
+def _taps(sigma: float, radius: int = 3) -> np.ndarray:
     taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
-    padded = np.zeros((side, side + 2 * radius))
-    for row in range(side):
-        padded[row, row : row + 2 * radius + 1] = taps / taps.sum()
-    source = np.r_[radius - 1 : -1 : -1, 0:side, side - 1 : side - radius - 1 : -1]
-    matrix = np.zeros((side, side))
-    np.add.at(matrix.T, source, padded.T)
-    return matrix.astype(np.float32)
+    return (taps / taps.sum()).astype(np.float32)
 
 
-_BLUR_ALIGN = _blur_matrix(ALIGN_SIDE, 0.8)
-_BLUR_THUMB = _blur_matrix(THUMB_SIDE, 1.0)
-_BLUR_STROKE = _blur_matrix(SIG_SIDE, 1.0)  # a pixel or two of misalignment still correlates
-_BLUR_WIDE = _blur_matrix(SIG_SIDE, 2.5, radius=7)  # removes a text line's overall shape
+def _blur(image: np.ndarray, taps: np.ndarray) -> np.ndarray:
+    """Gaussian blur, mirrored at the edges (as scipy.ndimage.gaussian_filter's default), as
+    shifted sums: no matrix product, so no BLAS threads fighting over two cores."""
+    radius = len(taps) // 2
+    height, width = image.shape
+    padded = np.pad(image, radius, mode="symmetric")
+    rows = sum(t * padded[k : k + height] for k, t in enumerate(taps))
+    return sum(t * rows[:, k : k + width] for k, t in enumerate(taps))
+
+
+_BLUR_ALIGN = _taps(0.8)
+_BLUR_THUMB = _taps(1.0)
+_BLUR_WIDE = _taps(2.5, radius=7)  # removes a text line's overall shape
 
 
 def _grid(side: int) -> np.ndarray:
@@ -123,8 +124,9 @@ def quick_check(stored: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.
     """Correlation of each stored thumbnail (K, 32, 32) with the query thumbnail (turned
     upright for the candidate) sampled under its implied warp (K, 2, 3), both blurred so a
     few pixels of misalignment still correlate."""
-    p = (_BLUR_THUMB @ stored.astype(np.float32) @ _BLUR_THUMB.T).reshape(len(stored), -1)
-    q = _BLUR_THUMB @ query.astype(np.float32) @ _BLUR_THUMB.T
+    p = np.stack([_blur(t.astype(np.float32), _BLUR_THUMB) for t in stored])
+    p = p.reshape(len(stored), -1)
+    q = _blur(query.astype(np.float32), _BLUR_THUMB)
     values, inside = _warp(q[None], warps)
     return _ncc(p, values[:, 0], inside.astype(np.float32))
 
@@ -193,13 +195,13 @@ class Prepared:
 
     def __init__(self, picture: np.ndarray) -> None:
         self.picture = picture.astype(np.float32)
-        full = _BLUR_ALIGN @ _half(self.picture) @ _BLUR_ALIGN.T
+        full = _blur(_half(self.picture), _BLUR_ALIGN)
         mid = _half(full)
         self.levels = (full, mid, _half(mid))
 
     @cached_property
     def detail(self) -> np.ndarray:
-        return self.picture - _BLUR_WIDE @ self.picture @ _BLUR_WIDE.T
+        return self.picture - _blur(self.picture, _BLUR_WIDE)
 
 
 def _normalised(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
