@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
+from contest.demo.posters import background as demo_background
+
 FONT_DIR = Path(__file__).resolve().parents[2] / "contest" / "assets" / "fonts"
 SIZE = (900, 1273)
 WORDS = [
@@ -118,22 +120,6 @@ def _scene(rng: random.Random, nrng: np.random.Generator, size: tuple[int, int])
     return Image.fromarray(photo.clip(0, 255).astype(np.uint8), "RGB")
 
 
-def _demo_like(rng: random.Random, size: tuple[int, int]) -> Image.Image:
-    """As the demo contest's posters: a two-colour gradient blended with blurred shapes."""
-    top = tuple(rng.randrange(30, 226) for _ in range(3))
-    bottom = tuple(rng.randrange(30, 226) for _ in range(3))
-    gradient = Image.linear_gradient("L").resize(size)
-    image = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), gradient)
-    layer = Image.new("RGB", size, (0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    for _ in range(rng.randrange(5, 11)):
-        x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(60, 320)
-        colour = tuple(rng.randrange(256) for _ in range(3))
-        shape = draw.ellipse if rng.random() < 0.6 else draw.rectangle
-        shape((x - r, y - r, x + r, y + r), fill=colour)
-    return Image.blend(image, layer.filter(ImageFilter.GaussianBlur(24)), 0.45)
-
-
 def background(seed: int, size: tuple[int, int] = SIZE) -> Image.Image:
     """A picture in one of STYLES styles (``seed % STYLES``)."""
     rng = random.Random(seed)
@@ -143,8 +129,8 @@ def background(seed: int, size: tuple[int, int] = SIZE) -> Image.Image:
         return _smooth(rng, size)
     if style == 6:
         return _scene(rng, nrng, size)
-    if style == 7:
-        return _demo_like(rng, size)
+    if style == 7:  # the demo contest's blended gradients
+        return demo_background(rng).resize(size, Image.Resampling.BICUBIC)
     if style == 1:
         small = nrng.integers(0, 256, (6, 4, 3), dtype=np.uint8)
         image = Image.fromarray(small, "RGB").resize(size, Image.Resampling.BICUBIC)
