@@ -37,11 +37,14 @@ class Evidence:
     differing_share: float  # share of the compared blocks that differ (0-1)
     overlap_share: float  # share of the stored picture's blocks the aligned copy covers
     correlation: float  # correlation of the aligned pictures over their overlap
-    detail_kept: float  # share of the stored picture's detailed blocks (text, edges) unchanged
+    # share of the stored picture's fine detail (letters, corners at 256 px; weighted by its
+    # energy, less what lies along one straight edge) that the copy repeats: under 0.75, other
+    # text on the same picture (a template), at most "similar"
+    detail_kept: float
     replaced: float  # how two-signed the change is (text replaced rather than marks added)
     colour_checked: bool  # both pictures have colour, and blocks were compared in colour too
-    turn_degrees: int  # quarter turn that brings the copy upright: 0, 90, 180 or 270 (clockwise)
-    tilt_degrees: float  # further slight turn of the copy (degrees, counter-clockwise)
+    turn_degrees: int  # the copy turned counter-clockwise by this (0, 90, 180, 270) stands upright
+    tilt_degrees: float  # and by this slight further turn (degrees) lines up with the stored one
     scale: float  # how much larger the stored content appears in the copy (1.18: a 15% crop)
     # (left, top, right, bottom): share of the stored picture's width / height the copy
     # leaves out on that side; negative where the copy shows more (padding, another frame).

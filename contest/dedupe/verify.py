@@ -6,10 +6,10 @@ implies an alignment: a copy cut by 8% on the left matched the stored window tha
 about that much. ``quick_check`` measures, for many candidates at once, how well the 32x32
 thumbnails correlate under that implied alignment. ``compare`` starts from it and refines an
 affine map (stored pixel -> query pixel: turn, tilt, scale, shift, crop) by Gauss-Newton steps
-at 32, 64 and 128 pixels, then cuts the aligned overlap into BLOCKS x BLOCKS blocks of the
-128x128 signature (a title line is 3-6 pixels high there) and marks each block that differs:
-its brightness is off, its pattern does not correlate, or (when both pictures have colour) its
-colour is off.
+at 32, 64 and 128 pixels, then cuts the aligned overlap into BLOCKS x BLOCKS blocks and marks
+each block that differs: its brightness is off, its pattern does not correlate at 128 px, its
+colour is off (when both pictures have colour), or its fine detail (strokes at 256 px: at 128
+two titles of one size look alike) does not correlate.
 """
 
 from __future__ import annotations
