@@ -72,6 +72,7 @@ for card in view.cards:
                 (tr("dup.measure.differing"), share(evidence.get("differing_share"))),
                 (tr("dup.measure.overlap"), share(evidence.get("overlap_share"))),
                 (tr("dup.measure.correlation"), number(evidence.get("correlation"), 2)),
+                (tr("dup.measure.detail"), share(evidence.get("detail_kept"))),
                 (tr("dup.measure.distance"), number(flag.distance, 3)),
             ]
             st.markdown("\n".join(f"- {name}: {value}" for name, value in measures))
@@ -82,10 +83,11 @@ for card in view.cards:
                 side.entry_id: tr("panel.poster", number=side.number, title=side.title)
                 for side in (card.older, card.newer)
             }
+            options = {entry_id: md(label) for entry_id, label in labels.items()}  # Markdown
             target = st.radio(
                 tr("admin.disqualify_which"),
-                list(labels),
-                format_func=labels.__getitem__,
+                list(options),
+                format_func=options.__getitem__,
                 horizontal=True,
                 index=1,
             )

@@ -110,7 +110,11 @@ with right:
         for criterion in view.rubric:
             low, high = int(criterion["min"]), int(criterion["max"])
             st.slider(
-                tr("judging.criterion", label=criterion["label"], weight=criterion["weight"]),
+                tr(
+                    "judging.criterion",
+                    label=md(str(criterion["label"])),
+                    weight=criterion["weight"],
+                ),
                 low,
                 high,
                 int(item.scores.get(criterion["key"], (low + high) // 2)),

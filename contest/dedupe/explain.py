@@ -24,6 +24,7 @@ Finding = tuple[str, dict[str, Any]]  # a message key and its parameters
 NOTICEABLE_SHARE = 0.02  # a crop, padding or differing share below this is not worth a word
 NOTICEABLE_TILT = 1.0  # degrees
 TEXT_REPLACED = 0.1  # index.REPLACED_SHARE: the change is two-signed, text replaced
+DETAIL_KEPT = 0.75  # less of the older poster's fine detail (letters) kept: other text
 
 
 @dataclass(frozen=True)
@@ -106,16 +107,19 @@ def findings(level: str, evidence: Mapping[str, Any]) -> list[Finding]:
         found.append(("dup.find.share", {"percent": _percent(share)}))
     else:
         found.append(("dup.find.same", {}))
-    if share >= NOTICEABLE_SHARE and float(evidence.get("replaced") or 0.0) >= TEXT_REPLACED:
+    replaced = share >= NOTICEABLE_SHARE and float(evidence.get("replaced") or 0) >= TEXT_REPLACED
+    detail = evidence.get("detail_kept")
+    if replaced or (detail is not None and float(detail) < DETAIL_KEPT):
         found.append(("dup.find.text_changed", {}))
     return found
 
 
 def _turned(box: Box, turn: int) -> Box:
-    """``box`` on the upright picture, drawn on the picture as it was uploaded: turning it by
-    ``turn`` degrees clockwise makes it upright, so the box turns the other way."""
+    """``box`` on the upright picture, drawn on the picture as it was uploaded: turning the
+    upload ``turn`` degrees counter-clockwise stands it upright (index.Evidence.turn_degrees),
+    so the box turns clockwise."""
     for _ in range((turn // 90) % 4):
-        box = Box(box.top, 1 - box.right, box.bottom, 1 - box.left)
+        box = Box(1 - box.bottom, box.left, 1 - box.top, box.right)
     return box
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from contest.contests.queries import get_contest
 from contest.core import audit
 from contest.core.authz import require_admin
+from contest.core.cells import neutralise_frame
 from contest.core.i18n import DEFAULT_LANGUAGE, t
 from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, ResultSnapshot, User, Vote
 from contest.core.timeutil import format_local
@@ -164,12 +165,12 @@ def readable(frame: pd.DataFrame, contest: Contest, lang: str, table: str) -> pd
             out[column] = values.map(lambda s: t(f"entry.status.{s}", lang))
         elif column in FLAG_COLUMNS:
             out[column] = values.map(lambda b: t("common.yes" if b else "common.no", lang))
-        elif column in DECIMALS:
+        elif column in DECIMALS:  # numbers stay numbers, so a spreadsheet can still add them
             out[column] = values.map(
-                lambda x, d=DECIMALS[column]: "" if pd.isna(x) else f"{float(x):.{d}f}"
+                lambda x, d=DECIMALS[column]: "" if pd.isna(x) else round(float(x), d)
             )
         elif pd.api.types.is_float_dtype(values):  # whole numbers with gaps (an unranked rank)
-            out[column] = values.map(lambda x: "" if pd.isna(x) else f"{x:g}")
+            out[column] = values.map(lambda x: "" if pd.isna(x) else int(x))
         out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out.rename(
         columns={c: criteria.get(c) or t(f"export.col.{c}", lang) for c in out.columns}
@@ -237,13 +238,20 @@ def voter_export(
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """The table as CSV, no text cell able to run as a formula. Lines end in CRLF (RFC 4180),
+    so a text holding a lone CR or LF is quoted and cannot start a row of its own."""
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
-    """One workbook, one sheet per table, in the order given."""
+    """One workbook, one sheet per table, in the order given. Text cells are neutralised and
+    typed as text, so no cell of the workbook is a formula."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            neutralise_frame(frame).to_excel(writer, sheet_name=name, index=False)
+            for row in writer.sheets[name].iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
     return buffer.getvalue()

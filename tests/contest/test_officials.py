@@ -4,21 +4,33 @@ certificates, days in KST on the dashboard, and new rubric criteria getting a co
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw
 from sqlmodel import select
 
 from contest.contests.settings import with_keys
 from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
-from contest.core.models import AuditEvent, ContestPhase, Role, User
+from contest.core.models import AuditEvent, ContestPhase, DuplicateFlag, Role, User
 from contest.dedupe import explain
+from contest.demo.posters import draw_poster
+from contest.entries.submissions import submit_entry
 from contest.judging import lifecycle, panel, readiness, results
 from contest.judging import scoring as judging
 from contest.reports import audit_log, certificates, dashboard
-from contest.runtime import Runtime
+from contest.runtime import Runtime, build_runtime
 from tests.contest.test_exhibition import page_count, pdf_text
-from tests.factories import add_entry, add_votes, create_contest, create_user
+from tests.factories import (
+    add_entry,
+    add_votes,
+    create_contest,
+    create_user,
+    draft,
+    make_settings,
+)
 
 FLAT = {"creativity": 7, "policy": 7, "design": 7, "ai_use": 7}
 
@@ -328,7 +340,65 @@ def test_differing_areas_are_placed_on_the_newer_poster() -> None:
     # what is left of it fills the newer poster's left half of the top row.
     cropped = {**evidence, "crop": {"left": 0.25, "top": 0.0, "right": 0.0, "bottom": 0.0}}
     assert explain.differing_boxes(cropped)[0] == explain.Box(0.0, 0.0, 1 / 3, 0.25)
-    # Uploaded lying on its side (a quarter turn clockwise makes it upright): the top-left area
-    # of the upright picture is on the left edge, at the bottom, of the picture as uploaded.
+    # Uploaded lying on its side (a quarter turn counter-clockwise stands it upright): the
+    # top-left area of the upright picture is at the top of the right edge as uploaded.
     turned = {**evidence, "turn_degrees": 90}
-    assert explain.differing_boxes(turned)[0] == explain.Box(0.0, 0.5, 0.25, 1.0)
+    assert explain.differing_boxes(turned)[0] == explain.Box(0.75, 0.0, 1.0, 0.5)
+
+
+def _png(picture: Image.Image) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_the_detector_s_evidence_reads_and_marks_the_changed_title(tmp_path: Path) -> None:
+    """Real uploads through the detector: a title painted over, and the original turned."""
+    runtime = build_runtime(make_settings(tmp_path))
+    with runtime.session() as session:
+        contest = create_contest(session)
+        first = create_user(session, department="도시계획과")
+        second = create_user(session, department="문화예술과")
+    original = draw_poster(7, "바다가 가까운 도시", "해양친수도시 인천", "시민행복")
+    picture = Image.open(io.BytesIO(original)).convert("RGB")
+    width, height = picture.size
+    retitled = picture.copy()
+    ImageDraw.Draw(retitled).rectangle(
+        (int(width * 0.1), int(height * 0.62), int(width * 0.9), int(height * 0.72)),
+        fill=(250, 250, 250),
+    )
+    uploads = [
+        (first, original),
+        (second, _png(retitled)),
+        (second, _png(picture.rotate(90, expand=True))),
+    ]
+    ids = []
+    for author, data in uploads:
+        with runtime.session() as session:
+            receipt = submit_entry(
+                session,
+                store=runtime.store,
+                indexes=runtime.indexes,
+                actor=author,
+                draft=draft(contest, title=f"포스터 {len(ids) + 1}"),
+                data=data,
+            )
+            ids.append(receipt.entry.id)
+    with runtime.session() as session:
+        flags = {
+            (f.entry_id, f.other_entry_id): f for f in session.exec(select(DuplicateFlag)).all()
+        }
+    retitled_flag = flags[(ids[1], ids[0])]
+    said = explain.findings(retitled_flag.level, retitled_flag.evidence)
+    assert ("dup.find.areas", {"count": 1}) in said and ("dup.find.text_changed", {}) in said
+    [box] = explain.differing_boxes(retitled_flag.evidence)
+    assert 0.5 <= box.top < box.bottom <= 0.8  # the painted band, 62-72% down
+    turned_flag = flags[(ids[2], ids[0])]
+    assert explain.findings(turned_flag.level, turned_flag.evidence) == [
+        ("dup.find.duplicate", {}),
+        ("dup.find.turned", {"degrees": 270}),
+        ("dup.find.same", {}),
+    ]
+    # Against the retitled poster, the band lies along the turned upload's right half.
+    [band] = explain.differing_boxes(flags[(ids[2], ids[1])].evidence)
+    assert 0.5 <= band.left < band.right <= 0.8 and band.bottom - band.top > 0.3

@@ -21,19 +21,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import select
+from sqlmodel import col, select
 
-from contest.contests.manage import new_contest
 from contest.contests.queries import require_current
-from contest.core.config import Settings
 from contest.core.i18n import t
-from contest.core.models import Contest, DuplicateFlag, Entry, Role, User, Vote
-from contest.demo.seed import seed_demo
-from contest.runtime import Runtime, build_runtime
+from contest.core.models import DuplicateFlag, Role, User, Vote
+from contest.runtime import Runtime
 from tests.contest.test_exhibition import page_count
-from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, settle, sign_in
+from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, demo_copy, settle, sign_in
 from tests.e2e.plain import axe_violations, leftovers, open_from_menu, read
-from tests.factories import TEST_SECRET
 
 APPOINTED = "D1004"  # 강도윤 (문화예술과): staff, not on the sign-in page
 SHOTS = os.environ.get("CONTEST_E2E_SHOTS")  # a folder: save a screenshot of every stage
@@ -46,84 +42,52 @@ def ko(key: str, **params: object) -> str:
 @pytest.fixture
 def walk_runtime(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     """The server's database with a current contest still open: votes 3, 2, 1 on the first
-    three posters (shortlist of 3), the first one made by the only judge."""
-    data_dir = next(Path(tmp_path_factory.getbasetemp()).glob("e2e-data*"))
-    runtime = build_runtime(Settings(data_dir=data_dir, demo=True, secret_key=TEST_SECRET))
-    seed_demo(runtime)  # unless a browser session already did (then this does nothing)
-    with runtime.session() as session:
-        demo = require_current(session)
-        copy = new_contest(
-            name="E2E 심사 대회",
-            year=demo.year,
-            slug="e2e-walk",
-            shortlist_size=3,
-            judge_quorum=1,
-            **{
-                k: getattr(demo, k)
-                for k in (
-                    "submission_opens_at",
-                    "submission_closes_at",
-                    "voting_opens_at",
-                    "voting_closes_at",
-                )
-            },
-        )
-        session.add(copy)
-        session.flush()
-        entries = []
-        for entry in session.exec(
-            select(Entry).where(Entry.contest_id == demo.id).order_by(Entry.number)
-        ).all():
-            data = entry.model_dump(exclude={"id", "contest_id"})
-            entries.append(Entry(**data, contest_id=copy.id or 0))
-        session.add_all(entries)
-        session.flush()
-        voters = session.exec(
-            select(User).where(User.employee_no.in_(("D1001", "D1002", "D1005")))  # type: ignore[attr-defined]
-        ).all()
-        for count, entry in zip((3, 2, 1), entries, strict=False):
-            for voter in voters[:count]:
-                session.add(
-                    Vote(contest_id=copy.id or 0, voter_id=voter.id or 0, entry_id=entry.id or 0)
-                )
-        mask = [[0] * 16 for _ in range(16)]
-        for row in range(1, 4):
-            mask[row][2:9] = [1] * 7  # the title area differs
-        session.add(
-            DuplicateFlag(
-                contest_id=copy.id or 0,
-                entry_id=entries[5].id or 0,
-                other_entry_id=entries[4].id or 0,
-                level="similar",
-                distance=0.18,
-                evidence={
-                    "differing_share": 0.08,
-                    "overlap_share": 0.97,
-                    "correlation": 0.91,
-                    "replaced": 0.3,
-                    "turn_degrees": 0,
-                    "tilt_degrees": 0.0,
-                    "scale": 1.0,
-                    "crop": {"left": 0.0, "top": 0.05, "right": 0.0, "bottom": 0.0},
-                    "mask": mask,
-                },
-                cross_author=True,
-            )
-        )
-        demo.is_current, copy.is_current = False, True
-        session.add_all([demo, copy])
-        demo_id = demo.id
-    try:
-        yield runtime
-    finally:
+    three posters (shortlist of 3), the first one made by the only judge, and one possible
+    duplicate between posters 5 and 6."""
+    with demo_copy(
+        tmp_path_factory, name="E2E 심사 대회", slug="e2e-walk", shortlist_size=3, judge_quorum=1
+    ) as (runtime, ids):
         with runtime.session() as session:
-            for contest in session.exec(select(Contest)).all():
-                contest.is_current = contest.id == demo_id
-                session.add(contest)
-            appointed = session.exec(select(User).where(User.employee_no == APPOINTED)).one()
-            appointed.role = Role.STAFF.value
-            session.add(appointed)
-        runtime.engine.dispose()
+            contest_id = require_current(session).id or 0
+            voters = session.exec(
+                select(User).where(col(User.employee_no).in_(("D1001", "D1002", "D1005")))
+            ).all()
+            for count, entry_id in zip((3, 2, 1), ids, strict=False):
+                for voter in voters[:count]:
+                    session.add(
+                        Vote(contest_id=contest_id, voter_id=voter.id or 0, entry_id=entry_id)
+                    )
+            mask = [[0] * 16 for _ in range(16)]
+            for row in range(1, 4):
+                mask[row][2:9] = [1] * 7  # the title area differs
+            session.add(
+                DuplicateFlag(
+                    contest_id=contest_id,
+                    entry_id=ids[5],
+                    other_entry_id=ids[4],
+                    level="similar",
+                    distance=0.18,
+                    evidence={
+                        "differing_share": 0.08,
+                        "overlap_share": 0.97,
+                        "correlation": 0.91,
+                        "replaced": 0.3,
+                        "turn_degrees": 0,
+                        "tilt_degrees": 0.0,
+                        "scale": 1.0,
+                        "crop": {"left": 0.0, "top": 0.05, "right": 0.0, "bottom": 0.0},
+                        "mask": mask,
+                    },
+                    cross_author=True,
+                )
+            )
+        try:
+            yield runtime
+        finally:
+            with runtime.session() as session:
+                appointed = session.exec(select(User).where(User.employee_no == APPOINTED)).one()
+                appointed.role = Role.STAFF.value
+                session.add(appointed)
 
 
 def open_page(page: Page, title: str, heading: str | None = None) -> None:
