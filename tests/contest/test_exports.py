@@ -181,7 +181,9 @@ def _poisoned(runtime: Runtime):  # type: ignore[no-untyped-def]
         score.scores = {"=" + k: v for k, v in score.scores.items()}
         session.add_all([score, author, contest])
     with runtime.session() as session:
-        return exports.export_tables(session, actor=s.admin, contest_id=s.contest.id or 0)
+        return exports.export_tables(
+            session, actor=s.admin, contest_id=s.contest.id or 0, keys=True
+        )
 
 
 def test_csv_cells_cannot_run_as_formulas(runtime: Runtime) -> None:
@@ -199,6 +201,21 @@ def test_csv_cells_cannot_run_as_formulas(runtime: Runtime) -> None:
     scores = pd.read_csv(io.BytesIO(exports.to_csv(tables["scores"])), encoding="utf-8-sig")
     assert "'=creativity" in scores.columns and list(scores["'=creativity"]) == [9]
     assert list(scores["comment"]) == ["'" + FORMULAS[4]]
+
+
+def test_korean_exports_are_as_formula_proof(runtime: Runtime) -> None:
+    tables = _poisoned(runtime)
+    with runtime.session() as session:
+        korean = exports.export_tables(
+            session,
+            actor=session.exec(select(User).where(User.role == "admin")).first(),
+            contest_id=session.exec(select(Entry.contest_id)).first() or 0,
+        )
+    assert set(korean) == set(tables)
+    for name, frame in korean.items():
+        text = exports.to_csv(frame).decode("utf-8-sig")
+        cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+        assert not [c for c in cells if c.startswith(FORMULA_STARTS)], name
 
 
 def test_xlsx_has_no_formula_and_text_cells_are_text(runtime: Runtime) -> None:
