@@ -61,8 +61,9 @@ def test_make_run_turns_the_demo_on_explicitly() -> None:
     dry = subprocess.run(
         ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
     )
-    commands = [line for line in dry.stdout.splitlines() if "contest prepare" in line]
-    commands += [line for line in dry.stdout.splitlines() if "streamlit run" in line]
+    lines = dry.stdout.replace("\\\n", " ").splitlines()  # a command may go on over lines
+    commands = [line for line in lines if "contest prepare" in line]
+    commands += [line for line in lines if "streamlit run" in line]
     assert len(commands) == 2 and all("CONTEST_DEMO=true" in line for line in commands)
 
 
