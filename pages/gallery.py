@@ -51,14 +51,14 @@ with st.expander(
         key="gallery_theme",
         on_change=_first_page,
     )
-    cols[1].selectbox(
-        tr("gallery.department"),
-        [None, *choices.departments],
-        format_func=lambda v: everything if v is None else v,
-        key="gallery_department",
-        on_change=_first_page,
-        disabled=not choices.departments,
-    )
+    if choices.departments:  # none to offer when this viewer may not see departments
+        cols[1].selectbox(
+            tr("gallery.department"),
+            [None, *choices.departments],
+            format_func=lambda v: everything if v is None else v,
+            key="gallery_department",
+            on_change=_first_page,
+        )
     cols[2].text_input(tr("gallery.search"), key="gallery_search", on_change=_first_page)
     cols[3].selectbox(
         tr("gallery.order"),
