@@ -1,52 +1,69 @@
-"""Admin: the audit log, filtered by action, actor and date."""
+"""Admin: the audit log as sentences, filtered by person, action and days (KST), with a CSV."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-import pandas as pd
 import streamlit as st
 
-from contest.core.timeutil import format_local
+from contest.reports import exports
+from contest.reports.audit_log import action_label, audit_frame, sentence
 from contest.reports.views import audit_view
 from ui import page
-from ui.i18n import tr
+from ui.i18n import lang, tr
+from ui.text import md
+
+SHOWN = 200  # sentences on screen; the table and the CSV hold them all
 
 page.header(tr("nav.admin_audit"))
 cols = st.columns(3)
-action = cols[0].text_input(tr("admin.audit_action"), key="audit_action").strip()
-today = date.today()
-days = cols[2].date_input(
-    tr("admin.audit_dates"), (today - timedelta(days=30), today), key="audit_dates"
-)
-start, end = (days[0], days[-1]) if isinstance(days, tuple) and days else (today, today)
+days = st.session_state.get("audit_dates")
+first, last = (days[0], days[-1]) if isinstance(days, tuple) and days else (None, None)
 view = page.load(
     audit_view,
-    first_day=start,
-    last_day=end,
-    action=action or None,
+    first_day=first,
+    last_day=last,
+    action=st.session_state.get("audit_action"),
     actor_id=st.session_state.get("audit_actor"),
 )
-people = view.people
-cols[1].selectbox(
+cols[0].selectbox(
     tr("admin.audit_actor"),
-    [None, *people],
-    format_func=lambda u: people.get(u, "—") if u is not None else "—",
+    list(view.people),
+    format_func=view.people.__getitem__,
+    index=None,
+    placeholder=tr("audit.everyone"),
     key="audit_actor",
 )
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                tr("admin.audit_at"): format_local(e.at, view.timezone),
-                tr("admin.audit_actor"): people.get(e.actor_id or 0, "—"),
-                tr("admin.audit_action"): e.action,
-                tr("admin.audit_target"): f"{e.target_type} {e.target_id or ''}".strip(),
-                tr("admin.reason"): e.reason,
-                tr("admin.audit_details"): str(e.details) if e.details else "",
-            }
-            for e in view.events
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
+cols[1].selectbox(
+    tr("admin.audit_action"),
+    list(view.actions),
+    format_func=lambda a: action_label(a, lang()),
+    index=None,
+    placeholder=tr("audit.every_action"),
+    key="audit_action",
 )
-st.caption(tr("admin.audit_count", count=len(view.events)))
+cols[2].date_input(
+    tr("audit.dates"),
+    (view.today - timedelta(days=30), view.today),
+    max_value=view.today,
+    key="audit_dates",
+    format="YYYY-MM-DD",
+)
+
+if not view.lines:
+    st.info(tr("audit.none"))
+    st.stop()
+frame = audit_frame(view.lines, lang())
+st.caption(tr("admin.audit_count", count=len(view.lines)))
+st.download_button(
+    tr("audit.csv"),
+    exports.to_csv(frame),
+    "audit-log.csv",
+    "text/csv",
+    key="audit_csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+st.markdown("\n".join(f"- {md(sentence(line, lang()))}" for line in view.lines[:SHOWN]))
+if len(view.lines) > SHOWN:
+    st.caption(tr("audit.more", shown=SHOWN, count=len(view.lines)))
+with st.expander(tr("audit.table")):
+    st.dataframe(frame, hide_index=True, width="stretch")

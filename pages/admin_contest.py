@@ -14,13 +14,19 @@ view = page.load(contest_admin_view, chosen_id=st.session_state.get("contest_cho
 chosen = view.chosen
 
 if chosen is not None:
-    labels = {c.id: f"{c.name} ({c.slug}){' ★' if c.is_current else ''}" for c in view.contests}
+    labels = {
+        c.id: tr(
+            "contest.option_current" if c.is_current else "contest.option", name=c.name, slug=c.slug
+        )
+        for c in view.contests
+    }
     st.selectbox(
         tr("contest.choose"),
         list(labels),
         format_func=labels.__getitem__,
         index=list(labels).index(chosen.id),
         key="contest_choice",
+        placeholder=tr("common.choose"),
     )
     if not chosen.is_current and st.button(tr("contest.make_current"), key="make_current"):
         page.act(

@@ -1,14 +1,16 @@
-"""Admin: the duplicate review queue, cross-author pairs first; dismiss, or confirm and
-disqualify one of the pair, with a reason."""
+"""Admin: the duplicate review queue, cross-author pairs first. The two posters side by side
+(the one submitted first on the left, the differing areas marked on the newer upload), what
+the detector found in words, and the decision: no problem, or confirm and disqualify one."""
 
 import streamlit as st
 
 from contest.contests.rules import TEXT_LIMITS
 from contest.dedupe.flags import confirm_flag, dismiss_flag
-from contest.dedupe.views import review_view
+from contest.dedupe.views import FlagCard, FlagSide, review_view
 from ui import page
+from ui.format import number, share, when
 from ui.i18n import tr
-from ui.images import display_source
+from ui.images import display_source, marked_source
 from ui.text import caption, md
 
 page.header(tr("nav.admin_duplicates"))
@@ -17,37 +19,88 @@ if not view.cards:
     page.stop_with(tr("admin.duplicates_none"), "success")
 st.caption(tr("admin.duplicates_count", count=view.open_flags))
 
+
+def _side(card: FlagCard, side: FlagSide, tz: str) -> None:
+    newer = side is card.newer
+    role = "dup.newer" if newer else "dup.older"
+    st.markdown(f"**{tr(role)}**")
+    source = (
+        marked_source(
+            side.display_key, tuple((b.left, b.top, b.right, b.bottom) for b in card.boxes)
+        )
+        if newer
+        else display_source(side.display_key)
+    )
+    st.image(source, alt=tr("dup.alt", title=side.title, number=side.number))
+    st.markdown(f"**{md(tr('panel.poster', number=side.number, title=side.title))}**")
+    caption(f"{side.author} · {tr(f'entry.status.{side.status}')}")
+    st.caption(tr("dup.submitted", at=when(side.submitted_at, tz)))
+
+
+def _gap(card: FlagCard) -> str:
+    seconds = abs((card.newer.submitted_at - card.older.submitted_at).total_seconds())
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return tr("dup.gap_days", days=days, hours=hours)
+    if hours:
+        return tr("dup.gap_hours", hours=hours, minutes=rest // 60)
+    return tr("dup.gap_minutes", minutes=max(rest // 60, 1))
+
+
 for card in view.cards:
-    flag, pair = card.flag, (card.newer, card.older)
+    flag = card.flag
     with st.container(border=True):
         kind = tr("admin.cross_author" if flag.cross_author else "admin.same_author")
-        st.markdown(
-            f"**{tr(f'flag.level.{flag.level}')}** · {kind} · "
-            f"{tr('admin.distance', distance=round(flag.distance, 3))}"
+        st.subheader(
+            md(tr("dup.title", level=tr(f"flag.level.{flag.level}"), kind=kind)), anchor=False
         )
-        cols = st.columns(2)
-        for col, side in zip(cols, pair, strict=True):
-            with col:
-                st.image(display_source(side.display_key))
-                st.markdown(f"**{md(f'#{side.number} {side.title}')}**")
-                caption(f"{side.author} · {tr(f'entry.status.{side.status}')}")
+        first = card.first
+        other = card.newer if first is card.older else card.older
+        st.markdown(tr("dup.first", first=first.number, other=other.number, gap=_gap(card)))
+        st.markdown("\n".join(f"- {tr(key, **params)}" for key, params in card.findings))
+        if card.boxes:
+            st.caption(tr("dup.marked", count=len(card.boxes)))
+        left, right = st.columns(2)
+        with left:
+            _side(card, card.older, view.timezone)
+        with right:
+            _side(card, card.newer, view.timezone)
         with st.expander(tr("admin.evidence")):
-            st.json(flag.evidence)
+            evidence = flag.evidence
+            measures = [
+                (tr("dup.measure.differing"), share(evidence.get("differing_share"))),
+                (tr("dup.measure.overlap"), share(evidence.get("overlap_share"))),
+                (tr("dup.measure.correlation"), number(evidence.get("correlation"), 2)),
+                (tr("dup.measure.detail"), share(evidence.get("detail_kept"))),
+                (tr("dup.measure.distance"), number(flag.distance, 3)),
+            ]
+            st.markdown("\n".join(f"- {name}: {value}" for name, value in measures))
+            st.caption(tr("dup.measure.help"))
         with st.form(f"flag_{flag.id}"):
             reason = st.text_input(tr("admin.reason"), max_chars=TEXT_LIMITS["reason"])
-            labels = {side.entry_id: f"#{side.number} {side.title}" for side in pair}
+            labels = {
+                side.entry_id: tr("panel.poster", number=side.number, title=side.title)
+                for side in (card.older, card.newer)
+            }
             options = {entry_id: md(label) for entry_id, label in labels.items()}  # Markdown
             target = st.radio(
                 tr("admin.disqualify_which"),
                 list(options),
                 format_func=options.__getitem__,
                 horizontal=True,
+                index=1,
             )
             left, right = st.columns(2)
             dismiss = left.form_submit_button(tr("admin.dismiss"))
             confirm = right.form_submit_button(tr("admin.confirm_disqualify"), type="primary")
         if dismiss:
-            page.act(dismiss_flag, flag_id=flag.id, reason=reason, done=tr("admin.flag_dismissed"))
+            page.act(
+                dismiss_flag,
+                flag_id=flag.id,
+                reason=reason,
+                done=tr("dup.dismissed", first=card.older.number, second=card.newer.number),
+            )
         if confirm:
             page.act(
                 confirm_flag,

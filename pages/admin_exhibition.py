@@ -72,11 +72,11 @@ st.subheader(tr("exhibition.labels_title"), anchor=False)
 st.caption(tr("exhibition.help"))
 if st.button(tr("exhibition.make"), type="primary", key="exhibition_make"):
     with st.spinner():
-        pdf = page.act(exhibition_pdf, lang=lang(), rerun=False)
+        pdf = page.act(exhibition_pdf, lang=lang(), rerun=False, done=tr("exhibition.made"))
     if pdf is not None:
         st.session_state[state.EXHIBITION_PDF] = pdf
-    else:
-        page.notices()
+    st.rerun()
+
 pdf = st.session_state.get(state.EXHIBITION_PDF)
 if pdf:
     st.download_button(
@@ -151,7 +151,8 @@ qr = page.load(qr_view, entry_id=int(entry_id))
 if qr.png is None:
     page.show(tr("error.gallery.entry_not_found", id=qr.entry_id), "error")
 else:
-    st.image(qr.png, caption=qr.link, width=240)
+    st.image(qr.png, width=240, alt=tr("exhibition.qr_alt", link=qr.link))
+    st.text(qr.link)
     st.download_button(
         tr("exhibition.qr_download"),
         qr.png,

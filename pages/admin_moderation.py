@@ -5,10 +5,10 @@ import streamlit as st
 
 from contest.contests.rules import TEXT_LIMITS
 from contest.core.models import EntryStatus
-from contest.core.timeutil import format_local
 from contest.entries import moderation
 from contest.entries.views import moderation_view
 from ui import page
+from ui.format import when
 from ui.i18n import tr
 from ui.images import thumb_source
 
@@ -30,7 +30,7 @@ st.dataframe(
                 tr("admin.author"): f"{r.author.name} ({r.author.department})",
                 tr("admin.status"): tr(f"entry.status.{r.entry.status}"),
                 tr("admin.reason"): r.entry.status_reason,
-                tr("admin.updated"): format_local(r.entry.updated_at, view.timezone),
+                tr("admin.updated"): when(r.entry.updated_at, view.timezone),
             }
             for r in rows
         ]
@@ -46,10 +46,14 @@ entry_id = st.selectbox(
     list(by_id),
     format_func=lambda e: f"#{by_id[e].entry.number} {by_id[e].entry.title}",
     key="moderation_entry",
+    placeholder=tr("common.choose"),
 )
 chosen = by_id[entry_id]
 left, right = st.columns([1, 2])
-left.image(thumb_source(chosen.image.thumb_key))
+left.image(
+    thumb_source(chosen.image.thumb_key),
+    alt=tr("image.alt", title=chosen.entry.title, theme=chosen.entry.theme),
+)
 with right.form("moderate"):
     action = st.radio(
         tr("admin.action"),

@@ -1,99 +1,136 @@
-"""Admin: results side by side, finalise into a hashed snapshot, verify snapshots, downloads."""
+"""Admin: the results (live, or the finalised record), checking records, award certificates
+and the downloads. Finalising and publishing are steps of the lifecycle screen."""
 
-from dataclasses import asdict
-
-import pandas as pd
 import streamlit as st
 
-from contest.contests.rules import TEXT_LIMITS
-from contest.core.models import ResultSnapshot
-from contest.core.timeutil import format_local
-from contest.judging.results import finalise, verify_snapshot
+from contest.judging.results import verify_snapshot
 from contest.reports import exports
+from contest.reports.certificates import certificates_pdf
 from contest.reports.views import results_admin_view
 from ui import page, state
-from ui.i18n import tr
+from ui.format import when
+from ui.i18n import lang, tr
 
 page.header(tr("nav.admin_results"))
-view = page.load(results_admin_view)
+keys = st.toggle(tr("results.machine_keys"), key="export_keys", help=tr("results.machine_help"))
+view = page.load(results_admin_view, lang=lang(), keys=keys)
 contest = view.contest
+tz = contest.timezone
 
 jury = round(contest.jury_weight * 100)
 st.caption(tr("results.method_note", jury=jury, votes=100 - jury))
-st.subheader(tr("results.live"))
-columns = list(exports.RESULT_COLUMNS)
-frame = pd.DataFrame([asdict(r) for r in view.rows], columns=columns)
-st.dataframe(
-    frame.rename(columns={c: tr(f"results.col.{c}") for c in columns}).round(4),
-    hide_index=True,
-    width="stretch",
-)
+if view.finalised:
+    st.info(tr("results.frozen_note"), icon=":material/lock:")
+else:
+    st.caption(tr("results.where_to_finalise"))
+st.page_link("pages/admin_judging.py", label=tr("results.to_lifecycle"), icon=":material/gavel:")
+
+st.subheader(tr("results.frozen" if view.finalised else "results.live"), anchor=False)
+table = view.table
+if table.empty:
+    st.caption(tr("results.table_empty"))
+else:
+    st.dataframe(table, hide_index=True, width="stretch")
 if view.below_quorum:
     st.warning(tr("results.quorum_warning", quorum=contest.judge_quorum, count=view.below_quorum))
 
-
-def _finalised(snapshot: ResultSnapshot) -> str:
-    return tr("results.finalised", hash=snapshot.content_hash)
-
-
-with st.form("finalise"):
-    reason = st.text_input(tr("results.finalise_reason"), max_chars=TEXT_LIMITS["reason"])
-    label = tr("results.refinalise" if view.finalised else "results.finalise")
-    if st.form_submit_button(label, type="primary"):
-        page.act(finalise, contest_id=contest.id, reason=reason, done=_finalised)
-
 if view.snapshots:
-    st.subheader(tr("results.snapshots"))
+    st.subheader(tr("results.snapshots"), anchor=False)
     labels = {
         s.id: tr(
-            "results.snapshot_label",
-            id=s.id,
-            at=format_local(s.created_at, contest.timezone),
-            hash=s.content_hash,
+            "results.snapshot_label", id=s.id, at=when(s.created_at, tz), hash=s.content_hash[:12]
         )
         for s in view.snapshots
     }
-    chosen = st.selectbox(tr("results.snapshots"), list(labels), format_func=labels.__getitem__)
+    chosen = st.selectbox(
+        tr("results.snapshot_pick"),
+        list(labels),
+        format_func=labels.__getitem__,
+        placeholder=tr("common.choose"),
+    )
     if st.button(tr("results.verify"), key="verify_snapshot"):
         ok = page.call(verify_snapshot, snapshot_id=chosen or 0)
         page.show(
-            tr("results.verified_ok" if ok else "results.verified_bad"),
+            tr("results.verified_ok" if ok else "results.verified_bad", id=chosen),
             "success" if ok else "error",
         )
 
-st.subheader(tr("results.exports"))
+if view.finalised:
+    st.subheader(tr("certificates.title"), anchor=False)
+    st.caption(tr("certificates.help", organiser=contest.organiser))
+    day = st.date_input(
+        tr("certificates.date"), view.today, key="certificates_date", format="YYYY-MM-DD"
+    )
+    if st.button(
+        tr("certificates.make"), key="certificates_make", icon=":material/workspace_premium:"
+    ):
+        with st.spinner(tr("certificates.making")):
+            pdf = page.act(
+                certificates_pdf,
+                contest_id=contest.id,
+                awarded_on=day,
+                rerun=False,
+                done=tr("certificates.ready"),
+            )
+        if pdf is not None:
+            st.session_state[state.CERTIFICATES_PDF] = pdf
+        st.rerun()
+    pdf = st.session_state.get(state.CERTIFICATES_PDF)
+    if pdf:
+        st.download_button(
+            tr("certificates.download"),
+            pdf,
+            f"{contest.slug}-certificates.pdf",
+            "application/pdf",
+            key="certificates_download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+st.subheader(tr("results.exports"), anchor=False)
+st.caption(tr("results.exports_help"))
 tables = view.exports
-cols = st.columns(len(tables) + 1)
-for col, (name, table) in zip(cols, tables.items(), strict=False):
+cols = st.columns(len(tables))
+for col, (name, frame) in zip(cols, tables.items(), strict=True):
     col.download_button(
         tr("results.export_csv", table=tr(f"export.sheet.{name}")),
-        exports.to_csv(table),
+        exports.to_csv(frame),
         f"{contest.slug}-{name}.csv",
         "text/csv",
         key=f"csv_{name}",
         on_click="ignore",
+        width="stretch",
+        icon=":material/download:",
     )
-cols[-1].download_button(
+st.download_button(
     tr("results.export_xlsx"),
-    exports.to_xlsx(tables),
+    exports.to_xlsx(exports.sheets(tables, lang(), keys=keys)),
     f"{contest.slug}-results.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="xlsx",
     on_click="ignore",
+    icon=":material/table_view:",
 )
 if st.button(tr("results.prepare_voters"), help=tr("results.include_voters"), key="voters_go"):
     votes = page.act(
-        exports.voter_export, contest_id=contest.id, done=tr("results.voters_ready"), rerun=False
+        exports.voter_export,
+        contest_id=contest.id,
+        lang=lang(),
+        keys=keys,
+        done=tr("results.voters_ready"),
+        rerun=False,
     )
     if votes is not None:
         st.session_state[state.EXPORT_VOTERS_CSV] = exports.to_csv(votes)
     st.rerun()
 if state.EXPORT_VOTERS_CSV in st.session_state:
     st.download_button(
-        tr("results.export_csv", table=tr("export.sheet.votes")) + " (+)",
+        tr("results.export_voters_csv"),
         st.session_state[state.EXPORT_VOTERS_CSV],
         f"{contest.slug}-votes-with-voters.csv",
         "text/csv",
         key="csv_voters",
         on_click="ignore",
+        icon=":material/download:",
     )

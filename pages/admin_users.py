@@ -8,6 +8,7 @@ from contest.accounts.roster import RosterImport, import_roster
 from contest.accounts.views import users_view
 from contest.core.models import Role
 from ui import page, state
+from ui.format import yes_no
 from ui.i18n import tr
 from ui.text import md
 
@@ -60,13 +61,12 @@ st.dataframe(
     pd.DataFrame(
         [
             {
-                "ID": u.id,
-                tr("auth.login"): u.employee_no,
+                tr("users.employee_no"): u.employee_no,
                 tr("auth.name"): u.name,
                 tr("users.department"): u.department,
-                "e-mail": u.email,
+                tr("users.email"): u.email,
                 tr("auth.role"): tr(f"role.{u.role}"),
-                tr("users.active"): u.is_active,
+                tr("users.active"): yes_no(u.is_active),
             }
             for u in view.users
         ]
@@ -78,7 +78,11 @@ st.dataframe(
 if view.users:
     labels = {u.id: f"{u.name} ({u.employee_no}, {u.department})" for u in view.users}
     target_id = st.selectbox(
-        tr("users.choose"), list(labels), format_func=labels.__getitem__, key="user_choice"
+        tr("users.choose"),
+        list(labels),
+        format_func=labels.__getitem__,
+        key="user_choice",
+        placeholder=tr("common.choose"),
     )
     target = next(u for u in view.users if u.id == target_id)
     who = md(target.name)
@@ -89,6 +93,7 @@ if view.users:
         index=list(Role).index(Role(target.role)),
         format_func=lambda r: tr(f"role.{r.value}"),
         key="user_role",
+        placeholder=tr("common.choose"),
     )
     if cols[0].button(tr("users.set_role"), key="user_set_role"):
         page.act(

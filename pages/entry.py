@@ -37,7 +37,11 @@ if poster.status != "active":
         body(tr("poster.status_reason", reason=poster.status_reason))
 
 picture, text = st.columns([3, 2])
-picture.image(display_source(poster.display_key), width="stretch")
+picture.image(
+    display_source(poster.display_key),
+    width="stretch",
+    alt=tr("image.alt", title=poster.title, theme=poster.theme),
+)
 with text:
     st.caption(tr("poster.number", number=poster.number))
     heading(poster.title)

@@ -51,14 +51,14 @@ with st.expander(
         key="gallery_theme",
         on_change=_first_page,
     )
-    cols[1].selectbox(
-        tr("gallery.department"),
-        [None, *choices.departments],
-        format_func=lambda v: everything if v is None else v,
-        key="gallery_department",
-        on_change=_first_page,
-        disabled=not choices.departments,
-    )
+    if choices.departments:  # none to offer when this viewer may not see departments
+        cols[1].selectbox(
+            tr("gallery.department"),
+            [None, *choices.departments],
+            format_func=lambda v: everything if v is None else v,
+            key="gallery_department",
+            on_change=_first_page,
+        )
     cols[2].text_input(tr("gallery.search"), key="gallery_search", on_change=_first_page)
     cols[3].selectbox(
         tr("gallery.order"),
@@ -84,7 +84,11 @@ for row_start in range(0, len(grid.cards), COLUMNS):
     cards = grid.cards[row_start : row_start + COLUMNS]
     for column, card in zip(box.columns(COLUMNS)[: len(cards)], cards, strict=True):
         with column.container(border=True):
-            st.image(thumb_source(card.thumb_key), width="stretch")
+            st.image(
+                thumb_source(card.thumb_key),
+                width="stretch",
+                alt=tr("image.alt", title=card.title, theme=card.theme),
+            )
             st.page_link(
                 "pages/entry.py",
                 label=tr("gallery.open", number=card.number, title=md(card.title)),

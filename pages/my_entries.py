@@ -36,7 +36,10 @@ for item in view.entries:
     entry = item.entry
     with st.container(border=True):
         left, right = st.columns([1, 3])
-        left.image(thumb_source(item.thumb_key))
+        left.image(
+            thumb_source(item.thumb_key),
+            alt=tr("image.alt", title=entry.title, theme=entry.theme),
+        )
         with right:
             heading(f"#{entry.number} {entry.title}")
             st.caption(

@@ -1,11 +1,13 @@
 """Vote results: for everyone once voting has closed, for admins live."""
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from contest.core.timeutil import format_local
 from contest.voting.views import tallies_view
 from ui import page
+from ui.charts import chart
 from ui.i18n import tr
 
 page.header(tr("vote.results_title"))
@@ -27,8 +29,21 @@ frame = pd.DataFrame(
     ]
 )
 if not frame.empty:
-    chart = frame.head(30).assign(
-        poster=lambda f: f[tr("vote.number")].astype(str) + ". " + f[tr("entry.title")]
+    poster, votes = tr("vote.poster"), tr("vote.votes")
+    top = frame.head(30).assign(
+        **{poster: frame[tr("vote.number")].astype(str) + ". " + frame[tr("entry.title")]}
     )
-    st.bar_chart(chart, x="poster", y=tr("vote.votes"), horizontal=True, x_label="", sort=False)
+    chart(
+        alt.Chart(top)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{poster}:N", title=None, sort=None),
+            x=alt.X(f"{votes}:Q", title=votes, axis=alt.Axis(tickMinStep=1, format="d")),
+            tooltip=[
+                alt.Tooltip(f"{poster}:N", title=poster),
+                alt.Tooltip(f"{votes}:Q", title=votes),
+            ],
+        ),
+        tr("vote.chart_alt"),
+    )
 st.dataframe(frame, hide_index=True, width="stretch")

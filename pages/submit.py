@@ -134,12 +134,12 @@ with st.container(border=True, key="submit_checklist"):
     named = [name for name, _ in CHECKS]
     for name, label in CHECKS:
         if name in problems:
-            st.markdown(f":red[:material/cancel:] {problems[name]}")
+            st.markdown(f":red[✗] {problems[name]}")
         else:
-            st.markdown(f":green[:material/check_circle:] {tr(label)}")
+            st.markdown(f":green[✓] {tr(label)}")
     for name, message in problems.items():
         if name not in named:  # a text longer than its field takes
-            st.markdown(f":red[:material/cancel:] {message}")
+            st.markdown(f":red[✗] {message}")
 
 if problems:
     st.caption(tr("submit.check.pending", count=len(problems)))

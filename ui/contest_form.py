@@ -10,12 +10,22 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from contest.contests.settings import SETTINGS, Group, Kind, Setting
+from contest.contests.settings import SETTINGS, Group, Kind, Setting, with_keys
 from contest.core.models import Contest
 from contest.core.timeutil import local
 from ui.i18n import tr
 
 COLUMNS = 4  # number fields per row
+# The rubric's and award tiers' columns, by the key stored in the contest, with their editors.
+RUBRIC_COLUMNS = {
+    "key": st.column_config.TextColumn,
+    "label": st.column_config.TextColumn,
+    "weight": st.column_config.NumberColumn,
+    "min": st.column_config.NumberColumn,
+    "max": st.column_config.NumberColumn,
+    "description": st.column_config.TextColumn,
+}
+AWARD_COLUMNS = {"name": st.column_config.TextColumn, "count": st.column_config.NumberColumn}
 
 
 def _moment(setting: Setting, value: datetime, tz: str, key: str) -> datetime:
@@ -60,7 +70,19 @@ def _field(setting: Setting, contest: Contest, key: str) -> Any:
             return st.checkbox(label, value, key=key)
         case Kind.RUBRIC | Kind.AWARDS:
             st.markdown(f"**{label}**")
-            return _records(st.data_editor(pd.DataFrame(value), num_rows="dynamic", key=key))
+            columns = RUBRIC_COLUMNS if setting.kind == Kind.RUBRIC else AWARD_COLUMNS
+            frame = pd.DataFrame(value, columns=list(columns))
+            for name, column in columns.items():
+                if column is st.column_config.TextColumn:  # a criterion saved before had none
+                    frame[name] = frame[name].fillna("").astype(str)
+            config = {name: column(tr(f"contest.col.{name}")) for name, column in columns.items()}
+            shown = [name for name in columns if name != "key"]  # codes stay out of sight
+            edited = _records(
+                st.data_editor(
+                    frame, num_rows="dynamic", key=key, column_config=config, column_order=shown
+                )
+            )
+            return with_keys(edited) if setting.kind == Kind.RUBRIC else edited
         case Kind.COUNT | Kind.SHARE:
             return _number(setting, value, key)
 

@@ -16,7 +16,7 @@ import io
 import time
 
 import streamlit as st
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from contest.core.config import Settings
 from contest.exhibition.labels import qr_png
@@ -74,6 +74,40 @@ def thumb_source(key: str) -> str | bytes:
     """For st.image: a URL the browser fetches from S3, else the thumbnail's bytes."""
     settings = get_runtime().settings
     return _url(settings, key) or _thumb_bytes(_store_id(settings), key)
+
+
+Area = tuple[float, float, float, float]  # left, top, right, bottom in shares of the picture
+MARK = (220, 30, 30)
+
+
+@st.cache_data(max_entries=DISPLAY_CACHE_ENTRIES, show_spinner=False)
+def _marked_bytes(store_id: str, key: str, areas: tuple[Area, ...]) -> bytes:
+    """The display copy with ``areas`` outlined and lightly tinted (the reviewer's highlight)."""
+    with Image.open(io.BytesIO(get_runtime().store.get(key))) as image:
+        picture = image.convert("RGB")
+    tint = Image.new("RGB", picture.size, MARK)
+    shade = Image.new("L", picture.size, 0)
+    line = max(3, picture.width // 150)
+    w, h = picture.size
+    boxes = [
+        (round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h)) for x0, y0, x1, y1 in areas
+    ]
+    for box in boxes:
+        ImageDraw.Draw(shade).rectangle(box, fill=70)
+    picture = Image.composite(tint, picture, shade)
+    draw = ImageDraw.Draw(picture)
+    for box in boxes:
+        draw.rectangle(box, outline=MARK, width=line)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=85)
+    return browser_ready(out.getvalue())
+
+
+def marked_source(key: str, areas: tuple[Area, ...]) -> str | bytes:
+    """The display copy with the differing areas highlighted; the plain copy when none."""
+    if not areas:
+        return display_source(key)
+    return _marked_bytes(_store_id(get_runtime().settings), key, areas)
 
 
 def display_source(key: str) -> str | bytes:

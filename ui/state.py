@@ -18,3 +18,5 @@ NOTICES = "notices"  # [(kind, message)] shown once after the next rerun (ui.pag
 SUBMIT_RECEIPT = "submit_receipt"  # the entry id of the poster just sent: its receipt card
 KIOSK_SHOWN = "kiosk_shown"  # how many posters this kiosk screen has shown so far
 NEW_DISPLAY = "admin_new_display"  # a kiosk link just made: shown once, then gone
+CERTIFICATES_PDF = "admin_certificates_pdf"  # the award certificates just made, for download
+CONFIRMING = "lifecycle_confirming"  # the lifecycle step whose confirmation is open

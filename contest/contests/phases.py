@@ -30,5 +30,12 @@ def require_phase(contest: Contest, *allowed: ContestPhase) -> None:
 
 
 def results_published(contest: Contest) -> bool:
-    """Whether everyone may see the award winners: the one answer every screen asks."""
-    return ContestPhase(contest.phase) == ContestPhase.FINALISED
+    """Whether everyone may see the award winners: the one answer every screen asks.
+
+    Finalising freezes the result for the organisers; publishing is a separate, confirmed step
+    (judging.publication) that pins the snapshot everyone sees, and can be taken back.
+    """
+    return (
+        ContestPhase(contest.phase) == ContestPhase.FINALISED
+        and contest.published_snapshot_id is not None
+    )

@@ -19,11 +19,40 @@ from contest.core.timeutil import as_utc
 
 DEFAULT_TIMEZONE = "Asia/Seoul"
 DEFAULT_THEMES = ("시민행복", "균형발전", "초일류도시", "시민소통", "창조행정")
+# A criterion: key (stable, in the scores), label, weight, min, max, description (for judges).
 DEFAULT_RUBRIC: tuple[dict[str, Any], ...] = (
-    {"key": "creativity", "label": "창의성·혁신성", "weight": 30, "min": 1, "max": 10},
-    {"key": "policy", "label": "정책 전달력", "weight": 30, "min": 1, "max": 10},
-    {"key": "design", "label": "디자인 완성도", "weight": 20, "min": 1, "max": 10},
-    {"key": "ai_use", "label": "AI 활용의 적절성", "weight": 20, "min": 1, "max": 10},
+    {
+        "key": "creativity",
+        "label": "창의성·혁신성",
+        "weight": 30,
+        "min": 1,
+        "max": 10,
+        "description": "새로운 시각과 아이디어로 정책을 표현했는가",
+    },
+    {
+        "key": "policy",
+        "label": "정책 전달력",
+        "weight": 30,
+        "min": 1,
+        "max": 10,
+        "description": "정책의 핵심을 시민이 한눈에 알 수 있게 전하는가",
+    },
+    {
+        "key": "design",
+        "label": "디자인 완성도",
+        "weight": 20,
+        "min": 1,
+        "max": 10,
+        "description": "구도·색·글자 배치가 잘 읽히고 완성도가 높은가",
+    },
+    {
+        "key": "ai_use",
+        "label": "AI 활용의 적절성",
+        "weight": 20,
+        "min": 1,
+        "max": 10,
+        "description": "AI를 목적에 맞게 쓰고 사람이 한 부분이 분명한가",
+    },
 )
 DEFAULT_AWARDS: tuple[dict[str, Any], ...] = (
     {"name": "최우수", "count": 1},
@@ -95,6 +124,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("name", Kind.TEXT, Group.BASICS, 1, 200),
     Setting("timezone", Kind.TIMEZONE, Group.BASICS),
     Setting("themes", Kind.THEMES, Group.BASICS, 1, 20),
+    Setting("organiser", Kind.TEXT, Group.BASICS, 1, 100),
     Setting("submission_opens_at", Kind.MOMENT, Group.WINDOWS),
     Setting("submission_closes_at", Kind.MOMENT, Group.WINDOWS),
     Setting("voting_opens_at", Kind.MOMENT, Group.WINDOWS),
@@ -117,6 +147,19 @@ EDITABLE = frozenset(setting.name for setting in SETTINGS)
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
+def with_keys(rubric: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rubric with a stable code for every criterion an admin added without one (c1, c2…);
+    codes are what saved scores are stored under, so existing ones never change."""
+    taken = {str(c.get("key")) for c in rubric if c.get("key")}
+    numbers = (f"c{n}" for n in range(1, len(rubric) + len(taken) + 2))
+    filled = []
+    for criterion in rubric:
+        if not criterion.get("key"):
+            criterion = {**criterion, "key": next(n for n in numbers if n not in taken)}
+        filled.append(criterion)
+    return filled
+
+
 def zone(tz_name: str) -> ZoneInfo:
     """The named time zone, or InvalidInput (not a bare ZoneInfo error) for a page to show."""
     try:
@@ -131,6 +174,9 @@ def validate(contest: Contest) -> None:
     if not _within(name, len(contest.name.strip())):
         raise InvalidInput("error.contest.bad_name", high=_whole(name.high))
     zone(contest.timezone)
+    if not _within(BY_NAME["organiser"], len(contest.organiser.strip())):
+        raise InvalidInput("error.contest.bad_organiser")
+    contest.organiser = contest.organiser.strip()
     if as_utc(contest.submission_opens_at) >= as_utc(contest.submission_closes_at):
         raise InvalidInput("error.contest.bad_window", window="submission")
     if as_utc(contest.voting_opens_at) >= as_utc(contest.voting_closes_at):

@@ -89,6 +89,10 @@ class Contest(SQLModel, table=True):
     jury_weight: float = 0.8
     judge_quorum: int = 3
     judges_exclude_own_department: bool = False
+    organiser: str = Field(default="인천광역시장", max_length=100)  # who awards the certificates
+    # Publishing is its own step after finalising: the snapshot everyone sees, and since when.
+    published_snapshot_id: int | None = None
+    published_at: datetime | None = _utc(nullable=True)
     # The exhibition in city hall: while public (switch on and inside the dates), a poster's QR
     # code opens its public page without sign-in (contests/windows.py exhibition_open).
     exhibition_public: bool = False

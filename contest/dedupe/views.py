@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from contest.contests.queries import require_current
 from contest.core.authz import require_admin
 from contest.core.models import DuplicateFlag, Entry, ImageObject, User
+from contest.dedupe.explain import Box, Finding, differing_boxes, findings
 from contest.dedupe.flags import review_queue
 
 SHOWN = 20  # flags per screen; deciding one brings the next up
@@ -31,10 +32,18 @@ class FlagCard:
     flag: DuplicateFlag
     newer: FlagSide  # the entry whose upload raised the flag
     older: FlagSide
+    findings: tuple[Finding, ...]  # what the detector found, as message keys with numbers
+    boxes: tuple[Box, ...]  # where the newer poster differs, for highlighting
+
+    @property
+    def first(self) -> FlagSide:
+        """The one submitted first."""
+        return min((self.older, self.newer), key=lambda side: side.submitted_at)
 
 
 @dataclass(frozen=True)
 class ReviewView:
+    timezone: str
     open_flags: int
     cards: tuple[FlagCard, ...]  # cross-author pairs first, then duplicates, closest first
 
@@ -63,6 +72,16 @@ def review_view(session: Session, *, actor: User | None) -> ReviewView:
         ).all()
     }
     return ReviewView(
+        timezone=contest.timezone,
         open_flags=len(flags),
-        cards=tuple(FlagCard(f, sides[f.entry_id], sides[f.other_entry_id]) for f in shown),
+        cards=tuple(
+            FlagCard(
+                f,
+                sides[f.entry_id],
+                sides[f.other_entry_id],
+                tuple(findings(f.level, f.evidence)),
+                tuple(differing_boxes(f.evidence)),
+            )
+            for f in shown
+        ),
     )

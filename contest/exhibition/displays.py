@@ -26,7 +26,7 @@ from contest.core.errors import InvalidInput, InvalidState, NotFound, Permission
 from contest.core.models import DisplayLink, Entry, EntryStatus, ImageObject, User
 from contest.core.timeutil import utcnow
 from contest.exhibition.links import kiosk_link, poster_link
-from contest.judging.results import award_winners
+from contest.judging.publication import published_winners
 
 SECONDS_RANGE = (5, 120)  # how long one poster stays on a kiosk screen
 
@@ -159,7 +159,7 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
     shown = author_visibility(contest, None, Purpose.EXHIBITION)
     posters: list[KioskPoster]
     if display.show_winners and results_published(contest):
-        winners = award_winners(session, contest, shown)
+        winners = published_winners(session, contest, shown)
         zone = [w for w in winners if w.theme == display.theme] or winners
         posters = [
             KioskPoster(

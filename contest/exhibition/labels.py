@@ -106,7 +106,8 @@ def exhibition_pdf(
     for start in range(0, max(len(items), 1), INDEX_ROWS_PER_PAGE):
         _index_page(pdf, contest.name, items, start, lang)
     for label in items:
-        _label_page(pdf, store, label, t(hint, lang))
+        number = t("exhibition.label_number", lang, number=label.number)
+        _label_page(pdf, store, label, t(hint, lang), number)
     audit.record(
         session,
         actor=admin,
@@ -137,11 +138,11 @@ def _index_page(pdf: FPDF, contest_name: str, items: list[Label], start: int, la
         pdf.ln(8)
 
 
-def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str) -> None:
+def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str, number: str) -> None:
     pdf.add_page()
     page_w, page_h = pdf.w, pdf.h
     pdf.set_font(FONT, "B", 28)
-    pdf.cell(0, 14, f"No. {label.number}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 14, number, new_x="LMARGIN", new_y="NEXT")
     box_top, box_h, box_w = pdf.get_y() + 2, 140.0, page_w - 2 * MARGIN
     picture(pdf, store, label.display_key, MARGIN, box_top, box_w, box_h)
     pdf.set_xy(MARGIN, box_top + box_h + 6)

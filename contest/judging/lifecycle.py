@@ -63,6 +63,11 @@ def _advance(
     return contest
 
 
+def closes_early(contest: Contest, now: datetime) -> bool:
+    """Whether closing the vote at ``now`` cuts the voting window short (a reason is needed)."""
+    return voting_window(contest).contains(now) or now < as_utc(contest.voting_opens_at)
+
+
 def close_voting(
     session: Session,
     *,
@@ -77,7 +82,7 @@ def close_voting(
     contest = _locked_contest(session, contest_id)
     require_phase(contest, ContestPhase.OPEN)
     details: dict[str, Any] = {}
-    if voting_window(contest).contains(now) or now < as_utc(contest.voting_opens_at):
+    if closes_early(contest, now):
         if not reason.strip():
             raise InvalidInput("error.lifecycle.early_close_reason")
         if now < as_utc(contest.voting_opens_at):
@@ -228,10 +233,13 @@ def close_judging(session: Session, *, actor: User | None, contest_id: int) -> C
 def mark_finalised(session: Session, *, admin: User, contest_id: int, reason: str) -> Contest:
     """The guarded last step, called by results.finalise before it writes the snapshot.
 
-    From judging_closed; again from finalised (a re-finalisation) only with a reason.
+    From judging_closed; again from finalised (a re-finalisation) only with a reason, and not
+    while the results are published (take them back first: the public page shows one snapshot).
     """
     contest = _locked_contest(session, contest_id)
     require_phase(contest, ContestPhase.JUDGING_CLOSED, ContestPhase.FINALISED)
+    if contest.published_snapshot_id is not None:
+        raise InvalidState("error.results.unpublish_first")
     if contest.phase == ContestPhase.FINALISED and not reason.strip():
         raise InvalidInput("error.lifecycle.refinalise_reason")
     return _advance(

@@ -34,16 +34,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from contest.contests.phases import results_published
 from contest.contests.queries import get_contest
-from contest.contests.visibility import AuthorView, Purpose, author_visibility
 from contest.core import audit
-from contest.core.authz import require_admin, require_staff
-from contest.core.errors import InvalidState, NotFound
+from contest.core.authz import require_admin
+from contest.core.errors import NotFound
 from contest.core.models import (
     Contest,
     Entry,
-    ImageObject,
     JudgeScore,
     ResultSnapshot,
     User,
@@ -283,66 +280,3 @@ def latest_snapshot(session: Session, contest_id: int) -> ResultSnapshot | None:
         .where(ResultSnapshot.contest_id == contest_id)
         .order_by(col(ResultSnapshot.id).desc())
     ).first()
-
-
-@dataclass(frozen=True)
-class Winner:
-    entry_id: int
-    number: int
-    title: str
-    theme: str
-    policy: str
-    award: str
-    rank: int
-    thumb_key: str
-    display_key: str
-    author: str | None  # name and department, as author_visibility allows
-
-
-def published_results(session: Session, *, actor: User | None, contest_id: int) -> list[Winner]:
-    """The award winners of the latest snapshot, for everyone once results are published."""
-    viewer = require_staff(actor)
-    contest = get_contest(session, contest_id)
-    return award_winners(session, contest, author_visibility(contest, viewer, Purpose.WINNERS))
-
-
-def award_winners(session: Session, contest: Contest, shown: AuthorView) -> list[Winner]:
-    """The published winners, credited as ``shown`` allows. No actor check: for callers that
-    have made their own (published_results for staff, the exhibition's kiosk link)."""
-    if not results_published(contest):
-        raise InvalidState("error.results.not_published")
-    contest_id = contest.id or 0
-    snapshot = latest_snapshot(session, contest_id)
-    if snapshot is None:
-        raise InvalidState("error.results.no_snapshot")
-    awarded = [row for row in snapshot.payload["table"] if row["award"]]
-    found = {
-        entry.id: (entry, image, author)
-        for entry, image, author in session.exec(
-            select(Entry, ImageObject, User)
-            .join(ImageObject, col(Entry.image_id) == col(ImageObject.id))
-            .join(User, col(Entry.author_id) == col(User.id))
-            .where(col(Entry.id).in_([row["entry_id"] for row in awarded]))
-        ).all()
-    }
-    return [
-        Winner(
-            entry_id=row["entry_id"],
-            number=row["number"],
-            title=row["title"],
-            theme=entry.theme,
-            policy=entry.policy,
-            award=row["award"],
-            rank=row["rank"],
-            thumb_key=image.thumb_key,
-            display_key=image.display_key,
-            author=_credit(shown, author),
-        )
-        for row in awarded
-        for entry, image, author in [found[row["entry_id"]]]
-    ]
-
-
-def _credit(shown: AuthorView, author: User) -> str | None:
-    parts = [part for part in (shown.name_of(author), shown.department_of(author)) if part]
-    return " · ".join(parts) or None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -41,6 +42,7 @@ class JudgeItem(Disclosure):
     thumb_key: str
     scores: dict[str, int] = field(default_factory=dict)
     comment: str = ""
+    saved_at: datetime | None = None  # when this judge last saved a score for it
 
     @property
     def scored(self) -> bool:
@@ -130,6 +132,7 @@ def judge_queue(session: Session, *, actor: User | None, contest_id: int) -> lis
             thumb_key=images[entry.image_id].thumb_key,
             scores=dict(score.scores) if score else {},
             comment=score.comment if score else "",
+            saved_at=score.updated_at if score and score.scores else None,
         )
         for entry, score in pairs
         if not (score and score.conflict)

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
 
-from contest.contests.phases import NEXT_STEP
+from contest.contests.phases import results_published
 from contest.contests.queries import current_contest, require_current
 from contest.core.authz import require_admin, require_judge, require_staff
 from contest.core.errors import InvalidState
 from contest.core.models import Contest, ContestPhase, ShortlistItem, User
 from contest.entries.moderation import moderation_list
+from contest.judging.publication import Board, published_board
 from contest.judging.queries import shortlist_items
-from contest.judging.results import (
-    Winner,
-    published_results,
-)
-from contest.judging.scoring import JudgeItem, JudgingProgress, judge_queue, judging_progress
+from contest.judging.scoring import JudgeItem, judge_queue
 from contest.voting.queries import vote_counts
 
 
@@ -29,6 +25,7 @@ class JudgeView:
     editable: bool  # judging is open: scores may be saved
     rubric: tuple[dict[str, Any], ...]
     queue: tuple[JudgeItem, ...]
+    timezone: str = "Asia/Seoul"
 
     @property
     def scored(self) -> int:
@@ -48,6 +45,7 @@ def judge_view(session: Session, *, actor: User | None) -> JudgeView:
         editable=contest.phase == ContestPhase.JUDGING,
         rubric=tuple(contest.rubric),
         queue=tuple(queue),
+        timezone=contest.timezone,
     )
 
 
@@ -60,25 +58,11 @@ class ShortlistRow:
     item: ShortlistItem | None  # None: not on the shortlist
 
 
-@dataclass(frozen=True)
-class JudgingAdminView:
-    contest_id: int
-    phase: ContestPhase
-    steps: tuple[str, ...]  # the lifecycle steps this page offers, in order
-    next_step: str | None
-    entries: tuple[ShortlistRow, ...]  # active entries, most votes first
-    progress: JudgingProgress
-
-
-STEPS = ("close_voting", "build_shortlist", "lock_shortlist", "open_judging", "close_judging")
-
-
-def judging_admin_view(session: Session, *, actor: User | None) -> JudgingAdminView:
+def shortlist_rows(session: Session, *, actor: User | None, contest_id: int) -> list[ShortlistRow]:
+    """Every active entry with its votes and shortlist row, most votes first."""
     require_admin(actor)
-    contest = require_current(session)
-    cid = contest.id or 0
-    listed = {item.entry_id: item for item in shortlist_items(session, cid)}
-    votes = vote_counts(session, contest_id=cid)
+    listed = {item.entry_id: item for item in shortlist_items(session, contest_id)}
+    votes = vote_counts(session, contest_id=contest_id)
     rows = [
         ShortlistRow(
             r.entry.id or 0,
@@ -87,33 +71,22 @@ def judging_admin_view(session: Session, *, actor: User | None) -> JudgingAdminV
             votes.get(r.entry.id or 0, 0),
             listed.get(r.entry.id or 0),
         )
-        for r in moderation_list(session, actor=actor, contest_id=cid, status="active")
+        for r in moderation_list(session, actor=actor, contest_id=contest_id, status="active")
     ]
-    phase = ContestPhase(contest.phase)
-    return JudgingAdminView(
-        contest_id=cid,
-        phase=phase,
-        steps=STEPS,
-        next_step=NEXT_STEP.get(phase),
-        entries=tuple(sorted(rows, key=lambda r: -r.votes)),
-        progress=judging_progress(session, actor=actor, contest_id=cid),
-    )
+    return sorted(rows, key=lambda r: (-r.votes, r.number))
 
 
 @dataclass(frozen=True)
 class WinnersView:
     contest: Contest | None
-    published: bool
-    winners: Sequence[Winner]
+    board: Board | None  # None until the results are published
 
 
 def winners_view(session: Session, *, actor: User | None) -> WinnersView:
     require_staff(actor)
     contest = current_contest(session)
-    if contest is None:
-        return WinnersView(contest=None, published=False, winners=())
-    try:
-        winners = published_results(session, actor=actor, contest_id=contest.id or 0)
-    except InvalidState:
-        return WinnersView(contest=contest, published=False, winners=())
-    return WinnersView(contest=contest, published=True, winners=tuple(winners))
+    if contest is None or not results_published(contest):
+        return WinnersView(contest=contest, board=None)
+    return WinnersView(
+        contest=contest, board=published_board(session, actor=actor, contest_id=contest.id or 0)
+    )

@@ -2,6 +2,10 @@
 
 CSV is UTF-8 with a BOM so that Excel opens Korean text correctly. Votes leave out who voted
 unless the admin asks for it, and then the audit log records that they did.
+
+By default the tables speak the reader's language: Korean (or English) column names, statuses
+and yes/no in words, scores to sensible decimals, empty cells instead of None. ``keys=True``
+keeps the stable machine keys and raw values instead, for scripts that read the files.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from contest.contests.queries import get_contest
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.cells import neutralise_frame
-from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, User, Vote
+from contest.core.i18n import DEFAULT_LANGUAGE, t
+from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, ResultSnapshot, User, Vote
 from contest.core.timeutil import format_local
 from contest.judging.results import compute, gather, latest_snapshot, weighted
 from contest.voting.queries import vote_counts
@@ -128,8 +133,12 @@ def scores_frame(session: Session, contest: Contest) -> pd.DataFrame:
 
 
 def results_frame(session: Session, contest: Contest) -> pd.DataFrame:
-    """The latest snapshot once finalised (what was published), else the live computation."""
-    snapshot = latest_snapshot(session, contest.id or 0)
+    """The published snapshot; else the latest once finalised; else the live computation."""
+    snapshot = (
+        session.get(ResultSnapshot, contest.published_snapshot_id)
+        if contest.published_snapshot_id is not None
+        else latest_snapshot(session, contest.id or 0)
+    )
     if contest.phase == ContestPhase.FINALISED and snapshot is not None:
         table = snapshot.payload["table"]
     else:
@@ -139,25 +148,80 @@ def results_frame(session: Session, contest: Contest) -> pd.DataFrame:
     )
 
 
+# How a column reads in words: its values as labels, flags as yes/no, numbers rounded.
+STATUS_COLUMNS = frozenset({"status"})
+FLAG_COLUMNS = frozenset({"conflict", "below_quorum"})
+DECIMALS = {"weighted": 2, "raw_mean": 2, "normalised": 2, "vote_scaled": 2, "final": 4}
+
+
+def readable(frame: pd.DataFrame, contest: Contest, lang: str, table: str) -> pd.DataFrame:
+    """``frame`` (one of TABLES) with headers and values in words: what an official reads in a
+    spreadsheet. The final score keeps four decimals because ranks are decided on four."""
+    criteria = {str(c["key"]): str(c["label"]) for c in contest.rubric} if table == "scores" else {}
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if column in STATUS_COLUMNS:
+            out[column] = values.map(lambda s: t(f"entry.status.{s}", lang))
+        elif column in FLAG_COLUMNS:
+            out[column] = values.map(lambda b: t("common.yes" if b else "common.no", lang))
+        elif column in DECIMALS:  # numbers stay numbers, so a spreadsheet can still add them
+            out[column] = values.map(
+                lambda x, d=DECIMALS[column]: "" if pd.isna(x) else round(float(x), d)
+            )
+        elif pd.api.types.is_float_dtype(values):  # whole numbers with gaps (an unranked rank)
+            out[column] = values.map(lambda x: "" if pd.isna(x) else int(x))
+        out[column] = out[column].astype(object).where(out[column].notna(), "")
+    return out.rename(
+        columns={c: criteria.get(c) or t(f"export.col.{c}", lang) for c in out.columns}
+    )
+
+
 def export_tables(
-    session: Session, *, actor: User | None, contest_id: int, include_voters: bool = False
+    session: Session,
+    *,
+    actor: User | None,
+    contest_id: int,
+    include_voters: bool = False,
+    lang: str = DEFAULT_LANGUAGE,
+    keys: bool = False,
 ) -> dict[str, pd.DataFrame]:
+    """The four tables by their machine name; readable in ``lang`` unless ``keys``."""
     require_admin(actor)
     contest = get_contest(session, contest_id)
     votes = (
-        voter_export(session, actor=actor, contest_id=contest_id)
+        voter_export(session, actor=actor, contest_id=contest_id, keys=True)
         if include_voters
         else votes_frame(session, contest, include_voters=False)
     )
-    return {
+    tables = {
         "entries": entries_frame(session, contest),
         "votes": votes,
         "scores": scores_frame(session, contest),
         "results": results_frame(session, contest),
     }
+    if keys:
+        return tables
+    return {name: readable(frame, contest, lang, name) for name, frame in tables.items()}
 
 
-def voter_export(session: Session, *, actor: User | None, contest_id: int) -> pd.DataFrame:
+def sheets(
+    tables: dict[str, pd.DataFrame], lang: str, *, keys: bool = False
+) -> dict[str, pd.DataFrame]:
+    """The tables under their sheet names for one workbook: in ``lang``, or the machine names."""
+    if keys:
+        return tables
+    return {t(f"export.sheet.{name}", lang): frame for name, frame in tables.items()}
+
+
+def voter_export(
+    session: Session,
+    *,
+    actor: User | None,
+    contest_id: int,
+    lang: str = DEFAULT_LANGUAGE,
+    keys: bool = False,
+) -> pd.DataFrame:
     """Every vote with who cast it; the audit log records that an admin asked for it."""
     admin = require_admin(actor)
     contest = get_contest(session, contest_id)
@@ -169,7 +233,8 @@ def voter_export(session: Session, *, actor: User | None, contest_id: int) -> pd
         target_type="contest",
         target_id=contest_id,
     )
-    return votes_frame(session, contest, include_voters=True)
+    frame = votes_frame(session, contest, include_voters=True)
+    return frame if keys else readable(frame, contest, lang, "votes")
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:

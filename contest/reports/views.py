@@ -1,4 +1,5 @@
-"""What the admin's dashboard, results screen and audit log show."""
+"""What the organisers' screens show: the dashboard, the lifecycle screen, the results screen
+and the audit log."""
 
 from __future__ import annotations
 
@@ -14,43 +15,99 @@ from contest.contests.queries import require_current
 from contest.contests.settings import zone
 from contest.core.audit import list_events
 from contest.core.authz import require_admin
-from contest.core.models import AuditEvent, Contest, ContestPhase, ResultSnapshot, User
+from contest.core.i18n import DEFAULT_LANGUAGE
+from contest.core.models import Contest, ContestPhase, ResultSnapshot, User
+from contest.core.timeutil import local, utcnow
+from contest.judging.publication import Preview, publish_preview
+from contest.judging.readiness import Readiness, readiness
 from contest.judging.results import ResultRow, compute_results, list_snapshots
+from contest.judging.scoring import JudgingProgress, judging_progress
+from contest.judging.views import ShortlistRow, shortlist_rows
+from contest.reports.audit_log import ACTIONS, LIFECYCLE_ACTIONS, AuditLine, lines
 from contest.reports.dashboard import Dashboard, dashboard
-from contest.reports.exports import export_tables
+from contest.reports.exports import export_tables, readable, results_frame
 
 
-def dashboard_view(session: Session, *, actor: User | None) -> Dashboard:
+@dataclass(frozen=True)
+class DashboardView:
+    contest: Contest
+    board: Dashboard
+
+
+def dashboard_view(session: Session, *, actor: User | None) -> DashboardView:
     require_admin(actor)
     contest = require_current(session)
-    return dashboard(session, actor=actor, contest_id=contest.id or 0)
+    return DashboardView(contest, dashboard(session, actor=actor, contest_id=contest.id or 0))
+
+
+@dataclass(frozen=True)
+class LifecycleView:
+    """The lifecycle screen: where the contest stands, what happened, what comes next."""
+
+    contest: Contest
+    readiness: Readiness
+    entries: tuple[ShortlistRow, ...]  # active entries, most votes first
+    progress: JudgingProgress
+    history: tuple[AuditLine, ...]  # the steps taken so far, oldest first
+    preview: Preview | None  # once finalised: exactly what publishing shows
+
+
+def lifecycle_view(
+    session: Session, *, actor: User | None, now: datetime | None = None
+) -> LifecycleView:
+    require_admin(actor)
+    contest = require_current(session)
+    cid = contest.id or 0
+    events = [
+        event
+        for action in LIFECYCLE_ACTIONS
+        for event in list_events(session, actor=actor, contest_id=cid, action=action)
+    ]
+    events.sort(key=lambda e: (e.at, e.id or 0))
+    finalised = contest.phase == ContestPhase.FINALISED
+    return LifecycleView(
+        contest=contest,
+        readiness=readiness(session, actor=actor, contest_id=cid, now=now),
+        entries=tuple(shortlist_rows(session, actor=actor, contest_id=cid)),
+        progress=judging_progress(session, actor=actor, contest_id=cid),
+        history=tuple(lines(session, events, contest.timezone)),
+        preview=publish_preview(session, actor=actor, contest_id=cid) if finalised else None,
+    )
 
 
 @dataclass(frozen=True)
 class AuditView:
     timezone: str
-    people: Mapping[int, str]  # user id -> "name (employee number)", for the filter and rows
-    events: Sequence[AuditEvent]  # newest first
+    today: date  # in the contest's time zone
+    people: Mapping[int, str]  # user id -> "name (department, employee number)", for the filter
+    actions: tuple[str, ...]  # every action the filter offers
+    lines: Sequence[AuditLine]  # newest first
 
 
 def audit_view(
     session: Session,
     *,
     actor: User | None,
-    first_day: date,
-    last_day: date,
+    first_day: date | None = None,
+    last_day: date | None = None,
     action: str | None = None,
     actor_id: int | None = None,
     limit: int = 2000,
 ) -> AuditView:
-    """Audit events from the start of ``first_day`` to the end of ``last_day`` (days in the
-    contest's time zone), filtered by action and by who acted."""
+    """Audit lines from the start of ``first_day`` to the end of ``last_day`` (days in the
+    contest's time zone; the last 30 days by default), filtered by action and by who acted."""
     require_admin(actor)
     contest = require_current(session)
     tz = zone(contest.timezone)
+    today = local(utcnow(), contest.timezone).date()
+    last_day = last_day or today
+    first_day = first_day or last_day - timedelta(days=30)
     since = datetime.combine(first_day, time(0), tzinfo=tz)
     until = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=tz)
-    people = {u.id or 0: f"{u.name} ({u.employee_no})" for u in list_users(session, actor=actor)}
+    people = {
+        u.id or 0: f"{u.name} ({u.department}, {u.employee_no})"
+        for u in list_users(session, actor=actor)
+    }
     events = list_events(
         session,
         actor=actor,
@@ -60,7 +117,13 @@ def audit_view(
         until=until,
         limit=limit,
     )
-    return AuditView(timezone=contest.timezone, people=people, events=events)
+    return AuditView(
+        timezone=contest.timezone,
+        today=today,
+        people=people,
+        actions=ACTIONS,
+        lines=lines(session, events, contest.timezone),
+    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +131,9 @@ class ResultsAdminView:
     contest: Contest
     rows: tuple[ResultRow, ...]
     snapshots: tuple[ResultSnapshot, ...]
-    exports: dict[str, pd.DataFrame]
+    table: pd.DataFrame  # the results in words: the finalised record once there is one
+    exports: dict[str, pd.DataFrame]  # by machine table name
+    today: date  # in the contest's time zone: the certificates' date unless changed
 
     @property
     def below_quorum(self) -> int:
@@ -79,7 +144,9 @@ class ResultsAdminView:
         return self.contest.phase == ContestPhase.FINALISED
 
 
-def results_admin_view(session: Session, *, actor: User | None) -> ResultsAdminView:
+def results_admin_view(
+    session: Session, *, actor: User | None, lang: str = DEFAULT_LANGUAGE, keys: bool = False
+) -> ResultsAdminView:
     require_admin(actor)
     contest = require_current(session)
     cid = contest.id or 0
@@ -87,5 +154,7 @@ def results_admin_view(session: Session, *, actor: User | None) -> ResultsAdminV
         contest=contest,
         rows=tuple(compute_results(session, actor=actor, contest_id=cid)),
         snapshots=tuple(list_snapshots(session, actor=actor, contest_id=cid)),
-        exports=export_tables(session, actor=actor, contest_id=cid),
+        table=readable(results_frame(session, contest), contest, lang, "results"),
+        exports=export_tables(session, actor=actor, contest_id=cid, lang=lang, keys=keys),
+        today=local(utcnow(), contest.timezone).date(),
     )

@@ -14,7 +14,7 @@ from contest.core.errors import InvalidState, PermissionDenied, WindowClosed
 from contest.core.models import AuditEvent, ContestPhase, Role
 from contest.core.timeutil import utcnow
 from contest.entries import moderation
-from contest.judging import lifecycle, results
+from contest.judging import lifecycle, publication, results
 from contest.judging import scoring as judging
 from contest.reports import exports
 from contest.runtime import Runtime
@@ -99,8 +99,10 @@ def test_a_whole_contest(runtime: Runtime) -> None:
 
     # Everyone sees the winners; exports match the snapshot.
     with runtime.session() as session:
-        winners = results.published_results(session, actor=staff[4], contest_id=cid)
-        tables = exports.export_tables(session, actor=admin, contest_id=cid)
+        publication.publish(session, actor=admin, contest_id=cid, snapshot_id=snapshot.id or 0)
+    with runtime.session() as session:
+        winners = publication.published_board(session, actor=staff[4], contest_id=cid).winners
+        tables = exports.export_tables(session, actor=admin, contest_id=cid, keys=True)
     assert winners[0].entry_id == e[0]
     back = pd.read_csv(io.BytesIO(exports.to_csv(tables["results"])), encoding="utf-8-sig")
     assert list(back["number"]) == [row["number"] for row in snapshot.payload["table"]]
@@ -108,6 +110,8 @@ def test_a_whole_contest(runtime: Runtime) -> None:
     # Re-finalising (with a reason) writes a second snapshot and keeps the first.
     with runtime.session() as session:
         assert results.verify_snapshot(session, actor=admin, snapshot_id=snapshot.id or 0)
+        publication.unpublish(session, actor=admin, contest_id=cid, reason="재확정 점검")
+    with runtime.session() as session:
         second = results.finalise(session, actor=admin, contest_id=cid, reason="재확정 점검")
     with runtime.session() as session:
         assert len(results.list_snapshots(session, actor=admin, contest_id=cid)) == 2

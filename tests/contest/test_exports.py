@@ -39,7 +39,9 @@ def _scored(runtime: Runtime):  # type: ignore[no-untyped-def]
 def test_csv_round_trips_korean_text_with_a_bom(runtime: Runtime) -> None:
     s = _scored(runtime)
     with runtime.session() as session:
-        tables = exports.export_tables(session, actor=s.admin, contest_id=s.contest.id or 0)
+        tables = exports.export_tables(
+            session, actor=s.admin, contest_id=s.contest.id or 0, keys=True
+        )
     data = exports.to_csv(tables["scores"])
     assert data.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
@@ -58,7 +60,7 @@ def test_votes_leave_out_voters_unless_asked_and_then_it_is_audited(runtime: Run
     s = _scored(runtime)
     cid = s.contest.id or 0
     with runtime.session() as session:
-        plain = exports.export_tables(session, actor=s.admin, contest_id=cid)["votes"]
+        plain = exports.export_tables(session, actor=s.admin, contest_id=cid, keys=True)["votes"]
     assert len(plain) == 4
     assert not [c for c in plain.columns if c.startswith("voter")]
     with runtime.session() as session:
@@ -68,7 +70,9 @@ def test_votes_leave_out_voters_unless_asked_and_then_it_is_audited(runtime: Run
             ).all()
             == []
         )
-        full = exports.export_tables(session, actor=s.admin, contest_id=cid, include_voters=True)
+        full = exports.export_tables(
+            session, actor=s.admin, contest_id=cid, include_voters=True, keys=True
+        )
     with runtime.session() as session:
         voters = {
             u.employee_no
@@ -94,7 +98,7 @@ def test_xlsx_has_a_sheet_per_table_equal_to_the_frames(runtime: Runtime) -> Non
     with runtime.session() as session:
         snapshot = results.finalise(session, actor=s.admin, contest_id=cid)
     with runtime.session() as session:
-        tables = exports.export_tables(session, actor=s.admin, contest_id=cid)
+        tables = exports.export_tables(session, actor=s.admin, contest_id=cid, keys=True)
     sheets = pd.read_excel(io.BytesIO(exports.to_xlsx(tables)), sheet_name=None)
     assert list(sheets) == list(exports.TABLES)
     for name in ("entries", "scores"):
@@ -113,6 +117,36 @@ def test_only_admins_export(runtime: Runtime) -> None:
     for actor in (s.staff, s.judges[0], None):
         with runtime.session() as session, pytest.raises(PermissionDenied):
             exports.export_tables(session, actor=actor, contest_id=s.contest.id or 0)
+
+
+def test_exports_speak_korean_by_default(runtime: Runtime) -> None:
+    """Korean headers and words, sensible decimals, no None / True / raw keys in any cell."""
+    s = _scored(runtime)
+    cid = s.contest.id or 0
+    with runtime.session() as session:
+        lifecycle.close_judging(session, actor=s.admin, contest_id=cid)
+    with runtime.session() as session:
+        results.finalise(session, actor=s.admin, contest_id=cid)
+    with runtime.session() as session:
+        tables = exports.export_tables(session, actor=s.admin, contest_id=cid)
+        english = exports.export_tables(session, actor=s.admin, contest_id=cid, lang="en")
+    entries, scores, ranked = tables["entries"], tables["scores"], tables["results"]
+    assert list(entries.columns[:5]) == ["번호", "제목", "주제", "홍보 정책", "상태"]
+    assert set(entries["상태"]) == {"접수됨"}
+    assert "창의성·혁신성" in scores.columns and "creativity" not in scores.columns
+    assert list(scores["가중 점수"]) == [7.7] and list(scores["이해충돌"]) == ["아니요"]
+    assert list(ranked["상"]) == ["최우수", ""]  # the unscored poster: no award, no rank
+    assert list(ranked["순위"]) == [1, ""] and list(ranked["정족수 미달"]) == ["예", "예"]
+    assert english["entries"].columns[0] == "No."
+    assert set(english["entries"]["Status"]) == {"Accepted"}
+    workbook = exports.sheets(tables, "ko")
+    assert list(workbook) == ["출품작", "투표", "심사 점수", "결과"]
+    for frame in tables.values():
+        text = frame.astype(str).to_numpy().ravel().tolist() + list(frame.columns)
+        assert not [c for c in text if c in ("None", "nan", "True", "False")]
+        assert not [c for c in frame.columns if "_" in c]
+    back = pd.read_csv(io.BytesIO(exports.to_csv(ranked)), encoding="utf-8-sig", dtype=str)
+    assert list(back.columns) == list(ranked.columns)
 
 
 FORMULAS = (
@@ -147,7 +181,9 @@ def _poisoned(runtime: Runtime):  # type: ignore[no-untyped-def]
         score.scores = {"=" + k: v for k, v in score.scores.items()}
         session.add_all([score, author, contest])
     with runtime.session() as session:
-        return exports.export_tables(session, actor=s.admin, contest_id=s.contest.id or 0)
+        return exports.export_tables(
+            session, actor=s.admin, contest_id=s.contest.id or 0, keys=True
+        )
 
 
 def test_csv_cells_cannot_run_as_formulas(runtime: Runtime) -> None:
@@ -165,6 +201,21 @@ def test_csv_cells_cannot_run_as_formulas(runtime: Runtime) -> None:
     scores = pd.read_csv(io.BytesIO(exports.to_csv(tables["scores"])), encoding="utf-8-sig")
     assert "'=creativity" in scores.columns and list(scores["'=creativity"]) == [9]
     assert list(scores["comment"]) == ["'" + FORMULAS[4]]
+
+
+def test_korean_exports_are_as_formula_proof(runtime: Runtime) -> None:
+    tables = _poisoned(runtime)
+    with runtime.session() as session:
+        korean = exports.export_tables(
+            session,
+            actor=session.exec(select(User).where(User.role == "admin")).first(),
+            contest_id=session.exec(select(Entry.contest_id)).first() or 0,
+        )
+    assert set(korean) == set(tables)
+    for name, frame in korean.items():
+        text = exports.to_csv(frame).decode("utf-8-sig")
+        cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+        assert not [c for c in cells if c.startswith(FORMULA_STARTS)], name
 
 
 def test_xlsx_has_no_formula_and_text_cells_are_text(runtime: Runtime) -> None:

@@ -278,7 +278,8 @@ def test_judges_see_no_author_anywhere_until_results_are_published(
     with rt.session() as session:
         contest = session.get(Contest, world["contest"].id)
         assert contest is not None
-        contest.phase = ContestPhase.FINALISED.value  # results_published(contest)
+        contest.phase = ContestPhase.FINALISED.value  # results_published(contest): finalised
+        contest.published_snapshot_id = 1  # and a snapshot published (judging.publication)
         session.add(contest)
     assert seen(judge) == staff_sees
 

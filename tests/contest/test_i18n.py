@@ -16,6 +16,10 @@ from contest.core.i18n import LANGUAGES, LOCALES_DIR, catalog, load_files, t
 from contest.core.models import FlagLevel, Role
 from contest.entries import submissions
 from contest.entries.views import Stage
+from contest.judging.panel import Barrier
+from contest.judging.readiness import STEPS
+from contest.reports.audit_log import ACTIONS
+from contest.reports.exports import FLAG_COLUMNS, RESULT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(
@@ -33,6 +37,16 @@ DYNAMIC_FAMILIES = {
     # Why a vote button is off: keys the poster view hands to the page.
     "vote.why.": ["own_entry", "not_shown", "no_votes_left", WindowStatus.BEFORE, "closed"],
     "entry.lookalike.": [f"{w}.{level.value}" for w in ("own", "other") for level in FlagLevel],
+    "audit.action.": list(ACTIONS),
+    "audit.sentence.": list(ACTIONS),
+    "export.col.": [*RESULT_COLUMNS, *FLAG_COLUMNS, "status", "votes", "voted_at"],
+    "lifecycle.step.": [*STEPS, "unpublish", "refinalise"],
+    **{
+        f"lifecycle.{part}.": [*STEPS, "unpublish", "refinalise"]
+        for part in ("open", "ask", "confirm", "done", "consequence")
+    },
+    "panel.barrier.": [b.value for b in Barrier],
+    "shortlist.source.": ["vote", "manual"],
 }
 
 

@@ -108,10 +108,16 @@ def test_dashboard_counts(runtime: Runtime) -> None:
         )
     with runtime.session() as session:
         board = dashboard.dashboard(session, actor=s.admin, contest_id=s.contest.id or 0)
-    assert board.submissions_per_day["submissions"].sum() == 2
-    assert board.by_theme.to_dict("records") == [{"theme": s.contest.themes[0], "entries": 2}]
-    assert board.by_department.to_dict("records") == [
-        {"department": s.staff.department, "entries": 2}
+    assert board.per_day["submissions"].sum() == 2
+    assert board.per_day["votes"].sum() == 2  # casts only, not the retraction
+    days = list(board.per_day["day"])
+    assert days == sorted(days) and len(set(days)) == len(days)  # every day once, in order
+    themes = dict(zip(board.by_theme["theme"], board.by_theme["entries"], strict=True))
+    assert list(themes) == s.contest.themes and themes[s.contest.themes[0]] == 2
+    row = board.departments.set_index("department").loc[s.staff.department]
+    assert (row["entries"], row["authors"], row["voters"], row["participants"]) == (2, 1, 1, 1)
+    assert row["share"] == 1 / row["staff"]
+    assert board.totals.entries == 2 and board.totals.participants == 1
+    assert board.judging.to_dict("records") == [
+        {"judge": s.judges[0].name, "scored": 0, "remaining": 2, "conflicts": 0}
     ]
-    assert board.votes_per_day["votes"].sum() == 2  # casts only, not the retraction
-    assert board.judging.to_dict("records") == [{"judge": s.judges[0].name, "scored": 0, "open": 2}]

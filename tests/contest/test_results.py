@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from contest.contests.phases import results_published
+from contest.contests.queries import get_contest
 from contest.contests.settings import DEFAULT_AWARDS, DEFAULT_RUBRIC
 from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
 from contest.core.models import AuditEvent, JudgeScore, ResultSnapshot
-from contest.judging import lifecycle, results
+from contest.judging import lifecycle, publication, results
 from contest.judging import scoring as judging
 from contest.runtime import Runtime
 from tests.factories import flat_scores, judging_contest
@@ -231,19 +233,101 @@ def test_refinalising_needs_a_reason_and_keeps_the_old_snapshot(runtime: Runtime
         assert actions.count("results.snapshot") == 2 and actions.count("lifecycle.finalise") == 2
 
 
-def test_publication_is_for_everyone_only_after_finalising(runtime: Runtime) -> None:
+def test_publication_is_a_separate_step_after_finalising(runtime: Runtime) -> None:
     s = judging_contest(runtime, votes=(1,), judges=1)
+    cid = s.contest.id or 0
     with runtime.session() as session, pytest.raises(InvalidState):
-        results.published_results(session, actor=s.staff, contest_id=s.contest.id or 0)
-    s, _snapshot = _finalised(runtime)
+        publication.published_board(session, actor=s.staff, contest_id=cid)
+    s, snapshot = _finalised(runtime)
+    cid = s.contest.id or 0
+    with runtime.session() as session, pytest.raises(InvalidState):  # finalised is not public
+        publication.published_board(session, actor=s.staff, contest_id=cid)
     with runtime.session() as session:
-        winners = results.published_results(session, actor=s.staff, contest_id=s.contest.id or 0)
-    assert [(w.number, w.award, w.author) for w in winners] == [
-        (1, "최우수", None),
-        (2, "우수", None),
+        preview = publication.publish_preview(session, actor=s.admin, contest_id=cid)
+        with pytest.raises(PermissionDenied):
+            publication.publish_preview(session, actor=s.staff, contest_id=cid)
+    with runtime.session() as session, pytest.raises(PermissionDenied):
+        publication.publish(session, actor=s.staff, contest_id=cid, snapshot_id=snapshot.id or 0)
+    with runtime.session() as session:
+        publication.publish(session, actor=s.admin, contest_id=cid, snapshot_id=snapshot.id or 0)
+    with runtime.session() as session:
+        board = publication.published_board(session, actor=s.staff, contest_id=cid)
+        with pytest.raises(InvalidState):
+            publication.publish(
+                session, actor=s.admin, contest_id=cid, snapshot_id=snapshot.id or 0
+            )
+    assert board == preview.board  # the preview is exactly what everyone sees
+    assert [(w.number, w.award, w.author, w.tied) for w in board.winners] == [
+        (1, "최우수", None, False),
+        (2, "우수", None, False),
     ]
-    assert winners[0].thumb_key.startswith("thumbs/")
+    assert [(t.name, t.places, len(t.winners)) for t in board.tiers] == [
+        ("최우수", 1, 1),
+        ("우수", 2, 1),
+        ("장려", 3, 0),
+        ("입선", 4, 0),
+    ]
+    assert board.winners[0].thumb_key.startswith("thumbs/")
     with runtime.session() as session, pytest.raises(PermissionDenied):
-        results.compute_results(session, actor=s.staff, contest_id=s.contest.id or 0)
+        results.compute_results(session, actor=s.staff, contest_id=cid)
     with runtime.session() as session, pytest.raises(PermissionDenied):
-        results.published_results(session, actor=None, contest_id=s.contest.id or 0)
+        publication.published_board(session, actor=None, contest_id=cid)
+
+
+def test_unpublishing_needs_a_reason_and_closes_the_winners_page(runtime: Runtime) -> None:
+    s, snapshot = _finalised(runtime)
+    cid = s.contest.id or 0
+    with runtime.session() as session:
+        publication.publish(session, actor=s.admin, contest_id=cid, snapshot_id=snapshot.id or 0)
+    with runtime.session() as session, pytest.raises(InvalidState):  # published: take it back
+        results.finalise(session, actor=s.admin, contest_id=cid, reason="정정")
+    with runtime.session() as session, pytest.raises(InvalidInput):
+        publication.unpublish(session, actor=s.admin, contest_id=cid, reason=" ")
+    with runtime.session() as session:
+        publication.unpublish(session, actor=s.admin, contest_id=cid, reason="재검토")
+    with runtime.session() as session:
+        assert not results_published(get_contest(session, cid))
+        with pytest.raises(InvalidState):
+            publication.published_board(session, actor=s.staff, contest_id=cid)
+        with pytest.raises(InvalidState):
+            publication.unpublish(session, actor=s.admin, contest_id=cid, reason="두 번")
+        actions = session.exec(select(AuditEvent.action).where(AuditEvent.contest_id == cid)).all()
+    assert actions.count("results.publish") == 1 and actions.count("results.unpublish") == 1
+
+
+def test_a_preview_outdated_by_refinalising_is_not_published(runtime: Runtime) -> None:
+    s, first = _finalised(runtime)
+    cid = s.contest.id or 0
+    with runtime.session() as session:
+        second = results.finalise(session, actor=s.admin, contest_id=cid, reason="점수 정정")
+    with runtime.session() as session, pytest.raises(InvalidState):
+        publication.publish(session, actor=s.admin, contest_id=cid, snapshot_id=first.id or 0)
+    with runtime.session() as session:
+        publication.publish(session, actor=s.admin, contest_id=cid, snapshot_id=second.id or 0)
+    with runtime.session() as session:
+        assert get_contest(session, cid).published_snapshot_id == second.id
+
+
+def test_ties_on_the_winners_board_are_marked(runtime: Runtime) -> None:
+    s = judging_contest(runtime, votes=(2, 2, 1), judges=1)
+    cid = s.contest.id or 0
+    with runtime.session() as session:
+        for entry, x in zip(s.entries, (8, 8, 5), strict=True):
+            judging.save_score(
+                session, actor=s.judges[0], entry_id=entry.id or 0, scores=flat_scores(x)
+            )
+    with runtime.session() as session:
+        lifecycle.close_judging(session, actor=s.admin, contest_id=cid)
+    with runtime.session() as session:
+        snapshot = results.finalise(session, actor=s.admin, contest_id=cid)
+    with runtime.session() as session:
+        publication.publish(session, actor=s.admin, contest_id=cid, snapshot_id=snapshot.id or 0)
+    with runtime.session() as session:
+        board = publication.published_board(session, actor=s.staff, contest_id=cid)
+    # Two tied for first both get the top award and use up two places: the third is 우수.
+    assert [(w.number, w.award, w.rank, w.tied) for w in board.winners] == [
+        (1, "최우수", 1, True),
+        (2, "최우수", 1, True),
+        (3, "우수", 3, False),
+    ]
+    assert [len(t.winners) for t in board.tiers] == [2, 1, 0, 0]

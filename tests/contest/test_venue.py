@@ -264,6 +264,9 @@ def test_the_home_page_follows_the_stage(runtime: Runtime, venue: dict[str, Any]
         contest = require_current(session)
         contest.phase = "finalised"
         session.add(contest)
+        assert home_view(session, actor=venue["voter"]).stage == Stage.VOTING  # not public yet
+        contest.published_snapshot_id = 1  # what judging.publication.publish pins
+        session.add(contest)
         assert home_view(session, actor=venue["voter"]).stage == Stage.PUBLISHED
 
 

@@ -24,7 +24,7 @@ from contest.core.models import (
     FlagLevel,
     User,
 )
-from contest.judging import lifecycle, results
+from contest.judging import lifecycle, publication, results
 from contest.runtime import Runtime
 from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, demo_copy, settle, sign_in
 from tests.factories import demo_to_judging
@@ -169,6 +169,8 @@ def test_typed_text_stays_text_on_every_screen(
         cid = require_current(session).id or 0
         lifecycle.close_judging(session, actor=admin_user, contest_id=cid)
     with runtime.session() as session:
-        results.finalise(session, actor=admin_user, contest_id=cid)
+        snapshot = results.finalise(session, actor=admin_user, contest_id=cid)
+    with runtime.session() as session:  # publishing is its own step after finalising
+        publication.publish(session, actor=admin_user, contest_id=cid, snapshot_id=snapshot.id or 0)
     expect_plain(admin.open("results_published"))
     admin.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlmodel import select
+from streamlit.testing.v1 import AppTest
 
 from contest.contests.queries import require_current
 from contest.core.models import AuditEvent, ContestPhase, Entry, JudgeScore, Role, User
@@ -79,35 +80,54 @@ def test_judge_scores_a_poster_but_never_sees_their_own(app_env: Path) -> None:
     assert f"1 / {len(expected)}" in at.get("progress")[0].proto.text
 
 
+def confirm_step(at: AppTest, step: str, reason: str = "") -> AppTest:
+    """Open a lifecycle step's confirmation and confirm it (with a reason if given)."""
+    at.button(key=f"step_{step}").click().run()
+    assert not at.exception, step
+    if reason:
+        at.text_input(key=f"confirm_reason_{step}").input(reason).run()
+    return at.button(key=f"confirm_{step}").click().run()
+
+
 def test_admin_runs_lifecycle_results_and_console_pages(app_env: Path) -> None:
     at = demo_app()
     sign_in_as(at, "D9001")
     runtime = demo_runtime()
     at.switch_page("pages/admin_judging.py").run()
     assert not at.exception
-    at.button(key="step_close_voting").click().run()
+    assert [b.key for b in at.button if (b.key or "").startswith("step_")] == [
+        "step_close_voting"
+    ]  # only the next valid step is offered
+    confirm_step(at, "close_voting")
     assert at.error  # early close without a reason is refused with a message
-    at.text_input(key="step_reason").input("일정 단축")
-    at.button(key="step_close_voting").click().run()
+    confirm_step(at, "close_voting", reason="일정 단축")
     for step in ("build_shortlist", "lock_shortlist", "open_judging", "close_judging"):
         if step == "close_judging":  # the demo judge scores two posters first
             judge_scores_two(runtime)
-        at.button(key=f"step_{step}").click().run()
+        confirm_step(at, step)
         assert not at.exception and not at.error, step
     with runtime.session() as session:
         assert require_current(session).phase == ContestPhase.JUDGING_CLOSED
-
-    at.switch_page("pages/admin_results.py").run()
-    assert not at.exception
-    button(at, "결과 확정").click().run()
+    confirm_step(at, "finalise")
     assert not at.exception and not at.error
     with runtime.session() as session:
         assert require_current(session).phase == ContestPhase.FINALISED
-    assert any(d.label.startswith("전체 엑셀") for d in at.get("download_button"))
+        assert require_current(session).published_snapshot_id is None
 
     at.switch_page("pages/results_published.py").run()
+    assert not at.exception and at.info  # finalised, not yet published
+
+    at.switch_page("pages/admin_judging.py").run()
+    confirm_step(at, "publish")
+    assert not at.exception and not at.error
+    at.switch_page("pages/results_published.py").run()
     assert not at.exception and not at.info
-    assert [h.value for h in at.subheader] == ["최우수", "우수"]  # two scored → two winners
+    tiers = [h.value for h in at.subheader]
+    assert tiers == ["최우수 (1점)", "우수 (2점)", "장려 (3점)", "입선 (4점)"]
+
+    at.switch_page("pages/admin_results.py").run()
+    assert not at.exception
+    assert any(d.label.startswith("엑셀") for d in at.get("download_button"))
 
     at.switch_page("pages/admin_moderation.py").run()
     assert not at.exception
