@@ -10,21 +10,29 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test lint format bench venv test-deps system-deps clean
 
 $(BIN)/.runtime: requirements.txt
+	@echo "==> Creating the Python environment in $(VENV) (the first time takes about two minutes)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> Updating pip"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	@echo "==> Installing the app's packages from requirements.txt"
+	$(BIN)/pip install --progress-bar off -r requirements.txt
 	touch $@
 
 $(BIN)/.test: requirements-test.txt requirements.txt $(BIN)/.runtime
-	$(BIN)/pip install --quiet -r requirements-test.txt
+	@echo "==> Installing the test packages from requirements-test.txt"
+	$(BIN)/pip install --progress-bar off -r requirements-test.txt
 	touch $@
 
 venv: $(BIN)/.runtime
 
 ## Start the app on the embedded default (SQLite + local files in data/, demo contest).
+## Links and QR codes use CONTEST_BASE_URL; unset, the address of this PORT.
 run: $(BIN)/.runtime
+	@echo "==> Preparing the database (and the demo contest on the first run)"
 	$(BIN)/python -m contest prepare
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	@echo "==> Starting the app on http://localhost:$(PORT)"
+	CONTEST_BASE_URL="$${CONTEST_BASE_URL:-http://localhost:$(PORT)}" \
+		$(BIN)/streamlit run app.py --server.port $(PORT)
 
 ## Debian packages the browser tests need: Chromium and a Korean font.
 system-deps:

@@ -1,4 +1,5 @@
-"""Entry point and router: page config, sign-in gate, role-based navigation."""
+"""Entry point and router: who is signed in, their language, page config, and which script
+serves each page address (ui/nav.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,32 @@ import streamlit as st
 from contest.core.errors import ContestError
 from contest.core.models import Role
 from ui import auth
-from ui.i18n import error_text, language_switch, tr
-from ui.nav import pages_for
+from ui.i18n import error_text, follow, language_switch, tr
+from ui.nav import (
+    CONTEST,
+    HOME,
+    Route,
+    pages_for,
+    password_routes,
+    signed_in_extras,
+    signed_out_routes,
+)
 from ui.notices import show
 from ui.runtime import get_runtime
+
+
+def _pages(routes: list[Route]) -> list[st.Page]:
+    return [
+        st.Page(
+            r.script,
+            title=tr(r.title_key),
+            icon=r.icon,
+            url_path=r.url_path,
+            default=r.default,
+            visibility="hidden",
+        )
+        for r in routes
+    ]
 
 
 def unavailable(error: ContestError) -> None:
@@ -22,26 +45,24 @@ def unavailable(error: ContestError) -> None:
     st.stop()
 
 
-st.set_page_config(page_title=tr("app.title"), page_icon=":material/palette:", layout="wide")
-language_switch()
 try:
     runtime = get_runtime()
     user = auth.current_user()
 except ContestError as error:
+    st.set_page_config(page_title=tr("app.title"), page_icon=":material/palette:", layout="wide")
     unavailable(error)
+follow(user)
+st.set_page_config(page_title=tr("app.title"), page_icon=":material/palette:", layout="wide")
+auth.write_cookie()
+language_switch(user)
 if runtime.settings.demo:
     st.sidebar.caption(tr("app.demo_banner"))
-auth.write_cookie()
+
 if user is None:
-    pages = [
-        st.Page("pages/sign_in.py", title=tr("nav.sign_in"), icon=":material/login:", default=True)
-    ]
-    st.navigation(pages, position="hidden").run()
+    routes = signed_out_routes(qr_scan="entry" in st.query_params)
+    st.navigation(_pages(routes), position="hidden").run()
 elif user.must_change_password and not auth.oidc_enabled():
-    pages = [
-        st.Page("pages/account.py", title=tr("nav.account"), icon=":material/key:", default=True)
-    ]
-    st.navigation(pages, position="hidden").run()
+    st.navigation(_pages(password_routes()), position="hidden").run()
 else:
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(Role(user.role)):
@@ -49,10 +70,11 @@ else:
             spec.path,
             title=tr(spec.title_key),
             icon=spec.icon,
-            default=spec.path == "pages/home.py",
+            default=spec.path == HOME,
             visibility="hidden" if spec.hidden else "visible",
         )
         sections.setdefault(tr(spec.section_key), []).append(page)
+    sections.setdefault(tr(CONTEST), []).extend(_pages(signed_in_extras(Role(user.role))))
     with st.sidebar:
         st.caption(f"{user.name} · {user.department} · {tr('role.' + user.role)}")
         if st.button(tr("auth.sign_out"), icon=":material/logout:", key="sign_out"):

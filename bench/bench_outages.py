@@ -35,8 +35,14 @@ from contest.core.i18n import error_message  # noqa: E402
 from contest.entries.submissions import submit_entry  # noqa: E402
 from contest.runtime import Runtime, build_runtime  # noqa: E402
 from contest.voting.votes import cast_vote, retract_vote  # noqa: E402
-from tests.conftest import TEST_SECRET  # noqa: E402
-from tests.factories import create_contest, create_user, draft, poster_bytes, submit  # noqa: E402
+from tests.factories import (  # noqa: E402
+    TEST_SECRET,
+    create_contest,
+    create_user,
+    draft,
+    poster_bytes,
+    submit,
+)
 from tests.support.outages import hung_server, refused_url  # noqa: E402
 from tests.support.postgres import running_postgres  # noqa: E402
 

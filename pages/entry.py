@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from contest.core.timeutil import format_local
 from contest.voting.views import poster_view
 from contest.voting.votes import VoteState, cast_vote, retract_vote
 from ui import page
@@ -50,27 +51,32 @@ with text:
 
     with st.container(border=True, key="vote_box"):
         st.metric(tr("vote.left"), tr("vote.left_value", left=votes.left, budget=votes.budget))
-        if poster.is_own:
-            st.info(tr("vote.own_entry_note"), icon=":material/person:")
-        elif entry_id in votes.voted_entry_ids:
+        if view.voted:
+            st.success(tr("vote.voted_note"), icon=":material/check_circle:")
+            reason = view.cannot_retract
             st.button(
                 tr("vote.retract"),
                 key="vote_retract",
+                disabled=reason is not None,
                 on_click=page.act,
                 args=(retract_vote,),
                 kwargs={"entry_id": entry_id, "done": _left("vote.retract_done"), "rerun": False},
             )
-        elif poster.status == "active":
+        else:
+            reason = view.cannot_vote
             st.button(
                 tr("vote.button"),
                 key="vote_cast",
                 type="primary",
+                disabled=reason is not None,
                 on_click=page.act,
                 args=(cast_vote,),
                 kwargs={"entry_id": entry_id, "done": _left("vote.cast_done"), "rerun": False},
             )
-        if not view.voting_open:
-            st.caption(tr("vote.closed_note"))
+        if reason:
+            tz = view.timezone
+            opens, closes = view.voting_opens_at, view.voting_closes_at
+            st.caption(tr(reason, opens=format_local(opens, tz), closes=format_local(closes, tz)))
 
     show_ai_use(poster)
     st.markdown(f"**{tr('poster.link')}**")

@@ -6,6 +6,7 @@ from contest.voting.gallery import PAGE_SIZES, GalleryQuery, Order
 from contest.voting.views import gallery_view
 from contest.voting.votes import retract_vote
 from ui import page, state
+from ui.device import is_phone
 from ui.i18n import tr
 from ui.images import thumb_source
 from ui.text import md
@@ -35,35 +36,44 @@ view = page.load(gallery_view, query=_query())
 choices, grid, votes = view.filters, view.page, view.votes
 
 everything = tr("gallery.all")
-cols = st.columns([2, 2, 3, 2, 1])
-cols[0].selectbox(
-    tr("gallery.theme"),
-    [None, *choices.themes],
-    format_func=lambda v: everything if v is None else v,
-    key="gallery_theme",
-    on_change=_first_page,
-)
-cols[1].selectbox(
-    tr("gallery.department"),
-    [None, *choices.departments],
-    format_func=lambda v: everything if v is None else v,
-    key="gallery_department",
-    on_change=_first_page,
-    disabled=not choices.departments,
-)
-cols[2].text_input(tr("gallery.search"), key="gallery_search", on_change=_first_page)
-cols[3].selectbox(
-    tr("gallery.order"),
-    choices.orders,
-    format_func=lambda o: tr(f"gallery.order.{o.value}"),
-    key="gallery_order",
-    on_change=_first_page,
-)
-cols[4].selectbox(tr("gallery.per_page"), PAGE_SIZES, key="gallery_per_page", on_change=_first_page)
+query = _query()
+chosen = sum(bool(v) for v in (query.theme, query.department, query.search.strip()))
+label = tr("gallery.filters", count=chosen) if chosen else tr("gallery.filters_none")
+# On a phone the five filters would fill the first screen: there they start folded.
+with st.expander(
+    label, expanded=not is_phone(), icon=":material/filter_list:", key="gallery_filters"
+):
+    cols = st.columns([2, 2, 3, 2, 1])
+    cols[0].selectbox(
+        tr("gallery.theme"),
+        [None, *choices.themes],
+        format_func=lambda v: everything if v is None else v,
+        key="gallery_theme",
+        on_change=_first_page,
+    )
+    cols[1].selectbox(
+        tr("gallery.department"),
+        [None, *choices.departments],
+        format_func=lambda v: everything if v is None else v,
+        key="gallery_department",
+        on_change=_first_page,
+        disabled=not choices.departments,
+    )
+    cols[2].text_input(tr("gallery.search"), key="gallery_search", on_change=_first_page)
+    cols[3].selectbox(
+        tr("gallery.order"),
+        choices.orders,
+        format_func=lambda o: tr(f"gallery.order.{o.value}"),
+        key="gallery_order",
+        on_change=_first_page,
+    )
+    cols[4].selectbox(
+        tr("gallery.per_page"), PAGE_SIZES, key="gallery_per_page", on_change=_first_page
+    )
 
 left, right = st.columns([3, 1])
 left.caption(tr("gallery.total", total=grid.total, page=grid.page, pages=grid.pages))
-if _query().order == Order.SHUFFLE:
+if query.order == Order.SHUFFLE:
     left.caption(tr("gallery.shuffle_note"))
 right.metric(tr("vote.left"), tr("vote.left_value", left=votes.left, budget=votes.budget))
 

@@ -1,9 +1,11 @@
-"""The current contest at a glance; a QR link (?entry=ID) is forwarded to the poster."""
+"""The current contest at a glance, following its stage (before, during and after the vote, and
+once the winners are published); a QR link (?entry=ID) is forwarded to the poster."""
 
 import streamlit as st
 
+from contest.contests.windows import WindowStatus
 from contest.core.timeutil import format_local
-from contest.entries.views import home_view
+from contest.entries.views import Stage, home_view
 from ui import page
 from ui.i18n import tr
 from ui.nav import PAGES
@@ -21,25 +23,44 @@ if contest is None:
 
 page.header(md(contest.name))
 tz = contest.timezone
+when = {
+    "submission_opens": format_local(contest.submission_opens_at, tz),
+    "submission_closes": format_local(contest.submission_closes_at, tz),
+    "voting_opens": format_local(contest.voting_opens_at, tz),
+    "voting_closes": format_local(contest.voting_closes_at, tz),
+}
+# What a colleague can do now, and where to do it.
+LINKS = {
+    Stage.BEFORE: [],
+    Stage.SUBMITTING: [("pages/submit.py", "home.go_submit", ":material/upload:")],
+    Stage.VOTING: [("pages/gallery.py", "home.go_vote", ":material/how_to_vote:")],
+    Stage.COUNTING: [("pages/results_public.py", "home.go_tallies", ":material/bar_chart:")],
+    Stage.PUBLISHED: [("pages/results_published.py", "home.go_winners", ":material/emoji_events:")],
+}
+with st.container(border=True, key="home_stage"):
+    st.markdown(f"**{tr(f'home.stage.{view.stage.value}')}**")
+    st.write(tr(f"home.stage.{view.stage.value}.body", left=view.votes_left, **when))
+    links = list(LINKS[view.stage])
+    if view.stage == Stage.VOTING and view.submission == WindowStatus.OPEN and view.entries_left:
+        links.append(("pages/submit.py", "home.go_submit", ":material/upload:"))
+    for path, label, icon in links:
+        st.page_link(path, label=tr(label), icon=icon)
+
 cols = st.columns(3)
 cols[0].metric(tr("home.entries_total"), view.entries_total)
 cols[1].metric(tr("home.my_entries"), f"{view.my_entries} / {view.entry_limit}")
-cols[2].metric(tr("home.votes_per_voter"), view.vote_budget)
+cols[2].metric(
+    tr("vote.left"), tr("vote.left_value", left=view.votes_left, budget=view.vote_budget)
+)
 
 with st.container(border=True):
-    for label, is_open, opens, closes in (
-        (
-            "home.submission_window",
-            view.submission_open,
-            contest.submission_opens_at,
-            contest.submission_closes_at,
-        ),
-        ("home.voting_window", view.voting_open, contest.voting_opens_at, contest.voting_closes_at),
+    for label, status, opens, closes in (
+        ("home.submission_window", view.submission, "submission_opens", "submission_closes"),
+        ("home.voting_window", view.voting, "voting_opens", "voting_closes"),
     ):
-        status = tr("home.open") if is_open else tr("home.closed")
-        st.markdown(f"**{tr(label)}** · {status}")
-        st.write(f"{format_local(opens, tz)} ~ {format_local(closes, tz)}")
+        st.markdown(f"**{tr(label)}** · {tr(f'window.{status.value}')}")
+        st.write(f"{when[opens]} ~ {when[closes]}")
 
-st.subheader(tr("home.themes"))
+st.subheader(tr("home.themes"), anchor=False)
 st.text(" · ".join(contest.themes))
 st.caption(tr("home.rules", entries=view.entry_limit, votes=view.vote_budget))

@@ -3,13 +3,15 @@
 import streamlit as st
 
 from contest.core.timeutil import format_local
+from contest.entries.receipt import receipt_pdf
 from contest.entries.submissions import Receipt, update_entry, withdraw_entry
 from contest.entries.views import my_entries_view
 from ui import page, state
 from ui.entry_form import entry_form, show_lookalikes
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.images import thumb_source
 from ui.text import body, heading, md
+from ui.uploads import upload_limit
 
 page.header(tr("nav.my_entries"))
 view = page.load(my_entries_view)
@@ -20,6 +22,7 @@ if view.contest is None or view.form is None or not view.entries:
 show_lookalikes(st.session_state.pop(state.MY_ENTRIES_SAVED, []))
 
 tz = view.contest.timezone
+mb = upload_limit(view.contest.max_upload_mb)
 if not view.submission_open:
     st.info(tr("my_entries.closed"))
 
@@ -42,11 +45,23 @@ for item in view.entries:
             )
             if entry.status_reason:
                 body(entry.status_reason)
+            st.download_button(
+                tr("receipt.download"),
+                page.deferred(receipt_pdf, entry_id=entry.id, lang=lang()),
+                f"receipt-{entry.number}.pdf",
+                "application/pdf",
+                key=f"receipt_{entry.id}",
+                on_click="ignore",
+                icon=":material/download:",
+                type="tertiary",
+            )
         if not item.editable:
             continue
         with right.expander(tr("my_entries.edit")):
             key = f"edit{entry.id}"
-            new_file = st.file_uploader(tr("my_entries.replace_image"), key=f"{key}_file")
+            new_file = st.file_uploader(
+                tr("my_entries.replace_image"), key=f"{key}_file", max_upload_size=mb
+            )
             with st.form(f"{key}_form"):
                 draft = entry_form(view.form, key, entry)
                 saved = st.form_submit_button(tr("my_entries.save"), type="primary")

@@ -35,12 +35,16 @@ DATA = Path(__file__).resolve().parent / "data"
 _counter = itertools.count(1)
 
 
+PUBLIC_ADDRESS = "https://poster.example.go.kr"  # what production sets in CONTEST_BASE_URL
+
+
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     """Settings for a fresh data folder under ``tmp_path``: not demo, a real secret key."""
     values: dict[str, object] = {
         "data_dir": tmp_path / "data",
         "demo": False,
         "secret_key": TEST_SECRET,
+        "base_url": PUBLIC_ADDRESS,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]  # pydantic-settings checks the values

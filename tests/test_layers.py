@@ -36,6 +36,8 @@ IDENTITY = {
     "contest.accounts.users.active_user",
     "contest.accounts.users.user_for_oidc_email",
     "contest.accounts.remember.user_for_token",
+    # A kiosk screen has no user: its link's token is its credential (exhibition/displays.py).
+    "contest.exhibition.displays.kiosk_view",
 }
 
 

@@ -11,7 +11,7 @@ from contest.accounts.remember import LIFETIME, issue_token, user_for_token
 from contest.core.config import PLACEHOLDER_SECRETS, check_auth_section
 from contest.core.errors import ContestError
 from contest.core.models import User
-from ui import state
+from ui import cookies, state
 from ui.i18n import error_text
 from ui.notices import show
 from ui.runtime import get_runtime
@@ -77,13 +77,13 @@ def _remembered_user() -> User | None:
 def sign_in(user: User) -> None:
     st.session_state[state.USER_ID] = user.id
     st.session_state.pop(state.SIGNED_OUT, None)
-    st.session_state[state.COOKIE_PENDING] = issue_token(user, secret=_token_secret())
+    _keep_cookie(issue_token(user, secret=_token_secret()))
 
 
 def sign_out() -> None:
     st.session_state.pop(state.USER_ID, None)
     st.session_state[state.SIGNED_OUT] = True
-    st.session_state[state.COOKIE_PENDING] = ""
+    _keep_cookie("")
     if oidc_enabled() and st.user.is_logged_in:
         st.logout()
         # End this run here: a rerun would drop the queued redirect to the provider's sign-out
@@ -91,19 +91,14 @@ def sign_out() -> None:
         st.stop()
 
 
-def write_cookie() -> None:
-    """Set (after sign-in) or clear (after sign-out) the cookie in the browser, once.
-
-    Streamlit cannot set cookies from the server; this script does it in the page. The value is
-    our own token, never user input.
-    """
-    token = st.session_state.pop(state.COOKIE_PENDING, None)
-    if token is None:
-        return
-    secure = "; Secure" if get_runtime().settings.base_url.startswith("https") else ""
+def _keep_cookie(token: str) -> None:
+    """The stay-signed-in cookie this browser should hold from now on ("" removes it)."""
+    secure = get_runtime().settings.base_url.startswith("https")
     age = int(LIFETIME.total_seconds()) if token else 0
-    st.html(
-        f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; "
-        f"SameSite=Lax{secure}';</script>",
-        unsafe_allow_javascript=True,
-    )
+    cookies.keep(COOKIE, token, max_age=age, secure=secure)
+
+
+def write_cookie() -> None:
+    """Put the cookies this session wants into the browser (see ui/cookies.py): on every run,
+    so the cookie after a sign-in arrives even when a rerun or page switch cuts a run short."""
+    cookies.write()

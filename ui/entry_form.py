@@ -16,7 +16,7 @@ from ui.text import body, heading
 
 
 def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDraft:
-    """Text widgets for one entry; call inside st.form. Returns what is filled in now."""
+    """Text widgets for one entry. Returns what is filled in now."""
     limit = form.text_limits
     title = st.text_input(
         tr("entry.title"),
@@ -47,7 +47,13 @@ def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDr
         key=f"{key}_description",
     )
     known = [t for t in (entry.ai_tools if entry else []) if t in form.ai_tools]
-    tools = st.multiselect(tr("entry.ai_tools"), form.ai_tools, default=known, key=f"{key}_tools")
+    tools = st.multiselect(
+        tr("entry.ai_tools"),
+        form.ai_tools,
+        default=known,
+        key=f"{key}_tools",
+        placeholder=tr("entry.ai_tools_pick"),
+    )
     other = st.text_input(
         tr("entry.ai_tools_other"),
         entry.ai_tools_other if entry else "",
@@ -96,7 +102,7 @@ def show_draft(draft: EntryDraft) -> None:
 def show_lookalikes(lookalikes: Sequence[Lookalike]) -> None:
     """Warn the uploader without revealing whose entry it resembles."""
     for match in lookalikes:
-        key = "entry.lookalike_own" if match.own else "entry.lookalike_other"
-        st.warning(tr(key, level=tr(f"flag.level.{match.level}")), icon=":material/content_copy:")
+        whose = "own" if match.own else "other"
+        st.warning(tr(f"entry.lookalike.{whose}.{match.level}"), icon=":material/content_copy:")
     if lookalikes:
         st.caption(tr("entry.lookalike_note"))

@@ -1,19 +1,41 @@
-"""The user's language (Korean unless they switch) and error display."""
+"""The user's language (Korean unless they switch) and error display.
+
+The choice is kept per user (User.language, saved when a signed-in user switches) and per
+browser (a cookie, so the sign-in page and a reload keep it before anyone signs in).
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import streamlit as st
 
+from contest.accounts.users import set_language
 from contest.core.errors import ContestError
 from contest.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
-from ui import state
+from contest.core.models import User
+from ui import cookies, state
+from ui.runtime import get_runtime
+
+COOKIE = "contest_lang"
+COOKIE_AGE = timedelta(days=365)
+SWITCH = "lang_switch"  # the sidebar control's widget key
+NAMES = {"ko": "한국어", "en": "English"}
+
+
+def _chosen() -> str | None:
+    """The language this session or browser chose, if any."""
+    value = (
+        st.session_state.get(state.LANG)
+        or st.query_params.get("lang")
+        or st.context.cookies.get(COOKIE)
+    )
+    return value if value in LANGUAGES else None
 
 
 def lang() -> str:
-    value = st.session_state.get(state.LANG) or st.query_params.get("lang", DEFAULT_LANGUAGE)
-    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+    return _chosen() or DEFAULT_LANGUAGE
 
 
 def tr(key: str, **params: Any) -> str:
@@ -25,16 +47,42 @@ def error_text(error: ContestError) -> str:
     return error_message(error, lang())
 
 
-def language_switch() -> None:
-    names = {"ko": "한국어", "en": "English"}
+def _use(language: str) -> None:
+    """Speak ``language`` in this session and remember it in this browser."""
+    st.session_state[state.LANG] = language
+    secure = get_runtime().settings.base_url.startswith("https")
+    cookies.keep(COOKIE, language, max_age=int(COOKIE_AGE.total_seconds()), secure=secure)
+
+
+def _save(user: User, language: str) -> None:
+    with get_runtime().session() as session:
+        set_language(session, actor=user, language=language)
+
+
+def follow(user: User | None) -> None:
+    """Once per signed-in user and session: their saved language wins; a user without one keeps
+    the language this browser chose, which becomes theirs."""
+    if user is None or st.session_state.get(state.LANG_OF) == user.id:
+        return
+    st.session_state[state.LANG_OF] = user.id
+    if user.language in LANGUAGES:
+        if user.language != lang():
+            _use(user.language)
+            st.session_state[SWITCH] = user.language  # the control is drawn after this
+    elif (chosen := _chosen()) is not None:
+        _save(user, chosen)
+
+
+def language_switch(user: User | None) -> None:
+    """The sidebar control; a change is saved for the signed-in user and this browser."""
     current = lang()
+    if st.session_state.get(SWITCH) not in LANGUAGES:  # first run, or the choice was cleared
+        st.session_state[SWITCH] = current
     choice = st.sidebar.segmented_control(
-        tr("lang.label"),
-        LANGUAGES,
-        default=current,
-        format_func=names.__getitem__,
-        key="lang_switch",
+        tr("lang.label"), LANGUAGES, format_func=NAMES.__getitem__, key=SWITCH
     )
     if choice and choice != current:
-        st.session_state[state.LANG] = choice
+        _use(choice)
+        if user is not None:
+            _save(user, choice)
         st.rerun()

@@ -19,6 +19,7 @@ import streamlit as st
 from PIL import Image
 
 from contest.core.config import Settings
+from contest.exhibition.labels import qr_png
 from ui.runtime import get_runtime
 
 THUMB_CACHE_ENTRIES = 2000  # ~30 KB each: a whole contest's thumbnails stay in memory
@@ -78,3 +79,9 @@ def thumb_source(key: str) -> str | bytes:
 def display_source(key: str) -> str | bytes:
     settings = get_runtime().settings
     return _url(settings, key) or _display_bytes(_store_id(settings), key)
+
+
+@st.cache_data(max_entries=2000, show_spinner=False)
+def qr_image(link: str) -> bytes:
+    """A QR code for ``link``, large enough for a TV (drawn once per link)."""
+    return qr_png(link, scale=12)

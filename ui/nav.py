@@ -1,8 +1,17 @@
-"""Which pages exist and which roles see them. app.py builds st.navigation from this."""
+"""Which pages exist, which roles see them and what every page address serves to whom.
+app.py builds st.navigation from this.
+
+Every address of the app answers everyone: signed out, ``/gallery`` or a copied
+``/entry?entry=5`` serves the sign-in page at that address, and after sign-in the same address
+serves the page itself (Streamlit knows a page by its address). So nobody meets Streamlit's
+"Page not found", and only the sign-in page, a visitor's poster page and a kiosk screen run for
+someone who is not signed in.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from contest.core.models import Role
 
@@ -76,3 +85,65 @@ PAGES: tuple[PageSpec, ...] = (
 
 def pages_for(role: Role) -> list[PageSpec]:
     return [spec for spec in PAGES if role in spec.roles]
+
+
+SIGN_IN = "pages/sign_in.py"
+VISIT = "pages/visit.py"  # a poster's public page (while the exhibition is public)
+PASSWORD = "pages/account.py"
+NO_ACCESS = "pages/no_access.py"
+HOME = "pages/home.py"
+# Pages that run for anyone, signed in or not: a kiosk screen checks its own link.
+OPEN_PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/kiosk.py", "nav.kiosk", ":material/tv:", ALL, CONTEST, hidden=True),
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One address of the app and the script that serves it now."""
+
+    script: str
+    url_path: str
+    title_key: str
+    icon: str
+    default: bool = False
+
+
+def url_path(script: str) -> str:
+    """The address Streamlit gives a page file: its name without ``.py``."""
+    return PurePosixPath(script).stem
+
+
+def _stand_in(script: str, spec: PageSpec, title_key: str, icon: str) -> Route:
+    return Route(script, url_path(spec.path), title_key, icon)
+
+
+def _open_routes() -> list[Route]:
+    return [Route(s.path, url_path(s.path), s.title_key, s.icon) for s in OPEN_PAGES]
+
+
+def signed_out_routes(*, qr_scan: bool) -> list[Route]:
+    """Signed out: the sign-in page at every address; a QR code's ``/?entry=ID`` (``qr_scan``)
+    opens the poster's public page, which sends colleagues to sign in when it is closed.
+
+    The root address keeps the sign-in page's own name: after sign-in Streamlit finds no page
+    by that name and opens the home page (which forwards a QR code's ``?entry=``)."""
+    first = Route(VISIT if qr_scan else SIGN_IN, "sign_in", "nav.sign_in", ":material/login:", True)
+    routes = [_stand_in(SIGN_IN, spec, "nav.sign_in", ":material/login:") for spec in PAGES]
+    return [first, *routes, *_open_routes()]
+
+
+def password_routes() -> list[Route]:
+    """A new password is due: the account page at every address, then the page asked for."""
+    routes = [_stand_in(PASSWORD, spec, "nav.account", ":material/key:") for spec in PAGES]
+    return [Route(PASSWORD, "password", "nav.account", ":material/key:", True), *routes]
+
+
+def signed_in_extras(role: Role) -> list[Route]:
+    """Besides ``role``'s pages: the open pages, and at the address of a page ``role`` may not
+    use, a polite refusal (that page itself is never registered)."""
+    return [
+        _stand_in(NO_ACCESS, spec, "nav.no_access", ":material/block:")
+        for spec in PAGES
+        if role not in spec.roles
+    ] + _open_routes()

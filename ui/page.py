@@ -21,10 +21,12 @@ __all__ = [
     "act",
     "attempt",
     "call",
+    "deferred",
     "header",
     "load",
     "notices",
     "notify",
+    "public",
     "show",
     "signed_in",
     "stop_with",
@@ -53,10 +55,34 @@ def call(function: Callable[..., T], /, **kwargs: Any) -> T:
         return function(session, actor=signed_in(), **_runtime_arguments(function), **kwargs)
 
 
+def deferred(function: Callable[..., T], /, **kwargs: Any) -> Callable[[], T]:
+    """``function`` to run later as the user signed in now: a download made when its button is
+    clicked (Streamlit calls it on another thread, where the session is out of reach)."""
+    user, runtime = signed_in(), get_runtime()
+    parts = _runtime_arguments(function)
+
+    def run() -> T:
+        with runtime.session() as session:
+            return function(session, actor=user, **parts, **kwargs)
+
+    return run
+
+
 def load(view: Callable[..., T], /, **kwargs: Any) -> T:
     """The screen's view; if it refuses, the page shows why and stops there."""
     try:
         return call(view, **kwargs)
+    except ContestError as error:
+        show(error_text(error), "error")
+        st.stop()
+
+
+def public(view: Callable[..., T], /, **kwargs: Any) -> T:
+    """A view for someone who need not be signed in (a visitor, a kiosk screen): the caller
+    passes what the view checks instead (``actor=None``, a kiosk link's token)."""
+    try:
+        with get_runtime().session() as session:
+            return view(session, **_runtime_arguments(view), **kwargs)
     except ContestError as error:
         show(error_text(error), "error")
         st.stop()

@@ -16,6 +16,10 @@ from contest.runtime import Runtime, build_runtime
 def _runtime_for(source: str) -> Runtime:
     """``source`` is only the cache key (a leading underscore would exclude it from the key)."""
     settings = Settings()
+    if "base_url" not in settings.model_fields_set:
+        # Unset, links and QR codes name the port this server listens on, not always 8501.
+        port = int(st.get_option("server.port"))
+        settings = settings.model_copy(update={"base_url": f"http://localhost:{port}"})
     runtime = build_runtime(settings)
     if settings.demo:
         seed_demo(runtime)

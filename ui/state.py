@@ -2,15 +2,18 @@
 
 USER_ID = "user_id"
 LANG = "lang"
+LANG_OF = "lang_of_user"  # the user whose saved language this session has applied
 SHOW_PASSWORDS = "admin_roster_passwords"
 GALLERY_PAGE = "gallery_page"
 SUBMIT_CHECKED = "submit_checked_sha"
-SUBMIT_PREVIEWING = "submit_previewing"
+SUBMIT_FORM = "submit_form"  # the submit form's generation: a new one is an empty form
 EXPORT_VOTERS_CSV = "admin_export_voters_csv"
 VOTE_NOTICE = "vote_notice"
 EXHIBITION_PDF = "admin_exhibition_pdf"
 SIGNED_OUT = "signed_out"
-COOKIE_PENDING = "auth_cookie_pending"
+COOKIES = "browser_cookies"  # {name: ui.cookies.Wanted} drawn into every page
 MY_ENTRIES_SAVED = "my_entries_saved"
 NOTICES = "notices"  # [(kind, message)] shown once after the next rerun (ui.page.notices)
-SUBMIT_RECEIPT = "submit_receipt"  # the thumbnail of the poster just sent, shown once
+SUBMIT_RECEIPT = "submit_receipt"  # the entry id of the poster just sent: its receipt card
+KIOSK_SHOWN = "kiosk_shown"  # how many posters this kiosk screen has shown so far
+NEW_DISPLAY = "admin_new_display"  # a kiosk link just made: shown once, then gone

@@ -22,6 +22,7 @@ from contest.core.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
+from contest.core.i18n import LANGUAGES
 from contest.core.models import Role, User
 from contest.core.timeutil import as_utc, utcnow
 
@@ -210,3 +211,13 @@ def reset_password(session: Session, *, actor: User | None, user_id: int) -> str
         session, actor=admin, action="user.reset_password", target_type="user", target_id=user.id
     )
     return password
+
+
+def set_language(session: Session, *, actor: User | None, language: str) -> User:
+    """Keep the signed-in user's language, so every browser they sign in from speaks it."""
+    user = get_user(session, require_staff(actor).id or 0)
+    if language not in LANGUAGES:
+        raise InvalidInput("error.invalid_input", detail=language)
+    user.language = language
+    session.add(user)
+    return user

@@ -1,5 +1,6 @@
 """Who may learn who made a poster: the one rule every screen asks before it shows an author's
-name or department (gallery, poster page, tallies, winners, judges' views, admin tools)."""
+name or department (gallery, poster page, tallies, winners, judges' views, admin tools, and the
+exhibition's labels, kiosks and public poster pages, where the viewer is anyone: None)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class Purpose(StrEnum):
     WINNERS = "winners"  # the published award winners
     JUDGE = "judge"  # a judge scoring the shortlist: blind
     ADMIN = "admin"  # the organisers' own tools and exports
+    EXHIBITION = "exhibition"  # the venue: printed labels, kiosk screens, visitors' poster pages
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,10 @@ def author_visibility(contest: Contest, viewer: User | None, purpose: Purpose) -
     if purpose == Purpose.JUDGE:
         return HIDDEN
     names = contest.show_author_names
+    if purpose == Purpose.EXHIBITION:
+        # What the printed label beside the poster says anyway: the department; the name only
+        # where the contest shows names to colleagues too.
+        return AuthorView(name=names, department=True)
     if purpose == Purpose.WINNERS:
         return AuthorView(name=names, department=names)
     return AuthorView(name=names, department=True)

@@ -7,11 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 
 from contest.contests.settings import DEFAULT_TIMEZONE, zone
 from contest.core.errors import WindowClosed
 from contest.core.models import Contest
 from contest.core.timeutil import as_utc, format_local, utcnow
+
+
+class WindowStatus(StrEnum):
+    BEFORE = "before"
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,12 @@ class Window:
         return (
             as_utc(self.opens_at) <= as_utc(moment) < as_utc(self.closes_at) + timedelta(seconds=1)
         )
+
+    def status(self, moment: datetime | None = None) -> WindowStatus:
+        moment = as_utc(moment or utcnow())
+        if moment < as_utc(self.opens_at):
+            return WindowStatus.BEFORE
+        return WindowStatus.OPEN if self.contains(moment) else WindowStatus.CLOSED
 
 
 def local_datetime(year: int, month: int, day: int, clock: time, tz_name: str) -> datetime:
@@ -81,3 +94,18 @@ def ensure_submission_open(contest: Contest, now: datetime | None = None) -> Non
 def ensure_voting_open(contest: Contest, now: datetime | None = None) -> None:
     """Raise WindowClosed outside the voting window."""
     _ensure_open(contest, voting_window(contest), "error.voting_closed", now)
+
+
+def exhibition_window(contest: Contest) -> Window | None:
+    """The dates the exhibition's poster pages are public; None while the admin has not set
+    them or has switched the public pages off."""
+    opens, closes = contest.exhibition_opens_at, contest.exhibition_closes_at
+    if not contest.exhibition_public or opens is None or closes is None:
+        return None
+    return Window(opens, closes)
+
+
+def exhibition_open(contest: Contest, now: datetime | None = None) -> bool:
+    """Whether a visitor without sign-in may open a poster's page from its QR code now."""
+    window = exhibition_window(contest)
+    return window is not None and window.contains(now or utcnow())

@@ -89,6 +89,11 @@ class Contest(SQLModel, table=True):
     jury_weight: float = 0.8
     judge_quorum: int = 3
     judges_exclude_own_department: bool = False
+    # The exhibition in city hall: while public (switch on and inside the dates), a poster's QR
+    # code opens its public page without sign-in (contests/windows.py exhibition_open).
+    exhibition_public: bool = False
+    exhibition_opens_at: datetime | None = _utc(nullable=True)
+    exhibition_closes_at: datetime | None = _utc(nullable=True)
     created_at: datetime = _utc(now=True)
 
 
@@ -104,6 +109,7 @@ class User(SQLModel, table=True):
     is_active: bool = True
     failed_logins: int = 0
     locked_until: datetime | None = _utc(nullable=True)
+    language: str | None = Field(default=None, max_length=8)  # None: as the browser chose
     created_at: datetime = _utc(now=True)
 
 
@@ -250,3 +256,23 @@ class AuditEvent(SQLModel, table=True):
     reason: str = Field(default="", max_length=1000)
     details: dict[str, Any] = _json(dict)
     at: datetime = _utc(now=True, index=True)
+
+
+class DisplayLink(SQLModel, table=True):
+    """A read-only kiosk screen for one exhibition zone (a theme), reached by a secret link.
+
+    Only the token's SHA-256 is kept: the link is shown once, when an admin makes it.
+    """
+
+    __tablename__ = "display_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    theme: str = Field(max_length=100)
+    token_sha256: str = Field(max_length=64, unique=True, index=True)
+    seconds: int = 15  # how long each poster stays on screen
+    show_winners: bool = True  # once the winners are published, show them instead
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _utc(now=True)
+    revoked_at: datetime | None = _utc(nullable=True)
+    revoked_by: int | None = Field(default=None, foreign_key="user.id")

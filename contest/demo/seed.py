@@ -68,6 +68,14 @@ SAMPLE_POSTERS = (
 DEMO_VOTES = ((4, (3, 5, 10)), (5, (0, 6)), (6, (0, 2, 7)))
 
 
+def object_particle(word: str) -> str:
+    """을 after a final consonant, 를 after a vowel ("정책을", "고도화를")."""
+    last = word.strip()[-1:] or "가"
+    if not "가" <= last <= "힣":
+        return "을(를)"
+    return "을" if (ord(last) - ord("가")) % 28 else "를"
+
+
 def is_empty(session: Session) -> bool:
     return (
         session.exec(select(func.count()).select_from(User)).one() == 0
@@ -141,7 +149,7 @@ def _seed_posters(runtime: Runtime, user_ids: list[int]) -> None:
             policy=policy,
             description=slogan,
             ai_tools=("Stable Diffusion",),
-            prompt=f"{policy}을 알리는 밝은 포스터",
+            prompt=f"{policy}{object_particle(policy)} 알리는 밝은 포스터",
             human_part="문구 작성과 배치",
             consent_own_work=True,
             consent_publish=True,

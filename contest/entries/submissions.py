@@ -60,20 +60,30 @@ class EntryDraft:
     consent_own_work: bool = False
     consent_publish: bool = False
 
-    def cleaned(self, contest: Contest) -> dict[str, Any]:
+    def problems(self, contest: Contest) -> dict[str, InvalidInput]:
+        """Everything still wrong with the draft, at most one refusal per field ("consent" for
+        the two consents), so a form can show them all while it is being filled in."""
         values = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(self).items()}
+        found: dict[str, InvalidInput] = {}
         for name in REQUIRED:
             if not values[name]:
-                raise InvalidInput(f"error.entry.missing.{name}")
+                found.setdefault(name, InvalidInput(f"error.entry.missing.{name}"))
         for name in TEXT_FIELDS:
             if len(str(values[name])) > (limit := TEXT_LIMITS[name]):
-                raise InvalidInput("error.entry.too_long", field=name, limit=limit)
-        if values["theme"] not in contest.themes:
-            raise InvalidInput("error.entry.bad_theme")
+                found.setdefault(name, InvalidInput(f"error.entry.too_long.{name}", limit=limit))
+        if values["theme"] and values["theme"] not in contest.themes:
+            found.setdefault("theme", InvalidInput("error.entry.bad_theme"))
         if not values["ai_tools"] and not values["ai_tools_other"]:
-            raise InvalidInput("error.entry.missing.ai_tools")
+            found.setdefault("ai_tools", InvalidInput("error.entry.missing.ai_tools"))
         if not (self.consent_own_work and self.consent_publish):
-            raise InvalidInput("error.entry.consent_required")
+            found.setdefault("consent", InvalidInput("error.entry.consent_required"))
+        return found
+
+    def cleaned(self, contest: Contest) -> dict[str, Any]:
+        """The values to store; InvalidInput for the first problem."""
+        for problem in self.problems(contest).values():
+            raise problem
+        values = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(self).items()}
         values["ai_tools"] = [str(t).strip() for t in self.ai_tools if str(t).strip()][:20]
         return values
 

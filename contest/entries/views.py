@@ -6,14 +6,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Session, func, select
 
+from contest.contests.phases import results_published
 from contest.contests.queries import current_contest, require_current
 from contest.contests.rules import TEXT_LIMITS, entry_limit, vote_budget
-from contest.contests.windows import submission_open, voting_open
+from contest.contests.windows import (
+    WindowStatus,
+    submission_open,
+    submission_window,
+    voting_window,
+)
 from contest.core.authz import require_admin, require_staff
-from contest.core.models import Contest, Entry, EntryStatus, User
+from contest.core.models import Contest, Entry, EntryStatus, User, Vote
 from contest.entries.moderation import ModerationRow, moderation_list
 from contest.entries.queries import count_entries
 from contest.entries.submissions import AI_TOOLS, my_entries
@@ -21,23 +28,49 @@ from contest.entries.submissions import AI_TOOLS, my_entries
 EDITABLE_STATUSES = frozenset({EntryStatus.ACTIVE.value, EntryStatus.HIDDEN.value})
 
 
+class Stage(StrEnum):
+    """Where the contest stands for a colleague, which the home page follows."""
+
+    BEFORE = "before"  # nothing open yet
+    SUBMITTING = "submitting"  # posters are taken; voting has not begun
+    VOTING = "voting"  # colleagues vote (posters may still be taken)
+    COUNTING = "counting"  # voting has closed; the winners are not public yet
+    PUBLISHED = "published"  # the winners are public
+
+
 @dataclass(frozen=True)
 class HomeView:
     contest: Contest | None  # None until an admin makes a contest current
-    submission_open: bool = False
-    voting_open: bool = False
+    stage: Stage = Stage.BEFORE
+    submission: WindowStatus = WindowStatus.BEFORE
+    voting: WindowStatus = WindowStatus.BEFORE
     entries_total: int = 0
     my_entries: int = 0
     entry_limit: int = 0
     vote_budget: int = 0
+    votes_used: int = 0
 
     @property
     def entries_left(self) -> int:
         return max(self.entry_limit - self.my_entries, 0)
 
+    @property
+    def votes_left(self) -> int:
+        return max(self.vote_budget - self.votes_used, 0)
+
+
+def _stage(contest: Contest, submission: WindowStatus, voting: WindowStatus) -> Stage:
+    if results_published(contest):
+        return Stage.PUBLISHED
+    if voting == WindowStatus.OPEN:
+        return Stage.VOTING
+    if voting == WindowStatus.CLOSED:
+        return Stage.COUNTING
+    return Stage.SUBMITTING if submission == WindowStatus.OPEN else Stage.BEFORE
+
 
 def home_view(session: Session, *, actor: User | None, now: datetime | None = None) -> HomeView:
-    """The current contest at a glance for one colleague."""
+    """The current contest at a glance for one colleague, following its stage."""
     user = require_staff(actor)
     contest = current_contest(session)
     if contest is None:
@@ -47,14 +80,21 @@ def home_view(session: Session, *, actor: User | None, now: datetime | None = No
             Entry.contest_id == contest.id, Entry.status == EntryStatus.ACTIVE.value
         )
     ).one()
+    used = session.exec(
+        select(func.count()).where(Vote.contest_id == contest.id, Vote.voter_id == user.id)
+    ).one()
+    submission = submission_window(contest).status(now)
+    voting = voting_window(contest).status(now)
     return HomeView(
         contest=contest,
-        submission_open=submission_open(contest, now),
-        voting_open=voting_open(contest, now),
+        stage=_stage(contest, submission, voting),
+        submission=submission,
+        voting=voting,
         entries_total=total,
         my_entries=count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0),
         entry_limit=entry_limit(contest, user),
         vote_budget=vote_budget(contest, user),
+        votes_used=used,
     )
 
 

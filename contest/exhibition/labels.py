@@ -1,35 +1,35 @@
 """The exhibition kit: a QR code per poster and a printable A4 label for each one.
 
-A phone that scans a label opens settings.entry_link(id); after sign-in it lands on that poster
-and can vote there. Text is set in the shipped NanumSquare font, never a system font, so the
-Korean titles print the same on every server.
+A phone that scans a label opens the poster's link (links.poster_link): a colleague signs in
+once and can vote there; a visitor reads the public page while the exhibition is public. Text
+is set in the shipped NanumSquare font (core/pdf.py).
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
-from typing import cast
+from datetime import datetime
 
 import segno
 from fpdf import FPDF
 from sqlmodel import Session, col, select
 
 from contest.contests.queries import require_current
+from contest.contests.visibility import Purpose, author_visibility
+from contest.contests.windows import voting_closed
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.config import Settings
 from contest.core.errors import NotFound
 from contest.core.i18n import DEFAULT_LANGUAGE, t
 from contest.core.models import Entry, EntryStatus, ImageObject, User
-from storage import ObjectNotFound, ObjectStore, StorageError
+from contest.core.pdf import FONT, MARGIN, document, fit, lines, picture
+from contest.exhibition.links import poster_link
+from storage import ObjectStore
 
-FONT_DIR = Path(__file__).parents[1] / "assets" / "fonts"
-FONT = "NanumSquare"
 QR_ERROR = "q"  # survives a smudged or partly covered print
 INDEX_ROWS_PER_PAGE = 30
-MARGIN = 15.0  # mm
 QR_SIDE = 55.0  # mm: scans from about half a metre with a phone camera
 
 
@@ -39,7 +39,7 @@ class Label:
     number: int
     title: str
     theme: str
-    department: str
+    department: str  # "" where author_visibility keeps it off the exhibition
     display_key: str
     url: str
 
@@ -55,6 +55,7 @@ def labels(session: Session, *, settings: Settings, actor: User | None) -> list[
     """Active entries of the current contest in entry-number order."""
     require_admin(actor)
     contest = require_current(session)
+    shown = author_visibility(contest, None, Purpose.EXHIBITION)
     rows = session.exec(
         select(Entry, User, ImageObject)
         .join(User, col(User.id) == col(Entry.author_id))
@@ -68,9 +69,9 @@ def labels(session: Session, *, settings: Settings, actor: User | None) -> list[
             entry.number,
             entry.title,
             entry.theme,
-            author.department,
+            shown.department_of(author) or "",
             image.display_key,
-            settings.entry_link(entry.id or 0),
+            poster_link(settings, entry.id or 0),
         )
         for entry, author, image in rows
     ]
@@ -81,7 +82,7 @@ def entry_qr(session: Session, *, settings: Settings, actor: User | None, entry_
     entry = session.get(Entry, entry_id)
     if entry is None or entry.status != EntryStatus.ACTIVE.value:
         raise NotFound("error.gallery.entry_not_found", id=entry_id)
-    return qr_png(settings.entry_link(entry_id))
+    return qr_png(poster_link(settings, entry_id))
 
 
 def exhibition_pdf(
@@ -92,16 +93,20 @@ def exhibition_pdf(
     actor: User | None,
     lang: str = DEFAULT_LANGUAGE,
     compress: bool = True,
+    now: datetime | None = None,
 ) -> bytes:
-    """Index page(s) first, then one A4 label per active entry; ``compress`` off for tests."""
+    """Index page(s) first, then one A4 label per active entry; ``compress`` off for tests.
+
+    The label invites colleagues to vote only until voting closes."""
     admin = require_admin(actor)
     contest = require_current(session)
     items = labels(session, settings=settings, actor=admin)
-    pdf = _document(compress)
+    hint = "exhibition.scan_hint_closed" if voting_closed(contest, now) else "exhibition.scan_hint"
+    pdf = document(compress)
     for start in range(0, max(len(items), 1), INDEX_ROWS_PER_PAGE):
         _index_page(pdf, contest.name, items, start, lang)
     for label in items:
-        _label_page(pdf, store, label, t("exhibition.scan_hint", lang))
+        _label_page(pdf, store, label, t(hint, lang))
     audit.record(
         session,
         actor=admin,
@@ -112,37 +117,10 @@ def exhibition_pdf(
     return bytes(pdf.output())
 
 
-def _document(compress: bool) -> FPDF:
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_compression(compress)
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_auto_page_break(False)
-    pdf.add_font(FONT, "", FONT_DIR / "NanumSquareR.ttf")
-    pdf.add_font(FONT, "B", FONT_DIR / "NanumSquareB.ttf")
-    return pdf
-
-
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    """Cut ``text`` with an ellipsis so it fits one line of ``width`` mm."""
-    if pdf.get_string_width(text) <= width:
-        return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
-
-
-def _lines(pdf: FPDF, text: str, width: float, most: int) -> str:
-    """At most ``most`` wrapped lines of ``width`` mm, the last cut with an ellipsis."""
-    lines = cast(list[str], pdf.multi_cell(width, 10, text, dry_run=True, output="LINES"))
-    if len(lines) <= most:
-        return text
-    return "\n".join([*lines[: most - 1], _fit(pdf, "".join(lines[most - 1 :]), width - 2)])
-
-
 def _index_page(pdf: FPDF, contest_name: str, items: list[Label], start: int, lang: str) -> None:
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
-    pdf.cell(0, 10, _fit(pdf, contest_name, 180), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, fit(pdf, contest_name, 180), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
     pdf.cell(0, 7, t("exhibition.index", lang, count=len(items)), new_x="LMARGIN", new_y="NEXT")
     widths = (16.0, 94.0, 30.0, 40.0)
@@ -155,7 +133,7 @@ def _index_page(pdf: FPDF, contest_name: str, items: list[Label], start: int, la
     for label in items[start : start + INDEX_ROWS_PER_PAGE]:
         values = (str(label.number), label.title, label.theme, label.department)
         for width, value in zip(widths, values, strict=True):
-            pdf.cell(width, 8, _fit(pdf, value, width - 2), border="B")
+            pdf.cell(width, 8, fit(pdf, value, width - 2), border="B")
         pdf.ln(8)
 
 
@@ -165,14 +143,15 @@ def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str) -> None:
     pdf.set_font(FONT, "B", 28)
     pdf.cell(0, 14, f"No. {label.number}", new_x="LMARGIN", new_y="NEXT")
     box_top, box_h, box_w = pdf.get_y() + 2, 140.0, page_w - 2 * MARGIN
-    _poster_image(pdf, store, label.display_key, MARGIN, box_top, box_w, box_h)
+    picture(pdf, store, label.display_key, MARGIN, box_top, box_w, box_h)
     pdf.set_xy(MARGIN, box_top + box_h + 6)
     pdf.set_font(FONT, "B", 20)
     pdf.multi_cell(
-        box_w, 10, _lines(pdf, label.title, box_w, 2), align="L", new_x="LMARGIN", new_y="NEXT"
+        box_w, 10, lines(pdf, label.title, box_w, 2), align="L", new_x="LMARGIN", new_y="NEXT"
     )
     pdf.set_font(FONT, "", 13)
-    pdf.multi_cell(box_w - QR_SIDE - 5, 7, f"{label.theme} · {label.department}", align="L")
+    credit = " · ".join(part for part in (label.theme, label.department) if part)
+    pdf.multi_cell(box_w - QR_SIDE - 5, 7, credit, align="L")
     qr_x, qr_y = page_w - MARGIN - QR_SIDE, page_h - MARGIN - QR_SIDE - 8
     pdf.image(io.BytesIO(qr_png(label.url)), x=qr_x, y=qr_y, w=QR_SIDE, h=QR_SIDE)
     pdf.set_xy(qr_x - 40, qr_y + QR_SIDE + 1)
@@ -186,15 +165,3 @@ def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str) -> None:
         hint,
         align="L",
     )
-
-
-def _poster_image(
-    pdf: FPDF, store: ObjectStore, key: str, x: float, y: float, w: float, h: float
-) -> None:
-    """The display copy, fitted into the box and centred; a framed gap if it is missing."""
-    try:
-        data = store.get(key)
-    except (ObjectNotFound, StorageError, OSError):
-        pdf.rect(x, y, w, h)
-        return
-    pdf.image(io.BytesIO(data), x=x, y=y, w=w, h=h, keep_aspect_ratio=True)

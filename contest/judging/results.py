@@ -303,9 +303,15 @@ def published_results(session: Session, *, actor: User | None, contest_id: int) 
     """The award winners of the latest snapshot, for everyone once results are published."""
     viewer = require_staff(actor)
     contest = get_contest(session, contest_id)
+    return award_winners(session, contest, author_visibility(contest, viewer, Purpose.WINNERS))
+
+
+def award_winners(session: Session, contest: Contest, shown: AuthorView) -> list[Winner]:
+    """The published winners, credited as ``shown`` allows. No actor check: for callers that
+    have made their own (published_results for staff, the exhibition's kiosk link)."""
     if not results_published(contest):
         raise InvalidState("error.results.not_published")
-    shown = author_visibility(contest, viewer, Purpose.WINNERS)
+    contest_id = contest.id or 0
     snapshot = latest_snapshot(session, contest_id)
     if snapshot is None:
         raise InvalidState("error.results.no_snapshot")

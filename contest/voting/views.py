@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from contest.contests.queries import get_contest, require_current
-from contest.contests.windows import voting_closed, voting_open
+from contest.contests.windows import WindowStatus, voting_closed, voting_open, voting_window
 from contest.core.authz import require_admin, require_staff
 from contest.core.config import Settings
 from contest.core.models import Role, User
@@ -63,6 +63,30 @@ class PosterView:
     votes: VoteState
     voting_open: bool
     link: str
+    voted: bool  # the viewer's vote for this poster counts now
+    cannot_vote: str | None  # why the vote button is disabled (a message key), None: it works
+    cannot_retract: str | None  # likewise for taking the vote back
+    voting_opens_at: datetime
+    voting_closes_at: datetime
+    timezone: str
+
+
+def _cannot_vote(
+    poster: EntryDetail, votes: VoteState, window: WindowStatus, voted: bool
+) -> str | None:
+    """The first rule cast_vote would refuse this vote by, as a message key: the same rules,
+    asked before the click so the button can say why it is off."""
+    if voted:
+        return None
+    if poster.is_own:
+        return "vote.why.own_entry"
+    if poster.status != "active":
+        return "vote.why.not_shown"
+    if window != WindowStatus.OPEN:
+        return f"vote.why.{window.value}"
+    if votes.left == 0:
+        return "vote.why.no_votes_left"
+    return None
 
 
 def poster_view(
@@ -73,14 +97,24 @@ def poster_view(
     entry_id: int,
     now: datetime | None = None,
 ) -> PosterView:
-    """One poster at display size, the viewer's votes and the poster's own link."""
+    """One poster at display size, the viewer's votes, whether they may vote for it (and why
+    not) and the poster's own link."""
     poster = entry_detail(session, actor=actor, entry_id=entry_id)
     contest = get_contest(session, poster.contest_id)
+    votes = vote_state(session, actor=actor, contest_id=poster.contest_id)
+    window = voting_window(contest).status(now)
+    voted = poster.entry_id in votes.voted_entry_ids
     return PosterView(
         poster=poster,
-        votes=vote_state(session, actor=actor, contest_id=poster.contest_id),
-        voting_open=voting_open(contest, now),
+        votes=votes,
+        voting_open=window == WindowStatus.OPEN,
         link=settings.entry_link(poster.entry_id),
+        voted=voted,
+        cannot_vote=_cannot_vote(poster, votes, window, voted),
+        cannot_retract=None if window == WindowStatus.OPEN else f"vote.why.{window.value}",
+        voting_opens_at=contest.voting_opens_at,
+        voting_closes_at=contest.voting_closes_at,
+        timezone=contest.timezone,
     )
 
 

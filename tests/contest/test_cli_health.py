@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from contest.runtime import build_runtime
-from tests.conftest import TEST_SECRET, make_settings
+from tests.factories import TEST_SECRET, make_settings
 from tests.support.outages import hung_server, refused_url
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -89,7 +89,7 @@ def test_ensure_open_names_the_window() -> None:
     assert "Voting" in error_message(error, "en") or "voting" in error_message(error, "en")
     with pytest.raises(WindowClosed) as caught:
         ensure_submission_open(contest, after)
-    assert "제출 기간" in error_message(caught.value, "ko")
+    assert "출품 접수 기간" in error_message(caught.value, "ko")
 
 
 def test_window_is_a_plain_value() -> None:

@@ -102,7 +102,7 @@ def test_qr_png_decodes_to_the_entry_link(runtime: Runtime, kit: dict[str, Any])
             )
     assert png.startswith(b"\x89PNG")
     assert decode_qr(Image.open(io.BytesIO(png))) == [link]
-    assert link == f"http://localhost:8501/?entry={kit['ids'][0]}"
+    assert link == f"https://poster.example.go.kr/?entry={kit['ids'][0]}"
     assert decode_qr(Image.open(io.BytesIO(qr_png("https://x.example/?entry=7")))) == [
         "https://x.example/?entry=7"
     ]

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from contest.accounts import roster
+from contest.contests.windows import WindowStatus
 from contest.core.i18n import LANGUAGES, LOCALES_DIR, catalog, load_files, t
-from contest.core.models import Role
+from contest.core.models import FlagLevel, Role
 from contest.entries import submissions
+from contest.entries.views import Stage
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(
@@ -25,6 +27,12 @@ DYNAMIC_FAMILIES = {
     "role.": [r.value for r in Role],
     "error.roster.missing.": list(roster.REQUIRED),
     "error.entry.missing.": [*submissions.REQUIRED, "ai_tools"],
+    "error.entry.too_long.": list(submissions.TEXT_FIELDS),
+    "home.stage.": [f"{s.value}{part}" for s in Stage for part in ("", ".body")],
+    "window.": [s.value for s in WindowStatus],
+    # Why a vote button is off: keys the poster view hands to the page.
+    "vote.why.": ["own_entry", "not_shown", "no_votes_left", WindowStatus.BEFORE, "closed"],
+    "entry.lookalike.": [f"{w}.{level.value}" for w in ("own", "other") for level in FlagLevel],
 }
 
 

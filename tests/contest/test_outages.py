@@ -15,9 +15,8 @@ from contest.core.models import Entry, ImageObject, Vote
 from contest.entries.submissions import submit_entry
 from contest.runtime import Runtime, build_runtime
 from contest.voting.votes import cast_vote
-from tests.conftest import make_settings
 from tests.contest.test_submissions import setup
-from tests.factories import create_user, draft, poster_bytes, submit
+from tests.factories import create_user, draft, make_settings, poster_bytes, submit
 from tests.support.outages import hung_server, refused_url
 from tests.support.postgres import PostgresServer, running_postgres
 

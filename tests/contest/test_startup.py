@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from contest.demo.seed import DEMO_ACCOUNTS
-from tests.conftest import TEST_SECRET
+from tests.factories import TEST_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLICAS = 3

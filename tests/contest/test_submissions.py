@@ -78,7 +78,7 @@ def test_form_opened_before_midnight_and_sent_after_is_refused(runtime: Runtime)
         )
     assert caught.value.key == "error.submission_closed"
     message = error_message(caught.value, "ko")
-    assert "제출 기간이 아닙니다" in message and "2026-10-24 23:59:59" in message
+    assert "출품 접수 기간이 아닙니다" in message and "2026-10-24 23:59:59" in message
     assert all_objects(runtime) == [] and row_count(runtime, Entry) == 0
     with runtime.session() as session:
         receipt = submissions.submit_entry(
@@ -162,7 +162,7 @@ def test_withdraw_after_the_window_is_refused(runtime: Runtime) -> None:
         ({"theme": "없는 주제"}, "error.entry.bad_theme"),
         ({"consent_publish": False}, "error.entry.consent_required"),
         ({"ai_tools": (), "ai_tools_other": ""}, "error.entry.missing.ai_tools"),
-        ({"title": "가" * 201}, "error.entry.too_long"),
+        ({"title": "가" * 201}, "error.entry.too_long.title"),
     ],
 )
 def test_bad_form_input_is_refused_before_anything_is_stored(

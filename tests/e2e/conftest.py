@@ -18,12 +18,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from contest.core.config import Settings
 from contest.core.i18n import t
-from contest.demo.seed import DEMO_PASSWORD
+from contest.demo.seed import DEMO_PASSWORD, seed_demo
+from contest.runtime import Runtime, build_runtime
 from tests.factories import TEST_SECRET
 from tests.support.postgres import free_port
 
@@ -40,7 +43,30 @@ CHROMIUM_ARGS = [
 START_TIMEOUT = 180  # seconds: the first start migrates and draws the demo posters
 UI_TIMEOUT = 60_000  # milliseconds for Playwright waits
 
-__all__ = ["DEMO_PASSWORD", "settle", "sign_in"]
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
+# A phone as the venue's visitors hold it: small screen, touch, a mobile browser's user agent.
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
+    ),
+}
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "PHONE",
+    "VIEWPORTS",
+    "new_page",
+    "settle",
+    "sign_in",
+    "streamlit_app",
+    "streamlit_apps",
+    "streamlit_server",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -130,16 +156,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def streamlit_apps(*specs: AppSpec) -> Iterator[list[str]]:
+def streamlit_apps(*specs: AppSpec, warm_up: bool = True) -> Iterator[list[str]]:
     """Start every app at once (replicas racing at start-up), yield their base URLs once each
-    answers, stop them all afterwards."""
+    answers (``warm_up``: after loading ``/`` once), stop them all afterwards."""
     launched: list[tuple[subprocess.Popen[bytes], Path]] = []
     try:
         for spec in specs:
             launched.append(_launch(spec))
         for spec, (process, log) in zip(specs, launched, strict=True):
             _wait_healthy(spec.base_url, process, log)
-            _warm_up(spec.base_url)
+            if warm_up:
+                _warm_up(spec.base_url)
         yield [spec.base_url for spec in specs]
     finally:
         for process, _log in launched:
@@ -152,11 +179,32 @@ def streamlit_app(spec: AppSpec) -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of ``streamlit run app.py`` in demo mode on a free loopback port."""
-    with streamlit_app(AppSpec(tmp_path_factory.mktemp("e2e-data"))) as base_url:
+@contextmanager
+def streamlit_server(data_dir: Path, *, warm_up: bool = True) -> Iterator[str]:
+    """``streamlit run app.py`` in demo mode on ``data_dir``; ``warm_up`` loads ``/`` once."""
+    with streamlit_apps(AppSpec(data_dir), warm_up=warm_up) as (base_url,):
         yield base_url
+
+
+@pytest.fixture(scope="session")
+def e2e_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e-data")
+
+
+@pytest.fixture(scope="session")
+def app_server(e2e_data_dir: Path) -> Iterator[str]:
+    """Base URL of ``streamlit run app.py`` in demo mode on a free loopback port."""
+    with streamlit_server(e2e_data_dir) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def server_runtime(app_server: str, e2e_data_dir: Path) -> Iterator[Runtime]:
+    """The browser tests' server's database and objects, for setting a scene and checking it."""
+    runtime = build_runtime(Settings(data_dir=e2e_data_dir, demo=True, secret_key=TEST_SECRET))
+    seed_demo(runtime)  # unless a browser session already did (then this does nothing)
+    yield runtime
+    runtime.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -167,14 +215,27 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def new_page(browser: Browser, device: dict[str, Any] = DESKTOP) -> Page:
+    """A page in a fresh browser context (no cookies, no session); close its context after."""
+    context = browser.new_context(locale="ko-KR", **device)
+    context.set_default_timeout(UI_TIMEOUT)
+    return context.new_page()
+
+
 @pytest.fixture
 def browser_page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context (no cookies, no session) and page per test."""
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(UI_TIMEOUT)
-    page = context.new_page()
+    """A fresh browser context (no cookies, no session) and desktop page per test."""
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def device_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    """Like ``browser_page``, once on a desktop and once on a 390x844 phone."""
+    page = new_page(browser, VIEWPORTS[request.param])
+    yield page
+    page.context.close()
 
 
 def settle(page: Page) -> None:

@@ -102,7 +102,7 @@ def test_no_vote_for_ones_own_poster(app_server: str, browser: Browser) -> None:
         own_id, _ = poster_link(page, "천원 주택")
         open_by_qr_link(page, app_server, own_id, "D1002")
         expect(page.get_by_role("heading", name="천원 주택")).to_be_visible()
-        expect(page.get_by_text(ko("vote.own_entry_note"))).to_be_visible()
-        expect(page.get_by_role("button", name=ko("vote.button"))).to_have_count(0)
+        expect(page.get_by_text(ko("vote.why.own_entry"))).to_be_visible()
+        expect(page.get_by_role("button", name=ko("vote.button"))).to_be_disabled()
     finally:
         context.close()

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from contest.core.i18n import t
 from contest.demo.seed import DEMO_PASSWORD
-from tests.e2e.conftest import UI_TIMEOUT, sign_in
+from tests.e2e.conftest import UI_TIMEOUT, settle, sign_in
 
 
 def test_sign_in_shows_the_korean_home_page(app_server: str, browser_page: Page) -> None:
@@ -45,10 +45,15 @@ def test_qr_link_keeps_the_entry_parameter_through_sign_in(
 def test_language_switch_turns_home_english(app_server: str, browser_page: Page) -> None:
     page = browser_page
     page.goto(app_server)
-    sign_in(page, "D1001", DEMO_PASSWORD)
+    sign_in(page, "D1005", DEMO_PASSWORD)  # the choice is kept for the user: not a shared one
     expect(page.get_by_text(t("home.submission_window", "ko")).first).to_be_visible()
     page.get_by_text("English", exact=True).click()
     expect(page.get_by_text(t("home.submission_window", "en")).first).to_be_visible(
         timeout=UI_TIMEOUT
     )
     expect(page.get_by_role("button", name=t("auth.sign_out", "en"))).to_be_visible()
+    settle(page)
+    page.get_by_text("한국어", exact=True).click()
+    expect(page.get_by_text(t("home.submission_window", "ko")).first).to_be_visible(
+        timeout=UI_TIMEOUT
+    )

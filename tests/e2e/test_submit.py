@@ -1,10 +1,13 @@
-"""In Chromium: a staff member submits a poster, sees it, edits it and withdraws it."""
+"""In Chromium, on a desktop and a phone: a staff member fills the submit form from empty (each
+field checked as it is filled), sends it, gets a receipt card and its PDF, then edits and
+withdraws the poster."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from contest.core.i18n import t
 from contest.demo.seed import DEMO_PASSWORD
@@ -25,30 +28,77 @@ def choose(page: Page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def test_submit_see_edit_and_withdraw(app_server: str, browser_page: Page, tmp_path: Path) -> None:
-    page = browser_page
+def checklist(page: Page) -> Locator:
+    return page.locator(".st-key-submit_checklist")
+
+
+def test_submit_from_empty_to_receipt_then_edit_and_withdraw(
+    app_server: str, device_page: Page, tmp_path: Path
+) -> None:
+    page = device_page
     poster = tmp_path / "내 포스터.png"
     poster.write_bytes(poster_bytes(31337))
-    page.goto(app_server)
+    page.goto(f"{app_server}/submit")
     sign_in(page, "D1001", DEMO_PASSWORD)
+    left = page.get_by_text(re.compile(r"더 출품할 수 있는 작품 (\d)점"))
+    expect(left).to_be_visible(timeout=UI_TIMEOUT)
+    before = int(re.search(r"작품 (\d)점", left.inner_text()).group(1))  # type: ignore[union-attr]
 
-    page.get_by_role("link", name=ko("nav.submit")).first.click()
+    # Empty: every requirement is listed, and there is nothing to send yet.
+    expect(checklist(page)).to_contain_text(ko("submit.check.no_file"))
+    expect(checklist(page)).to_contain_text(ko("error.entry.missing.title"))
+    expect(checklist(page)).to_contain_text(ko("error.entry.consent_required"))
+    expect(page.get_by_text(ko("submit.check.pending", count=6))).to_be_visible()
+    expect(page.get_by_role("button", name=ko("submit.send"))).to_have_count(0)
+    expect(page.get_by_text(ko("submit.preview_title"))).to_have_count(0)
+
+    # Each field is checked as it is filled in.
     page.locator("input[type=file]").first.set_input_files(str(poster))
     expect(page.get_by_text(ko("submit.file_ok"))).to_be_visible(timeout=UI_TIMEOUT)
+    expect(checklist(page)).not_to_contain_text(ko("submit.check.no_file"))
     page.get_by_role("textbox", name=ko("entry.title")).fill("스마트 버스 정류장")
+    page.get_by_role("textbox", name=ko("entry.title")).press("Tab")
+    expect(checklist(page)).not_to_contain_text(ko("error.entry.missing.title"))
+    expect(page.get_by_text(ko("submit.check.pending", count=4))).to_be_visible()
+    settle(page)
     choose(page, ko("entry.theme"), "초일류도시")
+    settle(page)
     page.get_by_role("textbox", name=ko("entry.policy")).fill("스마트 교통 정책")
+    page.get_by_role("textbox", name=ko("entry.policy")).press("Tab")
+    settle(page)
     choose(page, ko("entry.ai_tools"), "Midjourney")
     page.keyboard.press("Escape")
+    settle(page)
     page.get_by_text(ko("entry.consent_own_work")).click()
+    settle(page)
+    expect(page.get_by_role("button", name=ko("submit.send"))).to_have_count(0)
     page.get_by_text(ko("entry.consent_publish")).click()
-    page.get_by_role("button", name=ko("submit.preview")).click()
-    expect(page.get_by_text(ko("submit.preview_title"))).to_be_visible()
-    page.get_by_role("button", name=ko("submit.send")).click()
-    expect(page.get_by_text("접수되었습니다")).to_be_visible(timeout=UI_TIMEOUT)
 
-    page.get_by_role("link", name=ko("nav.my_entries")).first.click()
-    card = page.get_by_role("heading", name="스마트 버스 정류장")
+    # Complete: the preview and the send button appear.
+    expect(page.get_by_text(ko("submit.preview_title"))).to_be_visible(timeout=UI_TIMEOUT)
+    settle(page)
+    page.get_by_role("button", name=ko("submit.send")).click()
+
+    # Sent: a receipt card, a cleared form and a current count.
+    receipt = page.locator(".st-key-submit_receipt")
+    expect(receipt.get_by_text(re.compile(r"출품작 제\d+번으로 접수되었습니다"))).to_be_visible(
+        timeout=UI_TIMEOUT
+    )
+    expect(receipt.get_by_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d KST"))).to_be_visible()
+    expect(receipt.get_by_text("Midjourney")).to_be_visible()
+    expect(page.get_by_text(f"더 출품할 수 있는 작품 {before - 1}점")).to_be_visible()
+    expect(page.get_by_role("textbox", name=ko("entry.title"))).to_have_value("")
+    expect(page.get_by_text(ko("submit.file_ok"))).to_have_count(0)
+    number = re.search(r"제(\d+)번", receipt.inner_text()).group(1)  # type: ignore[union-attr]
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=ko("receipt.download")).click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type /Page\b", pdf)) == 1
+    assert download.value.suggested_filename == f"receipt-{number}.pdf"
+
+    receipt.get_by_role("link", name=ko("nav.my_entries")).click()
+    card = page.get_by_role("heading", name=re.compile(f"#{number} 스마트 버스 정류장"))
     expect(card).to_be_visible()
     settle(page)
     page.get_by_text(ko("my_entries.edit")).first.click()
@@ -59,7 +109,7 @@ def test_submit_see_edit_and_withdraw(app_server: str, browser_page: Page, tmp_p
     expect(page.get_by_text(ko("my_entries.saved"))).to_be_visible(timeout=UI_TIMEOUT)
 
     settle(page)  # the page reran after saving and shows the entry as it is now
-    expect(page.get_by_role("heading", name="스마트 정류장 2.0")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"#{number} 스마트 정류장 2.0")).to_be_visible()
     page.get_by_text(ko("my_entries.withdraw_confirm")).first.click()
     page.get_by_role("button", name=ko("my_entries.withdraw")).first.click()
-    expect(page.get_by_text(ko("entry.status.withdrawn"))).to_be_visible(timeout=UI_TIMEOUT)
+    expect(page.get_by_text(ko("entry.status.withdrawn")).first).to_be_visible(timeout=UI_TIMEOUT)

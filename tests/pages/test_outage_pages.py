@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from contest.core.i18n import t
 from contest.runtime import build_runtime
-from tests.conftest import make_settings
-from tests.factories import create_user
+from tests.factories import create_user, make_settings
 from tests.support.postgres import PostgresServer, running_postgres
 
 ROOT = Path(__file__).resolve().parents[2]

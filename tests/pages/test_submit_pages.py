@@ -14,21 +14,22 @@ def test_submit_preview_receipt_edit_and_withdraw(app_env: Path) -> None:
     user_id = sign_in_as(at, "D1001")
     at.switch_page("pages/submit.py").run()
     assert not at.exception
-    at.file_uploader(key="submit_file").upload("poster.png", poster_bytes(4242), "image/png")
+    assert not [b for b in at.button if b.key == "submit_send"]  # nothing to send yet
+    at.file_uploader(key="submit0_file").upload("poster.png", poster_bytes(4242), "image/png")
     at.run()
     assert any("비슷한 출품작이 없습니다" in s.value for s in at.success)
-    at.text_input(key="submit_title").input("스마트 버스 정류장")
-    at.selectbox(key="submit_theme").select("초일류도시")
-    at.text_input(key="submit_policy").input("스마트 교통")
-    at.multiselect(key="submit_tools").select("Midjourney")
-    at.checkbox(key="submit_consent_own").check()
-    at.checkbox(key="submit_consent_pub").check()
-    button(at, "미리보기").click().run()
+    at.text_input(key="submit0_title").input("스마트 버스 정류장")
+    at.selectbox(key="submit0_theme").select("초일류도시")
+    at.text_input(key="submit0_policy").input("스마트 교통")
+    at.multiselect(key="submit0_tools").select("Midjourney")
+    at.checkbox(key="submit0_consent_own").check()
+    at.checkbox(key="submit0_consent_pub").check().run()
     assert not at.exception
-    assert any(h.value == "스마트 버스 정류장" for h in at.subheader)
+    assert any(h.value == "스마트 버스 정류장" for h in at.subheader)  # the preview
     at.button(key="submit_send").click().run()
     assert not at.exception
     assert any("접수되었습니다" in s.value for s in at.success), [e.value for e in at.error]
+    assert at.text_input(key="submit1_title").value == ""  # a new, empty form
     [entry] = entries(author_id=user_id)
     assert entry.title == "스마트 버스 정류장" and entry.status == EntryStatus.ACTIVE.value
 
@@ -49,7 +50,7 @@ def test_a_refused_file_shows_the_reason_in_korean(app_env: Path) -> None:
     at = demo_app()
     sign_in_as(at, "D1001")
     at.switch_page("pages/submit.py").run()
-    at.file_uploader(key="submit_file").upload("poster.gif", b"GIF89a" + b"\0" * 64, "image/gif")
+    at.file_uploader(key="submit0_file").upload("poster.gif", b"GIF89a" + b"\0" * 64, "image/gif")
     at.run()
     assert not at.exception
     assert at.error and "PNG" in at.error[0].value

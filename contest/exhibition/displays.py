@@ -1,0 +1,206 @@
+"""Kiosk screens for the exhibition's zones: a TV per theme shows its posters one after another
+with a large QR code, reached by a read-only link an admin makes and can revoke.
+
+The link carries a random token (256 bits); only its SHA-256 is stored, so the database does
+not hold a working link and the admin sees the link once, when making it. The token is the
+kiosk's only credential: it opens this one screen and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from contest.contests.phases import results_published
+from contest.contests.queries import get_contest, require_current
+from contest.contests.visibility import Purpose, author_visibility
+from contest.core import audit
+from contest.core.authz import require_admin
+from contest.core.config import Settings
+from contest.core.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from contest.core.models import DisplayLink, Entry, EntryStatus, ImageObject, User
+from contest.core.timeutil import utcnow
+from contest.exhibition.links import kiosk_link, poster_link
+from contest.judging.results import award_winners
+
+SECONDS_RANGE = (5, 120)  # how long one poster stays on a kiosk screen
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewDisplay:
+    display: DisplayLink
+    link: str  # shown once: only its hash is stored
+
+
+def create_display(
+    session: Session,
+    *,
+    actor: User | None,
+    settings: Settings,
+    theme: str,
+    seconds: int = 15,
+    show_winners: bool = True,
+) -> NewDisplay:
+    """A new read-only kiosk link for the zone of ``theme`` in the current contest."""
+    admin = require_admin(actor)
+    contest = require_current(session)
+    if theme not in contest.themes:
+        raise InvalidInput("error.entry.bad_theme")
+    low, high = SECONDS_RANGE
+    if not low <= seconds <= high:
+        raise InvalidInput("error.display.bad_seconds", low=low, high=high)
+    token = secrets.token_urlsafe(32)
+    link = kiosk_link(settings, token)  # refuses a local address outside demo mode
+    display = DisplayLink(
+        contest_id=contest.id or 0,
+        theme=theme,
+        token_sha256=_digest(token),
+        seconds=seconds,
+        show_winners=show_winners,
+        created_by=admin.id,
+    )
+    session.add(display)
+    session.flush()
+    audit.record(
+        session,
+        actor=admin,
+        action="display.create",
+        contest_id=contest.id,
+        target_type="display",
+        target_id=display.id,
+        details={"theme": theme, "seconds": seconds, "show_winners": show_winners},
+    )
+    return NewDisplay(display, link)
+
+
+def revoke_display(
+    session: Session, *, actor: User | None, display_id: int, now: datetime | None = None
+) -> DisplayLink:
+    """The link stops working at the screen's next refresh (within its seconds per poster)."""
+    admin = require_admin(actor)
+    display = session.get(DisplayLink, display_id)
+    if display is None:
+        raise NotFound(what=f"display {display_id}")
+    if display.revoked_at is not None:
+        raise InvalidState("error.display.already_revoked")
+    display.revoked_at, display.revoked_by = now or utcnow(), admin.id
+    session.add(display)
+    audit.record(
+        session,
+        actor=admin,
+        action="display.revoke",
+        contest_id=display.contest_id,
+        target_type="display",
+        target_id=display.id,
+        details={"theme": display.theme},
+    )
+    return display
+
+
+def displays(session: Session, *, actor: User | None) -> list[DisplayLink]:
+    """The current contest's kiosk links, newest first, revoked ones included."""
+    require_admin(actor)
+    contest = require_current(session)
+    return list(
+        session.exec(
+            select(DisplayLink)
+            .where(DisplayLink.contest_id == contest.id)
+            .order_by(col(DisplayLink.id).desc())
+        ).all()
+    )
+
+
+class KioskMode(StrEnum):
+    POSTERS = "posters"
+    WINNERS = "winners"
+
+
+@dataclass(frozen=True)
+class KioskPoster:
+    entry_id: int
+    number: int
+    title: str
+    theme: str
+    policy: str
+    credit: str | None  # the author's name and department, as author_visibility allows
+    display_key: str
+    link: str  # the QR code's address: the poster's page
+    award: str | None = None
+
+
+@dataclass(frozen=True)
+class KioskView:
+    contest_name: str
+    theme: str
+    seconds: int
+    mode: KioskMode
+    posters: tuple[KioskPoster, ...]
+
+
+def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView:
+    """What a kiosk screen shows now; PermissionDenied for an unknown or revoked link."""
+    display = session.exec(
+        select(DisplayLink).where(DisplayLink.token_sha256 == _digest(token))
+    ).first()
+    if display is None or display.revoked_at is not None:
+        raise PermissionDenied("error.display.invalid")
+    contest = get_contest(session, display.contest_id)
+    if not contest.is_current:
+        raise PermissionDenied("error.display.invalid")
+    shown = author_visibility(contest, None, Purpose.EXHIBITION)
+    posters: list[KioskPoster]
+    if display.show_winners and results_published(contest):
+        winners = award_winners(session, contest, shown)
+        zone = [w for w in winners if w.theme == display.theme] or winners
+        posters = [
+            KioskPoster(
+                w.entry_id,
+                w.number,
+                w.title,
+                w.theme,
+                w.policy,
+                w.author,
+                w.display_key,
+                poster_link(settings, w.entry_id),
+                w.award,
+            )
+            for w in zone
+        ]
+        mode = KioskMode.WINNERS
+    else:
+        rows = session.exec(
+            select(Entry, ImageObject, User)
+            .join(ImageObject, col(ImageObject.id) == col(Entry.image_id))
+            .join(User, col(User.id) == col(Entry.author_id))
+            .where(
+                Entry.contest_id == contest.id,
+                Entry.theme == display.theme,
+                Entry.status == EntryStatus.ACTIVE.value,
+            )
+            .order_by(col(Entry.number))
+        ).all()
+        posters = [
+            KioskPoster(
+                entry.id or 0,
+                entry.number,
+                entry.title,
+                entry.theme,
+                entry.policy,
+                " · ".join(p for p in (shown.name_of(author), shown.department_of(author)) if p)
+                or None,
+                image.display_key,
+                poster_link(settings, entry.id or 0),
+            )
+            for entry, image, author in rows
+        ]
+        mode = KioskMode.POSTERS
+    return KioskView(contest.name, display.theme, display.seconds, mode, tuple(posters))

@@ -1,0 +1,58 @@
+"""In Chromium: an admin makes a kiosk link for a zone; a TV (1920x1080, never signed in) shows
+the zone's posters one after another with their QR codes, and goes dark once the link is
+revoked."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from contest.core.i18n import t
+from contest.demo.seed import SAMPLE_POSTERS
+from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, new_page, settle, sign_in
+
+TV = {"viewport": {"width": 1920, "height": 1080}}
+ZONE = "시민행복"
+
+
+def ko(key: str, **params: object) -> str:
+    return t(key, "ko", **params)
+
+
+def test_a_kiosk_link_rotates_posters_until_revoked(
+    app_server: str, browser_page: Page, browser: Browser
+) -> None:
+    admin = browser_page
+    admin.goto(f"{app_server}/admin_exhibition")
+    sign_in(admin, "D9001", DEMO_PASSWORD)
+    expect(admin.get_by_text(ko("kiosk.admin_title"))).to_be_visible(timeout=UI_TIMEOUT)
+    seconds = admin.get_by_label(ko("kiosk.seconds"))
+    seconds.fill("5")
+    seconds.press("Tab")
+    settle(admin)
+    admin.get_by_role("button", name=ko("kiosk.make")).click()
+    code = admin.locator(".st-key-kiosk_new_link code")
+    expect(code).to_contain_text("/kiosk?screen=", timeout=UI_TIMEOUT)
+    link = code.inner_text().strip()
+
+    tv = new_page(browser, TV)
+    try:
+        tv.goto(link)
+        expect(tv.get_by_text(ko("kiosk.zone", theme=ZONE))).to_be_visible(timeout=UI_TIMEOUT)
+        titles = {title for _, title, _, theme, _ in SAMPLE_POSTERS if theme == 0}
+        title = tv.locator(".st-key-kiosk_text h1")
+        expect(title).to_have_text(re.compile("|".join(map(re.escape, titles))))
+        first = title.inner_text()
+        expect(title).not_to_have_text(first, timeout=30_000)  # the next poster, unattended
+        expect(tv.locator(".st-key-kiosk_text img")).to_be_visible()  # its QR code
+        expect(tv.get_by_label(ko("auth.login"))).to_have_count(0)
+
+        settle(admin)
+        admin.get_by_role("button", name=ko("kiosk.revoke")).first.click()
+        admin.get_by_role("button", name=ko("kiosk.revoke_do")).first.click()
+        expect(admin.get_by_text(ko("kiosk.revoked", theme=ZONE))).to_be_visible(timeout=UI_TIMEOUT)
+        expect(tv.get_by_text(ko("error.display.invalid"))).to_be_visible(timeout=30_000)
+        expect(tv.locator(".st-key-kiosk_text h1")).to_have_count(0)
+    finally:
+        tv.context.close()

@@ -1,0 +1,34 @@
+"""Streamlit's file uploader labels its button "Upload" and its limit "200MB per file" in English
+whatever the language; this says both in the user's language, with the contest's own limit."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from ui.i18n import tr
+
+_ZONE = "[data-testid='stFileUploaderDropzone']"
+
+
+def _css_text(text: str) -> str:
+    """``text`` as a CSS string (our own strings; quotes and backslashes escaped anyway)."""
+    return json.dumps(text, ensure_ascii=False).replace("<", "\\3C ")
+
+
+def upload_limit(contest_mb: int) -> int:
+    """The megabytes an uploader on this page takes: the contest's limit, within the server's
+    own cap (.streamlit/config.toml); the page's uploaders say so in the user's language."""
+    mb = min(int(contest_mb), int(st.get_option("server.maxUploadSize")))
+    st.html(
+        "<style>"
+        f"{_ZONE} button [data-testid='stMarkdownContainer'] p {{font-size: 0;}}"
+        f"{_ZONE} button [data-testid='stMarkdownContainer'] p::after"
+        f" {{content: {_css_text(tr('upload.button'))}; font-size: 0.875rem;}}"
+        f"{_ZONE} [data-testid='stFileUploaderDropzoneInstructions'] span {{font-size: 0;}}"
+        f"{_ZONE} [data-testid='stFileUploaderDropzoneInstructions'] span::after"
+        f" {{content: {_css_text(tr('upload.limit', mb=mb))}; font-size: 0.875rem;}}"
+        "</style>"
+    )
+    return mb
