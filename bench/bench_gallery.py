@@ -1,6 +1,6 @@
 """Gallery cost at 2,000 entries: server time of one rerun, and what the browser receives.
 
-Usage: .venv/bin/python bench/bench_gallery.py [server|browser|all]
+Usage: .venv/bin/python bench/bench_gallery.py [server|browser|all] [--before DIR]
 
 Seeds a SQLite database and a LocalStore in a temporary folder with 2,000 active entries whose
 ImageObject rows reuse 50 real pictures (drawn posters run through the upload pipeline).
@@ -12,7 +12,11 @@ server:  median time of one gallery rerun, three ways, in one process:
          - naive: the same query, then every entry's display copy read from the store.
 browser: `streamlit run` on the seeded folder; headless Chromium signs in, opens the gallery
          and waits until every <img> in the grid has naturalWidth > 0. Prints the time from the
-         click, the thumbnail bytes and the websocket bytes of that page.
+         click (first view, then the median of 5 returns to the gallery), where it goes by the
+         browser's clock (until the rerun request leaves, until the first answer, until the
+         script's finish message, until the 24 <img> are in the page, until they have decoded),
+         the thumbnail bytes and the websocket bytes of that page.
+         --before DIR: the same for another checkout's app, on a folder its own bench seeded.
 """
 
 from __future__ import annotations
@@ -201,7 +205,7 @@ GRID_READY = """
 """
 
 
-def browser(data_dir: Path) -> None:
+def browser(data_dir: Path, root: Path = ROOT) -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
@@ -213,7 +217,7 @@ def browser(data_dir: Path) -> None:
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -317,12 +321,27 @@ def show_gallery(page: Any, frames: list[bytes]) -> dict[str, float]:
 
 
 def main() -> None:
-    mode = sys.argv[1] if len(sys.argv) > 1 else "all"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    mode = args[0] if args else "all"
+    before = Path(sys.argv[sys.argv.index("--before") + 1]) if "--before" in sys.argv else None
     data_dir = Path(os.environ.get("BENCH_DATA_DIR") or tempfile.mkdtemp(prefix="bench-gallery-"))
     seed(data_dir)
     if mode in ("server", "all"):
         server(data_dir)
     if mode in ("browser", "all"):
+        if before is not None:
+            # That checkout's schema differs: its own bench seeds its folder (mode "seed").
+            theirs = data_dir.with_name(data_dir.name + "-before")
+            subprocess.run(
+                [sys.executable, str(before / "bench" / "bench_gallery.py"), "seed"],
+                env={**os.environ, "BENCH_DATA_DIR": str(theirs)},
+                cwd=before,
+                check=True,
+                capture_output=True,
+            )
+            print(f"{before}:")
+            browser(theirs, root=before.resolve())
+            print("this checkout:")
         browser(data_dir)
 
 

@@ -17,7 +17,8 @@ nginx, which sets its replica cookie), then Streamlit's websocket with its own p
 the next step of a colleague's round:
 
   gallery -> filter (a theme) -> open a poster from the filtered grid -> vote for it;
-  with the whole budget used: gallery -> filter -> open one of its voted posters -> retract.
+  with the whole budget used, or in three rounds of ten when holding a vote:
+  gallery -> filter -> open one of its voted posters -> take the vote back.
 
 An action's time runs from sending the message to the script's finish (the page is complete on
 the server). An error is an exception or error box on the page, a missing vote button, an
@@ -39,6 +40,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import http.cookies
+import json
 import os
 import random
 import shutil
@@ -62,17 +64,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from sqlmodel import col, func, select  # noqa: E402
-
-from contest.accounts.remember import issue_token  # noqa: E402
-from contest.core.config import Settings  # noqa: E402
-from contest.core.models import Contest, Entry, User, Vote  # noqa: E402
-from contest.runtime import build_runtime  # noqa: E402
-from tests.e2e.conftest import AppSpec, streamlit_apps  # noqa: E402
-from tests.factories import create_contest, poster_bytes  # noqa: E402
-from tests.support.postgres import free_port, running_postgres  # noqa: E402
+# The checkout whose contest package seeds the data and issues the cookies: this one, or the
+# one a child process was started for (--before).
+CODE = Path(os.environ.get("BENCH_CODE", ROOT))
+sys.path.insert(0, str(CODE))
 
 SECRET = "bench-load-secret-key-not-a-placeholder"
 AUTHORS, POSTERS_EACH = 8, 3
@@ -84,24 +79,34 @@ ACTIONS = ("open app", "gallery", "filter", "open poster", "vote", "retract")
 # --- the servers ------------------------------------------------------------------------------
 
 
+def free_port() -> int:
+    from tests.support.postgres import free_port as free
+
+    return free()
+
+
+@contextmanager
+def serving(command: list[str], port: int, ready: str) -> Iterator[str]:
+    """A server process on ``port``; its base URL once ``ready`` (a path) answers."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url + ready)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
 @contextmanager
 def s3_process() -> Iterator[str]:
     """moto's S3 server in a process of its own (its CPU is not the load generator's)."""
     port = free_port()
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{url}/moto-api/")
+    moto = str(Path(sys.executable).with_name("moto_server"))
+    with serving([moto, "-H", "127.0.0.1", "-p", str(port)], port, "/moto-api/") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 def _wait_for(url: str, seconds: float = 60) -> None:
@@ -169,36 +174,66 @@ def nginx(upstreams: list[int], folder: Path) -> Iterator[str]:
     )
     (folder / "tmp").mkdir(exist_ok=True)
     command = [nginx_binary(), "-p", str(folder), "-c", str(conf), "-g", "daemon off;"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{url}/_stcore/health")
+    with serving(command, port, "/_stcore/health") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 # --- the data ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Voter:
+    id: int
+    token: str  # the stay-signed-in cookie's value, issued by the app's own code
 
 
 @dataclass
 class World:
     database_url: str
     env: dict[str, str]
-    users: list[User]
+    users: list[Voter]
     entry_ids: list[int]
     themes: list[str]
     budget: int
 
 
-def seed(server_url: str, s3_url: str, sessions: int, folder: Path) -> World:
+def seed(
+    server_url: str, s3_url: str, sessions: int, folder: Path, code: Path | None = None
+) -> World:
     """A fresh database and bucket: one open contest, 24 posters uploaded through submit_entry
-    by 8 authors, and one staff account per session (no password: the cookie signs them in)."""
+    by 8 authors, and one staff account per session (no password: the cookie signs them in).
+    Another checkout's app is seeded by its own code, in a child process."""
+    if code is not None and code.resolve() != CODE.resolve():
+        script = (
+            "import dataclasses, importlib.util, json, sys\n"
+            f"spec = importlib.util.spec_from_file_location('bench_load', {__file__!r})\n"
+            "bench = sys.modules['bench_load'] = importlib.util.module_from_spec(spec)\n"
+            "spec.loader.exec_module(bench)\n"
+            f"world = bench.seed({server_url!r}, {s3_url!r}, {sessions}, "
+            f"bench.Path({str(folder)!r}))\n"
+            "print(json.dumps(dataclasses.asdict(world)))\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "BENCH_CODE": str(code)},
+        )
+        if out.returncode:
+            raise SystemExit(f"seeding with {code} failed:\n{out.stderr}")
+        data = json.loads(out.stdout.strip().splitlines()[-1])
+        data["users"] = [Voter(**u) for u in data["users"]]
+        return World(**data)
     import sqlalchemy as sa
+    from sqlmodel import select
 
+    from contest.accounts.remember import issue_token
+    from contest.core.config import Settings
+    from contest.core.models import Contest, User
     from contest.entries.submissions import submit_entry
-    from tests.factories import draft
+    from contest.runtime import build_runtime
+    from tests.factories import create_contest, draft, poster_bytes
 
     name = f"load_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
@@ -241,6 +276,7 @@ def seed(server_url: str, s3_url: str, sessions: int, folder: Path) -> World:
         session.add_all(people)
         session.flush()
         themes, budget = list(contest.themes), contest.votes_per_voter
+        voters = [Voter(u.id or 0, issue_token(u, secret=SECRET)) for u in people[AUTHORS:]]
     entry_ids = []
     for n in range(AUTHORS * POSTERS_EACH):
         with runtime.session() as session:
@@ -255,13 +291,16 @@ def seed(server_url: str, s3_url: str, sessions: int, folder: Path) -> World:
             )
             entry_ids.append(receipt.entry.id or 0)
     runtime.engine.dispose()
-    return World(database_url, env, people[AUTHORS:], entry_ids, themes, budget)
+    return World(database_url, env, voters, entry_ids, themes, budget)
 
 
 def votes_check(world: World, held: dict[int, set[int]], uncertain: list[int]) -> str:
     """The votes in the database against what the sessions hold: must be exactly equal. A
     session that lost its connection may have voted without hearing the answer: left out."""
     import sqlalchemy as sa
+    from sqlmodel import col, func, select
+
+    from contest.core.models import Entry, Vote
 
     engine = sa.create_engine(world.database_url)
     with engine.connect() as conn:
@@ -309,7 +348,7 @@ class Page:
 
 
 class Session:
-    def __init__(self, base_url: str, user: User, stats: Stats) -> None:
+    def __init__(self, base_url: str, user: Voter, stats: Stats) -> None:
         self.base_url, self.user, self.stats = base_url, user, stats
         self.ws: websockets.ClientConnection | None = None
         self.pages: dict[str, str] = {}
@@ -317,7 +356,7 @@ class Session:
         self.stop = asyncio.Event()  # set when the measurement is over
 
     async def connect(self) -> None:
-        cookies = {"contest_auth": issue_token(self.user, secret=SECRET)}
+        cookies = {"contest_auth": self.user.token}
         cookies.update(await asyncio.to_thread(self._page_cookies))
         header = "; ".join(f"{k}={v}" for k, v in cookies.items())
         self.ws = await websockets.connect(
@@ -376,7 +415,8 @@ class Session:
             "filter", "gallery", widget=_choose(gallery.widgets.get("gallery_theme"), theme)
         )
         await self.pause(rng, think)
-        retracting = len(self.held) >= self.stats.budget
+        # A colleague changes their mind now and then, and must once the budget is used.
+        retracting = len(self.held) >= self.stats.budget or (self.held and rng.random() < 0.3)
         choices = (
             sorted(self.held)
             if retracting
@@ -473,6 +513,24 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu(root: int) -> dict[int, float]:
+    """CPU seconds of a process and its children (PostgreSQL's backends, nginx's worker)."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError):
+            continue
+        if proc.name.isdigit() and root in (int(proc.name), int(fields[1])):
+            found[int(proc.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def pid_in(path: Path) -> int:
+    """The pid a server wrote to its pid file (postmaster.pid, nginx.pid)."""
+    return int(path.read_text().split()[0])
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -514,6 +572,27 @@ def replicas_of(urls: list[str]) -> list[Replica]:
     return found
 
 
+def watch_connections(world: World, stats: Stats) -> tuple[list[int], list[int]]:
+    """The app's connections to its database, twice a second while measuring: (open, busy)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(world.database_url, poolclass=sa.pool.NullPool)
+    query = sa.text(
+        "SELECT count(*), count(*) FILTER (WHERE state <> 'idle') FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    opened, busy = [], []
+    with engine.connect() as conn:
+        while stats.measuring:
+            total, active = conn.execute(query).one()
+            conn.rollback()
+            opened.append(total)
+            busy.append(active)
+            time.sleep(0.5)
+    engine.dispose()
+    return opened, busy
+
+
 async def warm_up(base_url: str, world: World) -> None:
     """Every page a session visits, once per replica, so that 'idle' memory has the app loaded."""
     stats = Stats(world.themes, world.entry_ids, world.budget)
@@ -543,6 +622,8 @@ class Window:
     sessions: list[int]  # websockets open on each replica at the end
     generator: float  # the bench process's own CPU (it shares the machine)
     load: float
+    connections: tuple[int, int]  # most database connections open / busy at once, all replicas
+    services: dict[str, float]  # CPU time per second of PostgreSQL and nginx (with children)
 
 
 @dataclass
@@ -563,9 +644,10 @@ def measure(
     base_url: str,
     replicas: list[Replica],
     world: World,
-    users: list[User],
+    users: list[Voter],
     duration: float,
     think: float,
+    services: dict[str, int],
 ) -> Result:
     """One session per user in ``users``, started over one think time, measured for
     ``duration`` seconds once every session is past its first page."""
@@ -595,10 +677,13 @@ def measure(
         tasks = [asyncio.create_task(live(n, c)) for n, c in enumerate(clients)]
         await asyncio.sleep(think * 1.5)
         cpu = [cpu_seconds(r.pid) for r in replicas]
+        served = {name: tree_cpu(pid) for name, pid in services.items()}
         own, started = time.process_time(), time.perf_counter()
         stats.measuring = True
+        sampling = asyncio.create_task(asyncio.to_thread(watch_connections, world, stats))
         await asyncio.sleep(duration)
         stats.measuring = False
+        opened, busy = await sampling
         elapsed = time.perf_counter() - started
         window = Window(
             cores=[(cpu_seconds(r.pid) - c) / elapsed for r, c in zip(replicas, cpu, strict=True)],
@@ -606,6 +691,11 @@ def measure(
             sessions=[established(r.port) for r in replicas],
             generator=(time.process_time() - own) / elapsed,
             load=os.getloadavg()[0],
+            connections=(max(opened, default=0), max(busy, default=0)),
+            services={
+                name: sum(t - served[name].get(p, 0.0) for p, t in tree_cpu(pid).items()) / elapsed
+                for name, pid in services.items()
+            },
         )
         for client in clients:
             client.stop.set()
@@ -613,8 +703,8 @@ def measure(
         return window
 
     window = asyncio.run(run())
-    holdings = {c.user.id or 0: c.held for c in clients if c not in dropped}
-    uncertain = [c.user.id or 0 for c in dropped]
+    holdings = {c.user.id: c.held for c in clients if c not in dropped}
+    uncertain = [c.user.id for c in dropped]
     return Result(
         name,
         len(clients),
@@ -658,12 +748,21 @@ def report(results: list[Result], think: float) -> None:
                 f" serves about {0.6 * think / (cpu_ms / 1000):.0f} sessions acting every"
                 f" {think:g} s at 60% use"
             )
+        if w.services:
+            print("  " + ", ".join(f"{k} CPU {v:.2f} cores" for k, v in w.services.items()))
+        print(
+            f"  database connections, all replicas: at most {w.connections[0]} open, "
+            f"{w.connections[1]} busy at once"
+        )
         print(f"  {r.votes}")
         for error, count in r.stats.errors.most_common(8):
             print(f"  error x{count}: {error}")
 
 
 def main() -> None:
+    from tests.e2e.conftest import AppSpec, streamlit_apps
+    from tests.support.postgres import running_postgres
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=100)
     parser.add_argument("--duration", type=float, default=60, help="seconds measured")
@@ -682,9 +781,10 @@ def main() -> None:
         @contextmanager
         def replicas(
             name: str, count: int, code: Path = ROOT
-        ) -> Iterator[tuple[World, str, list[Replica]]]:
-            """Fresh data, ``count`` replicas of ``code``'s app and, for two, nginx in front."""
-            world = seed(server.url, s3_url, n + 4, folder / name)
+        ) -> Iterator[tuple[World, str, list[Replica], dict[str, int]]]:
+            """Fresh data, ``count`` replicas of ``code``'s app and, for two, nginx in front;
+            with the pids of the servers whose CPU is reported."""
+            world = seed(server.url, s3_url, n + 4, folder / name, code)
             specs = [
                 AppSpec(folder / f"{name}-{i}", env=world.env, root=code) for i in range(count)
             ]
@@ -697,18 +797,22 @@ def main() -> None:
                 )
                 for url in urls:
                     asyncio.run(warm_up(url, world))
-                yield world, base, replicas_of(urls)
+                services = {"PostgreSQL": pid_in(server.data / "postmaster.pid")}
+                if count > 1:
+                    services["nginx"] = pid_in(folder / f"{name}-nginx" / "nginx.pid")
+                yield world, base, replicas_of(urls), services
 
         def run(
             label: str,
-            where: tuple[World, str, list[Replica]],
+            where: tuple[World, str, list[Replica], dict[str, int]],
             users: slice = slice(0, n),
             think: float = args.think,
         ) -> None:
             print(f"{label} ...", flush=True)
-            world, base, procs = where
+            world, base, procs, services = where
+            users_now = world.users[users]
             results.append(
-                measure(label, base, procs, world, world.users[users], args.duration, think)
+                measure(label, base, procs, world, users_now, args.duration, think, services)
             )
 
         if args.only in (None, "one"):
