@@ -1,6 +1,6 @@
 """Gallery cost at 2,000 entries: server time of one rerun, and what the browser receives.
 
-Usage: .venv/bin/python bench/bench_gallery.py [server|browser|all] [--before DIR]
+Usage: .venv/bin/python bench/bench_gallery.py [server|live|browser|all] [--before DIR]
 
 Seeds a SQLite database and a LocalStore in a temporary folder with 2,000 active entries whose
 ImageObject rows reuse 50 real pictures (drawn posters run through the upload pipeline).
@@ -10,13 +10,15 @@ server:  median time of one gallery rerun, three ways, in one process:
            thumbnails from a warm by-key cache, as pages/gallery.py does;
          - AppTest: a real rerun of pages/gallery.py (widgets, st.image, caching);
          - naive: the same query, then every entry's display copy read from the store.
+live:    `streamlit run` on the seeded folder, the gallery rerun over Streamlit's websocket
+         (bench/bench_load.py's client): the replica's CPU time per rerun and its messages.
 browser: `streamlit run` on the seeded folder; headless Chromium signs in, opens the gallery
          and waits until every <img> in the grid has naturalWidth > 0. Prints the time from the
          click (first view, then the median of 5 returns to the gallery), where it goes by the
          browser's clock (until the rerun request leaves, until the first answer, until the
          script's finish message, until the 24 <img> are in the page, until they have decoded),
          the thumbnail bytes and the websocket bytes of that page.
-         --before DIR: the same for another checkout's app, on a folder its own bench seeded.
+--before DIR: live and browser also for another checkout's app, on a folder its own bench seeded.
 """
 
 from __future__ import annotations
@@ -28,15 +30,19 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from contest.accounts.passwords import hash_password  # noqa: E402
+from contest.accounts.remember import issue_token  # noqa: E402
 from contest.contests.manage import new_contest  # noqa: E402
 from contest.core.config import Settings  # noqa: E402
 from contest.core.models import Entry, ImageObject, User  # noqa: E402
@@ -205,10 +211,9 @@ GRID_READY = """
 """
 
 
-def browser(data_dir: Path, root: Path = ROOT) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
+@contextmanager
+def app(data_dir: Path, root: Path = ROOT) -> Iterator[tuple[str, int]]:
+    """`streamlit run` of ``root``'s app on the seeded folder: its address and pid."""
     from tests.support.postgres import free_port
 
     port = free_port()
@@ -227,37 +232,82 @@ def browser(data_dir: Path, root: Path = ROOT) -> None:
                 break
             except OSError:
                 time.sleep(0.5)
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = chromium.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(60_000)
-            page.add_init_script(TIMING_SCRIPT)
-            frames: list[bytes] = []
-            page.on(
-                "websocket",
-                lambda ws: ws.on(
-                    "framereceived", lambda f: frames.append(f if isinstance(f, bytes) else b"")
-                ),
-            )
-            page.goto(base)
-            sign_in(page, "B0000", PASSWORD)
-            page.evaluate("performance.clearResourceTimings()")
-            cold = show_gallery(page, frames)
-            page.wait_for_timeout(1000)  # lets Playwright deliver the last websocket frames
-            media = page.evaluate(
-                "performance.getEntriesByType('resource')"
-                ".filter(e => e.name.includes('/media/')).map(e => e.encodedBodySize)"
-            )
-            first_view_ws = cold.pop("bytes")
-            warm = []
-            for _ in range(RUNS // 3):
-                page.get_by_role("link", name="홈").first.click()
-                page.wait_for_timeout(1000)
-                warm.append(show_gallery(page, frames))
-            chromium.close()
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def live(data_dir: Path, root: Path = ROOT) -> None:
+    """The replica's CPU time per gallery rerun, driven over the websocket (no browser)."""
+    import asyncio
+
+    from bench.bench_load import Session, Stats, Voter, cpu_seconds
+
+    # Read without migrating: the folder may belong to another checkout's schema (--before).
+    engine = create_engine(settings_for(data_dir).resolved_database_url)
+    with engine.connect() as conn:
+        user_id, password_hash = conn.execute(
+            text("SELECT id, password_hash FROM user WHERE employee_no = 'B0001'")
+        ).one()
+    engine.dispose()
+    user = User(id=user_id, password_hash=password_hash)
+    voter = Voter(user_id, issue_token(user, secret=SECRET))
+
+    async def reruns(base: str, pid: int) -> tuple[float, int]:
+        client = Session(base, voter, Stats([], [], 0))
+        await client.connect()
+        await client.act("open app")
+        for _ in range(5):
+            await client.act("gallery", "gallery")
+        used = cpu_seconds(pid)
+        for _ in range(RUNS * 4):
+            drawn = await client.act("gallery", "gallery")
+        assert client.ws is not None
+        await client.ws.close()
+        return (cpu_seconds(pid) - used) / (RUNS * 4) * 1000, drawn.messages
+
+    with app(data_dir, root) as (base, pid):
+        cpu_ms, messages = asyncio.run(reruns(base, pid))
+    print(
+        f"live rerun over the websocket: {cpu_ms:.1f} ms of the replica's CPU, {messages} "
+        f"messages (mean of {RUNS * 4})"
+    )
+
+
+def browser(data_dir: Path, root: Path = ROOT) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
+
+    with app(data_dir, root) as (base, _pid), sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(60_000)
+        page.add_init_script(TIMING_SCRIPT)
+        frames: list[bytes] = []
+        page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framereceived", lambda f: frames.append(f if isinstance(f, bytes) else b"")
+            ),
+        )
+        page.goto(base)
+        sign_in(page, "B0000", PASSWORD)
+        page.evaluate("performance.clearResourceTimings()")
+        cold = show_gallery(page, frames)
+        page.wait_for_timeout(1000)  # lets Playwright deliver the last websocket frames
+        media = page.evaluate(
+            "performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('/media/')).map(e => e.encodedBodySize)"
+        )
+        first_view_ws = cold.pop("bytes")
+        warm = []
+        for _ in range(RUNS // 3):
+            page.get_by_role("link", name="홈").first.click()
+            page.wait_for_timeout(1000)
+            warm.append(show_gallery(page, frames))
+        chromium.close()
     total = sum(media) + first_view_ws
     print(f"browser: all 24 thumbnails shown {cold['total']:.0f} ms after the click (first view)")
     median = {key: statistics.median(w[key] for w in warm) for key in warm[0]}
@@ -320,29 +370,34 @@ def show_gallery(page: Any, frames: list[bytes]) -> dict[str, float]:
     }
 
 
+def before_arg() -> str | None:
+    return sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else None
+
+
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    args = [a for a in sys.argv[1:] if not a.startswith("--") and a != before_arg()]
     mode = args[0] if args else "all"
-    before = Path(sys.argv[sys.argv.index("--before") + 1]) if "--before" in sys.argv else None
+    before = Path(before_arg() or "") if before_arg() else None
     data_dir = Path(os.environ.get("BENCH_DATA_DIR") or tempfile.mkdtemp(prefix="bench-gallery-"))
     seed(data_dir)
-    if mode in ("server", "all"):
-        server(data_dir)
-    if mode in ("browser", "all"):
-        if before is not None:
-            # That checkout's schema differs: its own bench seeds its folder (mode "seed").
-            theirs = data_dir.with_name(data_dir.name + "-before")
-            subprocess.run(
-                [sys.executable, str(before / "bench" / "bench_gallery.py"), "seed"],
-                env={**os.environ, "BENCH_DATA_DIR": str(theirs)},
-                cwd=before,
-                check=True,
-                capture_output=True,
-            )
+    theirs = data_dir.with_name(data_dir.name + "-before")
+    if before is not None and mode in ("live", "browser", "all"):
+        # That checkout's schema differs: its own bench seeds its folder (mode "seed").
+        subprocess.run(
+            [sys.executable, str(before / "bench" / "bench_gallery.py"), "seed"],
+            env={**os.environ, "BENCH_DATA_DIR": str(theirs)},
+            cwd=before,
+            check=True,
+            capture_output=True,
+        )
+    for name, run in (("server", server), ("live", live), ("browser", browser)):
+        if mode not in (name, "all"):
+            continue
+        if before is not None and name != "server":
             print(f"{before}:")
-            browser(theirs, root=before.resolve())
+            run(theirs, root=before.resolve())
             print("this checkout:")
-        browser(data_dir)
+        run(data_dir)
 
 
 if __name__ == "__main__":

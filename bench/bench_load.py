@@ -345,6 +345,7 @@ class Page:
     posters: list[int] = field(default_factory=list)  # entry ids of the page's poster links
     pages: dict[str, str] = field(default_factory=dict)  # url path -> page script hash
     errors: list[str] = field(default_factory=list)
+    messages: int = 0  # websocket messages the run sent
 
 
 class Session:
@@ -392,6 +393,7 @@ class Session:
             data = await asyncio.wait_for(self.ws.recv(), ACTION_TIMEOUT)
             forward = ForwardMsg()
             forward.ParseFromString(data)
+            drawn.messages += 1
             kind = forward.WhichOneof("type")
             if kind == "delta":
                 _read_delta(forward, drawn)
