@@ -26,12 +26,13 @@ $(BIN)/.test: requirements-test.txt requirements.txt $(BIN)/.runtime
 venv: $(BIN)/.runtime
 
 ## Start the app on the embedded default (SQLite + local files in data/, demo contest).
+## The demo is off unless asked for, so a deployment never seeds its known passwords.
 ## Links and QR codes use CONTEST_BASE_URL; unset, the address of this PORT.
 run: $(BIN)/.runtime
 	@echo "==> Preparing the database (and the demo contest on the first run)"
-	$(BIN)/python -m contest prepare
+	CONTEST_DEMO=true $(BIN)/python -m contest prepare
 	@echo "==> Starting the app on http://localhost:$(PORT)"
-	CONTEST_BASE_URL="$${CONTEST_BASE_URL:-http://localhost:$(PORT)}" \
+	CONTEST_DEMO=true CONTEST_BASE_URL="$${CONTEST_BASE_URL:-http://localhost:$(PORT)}" \
 		$(BIN)/streamlit run app.py --server.port $(PORT)
 
 ## Debian packages the browser tests need: Chromium and a Korean font.

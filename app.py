@@ -20,6 +20,7 @@ from ui.nav import (
 )
 from ui.notices import show
 from ui.runtime import get_runtime
+from ui.text import md
 
 
 def _pages(routes: list[Route]) -> list[st.Page]:
@@ -76,8 +77,8 @@ else:
         sections.setdefault(tr(spec.section_key), []).append(page)
     sections.setdefault(tr(CONTEST), []).extend(_pages(signed_in_extras(Role(user.role))))
     with st.sidebar:
-        st.caption(f"{user.name} · {user.department} · {tr('role.' + user.role)}")
+        st.caption(f"{md(user.name)} · {md(user.department)} · {tr('role.' + user.role)}")
         if st.button(tr("auth.sign_out"), icon=":material/logout:", key="sign_out"):
-            auth.sign_out()
+            auth.sign_out(user)
             st.rerun()
     st.navigation(sections, expanded=True).run()

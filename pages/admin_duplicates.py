@@ -36,10 +36,11 @@ for card in view.cards:
         with st.form(f"flag_{flag.id}"):
             reason = st.text_input(tr("admin.reason"), max_chars=TEXT_LIMITS["reason"])
             labels = {side.entry_id: f"#{side.number} {side.title}" for side in pair}
+            options = {entry_id: md(label) for entry_id, label in labels.items()}  # Markdown
             target = st.radio(
                 tr("admin.disqualify_which"),
-                list(labels),
-                format_func=labels.__getitem__,
+                list(options),
+                format_func=options.__getitem__,
                 horizontal=True,
             )
             left, right = st.columns(2)

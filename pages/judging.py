@@ -9,7 +9,7 @@ from ui import page
 from ui.disclosure import show_ai_use
 from ui.i18n import tr
 from ui.images import display_source
-from ui.text import body, heading
+from ui.text import body, heading, md
 
 page.header(tr("nav.judging"))
 view = page.load(judge_view)
@@ -47,7 +47,7 @@ with right:
     with st.form(f"score_{item.entry_id}"):
         scores = {
             c["key"]: st.slider(
-                f"{c['label']} ({c['weight']})",
+                f"{md(str(c['label']))} ({c['weight']})",
                 int(c["min"]),
                 int(c["max"]),
                 int(item.scores.get(c["key"], (int(c["min"]) + int(c["max"])) // 2)),

@@ -6,25 +6,28 @@ import secrets
 
 import streamlit as st
 
+from contest.accounts import remember
 from contest.accounts import users as accounts
-from contest.accounts.remember import LIFETIME, issue_token, user_for_token
-from contest.core.config import PLACEHOLDER_SECRETS, check_auth_section
+from contest.accounts.remember import LIFETIME, issue_token, session_current, user_for_token
+from contest.core.config import check_auth_section, weak_secret
 from contest.core.errors import ContestError
 from contest.core.models import User
 from ui import cookies, state
 from ui.i18n import error_text
-from ui.notices import show
+from ui.notices import notify, show
 from ui.runtime import get_runtime
 
 COOKIE = "contest_auth"
-# Signs stay-signed-in cookies when CONTEST_SECRET_KEY is still the public demo placeholder,
-# so nobody can forge one from the source code; such cookies end when the process restarts.
+# Signs stay-signed-in cookies in demo mode while CONTEST_SECRET_KEY is a placeholder or short
+# (outside demo mode Settings refuses those), so nobody can forge one from the source code. Such
+# cookies end when the process restarts and hold on this process only: replicas need the real
+# key.
 _PROCESS_SECRET = secrets.token_hex(32)
 
 
 def _token_secret() -> str:
     key = get_runtime().settings.secret_key
-    return _PROCESS_SECRET if key.strip().lower() in PLACEHOLDER_SECRETS else key
+    return _PROCESS_SECRET if weak_secret(key) else key
 
 
 def oidc_enabled() -> bool:
@@ -39,7 +42,8 @@ def oidc_enabled() -> bool:
 
 
 def current_user() -> User | None:
-    """The signed-in user, read fresh from the database on every rerun."""
+    """The signed-in user, read fresh from the database on every rerun: a session whose user
+    has since signed out elsewhere, changed password or role, or been deactivated ends here."""
     runtime = get_runtime()
     if oidc_enabled():
         if not st.user.is_logged_in:
@@ -55,8 +59,9 @@ def current_user() -> User | None:
         return _remembered_user()
     with runtime.session() as session:
         user = accounts.active_user(session, user_id)
-    if user is None:
+    if user is None or not session_current(user, st.session_state.get(state.SIGN_IN_EPOCH)):
         st.session_state.pop(state.USER_ID, None)
+        st.session_state.pop(state.SIGN_IN_EPOCH, None)
         return None
     return user
 
@@ -64,24 +69,34 @@ def current_user() -> User | None:
 def _remembered_user() -> User | None:
     """A new tab (a scanned QR code, say) signs in from the stay-signed-in cookie."""
     token = st.context.cookies.get(COOKIE)
-    if not token or st.session_state.get(state.SIGNED_OUT):
+    if not isinstance(token, str) or not token or st.session_state.get(state.SIGNED_OUT):
         return None
     runtime = get_runtime()
     with runtime.session() as session:
         user = user_for_token(session, token, secret=_token_secret())
     if user is not None:
         st.session_state[state.USER_ID] = user.id
+        st.session_state[state.SIGN_IN_EPOCH] = user.session_epoch
     return user
 
 
 def sign_in(user: User) -> None:
     st.session_state[state.USER_ID] = user.id
+    st.session_state[state.SIGN_IN_EPOCH] = user.session_epoch
     st.session_state.pop(state.SIGNED_OUT, None)
     _keep_cookie(issue_token(user, secret=_token_secret()))
 
 
-def sign_out() -> None:
+def sign_out(user: User) -> None:
+    """Sign ``user`` out here and everywhere else (other tabs, devices and cookies). This
+    browser is signed out even if the database cannot record it; then the user reads why."""
+    try:
+        with get_runtime().session() as session:
+            remember.sign_out(session, actor=user)
+    except ContestError as error:
+        notify(error_text(error), "error")
     st.session_state.pop(state.USER_ID, None)
+    st.session_state.pop(state.SIGN_IN_EPOCH, None)
     st.session_state[state.SIGNED_OUT] = True
     _keep_cookie("")
     if oidc_enabled() and st.user.is_logged_in:

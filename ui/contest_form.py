@@ -47,7 +47,9 @@ def _field(setting: Setting, contest: Contest, key: str) -> Any:
     value = getattr(contest, setting.name)
     label = tr(f"contest.{setting.name}")
     match setting.kind:
-        case Kind.TEXT | Kind.TIMEZONE:
+        case Kind.TEXT:
+            return st.text_input(label, value, max_chars=int(setting.high or 0) or None, key=key)
+        case Kind.TIMEZONE:
             return st.text_input(label, value, key=key)
         case Kind.MOMENT:
             return _moment(setting, value, contest.timezone, key)

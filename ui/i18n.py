@@ -13,10 +13,11 @@ import streamlit as st
 
 from contest.accounts.users import set_language
 from contest.core.errors import ContestError
-from contest.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
+from contest.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from contest.core.models import User
 from ui import cookies, state
 from ui.runtime import get_runtime
+from ui.text import md
 
 COOKIE = "contest_lang"
 COOKIE_AGE = timedelta(days=365)
@@ -43,8 +44,10 @@ def tr(key: str, **params: Any) -> str:
 
 
 def error_text(error: ContestError) -> str:
-    """A refusal from contest/ in the user's language."""
-    return error_message(error, lang())
+    """A refusal from contest/ in the user's language. It is shown as Markdown (an alert, a
+    notice), so text it quotes (a slug, a time zone, an e-mail someone typed) is escaped."""
+    params = {k: md(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    return t(error.key, lang(), **params)
 
 
 def _use(language: str) -> None:

@@ -1,6 +1,7 @@
 """Every session_state key in one place. Only UI state lives here; the database is the truth."""
 
 USER_ID = "user_id"
+SIGN_IN_EPOCH = "sign_in_epoch"  # the user's session_epoch when this session signed in
 LANG = "lang"
 LANG_OF = "lang_of_user"  # the user whose saved language this session has applied
 SHOW_PASSWORDS = "admin_roster_passwords"

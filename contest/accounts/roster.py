@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from contest.accounts.passwords import hash_password, one_time_password
 from contest.core import audit
 from contest.core.authz import require_admin
+from contest.core.cells import neutralise
 from contest.core.errors import InvalidInput
 from contest.core.models import Role, User
 
@@ -59,11 +60,12 @@ class RosterImport:
         return not self.problems
 
     def passwords_csv(self) -> bytes:
-        """The one-time passwords to hand out, as a CSV Excel opens (UTF-8 with BOM)."""
+        """The one-time passwords to hand out, as a CSV Excel opens (UTF-8 with BOM); no cell
+        can run as a formula (the names and e-mails came from a file)."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["employee_no", "name", "email", "initial_password"])
-        writer.writerows(self.initial_passwords)
+        writer.writerows([neutralise(cell) for cell in row] for row in self.initial_passwords)
         return out.getvalue().encode("utf-8-sig")
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement, Update, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, or_, select
 
 from contest.accounts.passwords import (
@@ -13,8 +17,10 @@ from contest.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from contest.accounts.remember import end_sign_ins
 from contest.core import audit
 from contest.core.authz import require_admin, require_staff
+from contest.core.db import finish_reading
 from contest.core.errors import (
     AuthFailed,
     InvalidInput,
@@ -23,7 +29,7 @@ from contest.core.errors import (
     TooManyAttempts,
 )
 from contest.core.i18n import LANGUAGES
-from contest.core.models import Role, User
+from contest.core.models import Role, UnknownLogin, User
 from contest.core.timeutil import as_utc, utcnow
 
 FREE_ATTEMPTS = 5
@@ -63,27 +69,96 @@ def lock_duration(failed_logins: int) -> timedelta:
     return min(timedelta(seconds=30 * 2**doublings), MAX_LOCK)
 
 
+def _unknown_key(login: str) -> str:
+    """What the attempts on a login that names nobody are counted under (never the text)."""
+    return hashlib.sha256(login.strip().lower().encode()).hexdigest()
+
+
+def _count_attempt(session: Session, user: User | None, login: str, now: datetime) -> None:
+    """Count this attempt as a failure before the password is checked, in its own short write
+    transaction; raise TooManyAttempts while the account (or unknown login) is locked.
+
+    Counting first makes parallel guesses queue on one row: N guesses count N, and once the
+    count reaches the lock no further guess is checked at all. A right password clears the
+    count afterwards. The count is one statement for a real account and for an unknown login
+    alike (an UPDATE, an upsert), and it is the transaction's first, so SQLite takes its write
+    lock (waiting its turn) instead of failing to upgrade a read.
+    """
+    table: type[User] | type[UnknownLogin]
+    if user is not None:
+        table, row = User, col(User.id) == user.id
+        counted: Update | postgresql.Insert | sqlite.Insert = (
+            update(User)
+            .where(row, _unlocked(User, now))
+            .values(failed_logins=col(User.failed_logins) + 1)
+        )
+    else:
+        key = _unknown_key(login)
+        table, row = UnknownLogin, col(UnknownLogin.key) == key
+        counted = _upsert(session, key, now)
+    count = session.execute(
+        counted.returning(col(table.failed_logins)).execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if count is None:
+        until = session.execute(select(col(table.locked_until)).where(row)).scalar_one()
+        session.rollback()
+        raise TooManyAttempts(seconds=int((as_utc(until) - now).total_seconds()) + 1)
+    lock = lock_duration(count)
+    if lock:
+        session.execute(
+            update(table)
+            .where(row)
+            .values(locked_until=now + lock)
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()
+
+
+def _unlocked(table: type[User] | type[UnknownLogin], now: datetime) -> ColumnElement[bool]:
+    locked = col(table.locked_until)
+    return or_(locked.is_(None), locked <= now)
+
+
+def _upsert(session: Session, key: str, now: datetime) -> postgresql.Insert | sqlite.Insert:
+    """Count a failure for an unknown login: a new row with 1, or 1 more unless locked."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(UnknownLogin)
+        .values(key=key, failed_logins=1)
+        .on_conflict_do_update(
+            index_elements=[col(UnknownLogin.key)],
+            set_={"failed_logins": col(UnknownLogin.failed_logins) + 1},
+            where=_unlocked(UnknownLogin, now),
+        )
+    )
+
+
 def authenticate(
     session: Session, *, login: str, password: str, now: datetime | None = None
 ) -> User:
+    """The user a login and password name, or AuthFailed / TooManyAttempts.
+
+    Unknown logins, inactive accounts and accounts without a password take the same path as a
+    wrong password (counted, locked, one argon2 verify), so neither the answer nor its time
+    tells whether an employee number exists. No transaction is open during the verify.
+    """
     now = now or utcnow()
     user = find_by_login(session, login)
-    if user is not None and user.locked_until and as_utc(user.locked_until) > now:
-        wait = int((as_utc(user.locked_until) - now).total_seconds()) + 1
-        raise TooManyAttempts(seconds=wait)
-    if user is None or not user.is_active:
-        verify_password(_DUMMY_HASH, password)
+    finish_reading(session)  # counting starts a transaction of its own
+    _count_attempt(session, user, login, now)
+    usable = user is not None and user.is_active and bool(user.password_hash)
+    stored = user.password_hash if user is not None and usable else _DUMMY_HASH
+    if not verify_password(stored, password) or user is None or not usable:
         raise AuthFailed()
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        lock = lock_duration(user.failed_logins)
-        user.locked_until = now + lock if lock else None
-        session.add(user)
-        session.commit()
-        raise AuthFailed()
-    user.failed_logins = 0
-    user.locked_until = None
-    session.add(user)
+    session.execute(
+        update(User)
+        .where(col(User.id) == user.id)
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(user, "failed_logins", 0)
+    set_committed_value(user, "locked_until", None)
     return user
 
 
@@ -110,6 +185,7 @@ def change_password(session: Session, *, actor: User | None, current: str, new: 
     user.password_hash = hash_password(new)
     user.must_change_password = False
     session.add(user)
+    end_sign_ins(session, user)  # the caller signs this session in again with the new epoch
     audit.record(
         session, actor=user, action="password.change", target_type="user", target_id=user.id
     )
@@ -133,6 +209,7 @@ def create_admin(
     user.is_active = True
     session.add(user)
     session.flush()
+    end_sign_ins(session, user)
     audit.record(
         session,
         actor=None,
@@ -166,6 +243,8 @@ def set_role(session: Session, *, actor: User | None, user_id: int, role: Role) 
     before = user.role
     user.role = Role(role).value
     session.add(user)
+    if user.role != before:
+        end_sign_ins(session, user)
     audit.record(
         session,
         actor=admin,
@@ -184,8 +263,11 @@ def set_active(
     user = get_user(session, user_id)
     if user.id == admin.id:
         raise PermissionDenied("error.user.cannot_deactivate_self")
+    changed = user.is_active != active
     user.is_active = active
     session.add(user)
+    if changed:
+        end_sign_ins(session, user)
     audit.record(
         session,
         actor=admin,
@@ -207,6 +289,7 @@ def reset_password(session: Session, *, actor: User | None, user_id: int) -> str
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
+    end_sign_ins(session, user)
     audit.record(
         session, actor=admin, action="user.reset_password", target_type="user", target_id=user.id
     )

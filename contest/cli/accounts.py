@@ -13,6 +13,7 @@ from contest.accounts.roster import import_roster
 from contest.core.errors import ContestError
 from contest.core.i18n import error_message, t
 from contest.demo.seed import seed_demo
+from contest.entries.rehash import rehash_images
 from contest.runtime import build_runtime
 
 
@@ -60,6 +61,9 @@ def _prepare(_args: argparse.Namespace) -> int:
     runtime = build_runtime()
     if runtime.settings.demo and seed_demo(runtime):
         print("demo contest seeded")
+    report = rehash_images(runtime.engine, runtime.store)  # a data folder from an older release
+    if report.stale:
+        print(f"duplicate-check hashes recomputed: {report.recomputed} of {report.stale}")
     print("database is ready")
     return 0
 

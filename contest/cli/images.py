@@ -1,4 +1,5 @@
-"""``check-image`` and ``dedupe-scan``: the upload checks and the duplicate detector on files."""
+"""``check-image``, ``dedupe-scan`` and ``rehash``: the upload checks and the duplicate detector
+on files, and recomputing stored hashes after the hash recipe changed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any
 from contest.core.errors import ContestError
 from contest.core.i18n import LANGUAGES, error_message
 from contest.dedupe.scan import scan_paths
+from contest.entries.rehash import rehash_images
 from contest.images.decode import check_file
+from contest.runtime import build_runtime
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 
@@ -27,6 +30,10 @@ def register(subparsers: Any) -> None:
     scan.add_argument("--json", action="store_true", help="one JSON object per line")
     scan.add_argument("--lang", choices=LANGUAGES, default="en", help="message language")
     scan.set_defaults(handler=dedupe_scan)
+    rehash = subparsers.add_parser(
+        "rehash", help="recompute stored duplicate-check hashes of an older format"
+    )
+    rehash.set_defaults(handler=rehash_stored)
 
 
 def _message(error: Exception, lang: str) -> str:
@@ -72,3 +79,21 @@ def dedupe_scan(args: argparse.Namespace) -> int:
         else:
             print(f"{match.level:9s}  {match.distance:5.1f}  {a.name}  {b.name}")
     return 0
+
+
+def rehash_stored(args: argparse.Namespace) -> int:
+    """Recompute stale hashes from the stored originals; exit status 2 if any failed."""
+    runtime = build_runtime()
+
+    def progress(done: int, total: int) -> None:
+        if done % 50 == 0 or done == total:
+            print(f"{done}/{total}", file=sys.stderr)
+
+    report = rehash_images(runtime.engine, runtime.store, progress=progress)
+    for image_id, reason in report.failed:
+        print(f"failed  image {image_id}  {reason}", file=sys.stderr)
+    print(
+        f"{report.stale} images had hashes of an older format: {report.recomputed} recomputed, "
+        f"{len(report.failed)} failed"
+    )
+    return 2 if report.failed else 0

@@ -3,8 +3,13 @@ checks a contest must pass before it is saved. The settings form is built from S
 
 from __future__ import annotations
 
+import math
+import os
+import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,18 +33,37 @@ DEFAULT_AWARDS: tuple[dict[str, Any], ...] = (
 )
 
 
+# The web server refuses larger uploads itself (Streamlit's server.maxUploadSize, in MB): a
+# contest may not promise more than that. Streamlit reads the environment variable first.
+SERVER_CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+SERVER_UPLOAD_ENV = "STREAMLIT_SERVER_MAX_UPLOAD_SIZE"
+STREAMLIT_DEFAULT_UPLOAD_MB = 200
+
+
+@cache
+def server_upload_mb() -> int:
+    """The largest upload the web server accepts, in MB: the one place that reads it."""
+    if os.environ.get(SERVER_UPLOAD_ENV, "").strip().isdigit():
+        return int(os.environ[SERVER_UPLOAD_ENV])
+    try:
+        config = tomllib.loads(SERVER_CONFIG.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return STREAMLIT_DEFAULT_UPLOAD_MB
+    return int(config.get("server", {}).get("maxUploadSize", STREAMLIT_DEFAULT_UPLOAD_MB))
+
+
 class Kind(StrEnum):
     """How a setting is entered and checked."""
 
-    TEXT = "text"
+    TEXT = "text"  # [low, high] characters
     TIMEZONE = "timezone"
     MOMENT = "moment"  # an aware datetime, edited in the contest's time zone
-    THEMES = "themes"
+    THEMES = "themes"  # [low, high] themes, each at most THEME_CHARS long
     COUNT = "count"  # a whole number within [low, high]
     SHARE = "share"  # a fraction within [low, high]
     FLAG = "flag"
-    RUBRIC = "rubric"
-    AWARDS = "awards"
+    RUBRIC = "rubric"  # [low, high] criteria; scores within SCORE_RANGE
+    AWARDS = "awards"  # [low, high] tiers of at most AWARD_COUNT winners each
 
 
 class Group(StrEnum):
@@ -62,28 +86,35 @@ class Setting:
     step: float | None = None
 
 
+THEME_CHARS = 100  # Entry.theme's column
+LABEL_CHARS = 100  # a rubric criterion's key and label, an award's name
+SCORE_RANGE = (0, 100)  # a rubric criterion's min and max lie within
+AWARD_COUNT = 500  # winners in one award tier
+
 SETTINGS: tuple[Setting, ...] = (
-    Setting("name", Kind.TEXT, Group.BASICS),
+    Setting("name", Kind.TEXT, Group.BASICS, 1, 200),
     Setting("timezone", Kind.TIMEZONE, Group.BASICS),
-    Setting("themes", Kind.THEMES, Group.BASICS),
+    Setting("themes", Kind.THEMES, Group.BASICS, 1, 20),
     Setting("submission_opens_at", Kind.MOMENT, Group.WINDOWS),
     Setting("submission_closes_at", Kind.MOMENT, Group.WINDOWS),
     Setting("voting_opens_at", Kind.MOMENT, Group.WINDOWS),
     Setting("voting_closes_at", Kind.MOMENT, Group.WINDOWS),
     Setting("entries_per_person", Kind.COUNT, Group.LIMITS, 1, 50),
     Setting("votes_per_voter", Kind.COUNT, Group.LIMITS, 1, 100),
-    Setting("max_upload_mb", Kind.COUNT, Group.LIMITS, 1, 200),
-    Setting("max_megapixels", Kind.COUNT, Group.LIMITS, 1, 200),
+    Setting("max_upload_mb", Kind.COUNT, Group.LIMITS, 1, server_upload_mb()),
+    # 100 MP decodes to 300 MB of RGB: two at once still fit a replica; an A1 print is ~70 MP.
+    Setting("max_megapixels", Kind.COUNT, Group.LIMITS, 1, 100),
     Setting("min_short_side", Kind.COUNT, Group.LIMITS, 100, 5000),
     Setting("shortlist_size", Kind.COUNT, Group.JUDGING, 1, 500),
     Setting("judge_quorum", Kind.COUNT, Group.JUDGING, 1, 50),
     Setting("jury_weight", Kind.SHARE, Group.JUDGING, 0.0, 1.0, 0.05),
     Setting("judges_exclude_own_department", Kind.FLAG, Group.JUDGING),
-    Setting("rubric", Kind.RUBRIC, Group.JUDGING),
-    Setting("award_tiers", Kind.AWARDS, Group.JUDGING),
+    Setting("rubric", Kind.RUBRIC, Group.JUDGING, 1, 20),
+    Setting("award_tiers", Kind.AWARDS, Group.JUDGING, 0, 20),
     Setting("show_author_names", Kind.FLAG, Group.DISPLAY),
 )
 EDITABLE = frozenset(setting.name for setting in SETTINGS)
+BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
 def zone(tz_name: str) -> ZoneInfo:
@@ -96,39 +127,100 @@ def zone(tz_name: str) -> ZoneInfo:
 
 def validate(contest: Contest) -> None:
     """Raise InvalidInput for the first setting that is out of its range or inconsistent."""
+    name = BY_NAME["name"]
+    if not _within(name, len(contest.name.strip())):
+        raise InvalidInput("error.contest.bad_name", high=_whole(name.high))
     zone(contest.timezone)
     if as_utc(contest.submission_opens_at) >= as_utc(contest.submission_closes_at):
         raise InvalidInput("error.contest.bad_window", window="submission")
     if as_utc(contest.voting_opens_at) >= as_utc(contest.voting_closes_at):
         raise InvalidInput("error.contest.bad_window", window="voting")
-    themes = [t.strip() for t in contest.themes if t.strip()]
-    if not themes or len(set(themes)) != len(themes):
+    themes = [str(t).strip() for t in contest.themes if str(t).strip()]
+    if (
+        not _within(BY_NAME["themes"], len(themes))
+        or len(set(themes)) != len(themes)
+        or any(len(theme) > THEME_CHARS for theme in themes)
+    ):
         raise InvalidInput("error.contest.bad_themes")
     contest.themes = themes
     for setting in SETTINGS:
         if setting.kind in (Kind.COUNT, Kind.SHARE):
-            _check_range(setting, getattr(contest, setting.name))
-    if not contest.rubric or sum(float(c["weight"]) for c in contest.rubric) <= 0:
+            setattr(contest, setting.name, _check_range(setting, getattr(contest, setting.name)))
+    if not _good_rubric(contest.rubric):
         raise InvalidInput("error.contest.bad_rubric")
-    for criterion in contest.rubric:
-        if not criterion.get("key") or int(criterion["min"]) >= int(criterion["max"]):
-            raise InvalidInput("error.contest.bad_rubric")
-    if any(int(tier["count"]) < 0 or not str(tier["name"]).strip() for tier in contest.award_tiers):
+    if not _good_awards(contest.award_tiers):
         raise InvalidInput("error.contest.bad_awards")
 
 
-def _check_range(setting: Setting, value: float) -> None:
+def _whole(value: object) -> int | None:
+    """``value`` as a whole number, or None for anything else (text, bool, 2.5, NaN, inf)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _within(setting: Setting, value: float) -> bool:
     assert setting.low is not None and setting.high is not None
+    return setting.low <= value <= setting.high
+
+
+def _check_range(setting: Setting, value: object) -> float:
+    """The value if it lies in the setting's range (a whole number for a count)."""
     if setting.kind == Kind.SHARE:
-        if not setting.low <= float(value) <= setting.high:
+        share = (
+            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        )
+        if share is None or not math.isfinite(share) or not _within(setting, share):
             raise InvalidInput("error.contest.bad_jury_weight")
-        return
-    if int(value) < 1:
+        return share
+    count = _whole(value)
+    if count is not None and count < 1:
         raise InvalidInput("error.contest.not_positive", field=setting.name)
-    if not setting.low <= int(value) <= setting.high:
+    if count is None or not _within(setting, count):
         raise InvalidInput(
             "error.contest.out_of_range",
             field=setting.name,
-            low=int(setting.low),
-            high=int(setting.high),
+            low=_whole(setting.low),
+            high=_whole(setting.high),
         )
+    return count
+
+
+def _label(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value.strip()) <= LABEL_CHARS
+
+
+def _good_rubric(rubric: list[dict[str, Any]]) -> bool:
+    if not isinstance(rubric, list) or not _within(BY_NAME["rubric"], len(rubric)):
+        return False
+    low, high = SCORE_RANGE
+    for criterion in rubric:
+        weight, least, most = (criterion.get(k) for k in ("weight", "min", "max"))
+        least, most = _whole(least), _whole(most)
+        if (
+            not _label(criterion.get("key"))
+            or not _label(criterion.get("label", criterion.get("key")))
+            or not isinstance(weight, int | float)
+            or isinstance(weight, bool)
+            or not math.isfinite(weight)
+            or weight < 0
+            or least is None
+            or most is None
+            or not low <= least < most <= high
+        ):
+            return False
+    return sum(float(c["weight"]) for c in rubric) > 0
+
+
+def _good_awards(tiers: list[dict[str, Any]]) -> bool:
+    if not isinstance(tiers, list) or not _within(BY_NAME["award_tiers"], len(tiers)):
+        return False
+    for tier in tiers:
+        count = _whole(tier.get("count"))
+        if not _label(tier.get("name")) or count is None or not 0 <= count <= AWARD_COUNT:
+            return False
+    return True

@@ -1,12 +1,16 @@
 """Who may learn who made a poster: the one rule every screen asks before it shows an author's
 name or department (gallery, poster page, tallies, winners, judges' views, admin tools, and the
-exhibition's labels, kiosks and public poster pages, where the viewer is anyone: None)."""
+exhibition's labels, kiosks and public poster pages, where the viewer is anyone: None).
+
+Judging is blind: a judge sees no author and no department anywhere (not only on the scoring
+page) until the results are published."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
+from contest.contests.phases import results_published
 from contest.core.models import Contest, Role, User
 
 
@@ -42,7 +46,7 @@ def author_visibility(contest: Contest, viewer: User | None, purpose: Purpose) -
     """What ``viewer`` may see of an author of ``contest`` on a screen made for ``purpose``."""
     if purpose == Purpose.ADMIN:
         return FULL if viewer is not None and viewer.role == Role.ADMIN.value else HIDDEN
-    if purpose == Purpose.JUDGE:
+    if purpose == Purpose.JUDGE or (_judge(viewer) and not results_published(contest)):
         return HIDDEN
     names = contest.show_author_names
     if purpose == Purpose.EXHIBITION:
@@ -52,3 +56,7 @@ def author_visibility(contest: Contest, viewer: User | None, purpose: Purpose) -
     if purpose == Purpose.WINNERS:
         return AuthorView(name=names, department=names)
     return AuthorView(name=names, department=True)
+
+
+def _judge(viewer: User | None) -> bool:
+    return viewer is not None and viewer.role == Role.JUDGE.value

@@ -17,6 +17,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PLACEHOLDER_SECRETS = frozenset(
     {"", "change-me", "changeme", "secret", "demo-secret", "xxx", "placeholder", "please-change"}
 )
+MIN_SECRET_LENGTH = 32
+
+
+def weak_secret(value: str) -> bool:
+    """A placeholder or a value too short to sign anything: refused outside demo mode."""
+    secret = value.strip()
+    return secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH
 
 
 def check_auth_section(auth: Mapping[str, Any], *, demo: bool) -> None:
@@ -24,9 +31,10 @@ def check_auth_section(auth: Mapping[str, Any], *, demo: bool) -> None:
 
     Every replica signs the sign-in cookie with it; a guessable value lets anyone forge one.
     """
-    secret = str(auth.get("cookie_secret", "")).strip()
-    if not demo and (secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 32):
-        raise ValueError("[auth] cookie_secret is a placeholder or shorter than 32 characters")
+    if not demo and weak_secret(str(auth.get("cookie_secret", ""))):
+        raise ValueError(
+            f"[auth] cookie_secret is a placeholder or shorter than {MIN_SECRET_LENGTH} characters"
+        )
 
 
 class Settings(BaseSettings):
@@ -36,7 +44,9 @@ class Settings(BaseSettings):
         env_prefix="CONTEST_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    demo: bool = Field(True, description="Seed a demo contest and show demo credentials.")
+    demo: bool = Field(
+        False, description="Seed a demo contest and show demo credentials (make run sets it)."
+    )
     data_dir: Path = Field(Path("data"), description="SQLite file and local objects live here.")
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default SQLite in data_dir."
@@ -61,15 +71,18 @@ class Settings(BaseSettings):
     s3_max_attempts: int = Field(2, ge=1, le=10, description="Tries per S3 call, first included.")
     base_url: str = "http://localhost:8501"
     secret_key: str = Field(
-        "demo-secret", description="Signs stay-signed-in cookies, seeds gallery order; set it."
+        "demo-secret",
+        description="Signs stay-signed-in cookies and seeds each viewer's gallery order; "
+        "the same long random value on every replica.",
     )
 
     @model_validator(mode="after")
-    def _refuse_placeholders(self) -> Settings:
-        if not self.demo and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+    def _refuse_weak_secret(self) -> Settings:
+        if not self.demo and weak_secret(self.secret_key):
             raise ValueError(
-                "CONTEST_SECRET_KEY is a placeholder; set a long random value "
-                "(python -c 'import secrets; print(secrets.token_urlsafe(32))') "
+                f"CONTEST_SECRET_KEY is a placeholder or shorter than {MIN_SECRET_LENGTH} "
+                "characters; set a long random value, the same on every replica "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(32))'), "
                 "or run with CONTEST_DEMO=true"
             )
         return self

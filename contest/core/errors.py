@@ -69,6 +69,12 @@ class TooManyAttempts(AuthFailed):
     default_key = "error.too_many_attempts"
 
 
+class StaleHashes(ContestError):
+    """Stored perceptual hashes are of an older recipe; ``python -m contest rehash`` fixes it."""
+
+    default_key = "error.dedupe.stale_hashes"
+
+
 class StorageFailed(ContestError):
     """The object store refused or lost a write; nothing was kept."""
 

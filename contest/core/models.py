@@ -110,7 +110,21 @@ class User(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: datetime | None = _utc(nullable=True)
     language: str | None = Field(default=None, max_length=8)  # None: as the browser chose
+    # Part of every stay-signed-in signature and remembered by every open session: raising it
+    # (sign-out, password change or reset, role change, deactivation) ends them all.
+    session_epoch: int = 0
     created_at: datetime = _utc(now=True)
+
+
+class UnknownLogin(SQLModel, table=True):
+    """Failed sign-ins for a login that names nobody, counted and locked like a real account's
+    so that the answers never tell which employee numbers exist."""
+
+    __tablename__ = "unknown_login"
+
+    key: str = Field(primary_key=True, max_length=64)  # sha256 of the normalised login
+    failed_logins: int = 0
+    locked_until: datetime | None = _utc(nullable=True)
 
 
 class ImageObject(SQLModel, table=True):

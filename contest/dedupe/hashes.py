@@ -1,68 +1,94 @@
 """The perceptual hashes of one poster as a typed value, and their JSON form in the database.
 
-A poster's hashes are three things: the view hashes of its upright picture (what the index
-stores), the same views for every orientation a copy might have been turned to (what a query
-compares), and a small greyscale signature for the second stage. They are computed once, at
+A poster's hashes are: the 64-bit hashes of a few *windows* of its upright picture (what the
+index stores), the same windows for every quarter turn a copy might have (what a query
+compares), and small pictures for the later stages: a 32x32 greyscale thumbnail (the quick
+check of a candidate), a 128x128 greyscale signature (alignment and the block comparison, kept
+as JPEG bytes) and a 16x16 colour map (None for a grey picture). They are computed once, at
 upload, and kept in ``ImageObject.hashes`` as JSON; ``version`` names the recipe, so hashes of
-another recipe are refused (``StaleHashes``) instead of being compared with the wrong meaning.
+another recipe are refused (``StaleHashes``) instead of being compared with the wrong meaning;
+``python -m contest rehash`` recomputes them.
 """
 
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
-VERSION = 2
-# (left, top, right, bottom) as fractions of the trimmed picture.
-VIEWS: dict[str, tuple[float, float, float, float]] = {
-    "full": (0.0, 0.0, 1.0, 1.0),
-    "c90": (0.05, 0.05, 0.95, 0.95),
-    "c80": (0.10, 0.10, 0.90, 0.90),
-    "top": (0.0, 0.0, 1.0, 0.6),
-    "bottom": (0.0, 0.4, 1.0, 1.0),
-    "left": (0.0, 0.0, 0.6, 1.0),
-    "right": (0.4, 0.0, 1.0, 1.0),
-}
-WORDS = 2  # uint64 words per view hash (128 bits)
-SIG_SIDE = 64  # pixels per side of the greyscale signature
+from contest.core.errors import StaleHashes
+
+VERSION = 3
+# How much of each dimension a window leaves out, (near side, far side): together they cover a
+# copy cut by up to 15% of a dimension, from either side or both, to within about 5%.
+MARGINS = ((0.0, 0.0), (0.1, 0.0), (0.0, 0.1), (0.06, 0.06))
+# (left, top, right, bottom) fractions of the trimmed picture; window 0 is the whole picture.
+WINDOWS: tuple[tuple[float, float, float, float], ...] = tuple(
+    (left, top, 1 - right, 1 - bottom) for left, right in MARGINS for top, bottom in MARGINS
+)
+TURNS = 4  # quarter turns a query is hashed in
+THUMB_SIDE = 32  # greyscale thumbnail for the quick check
+SIG_SIDE = 256  # greyscale signature: alignment at 32-128 pixels, text compared at 256
+COLOUR_SIDE = 16  # colour map (chroma per block)
 
 
-class StaleHashes(ValueError):
-    """Hashes of another recipe: recompute them (``python -m contest rehash``)."""
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
 
 
 @dataclass(frozen=True, eq=False)
 class PosterHashes:
     aspect: float  # width / height of the trimmed picture
-    stored: np.ndarray  # (views, WORDS) uint64: the upright picture
-    query: np.ndarray  # (orientations, views, WORDS) uint64; orientation 0 is upright
-    signature: np.ndarray  # (SIG_SIDE, SIG_SIDE) uint8
+    stored: np.ndarray  # (WINDOWS,) uint64: the upright picture's window hashes
+    query: np.ndarray  # (TURNS, WINDOWS) uint64; turn 0 is upright (= stored)
+    thumb: np.ndarray  # (THUMB_SIDE, THUMB_SIDE) uint8
+    signature_jpeg: bytes  # (SIG_SIDE, SIG_SIDE) greyscale as JPEG
+    colour: np.ndarray | None  # (COLOUR_SIDE, COLOUR_SIDE, 2) int8 chroma; None when grey
+    tilt: float = 0.0  # degrees the picture was turned back by before hashing (a tilted copy)
     version: int = VERSION
+
+    @property
+    def signature(self) -> np.ndarray:
+        """The (SIG_SIDE, SIG_SIDE) uint8 greyscale signature (decoded on each use: ~50 us;
+        an index keeps only the JPEG bytes of its rows)."""
+        return np.asarray(Image.open(io.BytesIO(self.signature_jpeg)).convert("L"))
 
     def to_json(self) -> dict[str, Any]:
         return {
             "v": self.version,
             "aspect": self.aspect,
+            "tilt": self.tilt,
             "stored": _hex(self.stored),
             "query": _hex(self.query),
-            "sig": base64.b64encode(np.ascontiguousarray(self.signature).tobytes()).decode(),
+            "thumb": _b64(np.ascontiguousarray(self.thumb).tobytes()),
+            "sig": _b64(self.signature_jpeg),
+            "colour": None if self.colour is None else _b64(self.colour.tobytes()),
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PosterHashes:
         if data.get("v") != VERSION:
-            raise StaleHashes(f"hashes of version {data.get('v')}, expected {VERSION}")
-        views = (-1, len(VIEWS), WORDS)
-        signature = np.frombuffer(base64.b64decode(data["sig"]), np.uint8)
+            raise StaleHashes(count=1)
+        colour = data.get("colour")
         return cls(
             aspect=float(data["aspect"]),
-            stored=unpack(data["stored"]).reshape(views)[0],
-            query=unpack(data["query"]).reshape(views),
-            signature=signature.reshape(SIG_SIDE, SIG_SIDE),
+            tilt=float(data["tilt"]),
+            stored=unpack(data["stored"]),
+            query=unpack(data["query"]).reshape(TURNS, len(WINDOWS)),
+            thumb=np.frombuffer(base64.b64decode(data["thumb"]), np.uint8).reshape(
+                THUMB_SIDE, THUMB_SIDE
+            ),
+            signature_jpeg=base64.b64decode(data["sig"]),
+            colour=None
+            if colour is None
+            else np.frombuffer(base64.b64decode(colour), np.int8).reshape(
+                COLOUR_SIDE, COLOUR_SIDE, 2
+            ),
         )
 
     def __eq__(self, other: object) -> bool:

@@ -1,131 +1,206 @@
-"""Perceptual hashes of a poster: the first stage of the duplicate search.
+"""Perceptual hashes of a poster: what the duplicate search compares.
 
-Every picture is reduced the same way: greyscale (colour edits and grey copies agree), borders
-of near-constant colour trimmed (padding, letterbox bars, a desktop around a screenshot). Then
-128-bit DCT hashes of seven *views* of the trimmed picture squashed square (whole, 90%/80%
-centre crops, four 60% regions), for the query in twelve orientations (quarter turns x {0,
-+-3 degree tilt}). contest/dedupe/index.py searches them; verify.py decides.
+Every picture is reduced the same way: a small working copy (long side 384), a slight tilt
+turned back when the picture is a tilted rectangle on a plain fill (a photographed or rotated
+copy), borders of near-constant colour trimmed (padding, letterbox bars, a desktop around a
+screenshot). Then imagehash's 64-bit DCT hash (``imagehash.phash``) of sixteen *windows* of the
+trimmed picture (whole, and with 6-10% cut from one side or both of each dimension), for the
+query in four quarter turns; plus small pictures for the later stages (hashes.py).
+contest/dedupe/index.py searches them; verify.py decides.
 """
 
 from __future__ import annotations
 
+import io
+
+import imagehash
 import numpy as np
 from PIL import Image
-from scipy.fft import dctn
 
-from contest.dedupe.hashes import SIG_SIDE, VIEWS, WORDS, PosterHashes
+from contest.dedupe.hashes import (
+    COLOUR_SIDE,
+    SIG_SIDE,
+    THUMB_SIDE,
+    TURNS,
+    WINDOWS,
+    PosterHashes,
+)
 
-HASH_SIDE = 32  # pixels of the square each view is reduced to before the DCT
-WORK_SIDE = 384  # long side of the greyscale working copy
-TRIM_TOLERANCE = 14.0  # grey levels around a line's median that count as "the same colour"
+WORK_SIDE = 512  # long side of the working copy
+TRIM_TOLERANCE = 20.0  # levels (per RGB channel) around a line's median: "the same colour"
 TRIM_SHARE = 0.97  # share of a line within tolerance for it to count as border
+TILT_RANGE = (0.4, 8.0)  # degrees: a tilt smaller is noise, larger is not a tilted copy
+SIG_QUALITY = 85  # JPEG quality of the stored signature
+GREY_CHROMA = 4  # a colour map whose chroma stays below this everywhere is a grey picture
 
 
-def _working_grey(image: Image.Image) -> np.ndarray:
-    grey = image.convert("L")
-    scale = WORK_SIDE / max(grey.size)
+def _working(image: Image.Image) -> Image.Image:
+    scale = WORK_SIDE / max(image.size)
     if scale < 1:
-        size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
-        grey = grey.resize(size, Image.Resampling.BOX)
-    return np.asarray(grey, dtype=np.float32)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.BOX, reducing_gap=3.0)
+    return image.convert("RGB")
 
 
-def _border_run(lines: np.ndarray) -> int:
-    """How many leading lines are one near-constant colour, the colour of the first line."""
-    lines = lines[: max(1, lines.shape[0] // 2)]  # a border never covers half the picture
-    median = np.median(lines[:, ::3], axis=1, keepdims=True)
-    uniform = np.mean(np.abs(lines - median) <= TRIM_TOLERANCE, axis=1) >= TRIM_SHARE
-    same = np.abs(median[:, 0] - median[0, 0]) <= TRIM_TOLERANCE
-    stop = np.flatnonzero(~(uniform & same))
-    if not stop.size:
-        return int(lines.shape[0])
+def _grey(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("L"), dtype=np.float32)
+
+
+def _border_run(lines: np.ndarray, probe: int = 16) -> int:
+    """How many leading lines (of a (lines, pixels, RGB) array) are one near-constant colour,
+    the colour of the first line. In colour: an orange shape on a green field of the same
+    brightness is no border. The first ``probe`` lines are looked at first (most pictures
+    have no border, and a border is rarely wider)."""
+    limit = max(1, lines.shape[0] // 2)  # a border never covers half the picture
+    for count in (min(probe, limit), limit):
+        part = lines[: count + 1, ::2]
+        median = np.median(part[:, ::2], axis=1)  # (lines, 3)
+        off = np.abs(part - median[:, None]) <= TRIM_TOLERANCE
+        uniform = off.all(-1).mean(1) >= TRIM_SHARE
+        drift = np.abs(median - median[0]).max(-1) / TRIM_TOLERANCE  # in tolerances
+        stop = np.flatnonzero(~(uniform & (drift <= 1))[:count])
+        if stop.size:
+            break
+    else:
+        return int(limit)
     run = int(stop[0])
     # A border ends at an edge; a run that fades into the next line is a gradient, not a border.
-    if run and uniform[run] and abs(median[run, 0] - median[0, 0]) <= 2 * TRIM_TOLERANCE:
+    if run and uniform[run] and drift[run] <= 2:
         return 0
     return run
 
 
-def trim(grey: np.ndarray, passes: int = 2) -> np.ndarray:
-    """Cut borders of near-constant colour; keeps the picture if too little would be left.
+def trim_box(rgb: np.ndarray, passes: int = 2) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of a (height, width, 3) RGB picture without borders of
+    near-constant colour; the whole picture if too little would be left.
 
     Two passes per side: a window frame inside a desktop, or padding around a letterbox.
     """
-    out = grey
+    height, width = rgb.shape[:2]
+    top, bottom, left, right = 0, height, 0, width
     for _ in range(passes):
-        top = _border_run(out)
-        bottom = out.shape[0] - _border_run(out[::-1])
-        out = out[top:bottom] if bottom - top > 8 else out
-        left = _border_run(out.T)
-        right = out.shape[1] - _border_run(out.T[::-1])
-        out = out[:, left:right] if right - left > 8 else out
-    if out.shape[0] < 0.3 * grey.shape[0] or out.shape[1] < 0.3 * grey.shape[1]:
-        return grey
+        out = rgb[top:bottom, left:right]
+        start, stop = _border_run(out), out.shape[0] - _border_run(out[::-1])
+        if stop - start > 8:
+            top, bottom = top + start, top + stop
+        out = rgb[top:bottom, left:right].swapaxes(0, 1)
+        start, stop = _border_run(out), out.shape[0] - _border_run(out[::-1])
+        if stop - start > 8:
+            left, right = left + start, left + stop
+    if bottom - top < 0.3 * height or right - left < 0.3 * width:
+        return 0, height, 0, width
+    return top, bottom, left, right
+
+
+def _edge_slope(first: np.ndarray) -> float | None:
+    """Slope (pixels per line) of a straight edge given, per line, where content starts; None
+    when the points do not lie on one line (not the edge of a turned rectangle)."""
+    lines = np.arange(first.size, dtype=np.float64)
+    keep = np.ones(first.size, bool)
+    for _ in range(2):
+        if keep.sum() < 0.6 * first.size:
+            return None
+        slope, offset = np.polyfit(lines[keep], first[keep], 1)
+        keep = np.abs(first - (slope * lines + offset)) <= 1.5
+    if keep.sum() < 0.8 * first.size:
+        return None
+    return float(slope)
+
+
+def tilt_of(grey: np.ndarray) -> float:
+    """Degrees a picture must be turned (counter-clockwise, as ``Image.rotate``) to stand
+    upright when it is a slightly turned rectangle on a plain fill; 0.0 otherwise.
+
+    The four corners must share one colour; the content's edges, measured along the middle
+    half of each side, must be straight lines of about the same angle.
+    """
+    corners = np.array([grey[0, 0], grey[0, -1], grey[-1, 0], grey[-1, -1]])
+    if np.ptp(corners) > 2 * TRIM_TOLERANCE:
+        return 0.0
+    content = np.abs(grey - np.median(corners)) > 2 * TRIM_TOLERANCE
+    h, w = content.shape
+    rows, cols = slice(h // 4, 3 * h // 4), slice(w // 4, 3 * w // 4)
+    angles = []
+    for mask, sign in (
+        (content[rows], -1.0),  # left edge: x where content starts, per row
+        (content[rows, ::-1], 1.0),  # right edge
+        (content[:, cols].T, 1.0),  # top edge: y where content starts, per column
+        (content[::-1, cols].T, -1.0),  # bottom edge
+    ):
+        if not mask.any(1).all():
+            continue
+        slope = _edge_slope(mask.argmax(1).astype(np.float64))
+        if slope is not None:
+            angles.append(sign * float(np.degrees(np.arctan(slope))))
+    if len(angles) < 2 or np.ptp(angles) > 0.6:
+        return 0.0
+    angle = float(np.median(angles))
+    return round(angle, 2) if TILT_RANGE[0] <= abs(angle) <= TILT_RANGE[1] else 0.0
+
+
+def window_hashes(square: np.ndarray) -> list[int]:
+    """imagehash's 64-bit pHash of each window (WINDOWS) of the trimmed greyscale picture
+    squashed to 128x128 (each window is squashed to 32x32 by the hash anyway)."""
+    height, width = square.shape
+    picture = Image.fromarray(square, "L")
+    out = []
+    for left, top, right, bottom in WINDOWS:
+        box = (
+            round(left * width),
+            round(top * height),
+            round(right * width),
+            round(bottom * height),
+        )
+        bits = imagehash.phash(picture.crop(box)).hash.ravel()
+        out.append(int(np.packbits(bits).view(">u8")[0]))
     return out
 
 
-def _untilt(grey: np.ndarray, degrees: float) -> np.ndarray:
-    """Turn a slightly tilted copy back, filling with its corner colour so trim removes it."""
-    fill = int(np.median([grey[0, 0], grey[0, -1], grey[-1, 0], grey[-1, -1]]))
+def _small(grey: np.ndarray, side: int) -> np.ndarray:
     image = Image.fromarray(grey.astype(np.uint8), "L")
-    turned = image.rotate(degrees, Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
-    return trim(np.asarray(turned, dtype=np.float32))
+    return np.asarray(image.resize((side, side), Image.Resampling.BOX), dtype=np.uint8)
 
 
-def _square(grey: np.ndarray, side: int = HASH_SIDE) -> np.ndarray:
-    image = Image.fromarray(grey.astype(np.uint8), "L")
-    return np.asarray(image.resize((side, side), Image.Resampling.BOX), dtype=np.float32)
-
-
-# The 128 lowest DCT frequencies (by u + v, then u), leaving out the mean brightness.
-_ZIGZAG = sorted((u + v, u, v) for u in range(16) for v in range(16))[1 : 1 + 2 * 64]
-_LOW = (np.array([u for _, u, _ in _ZIGZAG]), np.array([v for _, _, v in _ZIGZAG]))
-
-
-def _phash(square: np.ndarray) -> list[int]:
-    """128-bit DCT hash: the lowest frequencies, each above or below their median."""
-    low = dctn(square, norm="ortho")[_LOW]
-    bits = low > np.median(low)
-    return [int(w) for w in np.packbits(bits).view(">u8")]
-
-
-def _view_hashes(grey: np.ndarray) -> list[int]:
-    height, width = grey.shape
-    hashes = []
-    for left, top, right, bottom in VIEWS.values():
-        part = grey[
-            round(top * height) : round(bottom * height), round(left * width) : round(right * width)
-        ]
-        hashes.extend(_phash(_square(part)))
-    return hashes
-
-
-TILTS = (3.0, -3.0)
+def _colour_map(image: Image.Image) -> np.ndarray | None:
+    """Chroma (Cb, Cr around 0) per block of the trimmed picture; None for a grey picture."""
+    small = image.convert("YCbCr").resize((COLOUR_SIDE, COLOUR_SIDE), Image.Resampling.BOX)
+    chroma = np.asarray(small, dtype=np.int16)[..., 1:] - 128
+    if np.abs(chroma).max() < GREY_CHROMA:
+        return None
+    return chroma.clip(-128, 127).astype(np.int8)
 
 
 def compute_hashes(image: Image.Image) -> PosterHashes:
     """Hashes of the normalised RGB image.
 
-    ``stored``: the view hashes of the trimmed picture, as kept in the index. ``query``: the
-    same for each quarter turn, also with a slight tilt either way undone, so a later query
-    matches a copy uploaded in any orientation without decoding anything again. ``signature``:
-    the small greyscale picture the second stage aligns and compares.
+    ``stored``: the window hashes of the trimmed upright picture, as kept in the index.
+    ``query``: the same for each quarter turn, so a later query matches a copy uploaded in any
+    orientation without decoding anything again.
     """
-    grey = _working_grey(image)
-    trimmed = trim(grey)
-    tilted = [_untilt(grey, degrees) for degrees in TILTS]
-    groups = [_view_hashes(np.rot90(g, k)) for k in range(4) for g in (trimmed, *tilted)]
-    query = np.array(groups, np.uint64).reshape(len(groups), len(VIEWS), WORDS)
+    work = _working(image)
+    grey = _grey(work)
+    tilt = tilt_of(grey)
+    if tilt:
+        corners = np.asarray(work)[[0, 0, -1, -1], [0, -1, 0, -1]]
+        fill = tuple(int(c) for c in np.median(corners, axis=0))
+        work = work.rotate(tilt, Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
+        grey = _grey(work)
+    top, bottom, left, right = trim_box(np.asarray(work, dtype=np.float32))
+    trimmed = grey[top:bottom, left:right]
+    detail = _small(trimmed, SIG_SIDE)
+    square = detail.reshape(SIG_SIDE // 2, 2, SIG_SIDE // 2, 2).mean((1, 3)).astype(np.uint8)
+    query = np.array(
+        [window_hashes(np.ascontiguousarray(np.rot90(square, turn))) for turn in range(TURNS)],
+        np.uint64,
+    )
+    signature = io.BytesIO()
+    Image.fromarray(detail, "L").save(signature, "JPEG", quality=SIG_QUALITY)
     return PosterHashes(
         aspect=round(trimmed.shape[1] / trimmed.shape[0], 4),
         stored=query[0].copy(),
         query=query,
-        signature=signature(trimmed),
+        thumb=_small(trimmed, THUMB_SIDE),
+        signature_jpeg=signature.getvalue(),
+        colour=_colour_map(work.crop((left, top, right, bottom))),
+        tilt=tilt,
     )
-
-
-def signature(grey: np.ndarray) -> np.ndarray:
-    """The trimmed greyscale picture squashed to SIG_SIDE x SIG_SIDE (uint8)."""
-    image = Image.fromarray(grey.astype(np.uint8), "L")
-    square = image.resize((SIG_SIDE, SIG_SIDE), Image.Resampling.BOX)
-    return np.asarray(square, dtype=np.uint8)

@@ -1,46 +1,64 @@
 """The hash index of one contest, and the rules that call two posters duplicate or similar.
 
-Stage one, the candidate filter: the stored view hashes of every entry in one uint64 array,
-compared with a query's hashes in all its orientations by XOR + popcount, with loose
-thresholds. Stage two (verify.py): the few closest candidates are aligned with the query on
-their small greyscale signatures, and the share of the picture that differs decides duplicate,
-similar or nothing.
+Stage one, the candidate filter: the stored window hashes of every entry in one uint64 array,
+compared by XOR + popcount with the query's whole picture and windows in its four quarter
+turns (a stored window against the query's whole picture finds a cropped copy; the stored
+whole picture against a query window finds the original of a stored crop). The closest rows
+form a pool. Stage two (verify.quick_check): the pool's thumbnails are correlated under the
+alignment the matching windows imply, all at once. Stage three (verify.compare): the best few
+are aligned on their signatures and compared block by block; the share of differing blocks,
+and how much of the stored poster's detail (text, edges) the copy keeps, decide.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Container, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from contest.core.models import FlagLevel
 from contest.dedupe import verify
-from contest.dedupe.hashes import SIG_SIDE, VIEWS, WORDS, PosterHashes
-from contest.dedupe.hashing import TILTS
-
-GLOBAL = np.array([0, 1, 2])  # indices of the whole-picture views
-REGIONS = np.array([3, 4, 5, 6])
+from contest.dedupe.hashes import THUMB_SIDE, TURNS, WINDOWS, PosterHashes
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the detector measured for one pair, kept with the flag for the reviewer."""
+    """What the detector measured for one pair, kept with the flag for the reviewer.
 
-    global_bits: int  # stage one: closest whole-picture hash distance (of 128 bits)
-    region_bits: int  # stage one: closest 60% region distance
-    differing_share: float  # stage two: share of the compared blocks that differ
-    overlap_share: float  # share of the stored picture the aligned copy covers
-    correlation: float
+    Pictures are compared after plain borders are trimmed (padding, letterbox bars, a
+    desktop around a screenshot) and a slight tilt is turned back; "stored" is the entry
+    already in the contest, "copy" the one being checked.
+    """
+
+    hash_bits: int  # stage one: distance of the closest window hashes (of 64 bits)
+    quick_correlation: float  # stage two: thumbnails' correlation under the implied alignment
+    differing_share: float  # share of the compared blocks that differ (0-1)
+    overlap_share: float  # share of the stored picture's blocks the aligned copy covers
+    correlation: float  # correlation of the aligned pictures over their overlap
+    # share of the stored picture's fine detail (letters, corners at 256 px; weighted by its
+    # energy, less what lies along one straight edge) that the copy repeats: under 0.75, other
+    # text on the same picture (a template), at most "similar"
+    detail_kept: float
     replaced: float  # how two-signed the change is (text replaced rather than marks added)
-    turn_degrees: int
-    tilt_degrees: float
-    scale: float
+    colour_checked: bool  # both pictures have colour, and blocks were compared in colour too
+    turn_degrees: int  # the copy turned counter-clockwise by this (0, 90, 180, 270) stands upright
+    tilt_degrees: float  # and by this slight further turn (degrees) lines up with the stored one
+    scale: float  # how much larger the stored content appears in the copy (1.18: a 15% crop)
+    # (left, top, right, bottom): share of the stored picture's width / height the copy
+    # leaves out on that side; negative where the copy shows more (padding, another frame).
+    crop: tuple[float, float, float, float]
+    # Rows of blocks over the stored picture, top to bottom, each left to right (16 x 16, one
+    # block = 1/16 of the width and of the height): 1 differs, 0 the same, -1 not compared
+    # (outside the copy).
+    mask: tuple[tuple[int, ...], ...]
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["crop"] = dict(zip(("left", "top", "right", "bottom"), self.crop, strict=True))
+        data["mask"] = [list(row) for row in self.mask]
+        return data
 
 
 @dataclass(frozen=True)
@@ -51,66 +69,90 @@ class Match:
     evidence: Evidence
 
 
-CANDIDATE_BITS = 40  # whole-picture distance (of 128 bits) that makes a candidate
-CANDIDATE_REGION_BITS = 12  # or a 60% region this close (a shared background)
-MAX_CANDIDATES = 8  # closest candidates verified per query (upload: bounded time)
+@dataclass(frozen=True)
+class Candidate:
+    """A stored row that passed stage one and the quick check, with the alignment its hashes
+    imply: the query turned by ``turn`` quarter turns, window ``stored_window`` of the stored
+    picture on window ``query_window`` of the query."""
+
+    row: int
+    bits: int
+    turn: int
+    stored_window: int
+    query_window: int
+    quick: float
+
+
+CANDIDATE_BITS = 22  # closest window distance (of 64 bits) that makes a row a candidate
+POOL = 48  # closest candidates given the quick check
+QUICK_MIN = 0.45  # thumbnail correlation a candidate needs to be verified
+SURE_BITS = 6  # ... unless its hashes are this close (a faint, smooth poster's thumbnail is flat)
+MAX_CANDIDATES = 8  # best candidates verified per query (upload: bounded time)
 SCAN_CANDIDATES = 16  # in a folder scan a poster's own copies and its template siblings crowd
-MIN_OVERLAP = 0.6  # share of the stored picture's blocks the aligned query must cover
+ASPECT_RANGE = 1.4  # a copy's width/height is within this factor of the original's
+MIN_OVERLAP = 0.5  # share of the stored picture's blocks the aligned query must cover (a 15% crop
+# of both dimensions leaves 56% whole blocks)
+MIN_DETAIL = 3  # compared blocks with detail needed to say anything (a blank gradient: no)
 DUPLICATE_SHARE = 0.15  # at most this share of blocks differs: a copy
-SIMILAR_SHARE = 0.25  # at most this: the same picture with other text (template)
-DUPLICATE_CORRELATION = 0.85  # and the aligned pictures must correlate this well overall
-SIMILAR_CORRELATION = 0.7
-# Text replaced rather than marks added: 2+ blocks differ and the change is two-signed (ink
-# gone in places, new ink elsewhere): a template with another title, "similar" at most.
-REPLACED_SHARE = 0.1
+SIMILAR_SHARE = 0.3  # at most this: the same picture with other text (template)
+DUPLICATE_CORRELATION = 0.8  # and the aligned pictures must correlate this well overall
+SIMILAR_CORRELATION = 0.6
+DUPLICATE_DETAIL = 0.75  # and repeat this share of the stored picture's fine detail (text)
 # The alignment must end near the copies the search is for (tilts of a few degrees, crops,
 # padding, screenshots): a smooth unrelated picture can "align" at 8 degrees or half the size.
 MAX_TILT = 6.0
-SCALE_RANGE = (0.7, 1.35)
+SCALE_RANGE = (0.7, 1.45)
 _LEVEL_ORDER = {FlagLevel.DUPLICATE: 0, FlagLevel.SIMILAR: 1}
+_ARRAYS = ("_ids", "_hashes", "_thumbs", "_aspects", "_tilts")
 
 
 class HashIndex:
-    """Stored view hashes in one uint64 array, searched with XOR and popcount; signatures in
-    one uint8 array for the verification of the few candidates.
+    """Stored window hashes in one uint64 array, searched with XOR and popcount; thumbnails in
+    one uint8 array for the quick check; signatures (JPEG bytes) and colour maps per row for
+    the verification of the few best candidates.
 
     Rebuilt from the database at start-up; it is never the only copy of a hash.
     """
 
     def __init__(self) -> None:
         self._ids = np.empty(0, np.int64)
-        self._hashes = np.empty((0, len(VIEWS), WORDS), np.uint64)
-        self._sigs = np.empty((0, SIG_SIDE, SIG_SIDE), np.uint8)
+        self._hashes = np.empty((0, len(WINDOWS)), np.uint64)
+        self._thumbs = np.empty((0, THUMB_SIDE, THUMB_SIDE), np.uint8)
         self._aspects = np.empty(0, np.float64)
+        self._tilts = np.empty(0, np.float64)
+        self._details: list[PosterHashes] = []
         self._rows: dict[int, int] = {}
         self._columns: np.ndarray | None = None
 
     @classmethod
     def build(cls, items: Iterable[tuple[int, PosterHashes]]) -> HashIndex:
         index = cls()
-        rows = [(int(i), h.stored, h.signature, h.aspect) for i, h in items]
+        rows = [(int(i), h) for i, h in items]
         if rows:
-            ids, hashes, sigs, aspects = zip(*rows, strict=True)
-            index._ids = np.array(ids, np.int64)
-            index._hashes = np.stack(hashes)
-            index._sigs = np.stack(sigs)
-            index._aspects = np.array(aspects, np.float64)
-            index._rows = {entry_id: row for row, entry_id in enumerate(ids)}
+            index._ids = np.array([i for i, _ in rows], np.int64)
+            index._hashes = np.stack([h.stored for _, h in rows])
+            index._thumbs = np.stack([h.thumb for _, h in rows])
+            index._aspects = np.array([h.aspect for _, h in rows], np.float64)
+            index._tilts = np.array([h.tilt for _, h in rows], np.float64)
+            index._details = [h for _, h in rows]
+            index._rows = {entry_id: row for row, (entry_id, _) in enumerate(rows)}
         return index
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def add(self, entry_id: int, hashes: PosterHashes) -> None:
-        stored, sig, aspect = hashes.stored, hashes.signature, hashes.aspect
+        values = (entry_id, hashes.stored, hashes.thumb, hashes.aspect, hashes.tilt)
         row = self._rows.get(entry_id)
         if row is None:
             self._rows[entry_id] = row = len(self._ids)
-            self._ids = np.append(self._ids, np.int64(entry_id))
-            self._hashes = np.concatenate([self._hashes, stored[None]])
-            self._sigs = np.concatenate([self._sigs, sig[None]])
-            self._aspects = np.append(self._aspects, aspect)
-        self._hashes[row], self._sigs[row], self._aspects[row] = stored, sig, aspect
+            for name, value in zip(_ARRAYS, values, strict=True):
+                array = getattr(self, name)
+                setattr(self, name, np.concatenate([array, np.asarray(value, array.dtype)[None]]))
+            self._details.append(hashes)
+        for name, value in zip(_ARRAYS, values, strict=True):
+            getattr(self, name)[row] = value
+        self._details[row] = hashes
         self._columns = None
 
     def remove(self, entry_id: int) -> None:
@@ -119,66 +161,87 @@ class HashIndex:
         if row is None:
             return
         last = len(self._ids) - 1
-        arrays = ("_ids", "_hashes", "_sigs", "_aspects")
         if row != last:
-            for name in arrays:
+            for name in _ARRAYS:
                 getattr(self, name)[row] = getattr(self, name)[last]
+            self._details[row] = self._details[last]
             self._rows[int(self._ids[row])] = row
-        for name in arrays:
+        for name in _ARRAYS:
             setattr(self, name, getattr(self, name)[:last])
+        self._details.pop()
         self._columns = None
 
-    def _by_view(self) -> np.ndarray:
-        """The hashes as (view, word, row): each view's words contiguous for fast XOR."""
+    def _by_window(self) -> np.ndarray:
+        """The hashes as (window, row): each window's words contiguous for fast XOR."""
         if self._columns is None or self._columns.shape[-1] != len(self._ids):
-            self._columns = np.ascontiguousarray(self._hashes.transpose(1, 2, 0))
+            self._columns = np.ascontiguousarray(self._hashes.T)
         return self._columns
 
-    def distances(self, hashes: PosterHashes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per stored row: best whole-picture bits, best region bits, and the query group used.
+    def distances(self, hashes: PosterHashes) -> tuple[np.ndarray, np.ndarray]:
+        """Per stored row: the closest window distance (bits of 64) over the query's quarter
+        turns, and the turn it was found at; 255 where no turn gives a compatible shape.
 
-        In place on uint8 buffers (two words of popcount are at most 128): ~3x fewer passes
-        over memory than summing int64 copies.
+        In place on uint8 buffers: per turn, every stored window against the query's whole
+        picture, and the stored whole picture against every query window.
         """
-        query = hashes.query
-        columns = self._by_view()
+        columns = self._by_window()
         n = len(self._ids)
-        per_group = np.empty((len(query), n), np.uint8)
-        region = np.full(n, 255, np.uint8)
-        xor = np.empty((WORDS, n), np.uint64)
-        counts = np.empty((WORDS, n), np.uint8)
-        bits = np.empty(n, np.uint8)
+        buffer = np.empty((len(WINDOWS), n), np.uint64)
+        counts = np.empty((len(WINDOWS), n), np.uint8)
+        per_turn = np.empty((TURNS, n), np.uint8)
+        ratio = np.abs(np.log(self._aspects / hashes.aspect))
+        limit = np.log(ASPECT_RANGE)
+        # Upright or upside down, the shapes must agree; turned a quarter, width and height swap.
+        shapes = (ratio <= limit, np.abs(np.log(self._aspects * hashes.aspect)) <= limit)
+        for turn, views in enumerate(hashes.query):
+            best = per_turn[turn]
+            np.bitwise_xor(columns, views[0], out=buffer)
+            np.bitwise_count(buffer, out=counts)
+            counts.min(0, out=best)
+            np.bitwise_xor(columns[0][None], views[:, None], out=buffer)
+            np.bitwise_count(buffer, out=counts)
+            np.minimum(best, counts.min(0), out=best)
+            best[~shapes[turn % 2]] = 255
+        turn = per_turn.argmin(0)
+        best = np.take_along_axis(per_turn, turn[None], 0)[0]
+        return best.astype(np.int64), turn.astype(np.int64)
 
-        def distance(stored: np.ndarray, view: np.ndarray) -> np.ndarray:
-            np.bitwise_xor(stored, view[:, None], out=xor)
-            np.bitwise_count(xor, out=counts)
-            total: np.ndarray = np.add(counts[0], counts[1], out=bits)
-            return total
-
-        for g, views in enumerate(query):  # a dozen orientations, each vectorised over rows
-            best = per_group[g]
-            best.fill(255)
-            for i, j in itertools.product(GLOBAL, GLOBAL):
-                np.minimum(best, distance(columns[i], views[j]), out=best)
-            for i in REGIONS:
-                np.minimum(region, distance(columns[i], views[i]), out=region)
-        group = per_group.argmin(0)
-        best = np.take_along_axis(per_group, group[None], 0)[0]
-        return best.astype(np.int64), region.astype(np.int64), group.astype(np.int64)
+    def _windows(self, row: int, hashes: PosterHashes, turn: int) -> tuple[int, int, int]:
+        """(bits, stored window, query window) of the closest window pair of one row."""
+        stored, views = self._hashes[row], hashes.query[turn]
+        ahead = np.bitwise_count(stored ^ views[0])  # stored windows on the whole query
+        behind = np.bitwise_count(stored[0] ^ views)  # the whole stored picture on query windows
+        if ahead.min() <= behind.min():
+            return int(ahead.min()), int(ahead.argmin()), 0
+        return int(behind.min()), 0, int(behind.argmin())
 
     def candidates(
         self, hashes: PosterHashes, exclude: Container[int] = (), limit: int = MAX_CANDIDATES
-    ) -> list[tuple[int, int, int, int]]:
-        """Stage one: (row, whole bits, region bits, group) of the closest rows, at most
-        ``limit``, closest first."""
-        best, region, group = self.distances(hashes)
-        near = np.flatnonzero((best <= CANDIDATE_BITS) | (region <= CANDIDATE_REGION_BITS))
-        rows = [
-            int(r)
-            for r in near[np.lexsort((region[near], best[near]))]
-            if self._ids[r] not in exclude
+    ) -> list[Candidate]:
+        """Stages one and two: the rows worth verifying, at most ``limit``, best first."""
+        if not self._rows:
+            return []
+        best, turns = self.distances(hashes)
+        rows = np.flatnonzero(best <= CANDIDATE_BITS)
+        rows = rows[np.lexsort((rows, best[rows]))]
+        pool = [int(r) for r in rows if self._ids[r] not in exclude][:POOL]
+        if not pool:
+            return []
+        found = [(r, int(turns[r]), *self._windows(r, hashes, int(turns[r]))) for r in pool]
+        warps = np.stack(
+            [verify.window_warp(WINDOWS[s], WINDOWS[q], THUMB_SIDE) for _, _, _, s, q in found]
+        )
+        quick = np.empty(len(found))
+        for turn in {t for _, t, *_ in found}:
+            at = np.array([t == turn for _, t, *_ in found])
+            thumb = np.rot90(hashes.thumb, turn)
+            quick[at] = verify.quick_check(self._thumbs[np.array(pool)[at]], thumb, warps[at])
+        out = [
+            Candidate(row, bits, turn, s, q, round(float(c), 3))
+            for (row, turn, bits, s, q), c in zip(found, quick, strict=True)
+            if c >= QUICK_MIN or bits <= SURE_BITS
         ]
-        return [(r, int(best[r]), int(region[r]), int(group[r])) for r in rows[:limit]]
+        return sorted(out, key=lambda c: (c.bits > SURE_BITS, -c.quick, c.bits, c.row))[:limit]
 
     def query(
         self,
@@ -189,47 +252,74 @@ class HashIndex:
     ) -> list[Match]:
         """Entries that look like a copy of ``hashes`` (duplicate) or share most of it.
 
-        At most ``max_candidates`` closest candidates are verified (time: ~2-5 ms each).
+        At most ``max_candidates`` best candidates are verified (time: ~1-2 ms each).
         """
-        if not self._rows:
-            return []
-        sig, aspect = hashes.signature, hashes.aspect
         matches = []
-        for row, bits, region, group in self.candidates(hashes, exclude, max_candidates):
-            turn, tilt = divmod(group, 1 + len(TILTS))
-            verdict = verify.compare(
-                verify.prepare(self._sigs[row]),
-                sig,
-                self._aspects[row],
-                aspect,
-                turn,
-                tilt=(0.0, *TILTS)[tilt],
-                min_correlation=SIMILAR_CORRELATION,
-            )
-            if (
-                verdict.overlap < MIN_OVERLAP
-                or abs(verdict.angle) > MAX_TILT
-                or not SCALE_RANGE[0] <= verdict.scale <= SCALE_RANGE[1]
-                or verdict.differing > SIMILAR_SHARE
-                or verdict.correlation < SIMILAR_CORRELATION
-            ):
-                continue
-            duplicate = (
-                verdict.differing <= DUPLICATE_SHARE
-                and verdict.correlation >= DUPLICATE_CORRELATION
-                and verdict.replaced <= REPLACED_SHARE
-            )
-            level = FlagLevel.DUPLICATE if duplicate else FlagLevel.SIMILAR
-            evidence = Evidence(
-                global_bits=bits,
-                region_bits=region,
-                differing_share=round(verdict.differing, 3),
-                overlap_share=round(verdict.overlap, 3),
-                correlation=round(verdict.correlation, 3),
-                replaced=round(verdict.replaced, 3),
-                turn_degrees=90 * turn,
-                tilt_degrees=round(verdict.angle, 1),
-                scale=round(verdict.scale, 3),
-            )
-            matches.append(Match(int(self._ids[row]), level, verdict.differing, evidence))
+        signature = hashes.signature
+        turned: dict[int, verify.Prepared] = {}  # the query prepared once per quarter turn
+        for candidate in self.candidates(hashes, exclude, max_candidates):
+            if candidate.turn not in turned:
+                turned[candidate.turn] = verify.Prepared(np.rot90(signature, candidate.turn))
+            match = self._verify(candidate, hashes, turned[candidate.turn])
+            if match is not None:
+                matches.append(match)
         return sorted(matches, key=lambda m: (_LEVEL_ORDER[m.level], m.distance, m.entry_id))
+
+    def _verify(
+        self, candidate: Candidate, hashes: PosterHashes, query: verify.Prepared
+    ) -> Match | None:
+        stored = self._details[candidate.row]
+        turn = candidate.turn
+        aspect = hashes.aspect if turn % 2 == 0 else 1 / hashes.aspect
+        colour = None if hashes.colour is None else np.rot90(hashes.colour, turn)
+        verdict = verify.compare(
+            verify.Prepared(stored.signature),
+            query,
+            verify.window_warp(
+                WINDOWS[candidate.stored_window],
+                WINDOWS[candidate.query_window],
+                THUMB_SIDE,
+            ),
+            (stored.aspect, aspect),
+            (stored.colour, colour),
+            min_correlation=SIMILAR_CORRELATION,
+        )
+        level = _level(verdict)
+        if level is None:
+            return None
+        evidence = Evidence(
+            hash_bits=candidate.bits,
+            quick_correlation=candidate.quick,
+            differing_share=round(verdict.differing, 3),
+            overlap_share=round(verdict.overlap, 3),
+            correlation=round(verdict.correlation, 3),
+            detail_kept=round(verdict.detail_kept, 3),
+            replaced=round(verdict.replaced, 3),
+            colour_checked=verdict.colour_checked,
+            turn_degrees=90 * turn,
+            tilt_degrees=round(verdict.angle + hashes.tilt - stored.tilt, 1),
+            scale=round(verdict.scale, 3),
+            crop=verdict.crop,
+            mask=verdict.mask,
+        )
+        entry_id = int(self._ids[candidate.row])
+        return Match(entry_id, level, round(verdict.differing, 3), evidence)
+
+
+def _level(verdict: verify.Verdict) -> FlagLevel | None:
+    if (
+        verdict.overlap < MIN_OVERLAP
+        or verdict.detail < MIN_DETAIL
+        or abs(verdict.angle) > MAX_TILT
+        or not SCALE_RANGE[0] <= verdict.scale <= SCALE_RANGE[1]
+        or verdict.differing > SIMILAR_SHARE
+        or verdict.correlation < SIMILAR_CORRELATION
+    ):
+        return None
+    if (
+        verdict.differing <= DUPLICATE_SHARE
+        and verdict.correlation >= DUPLICATE_CORRELATION
+        and verdict.detail_kept >= DUPLICATE_DETAIL
+    ):
+        return FlagLevel.DUPLICATE
+    return FlagLevel.SIMILAR

@@ -11,8 +11,9 @@ import time
 
 from sqlmodel import Session, col, select
 
+from contest.core.errors import StaleHashes
 from contest.core.models import Entry, ImageObject
-from contest.dedupe.hashes import PosterHashes
+from contest.dedupe.hashes import VERSION, PosterHashes
 from contest.dedupe.index import HashIndex
 
 
@@ -21,6 +22,8 @@ class DedupeIndexes:
 
     New rows are picked up incrementally (image ids above the last seen); a full rebuild every
     ``rebuild_after`` seconds also catches rows another replica committed out of id order.
+    Rows whose hashes are of an older recipe make ``sync`` raise StaleHashes (with their
+    count) instead of being compared or skipped: ``python -m contest rehash`` recomputes them.
     """
 
     def __init__(self, rebuild_after: float = 300.0) -> None:
@@ -39,6 +42,9 @@ class DedupeIndexes:
                 .where(Entry.contest_id == contest_id, col(ImageObject.id) > seen)
                 .order_by(col(ImageObject.id))
             ).all()
+            stale = sum(hashes.get("v") != VERSION for _, _, hashes in rows)
+            if stale:  # never compare two recipes; the index stays as it was
+                raise StaleHashes(count=stale)
             found = [(e or 0, i or 0, PosterHashes.from_json(h)) for e, i, h in rows]
             if seen == 0:  # a fresh index: one bulk build instead of n appends
                 index = HashIndex.build((entry_id, hashes) for entry_id, _, hashes in found)

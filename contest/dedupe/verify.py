@@ -1,91 +1,62 @@
-"""Second stage of the duplicate search: align two small greyscale signatures, then measure
-how much of the picture actually differs.
+"""Later stages of the duplicate search: a quick check of each candidate, then alignment and a
+block-by-block comparison of the few that pass.
 
-A signature is the trimmed, upright greyscale picture squashed to SIG_SIDE x SIG_SIDE (uint8),
-kept next to the hashes. For a candidate pair the query signature is turned by the quarter
-turn the hashes chose, then an affine map (stored pixel -> query pixel) is found in two steps:
-a few rotations (around the tilt the hashes chose) and scales, each with the best shift by FFT
-cross-correlation (at half size), then Gauss-Newton steps on all six affine parameters (first
-at half size, then at full size). On the aligned overlap the picture is cut into BLOCKS x
-BLOCKS blocks; a block *differs* when its normalised brightness is off or its local pattern
-does not correlate. The share of differing blocks decides: a copy differs in a few blocks (a
-changed line, a name, a watermark), an unrelated poster almost everywhere.
+The hash stage says which windows of the two pictures matched (hashes.py), which already
+implies an alignment: a copy cut by 8% on the left matched the stored window that leaves out
+about that much. ``quick_check`` measures, for many candidates at once, how well the 32x32
+thumbnails correlate under that implied alignment. ``compare`` starts from it and refines an
+affine map (stored pixel -> query pixel: turn, tilt, scale, shift, crop) by Gauss-Newton steps
+at 32, 64 and 128 pixels, then cuts the aligned overlap into BLOCKS x BLOCKS blocks and marks
+each block that differs: its brightness is off, its pattern does not correlate at 128 px, its
+colour is off (when both pictures have colour), or its fine detail (strokes at 256 px: at 128
+two titles of one size look alike) does not correlate.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
-from scipy.fft import irfft2, rfft2
 
-from contest.dedupe.hashes import SIG_SIDE
+from contest.dedupe.hashes import COLOUR_SIDE, SIG_SIDE
 
-HALF = SIG_SIDE // 2
-BLOCKS = 8  # blocks per side for the differing-area measure
-ANGLE_STEPS = (-1.5, 0.0, 1.5)  # degrees around the hashes' tilt, tried before refinement
-SCALES = (0.9, 1.0, 1.1)
-MAX_SHIFT = 0.15  # of the side, for the coarse shift search
-COARSE_STEPS = 6  # Gauss-Newton steps at half size
-FINE_STEPS = 3  # then at full size
+ALIGN_SIDE = SIG_SIDE // 2  # pictures are aligned and compared block by block at 128x128
+BLOCKS = 16  # blocks per side (8x8 pixels at 128, 16x16 at 256)
+LOW_STEPS = 6  # Gauss-Newton steps at 32x32
+MID_STEPS = 3  # then at 64x64
+FINE_STEPS = 2  # then at 128x128
 BLOCK_VALID = 0.8  # share of a block that must lie inside both pictures to count
-MEAN_OFF = 0.4  # normalised brightness difference (in global std units) that differs
-NCC_MIN = 0.55  # local correlation below which a textured block differs
-FLAT_STD = 0.12  # a block flatter than this (global std units) has no pattern to correlate
+MEAN_OFF = 0.45  # normalised brightness difference (in global std units) that differs
+NCC_MIN = 0.5  # local correlation below which a textured block differs
+FLAT_STD = 0.15  # a block flatter than this (global std units) has no pattern to correlate
+DETAIL_RMS = 6.0  # fine detail (grey levels, at 256) that makes a block detailed: text, edges
 RESIDUAL_MIN = 0.5  # per-pixel difference (global std units) that counts as changed ink
+COLOUR_OFF = 24.0  # chroma difference (of +-128) that makes a block differ in colour
+GLYPH_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))  # pixels at 256, tried per block
+GLYPH_MIN = 0.6  # correlation of the fine detail at 256 below which a detailed block differs
 
 
-def _blur_matrix(side: int, sigma: float = 0.7, radius: int = 3) -> np.ndarray:
-    """Gaussian blur along one axis as a matrix, mirrored at the edges (as
-    scipy.ndimage.gaussian_filter's default); blurring a picture is B @ picture @ B.T."""
+def _taps(sigma: float, radius: int = 3) -> np.ndarray:
     taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
-    padded = np.zeros((side, side + 2 * radius))
-    for row in range(side):
-        padded[row, row : row + 2 * radius + 1] = taps / taps.sum()
-    source = np.r_[radius - 1 : -1 : -1, 0:side, side - 1 : side - radius - 1 : -1]
-    matrix = np.zeros((side, side))
-    np.add.at(matrix.T, source, padded.T)
-    return matrix.astype(np.float32)
+    kernel: np.ndarray = (taps / taps.sum()).astype(np.float32)
+    return kernel
 
 
-_BLUR = _blur_matrix(SIG_SIDE)
-_HALVE = np.kron(np.eye(HALF), [0.5, 0.5]).astype(np.float32)  # 2x2 block means: H @ x @ H.T
-
-
-@dataclass(frozen=True)
-class Verdict:
-    differing: float  # share of the compared blocks that differ (0..1)
-    overlap: float  # share of the stored picture's blocks compared
-    correlation: float  # global correlation of the aligned overlap
-    angle: float  # degrees, after the quarter turn
-    scale: float
-    replaced: float = 0.0  # two-signedness of the change where 2+ blocks differ (see _replaced)
-
-
-def _blur(sig: np.ndarray) -> np.ndarray:
-    blurred: np.ndarray = _BLUR @ sig.astype(np.float32) @ _BLUR.T
+def _blur(image: np.ndarray, taps: np.ndarray) -> np.ndarray:
+    """Gaussian blur, mirrored at the edges (as scipy.ndimage.gaussian_filter's default), as
+    shifted sums: no matrix product, so no BLAS threads fighting over two cores."""
+    radius = len(taps) // 2
+    height, width = image.shape
+    padded = np.pad(image, radius, mode="symmetric")
+    rows = sum(t * padded[k : k + height] for k, t in enumerate(taps))
+    blurred: np.ndarray = sum(t * rows[:, k : k + width] for k, t in enumerate(taps))
     return blurred
 
 
-def _half(image: np.ndarray) -> np.ndarray:
-    halved: np.ndarray = _HALVE @ image @ _HALVE.T
-    return halved
-
-
-def _frame(aspect: float) -> np.ndarray:
-    """Pixel steps in a physical frame of area 1 (width sqrt(aspect), height 1/sqrt(aspect))."""
-    return np.diag([np.sqrt(aspect), 1 / np.sqrt(aspect)]) / SIG_SIDE
-
-
-def _affines(
-    angles: np.ndarray, scales: np.ndarray, stored_aspect: float, query_aspect: float
-) -> np.ndarray:
-    """(H, 2, 2) maps from stored pixel offsets (x, y) to query pixel offsets."""
-    t = np.radians(angles)
-    rotation = np.stack([np.cos(t), -np.sin(t), np.sin(t), np.cos(t)], -1).reshape(-1, 2, 2)
-    inner = scales[:, None, None] * rotation
-    maps: np.ndarray = np.linalg.inv(_frame(query_aspect)) @ inner @ _frame(stored_aspect)
-    return maps
+_BLUR_ALIGN = _taps(0.8)
+_BLUR_THUMB = _taps(1.0)
+_BLUR_WIDE = _taps(2.5, radius=7)  # removes a text line's overall shape
 
 
 def _grid(side: int) -> np.ndarray:
@@ -95,15 +66,18 @@ def _grid(side: int) -> np.ndarray:
     return np.stack([x.ravel() - centre, y.ravel() - centre, np.ones(side * side, np.float32)])
 
 
-_GRIDS = {side: _grid(side) for side in (HALF, SIG_SIDE)}
+_GRIDS = {side: _grid(side) for side in (ALIGN_SIDE // 4, ALIGN_SIDE // 2, ALIGN_SIDE, SIG_SIDE)}
 
 
-def _warp(images: np.ndarray, warps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _warp(
+    images: np.ndarray, warps: np.ndarray, grid: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Bilinear samples of each of ``images`` (C, side, side) at each warp (H, 2, 3) @ grid
-    (query pixel coords): (H, C, N) values and the (H, N) inside mask."""
+    (all pixels, or the given (3, N) centred points): (H, C, N) values, (H, N) inside mask."""
     side = images.shape[-1]
-    x, y = np.moveaxis(warps.astype(np.float32) @ _GRIDS[side], 1, 0) + np.float32((side - 1) / 2)
-    inside = (x >= 0) & (x <= side - 1) & (y >= 0) & (y <= side - 1)
+    grid = _GRIDS[side] if grid is None else grid
+    x, y = np.moveaxis(warps.astype(np.float32) @ grid, 1, 0) + np.float32((side - 1) / 2)
+    inside = (x >= -0.5) & (x <= side - 0.5) & (y >= -0.5) & (y <= side - 0.5)
     x, y = np.clip(x, 0, side - 1.001), np.clip(y, 0, side - 1.001)
     x0, y0 = x.astype(np.int32), y.astype(np.int32)
     fx, fy = (x - x0.astype(np.float32))[:, None], (y - y0.astype(np.float32))[:, None]
@@ -119,49 +93,44 @@ def _warp(images: np.ndarray, warps: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return top + (bottom - top) * fy, inside
 
 
-def _normalised(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    inside = values[mask]
-    std = max(float(inside.std()), 4.0) if inside.size else 1.0
-    return (values - (inside.mean() if inside.size else 0.0)) / std
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A signature ready for comparison: blurred (full and half size) and, for the stored
-    side, the conjugate spectrum of the half-size picture for the shift search."""
-
-    full: np.ndarray
-    half: np.ndarray
-    spectrum: np.ndarray
-
-
-def prepare(sig: np.ndarray) -> Prepared:
-    full = _blur(sig)
-    half = _half(full)
-    return Prepared(full, half, np.conj(rfft2(half - half.mean(), (2 * HALF, 2 * HALF))))
-
-
-def _coarse(
-    stored: Prepared, query: np.ndarray, aspects: tuple[float, float], tilt: float
+def window_warp(
+    stored_window: tuple[float, ...], query_window: tuple[float, ...], side: int
 ) -> np.ndarray:
-    """Best (2x3) warp over a few angles around ``tilt`` and scales, shifts by FFT, at half
-    size; the shift is in half-size pixels."""
-    angles, scales = np.meshgrid(np.add(ANGLE_STEPS, tilt), SCALES)
-    linear = _affines(angles.ravel(), scales.ravel(), *aspects)
-    warps = np.concatenate([linear, np.zeros((len(linear), 2, 1))], axis=2)
-    values, inside = _warp(query[None], warps)
-    values = values[:, 0]
-    means = (values * inside).sum(1) / np.maximum(inside.sum(1), 1)
-    warped = np.where(inside, values - means[:, None], 0.0).reshape(-1, HALF, HALF)
-    corr = irfft2(rfft2(warped, (2 * HALF, 2 * HALF)) * stored.spectrum, (2 * HALF, 2 * HALF))
-    reach = int(MAX_SHIFT * HALF)
-    shifts = np.r_[0 : reach + 1, -reach:0]
-    window = corr[:, shifts][:, :, shifts]  # (hyp, dy, dx): p[y, x] ~ q_warped[y + dy, x + dx]
-    hyp, iy, ix = np.unravel_index(int(np.argmax(window)), window.shape)
-    a = linear[hyp]
-    # q_warped(y + dy) = q(a @ (grid + d)) = q(a @ grid + a @ d): the shift in query pixels.
-    shift = a @ np.array([shifts[ix], shifts[iy]], np.float64)
-    return np.hstack([a, shift[:, None]])
+    """The (2, 3) map from stored to query pixels (centred, pictures squashed to side x side)
+    under which the two windows (fractions left, top, right, bottom) coincide."""
+    (ls, ts, rs, bs), (lq, tq, rq, bq) = stored_window, query_window
+    ax, ay = (rq - lq) / (rs - ls), (bq - tq) / (bs - ts)
+    bx, by = lq - ls * ax, tq - ts * ay
+    return np.array(
+        [[ax, 0.0, side * (0.5 * ax + bx - 0.5)], [0.0, ay, side * (0.5 * ay + by - 0.5)]]
+    )
+
+
+def _scaled(warp: np.ndarray, factor: float) -> np.ndarray:
+    """The same map for pictures ``factor`` times larger (centred pixel offsets)."""
+    return np.concatenate([warp[..., :2], warp[..., 2:] * factor], axis=-1)
+
+
+def _ncc(a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Correlation of a and b over mask, per row of (K, N) arrays."""
+    count = np.maximum(mask.sum(-1), 1)
+    ma, mb = (a * mask).sum(-1) / count, (b * mask).sum(-1) / count
+    da, db = (a - ma[..., None]) * mask, (b - mb[..., None]) * mask
+    sa = np.sqrt((da * da).sum(-1) / count)
+    sb = np.sqrt((db * db).sum(-1) / count)
+    ncc = (da * db).sum(-1) / count / np.maximum(sa * sb, 16.0)
+    return np.where(mask.mean(-1) >= 0.4, ncc, -1.0)
+
+
+def quick_check(stored: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.ndarray:
+    """Correlation of each stored thumbnail (K, 32, 32) with the query thumbnail (turned
+    upright for the candidate) sampled under its implied warp (K, 2, 3), both blurred so a
+    few pixels of misalignment still correlate."""
+    p = np.stack([_blur(t.astype(np.float32), _BLUR_THUMB) for t in stored])
+    p = p.reshape(len(stored), -1)
+    q = _blur(query.astype(np.float32), _BLUR_THUMB)
+    values, inside = _warp(q[None], warps)
+    return _ncc(p, values[:, 0], inside.astype(np.float32))
 
 
 def _refine(stored: np.ndarray, query: np.ndarray, warp: np.ndarray, steps: int) -> np.ndarray:
@@ -192,77 +161,190 @@ def _refine(stored: np.ndarray, query: np.ndarray, warp: np.ndarray, steps: int)
 
 
 def _correlation(stored: np.ndarray, query: np.ndarray, warp: np.ndarray) -> float:
-    """Correlation of the stored picture with the warped query over their overlap."""
     (values,), (inside,) = _warp(query[None], warp[None])
-    if inside.sum() < 16:
-        return -1.0
-    p, q = stored.ravel()[inside], values[0][inside]
-    p_n = (p - p.mean()) / max(float(p.std()), 4.0)
-    return float(np.mean(p_n * (q - q.mean()) / max(float(q.std()), 4.0)))
+    return float(_ncc(stored.ravel()[None], values, inside[None].astype(np.float32))[0])
 
 
-def _scaled(warp: np.ndarray, factor: float) -> np.ndarray:
-    """The same map for pictures ``factor`` times larger (centred pixel offsets)."""
-    return np.hstack([warp[:, :2], warp[:, 2:] * factor])
+def _frame(aspect: float) -> np.ndarray:
+    """Pixel steps in a physical frame of area 1 (width sqrt(aspect), height 1/sqrt(aspect))."""
+    return np.diag([np.sqrt(aspect), 1 / np.sqrt(aspect)]) / ALIGN_SIDE
+
+
+@dataclass(frozen=True)
+class Verdict:
+    differing: float  # share of the compared blocks that differ (0..1)
+    overlap: float  # share of the stored picture's blocks compared
+    correlation: float  # global correlation of the aligned overlap
+    angle: float = 0.0  # degrees, after the quarter turn
+    scale: float = 0.0  # how much larger the stored picture's content is in the copy's frame
+    replaced: float = 0.0  # two-signedness of the change where 2+ blocks differ (see _replaced)
+    detail: int = 0  # compared blocks with fine detail (text, edges) in the stored picture
+    detail_kept: float = 0.0  # their share (weighted by detail) whose strokes the copy repeats
+    colour_checked: bool = False
+    crop: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # see Evidence.crop
+    mask: tuple[tuple[int, ...], ...] = ()  # see Evidence.mask
+
+
+def _half(image: np.ndarray) -> np.ndarray:
+    """2x2 block means."""
+    means: np.ndarray = (
+        image[0::2, 0::2] + image[1::2, 0::2] + image[0::2, 1::2] + image[1::2, 1::2]
+    ) * 0.25
+    return means
+
+
+class Prepared:
+    """A signature ready for comparison: blurred at 128, 64 and 32 pixels; its fine detail at
+    256 (the picture less its blur at 2.5 px: strokes, not the shape of a text line) is made
+    only when a comparison gets that far."""
+
+    def __init__(self, picture: np.ndarray) -> None:
+        self.picture = picture.astype(np.float32)
+        full = _blur(_half(self.picture), _BLUR_ALIGN)
+        mid = _half(full)
+        self.levels = (full, mid, _half(mid))
+
+    @cached_property
+    def detail(self) -> np.ndarray:
+        fine: np.ndarray = self.picture - _blur(self.picture, _BLUR_WIDE)
+        return fine
+
+
+def _normalised(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    inside = values[mask]
+    std = max(float(inside.std()), 4.0) if inside.size else 1.0
+    return (values - (inside.mean() if inside.size else 0.0)) / std
+
+
+def _blocks(a: np.ndarray) -> np.ndarray:
+    """(BLOCKS**2, pixels) of a square picture (any side divisible by BLOCKS)."""
+    side = int(np.sqrt(a.size))
+    size = side // BLOCKS
+    return a.reshape(BLOCKS, size, BLOCKS, size).swapaxes(1, 2).reshape(BLOCKS**2, -1)
+
+
+def _block_points(chosen: np.ndarray, side: int) -> np.ndarray:
+    """(3, N) centred coordinates of the pixels of the chosen blocks, in _blocks order."""
+    return np.stack([_blocks(row)[chosen].ravel() for row in _GRIDS[side]])
+
+
+def _glyphs(
+    stored: np.ndarray, query: np.ndarray, warp: np.ndarray, chosen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    if not chosen.any():
+        return np.empty(0), np.empty(0)
+    """Correlation of the fine detail at 256 pixels in each chosen block, the best of a pixel's
+    shift either way (text strokes: at 128 two titles of one size look alike, at 256 their
+    letters differ), and each block's weight (the stored detail's energy, less what lies along
+    one straight edge: a title outweighs a footnote and a band's border)."""
+    points = _block_points(chosen, SIG_SIDE)
+    size = (SIG_SIDE // BLOCKS) ** 2
+    p = _blocks(stored)[chosen]
+    gy, gx = (_blocks(g)[chosen] for g in np.gradient(stored))
+    xx, yy, xy = (gx * gx).sum(1), (gy * gy).sum(1), (gx * gy).sum(1)
+    # One straight edge (a band's border, the rim of a shape) says little about which poster
+    # this is; strokes that turn (letters, corners) do.
+    coherence = np.sqrt((xx - yy) ** 2 + 4 * xy**2) / np.maximum(xx + yy, 1e-6)
+    energy = (p * p).sum(1)
+    shifts = np.zeros((len(GLYPH_SHIFTS), 2, 3))
+    shifts[:, :, 2] = GLYPH_SHIFTS
+    values, inside = _warp(query[None], _scaled(warp, 2.0)[None] + shifts, points)
+    q = np.where(inside, values[:, 0], 0.0).reshape(len(GLYPH_SHIFTS), -1, size)
+    ncc = (p * q).sum(2) / np.maximum(np.sqrt(energy * (q * q).sum(2)), 1e-6)
+    return ncc.max(0), energy * (1 - coherence)
+
+
+def _colour_off(
+    stored: np.ndarray, query: np.ndarray, warp: np.ndarray, valid: np.ndarray
+) -> np.ndarray:
+    """Per block, whether the chroma differs (after one overall saturation gain, so a copy
+    with its colours boosted or faded still agrees)."""
+    step = ALIGN_SIDE / BLOCKS
+    centres = (np.arange(BLOCKS) + 0.5) * step - ALIGN_SIDE / 2
+    y, x = np.meshgrid(centres, centres, indexing="ij")
+    points = warp[:, :2] @ np.stack([x.ravel(), y.ravel()]) + warp[:, 2:]
+    cells = ((points + ALIGN_SIDE / 2) / (ALIGN_SIDE / COLOUR_SIDE)).astype(int)
+    cells = np.clip(cells, 0, COLOUR_SIDE - 1)
+    cs = stored.reshape(-1, 2).astype(np.float32)
+    cq = query[cells[1], cells[0]].astype(np.float32)
+    gain = float((cs[valid] * cq[valid]).sum() / max(float((cq[valid] ** 2).sum()), 1.0))
+    off: np.ndarray = np.linalg.norm(cs - np.clip(gain, 0.5, 2.0) * cq, axis=1) > COLOUR_OFF
+    return off
 
 
 def compare(
     stored: Prepared,
-    query: np.ndarray,
-    stored_aspect: float,
-    query_aspect: float,
-    turn: int,
-    tilt: float = 0.0,
+    query: Prepared,
+    warp: np.ndarray,
+    aspects: tuple[float, float],
+    colours: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
     min_correlation: float = -1.0,
 ) -> Verdict:
-    """Align ``query`` (turned by ``turn`` quarter turns, tilted by about ``tilt`` degrees)
-    onto ``stored`` and compare blocks.
+    """Align the query signature (prepared turned upright for this pair) onto the stored one,
+    starting from ``warp`` (at 32x32), and compare blocks. ``aspects``: (stored, query)
+    width/height of the two trimmed pictures (the query's as turned).
 
-    Early exit: when the pictures, aligned at half size, correlate less than
-    ``min_correlation``, the full-size steps are skipped and that correlation is returned
-    (at full size the correlation of a pair is lower still: more detail, less blur).
+    Early exit: when the pictures, aligned at 32x32, correlate less than ``min_correlation``,
+    nothing more is computed and that correlation is returned.
     """
-    if turn % 2:
-        query_aspect = 1 / query_aspect
-    q = _blur(np.rot90(query, turn))
-    q_half = _half(q)
-    warp = _coarse(stored, q_half, (stored_aspect, query_aspect), tilt)
-    warp = _refine(stored.half, q_half, warp, COARSE_STEPS)
-    coarse = _correlation(stored.half, q_half, warp)
+    p_full, p_mid, p_low = stored.levels
+    q_full, q_mid, q_low = query.levels
+    warp = _refine(p_low, q_low, warp, LOW_STEPS)
+    coarse = _correlation(p_low, q_low, warp)
     if coarse < min_correlation:
-        return Verdict(differing=1.0, overlap=0.0, correlation=coarse, angle=0.0, scale=0.0)
-    warp = _refine(stored.full, q, _scaled(warp, 2.0), FINE_STEPS)
-    (values,), (inside,) = _warp(q[None], warp[None])
-    values = values[0]
-    p_n = _normalised(stored.full.ravel(), inside)
-    q_n = _normalised(values, inside)
-    size = SIG_SIDE // BLOCKS
-
-    def blocks(a: np.ndarray) -> np.ndarray:
-        return a.reshape(BLOCKS, size, BLOCKS, size).swapaxes(1, 2).reshape(BLOCKS**2, -1)
-
-    valid = blocks(inside.astype(np.float32)).mean(1) >= BLOCK_VALID
-    bp, bq = blocks(p_n)[valid], blocks(q_n)[valid]
+        return Verdict(differing=1.0, overlap=0.0, correlation=coarse)
+    warp = _refine(p_mid, q_mid, _scaled(warp, 2.0), MID_STEPS)
+    warp = _refine(p_full, q_full, _scaled(warp, 2.0), FINE_STEPS)
+    (values,), (inside,) = _warp(q_full[None], warp[None])
+    p_n = _normalised(p_full.ravel(), inside)
+    q_n = _normalised(values[0], inside)
+    valid = _blocks(inside.astype(np.float32)).mean(1) >= BLOCK_VALID
+    bp, bq = _blocks(p_n), _blocks(q_n)
     mp, mq = bp.mean(1), bq.mean(1)
     dp, dq = bp - mp[:, None], bq - mq[:, None]
     sp, sq = np.sqrt((dp**2).mean(1)), np.sqrt((dq**2).mean(1))
     ncc = (dp * dq).mean(1) / np.maximum(sp * sq, 1e-6)
     textured = np.maximum(sp, sq) > FLAT_STD
     differs = (np.abs(mp - mq) > MEAN_OFF) | (textured & (ncc < NCC_MIN))
-    a = _frame(query_aspect) @ warp[:, :2] @ np.linalg.inv(_frame(stored_aspect))  # s * R
-    angle = float(np.degrees(np.arctan2(a[1, 0] - a[0, 1], a[0, 0] + a[1, 1])))
-    scale = float(np.sqrt(abs(np.linalg.det(a))))
+    stored_colour, query_colour = colours
+    colour_checked = stored_colour is not None and query_colour is not None and valid.any()
+    if stored_colour is not None and query_colour is not None and valid.any():
+        differs |= _colour_off(stored_colour, query_colour, warp, valid)
+    strokes = np.sqrt((_blocks(stored.detail) ** 2).mean(1))
+    detail = valid & (strokes > DETAIL_RMS)
+    glyphs, weight = _glyphs(stored.detail, query.detail, warp, detail)
+    lost = np.zeros(BLOCKS**2, bool)
+    lost[detail] = glyphs < GLYPH_MIN
+    differs = (differs | lost) & valid
+    a = _frame(aspects[1]) @ warp[:, :2] @ np.linalg.inv(_frame(aspects[0]))  # s * R
     count = int(valid.sum())
-    replaced = _replaced(bq[differs] - bp[differs]) if differs.sum() >= 2 else 0.0
-    correlation = float(np.mean(p_n[inside] * q_n[inside])) if inside.any() else 0.0
+    residual = (bq - bp)[differs]
     return Verdict(
-        differing=float(differs.mean()) if count else 1.0,
+        differing=float(differs.sum() / count) if count else 1.0,
         overlap=count / BLOCKS**2,
-        correlation=correlation,
-        angle=angle,
-        scale=scale,
-        replaced=replaced,
+        correlation=float(np.mean(p_n[inside] * q_n[inside])) if inside.any() else 0.0,
+        angle=float(np.degrees(np.arctan2(a[1, 0] - a[0, 1], a[0, 0] + a[1, 1]))),
+        scale=float(np.sqrt(abs(np.linalg.det(a)))),
+        replaced=_replaced(residual) if differs.sum() >= 2 else 0.0,
+        detail=int(detail.sum()),
+        detail_kept=float((weight * ~lost[detail]).sum() / max(float(weight.sum()), 1e-6)),
+        colour_checked=bool(colour_checked),
+        crop=_implied_crop(warp),
+        mask=tuple(
+            tuple(int(v) for v in row)
+            for row in np.where(valid, differs.astype(int), -1).reshape(BLOCKS, BLOCKS)
+        ),
     )
+
+
+def _implied_crop(warp: np.ndarray) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom): the share of the stored picture's width or height that the
+    copy leaves out on each side (negative: the copy shows more there, e.g. padding)."""
+    half = ALIGN_SIDE / 2
+    corners = np.array([[-half, -half], [half, -half], [-half, half], [half, half]]).T
+    stored = np.linalg.solve(warp[:, :2], corners - warp[:, 2:]) / ALIGN_SIDE + 0.5
+    (x0, y0), (x1, y1) = stored.min(1), stored.max(1)
+    return tuple(round(float(v), 3) for v in (x0, y0, 1 - x1, 1 - y1))  # type: ignore[return-value]
 
 
 def _replaced(residual: np.ndarray) -> float:

@@ -19,8 +19,9 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONTS_DIR / name), size)
 
 
-def _background(rng: random.Random) -> Image.Image:
-    """A two-colour gradient with soft blobs: distinct for every seed, poster-like."""
+def background(rng: random.Random) -> Image.Image:
+    """A two-colour gradient with soft blobs: distinct for every seed, poster-like (also drawn
+    by the duplicate detector's synthetic posters, tests/contest/synth_posters.py)."""
     top = tuple(rng.randrange(30, 226) for _ in range(3))
     bottom = tuple(rng.randrange(30, 226) for _ in range(3))
     gradient = Image.linear_gradient("L").resize(SIZE)
@@ -37,7 +38,7 @@ def _background(rng: random.Random) -> Image.Image:
 
 def draw_poster(seed: int, title: str, slogan: str, theme: str) -> bytes:
     rng = random.Random(seed)
-    image = _background(rng)
+    image = background(rng)
     draw = ImageDraw.Draw(image)
     band_top = rng.randrange(700, 900)
     draw.rectangle((0, band_top, SIZE[0], band_top + 260), fill=(255, 255, 255))

@@ -1,4 +1,10 @@
-"""The copies others see: a display JPEG and a thumbnail, re-encoded without metadata."""
+"""The copies others see: a display JPEG and a thumbnail, re-encoded from pixels alone.
+
+Nothing of the uploaded file reaches them but its pixels: no EXIF (camera, GPS), XMP, IPTC,
+comment or colour profile. The pixels were converted to sRGB first (images.colour.normalise,
+which also drops the upload's info), which is what browsers assume for an image without a
+profile, so the profile is left out deliberately.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +43,8 @@ def fit(image: Image.Image, long_side: int) -> Image.Image:
 
 
 def encode(image: Image.Image, fmt: str, **options: Any) -> bytes:
+    """``image``'s pixels in ``fmt``; no exif or icc is passed, and images.colour.normalise has
+    already dropped the upload's info (which Pillow would write back, a JPEG comment say)."""
     out = io.BytesIO()
-    image.save(out, fmt, **options)  # no exif/icc passed: derived copies carry no metadata
+    image.save(out, fmt, **options)
     return out.getvalue()

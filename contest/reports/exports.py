@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from contest.contests.queries import get_contest
 from contest.core import audit
 from contest.core.authz import require_admin
+from contest.core.cells import neutralise_frame
 from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, User, Vote
 from contest.core.timeutil import format_local
 from contest.judging.results import compute, gather, latest_snapshot, weighted
@@ -172,13 +173,20 @@ def voter_export(session: Session, *, actor: User | None, contest_id: int) -> pd
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """The table as CSV, no text cell able to run as a formula. Lines end in CRLF (RFC 4180),
+    so a text holding a lone CR or LF is quoted and cannot start a row of its own."""
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
-    """One workbook, one sheet per table, in the order given."""
+    """One workbook, one sheet per table, in the order given. Text cells are neutralised and
+    typed as text, so no cell of the workbook is a formula."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            neutralise_frame(frame).to_excel(writer, sheet_name=name, index=False)
+            for row in writer.sheets[name].iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
     return buffer.getvalue()

@@ -26,6 +26,7 @@ from contest.core.models import Contest, Entry, EntryStatus, ImageObject, Role, 
 from contest.entries.disclosure import Disclosure
 
 PAGE_SIZES = (24, 36, 48)
+LARGEST_ID = 2**63 - 1  # a 64-bit key on both databases
 
 
 class Order(StrEnum):
@@ -137,11 +138,15 @@ def _visible(contest: Contest) -> list[ColumnElement[bool]]:
     return [col(Entry.contest_id) == contest.id, col(Entry.status) == EntryStatus.ACTIVE.value]
 
 
-def _conditions(contest: Contest, query: GalleryQuery) -> list[ColumnElement[bool]]:
+def _conditions(
+    contest: Contest, query: GalleryQuery, shown: AuthorView
+) -> list[ColumnElement[bool]]:
+    """What the query asks for; a department filter only where the viewer may see departments
+    (else it would tell a judge which posters come from a department)."""
     conditions = _visible(contest)
     if query.theme:
         conditions.append(col(Entry.theme) == query.theme)
-    if query.department:
+    if query.department and shown.department:
         conditions.append(col(User.department) == query.department)
     term = query.search.strip()
     if term:
@@ -169,7 +174,8 @@ def gallery_page(
     contest = require_current(session)
     if query.order == Order.VOTES and not voting_closed(contest, now):
         raise InvalidState("error.gallery.votes_order_closed")
-    conditions = _conditions(contest, query)
+    shown = author_visibility(contest, viewer, Purpose.BROWSE)
+    conditions = _conditions(contest, query, shown)
     # sqlmodel types select() for at most four columns; naming the ten a card needs keeps
     # prompts and hash JSON out of a gallery page's query.
     base = select(*_CARD_COLUMNS).join(User, col(User.id) == col(Entry.author_id))  # type: ignore[call-overload]
@@ -199,7 +205,6 @@ def gallery_page(
             .offset((page - 1) * query.per_page)
             .limit(query.per_page)
         ).all()
-    shown = author_visibility(contest, viewer, Purpose.BROWSE)
     cards = tuple(_card(row, shown) for row in rows)
     return GalleryPage(cards, total, page, pages, query.per_page)
 
@@ -240,6 +245,8 @@ def _card(row: Any, shown: AuthorView) -> Card:
 def entry_detail(session: Session, *, actor: User | None, entry_id: int) -> EntryDetail:
     """One poster; staff see only active ones, admins every status (with the reason)."""
     viewer = require_staff(actor)
+    if not 0 < entry_id <= LARGEST_ID:  # from a link anyone can edit; the database would raise
+        raise NotFound("error.gallery.entry_not_found", id=entry_id)
     row = session.exec(
         select(Entry, User, ImageObject, Contest)
         .join(User, col(User.id) == col(Entry.author_id))

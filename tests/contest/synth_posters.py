@@ -1,7 +1,11 @@
 """Synthetic posters and the kinds of copy a duplicate detector must see through.
 
 Used by the dedupe tests and by bench/bench_dedupe.py. Posters sharing a ``background`` seed
-but not a ``text`` seed stand for entries made from the same template or AI background.
+but not a ``text`` seed stand for entries made from the same template or AI background (with
+the same layout, or with the title elsewhere when ``layout_seed`` differs). Background styles:
+gradient+shapes, blurred 'AI' colour fields, stripes, photo-like texture, soft blobs, smooth
+gradients (linear or radial, nothing else: the hardest to tell apart), photo-like scenes
+(sky, hills, sun) and the demo contest's blended gradients.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
+
+from contest.demo.posters import background as demo_background
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "contest" / "assets" / "fonts"
 SIZE = (900, 1273)
@@ -66,12 +72,65 @@ def _noise(nrng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
     return (out * nrng.uniform(0.6, 1.4) + tint).clip(0, 255)
 
 
+STYLES = 8
+
+
+def _smooth(rng: random.Random, size: tuple[int, int]) -> Image.Image:
+    """A smooth gradient, linear at any angle or radial, between two or three colours."""
+    w, h = size
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    if rng.random() < 0.6:
+        angle = rng.uniform(0, 2 * np.pi)
+        t = (x / w - 0.5) * np.cos(angle) + (y / h - 0.5) * np.sin(angle)
+    else:
+        cx, cy = rng.uniform(0.1, 0.9) * w, rng.uniform(0.1, 0.9) * h
+        t = np.hypot(x - cx, y - cy) / np.hypot(w, h)
+    t = (t - t.min()) / max(float(np.ptp(t)), 1e-6)
+    stops = [np.array([rng.randrange(256) for _ in range(3)], np.float32) for _ in range(3)]
+    mid = rng.uniform(0.3, 0.7)
+    if rng.random() < 0.5:  # two colours only
+        stops[1] = stops[0] * (1 - mid) + stops[2] * mid
+    low = (t < mid)[..., None]
+    a = np.clip(t / mid, 0, 1)[..., None]
+    b = np.clip((t - mid) / (1 - mid), 0, 1)[..., None]
+    rgb = np.where(low, stops[0] * (1 - a) + stops[1] * a, stops[1] * (1 - b) + stops[2] * b)
+    return Image.fromarray(rgb.clip(0, 255).astype(np.uint8), "RGB")
+
+
+def _scene(rng: random.Random, nrng: np.random.Generator, size: tuple[int, int]) -> Image.Image:
+    """Photo-like: a sky gradient, a sun, two or three ridges of hills with texture."""
+    w, h = size
+    image = _smooth(random.Random(rng.random()), size)
+    draw = ImageDraw.Draw(image)
+    sx, sy, r = rng.randrange(w), rng.randrange(h // 2), rng.randint(40, 120)
+    draw.ellipse((sx - r, sy - r, sx + r, sy + r), fill=(255, rng.randint(180, 250), 120))
+    xs = np.arange(w)
+    for layer in range(rng.randint(2, 3)):
+        base = h * rng.uniform(0.35 + 0.15 * layer, 0.55 + 0.15 * layer)
+        ridge = base + sum(
+            rng.uniform(10, 90) / k * np.sin(xs * k * rng.uniform(0.002, 0.01) + rng.random() * 6)
+            for k in (1, 2, 4)
+        )
+        colour = tuple(rng.randrange(20, 160) for _ in range(3))
+        draw.polygon(
+            [(0, h), *zip(xs[::8].tolist(), ridge[::8].tolist(), strict=True), (w, h)], fill=colour
+        )
+    texture = _noise(nrng, size) - _noise(nrng, size).mean()
+    photo = np.asarray(image, np.float32) + 0.25 * texture
+    return Image.fromarray(photo.clip(0, 255).astype(np.uint8), "RGB")
+
+
 def background(seed: int, size: tuple[int, int] = SIZE) -> Image.Image:
-    """A busy picture in one of a few styles: gradient+shapes, soft 'AI' blur, stripes,
-    photo-like noise texture, soft blobs."""
+    """A picture in one of STYLES styles (``seed % STYLES``)."""
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
-    style = seed % 5
+    style = seed % STYLES
+    if style == 5:
+        return _smooth(rng, size)
+    if style == 6:
+        return _scene(rng, nrng, size)
+    if style == 7:  # the demo contest's blended gradients
+        return demo_background(rng).resize(size, Image.Resampling.BICUBIC)
     if style == 1:
         small = nrng.integers(0, 256, (6, 4, 3), dtype=np.uint8)
         image = Image.fromarray(small, "RGB").resize(size, Image.Resampling.BICUBIC)
@@ -104,8 +163,8 @@ def text_lines(seed: int) -> list[str]:
 
 
 def layout(seed: int) -> dict:
-    """Where the text goes for a background seed: a band (dark or light) low, middle or high,
-    or text straight on the picture; with or without a white footer; title size."""
+    """Where the text goes for a layout seed: a band (dark or light) low, middle or high, or
+    text straight on the picture; left-aligned or centred; with or without a white footer."""
     rng = random.Random(seed * 31 + 7)
     return {
         "top": rng.choice((0.08, 0.38, 0.62)),
@@ -113,15 +172,22 @@ def layout(seed: int) -> dict:
         "footer": rng.random() < 0.6,
         "title": rng.choice((52, 64, 80)),
         "x": rng.choice((40, 80)),
+        "centre": rng.random() < 0.3,
     }
 
 
-def draw_poster(bg_seed: int, text_seed: int | None = None, lines: list[str] | None = None):
+def draw_poster(
+    bg_seed: int,
+    text_seed: int | None = None,
+    lines: list[str] | None = None,
+    layout_seed: int | None = None,
+) -> Image.Image:
     """A poster: background, a title and lines in a band or straight on the picture, maybe a
-    white footer. Its layout is kept in ``image.info["layout"]`` for the text-edit copies."""
+    white footer. Its layout is kept in ``image.info["layout"]`` for the text-edit copies.
+    One smooth-gradient poster in three is drawn at 4K (2160 px wide)."""
     image = background(bg_seed)
     lines = lines if lines is not None else text_lines(bg_seed if text_seed is None else text_seed)
-    spec = layout(bg_seed)
+    spec = layout(bg_seed if layout_seed is None else layout_seed)
     w, h = image.size
     draw = ImageDraw.Draw(image)
     top = int(h * spec["top"])
@@ -131,8 +197,14 @@ def draw_poster(bg_seed: int, text_seed: int | None = None, lines: list[str] | N
         if sum(spec["band"]) > 384:
             ink, soft = (20, 20, 30), (50, 50, 60)
     x, title = spec["x"], spec["title"]
+
+    def left(text: str, size: int, bold: bool) -> int:
+        if not spec["centre"]:
+            return x
+        return max(10, int((w - draw.textlength(text, font=font(size, bold))) / 2))
+
     draw.text(
-        (x, top + 25),
+        (left(lines[0], title, True), top + 25),
         lines[0],
         font=font(title),
         fill=ink,
@@ -140,11 +212,17 @@ def draw_poster(bg_seed: int, text_seed: int | None = None, lines: list[str] | N
         stroke_fill=(0, 0, 0) if ink[0] > 128 else (255, 255, 255),
     )
     for i, line in enumerate(lines[1:]):
-        draw.text((x, top + title + 56 + i * 48), line, font=font(34, False), fill=soft)
+        xy = (left(line, 34, False), top + title + 56 + i * 48)
+        draw.text(xy, line, font=font(34, False), fill=soft)
     if spec["footer"]:
         draw.rectangle((0, int(h * 0.92), w, h), fill="white")
         draw.text((30, int(h * 0.94)), "인천광역시", font=font(30), fill=(10, 60, 140))
-    image.info["layout"] = {**spec, "ink": soft, "y": top + title + 56}
+    info = {**spec, "ink": soft, "y": top + title + 56}
+    if bg_seed % STYLES == 5 and bg_seed % 3 == 0:
+        scale = 2160 / w
+        image = image.resize((2160, round(h * scale)), Image.Resampling.BICUBIC)
+        info |= {"x": round(x * scale), "y": round(info["y"] * scale), "scale": scale}
+    image.info["layout"] = info
     return image
 
 
@@ -194,25 +272,73 @@ def _letterbox(image: Image.Image, rng: random.Random) -> bytes:
     return _bytes(canvas.resize((canvas.width // 2, canvas.height // 2)), quality=80)
 
 
-def _crop(image: Image.Image, rng: random.Random) -> bytes:
+def _finish(image: Image.Image, rng: random.Random) -> bytes:
+    """Saved as a JPEG, resized then saved as a JPEG, or kept lossless (PNG)."""
+    how = rng.randrange(3)
+    if how == 1:
+        scale = rng.uniform(0.5, 0.9)
+        image = image.resize((round(image.width * scale), round(image.height * scale)))
+    if how == 2:
+        return _bytes(image, "PNG")
+    return _bytes(image, quality=rng.randint(70, 95))
+
+
+def _cut(image: Image.Image, rng: random.Random, sides: tuple[float, float, float, float]) -> bytes:
+    """Cut (left, top, right, bottom) fractions of the width and height away, then finish."""
     w, h = image.size
-    total = rng.uniform(0.05, 0.10)
-    left, top = rng.uniform(0, total), rng.uniform(0, total)
-    box = (int(w * left), int(h * top), int(w * (1 - total + left)), int(h * (1 - total + top)))
-    return _bytes(image.crop(box), quality=90)
+    left, top, right, bottom = sides
+    box = (round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom)))
+    return _finish(image.crop(box), rng)
+
+
+def _crop_centre(image: Image.Image, rng: random.Random) -> bytes:
+    """A centred crop: 5-15% of each dimension, half from each side."""
+    x, y = rng.uniform(0.05, 0.15) / 2, rng.uniform(0.05, 0.15) / 2
+    return _cut(image, rng, (x, y, x, y))
+
+
+def _crop_side(image: Image.Image, rng: random.Random) -> bytes:
+    """5-15% cut from one side only."""
+    sides = [0.0] * 4
+    sides[rng.randrange(4)] = rng.uniform(0.05, 0.15)
+    return _cut(image, rng, tuple(sides))
+
+
+def _crop_corner(image: Image.Image, rng: random.Random) -> bytes:
+    """5-15% cut from two adjacent sides (a corner kept)."""
+    sides = [0.0] * 4
+    sides[rng.choice((0, 2))] = rng.uniform(0.05, 0.15)
+    sides[rng.choice((1, 3))] = rng.uniform(0.05, 0.15)
+    return _cut(image, rng, tuple(sides))
+
+
+def _crop_any(image: Image.Image, rng: random.Random) -> bytes:
+    """Up to 15% of each dimension, split at random between the two sides."""
+    x, y = rng.uniform(0.0, 0.15), rng.uniform(0.0, 0.15)
+    a, b = rng.random(), rng.random()
+    return _cut(image, rng, (x * a, y * b, x * (1 - a), y * (1 - b)))
+
+
+def _bright(image: Image.Image, rng: random.Random) -> bytes:
+    """Brightness, contrast and saturation nudged (an 'enhanced' copy)."""
+    for enhance in (ImageEnhance.Brightness, ImageEnhance.Contrast, ImageEnhance.Color):
+        image = enhance(image).enhance(rng.uniform(0.8, 1.25))
+    return _bytes(image, quality=90)
 
 
 def _text_line(image: Image.Image, rng: random.Random) -> bytes:
     """One subtitle line rewritten (same template, nearly the same poster)."""
     spec = image.info.get("layout") or {"band": (20, 24, 48), "y": int(image.height * 0.62) + 120}
-    y, x = spec["y"], spec.get("x", 40)
+    y, x, k = spec["y"], spec.get("x", 40), spec.get("scale", 1.0)
     draw = ImageDraw.Draw(image := image.copy())
     if spec["band"] is not None:
-        draw.rectangle((x - 10, y - 4, image.width - 30, y + 44), fill=spec["band"])
+        draw.rectangle((x - 10 * k, y - 4 * k, image.width - 30 * k, y + 44 * k), fill=spec["band"])
     else:  # text on the picture: the old line stays, struck through, the new one beside it
-        draw.line((x, y + 20, x + 400, y + 20), fill=(255, 255, 255), width=4)
+        draw.line(
+            (x, y + 20 * k, x + 400 * k, y + 20 * k), fill=(255, 255, 255), width=round(4 * k)
+        )
     ink = spec.get("ink", (230, 230, 230))
-    draw.text((x, y), " ".join(rng.sample(WORDS, 3)), font=font(34, False), fill=ink)
+    draw.text((x, y), " ".join(rng.sample(WORDS, 3)), font=font(round(34 * k), False), fill=ink)
     return _bytes(image, quality=92)
 
 
@@ -231,7 +357,8 @@ def _watermark(image: Image.Image, rng: random.Random) -> bytes:
     layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     spot = (image.width // 6, image.height // 3)
-    draw.text(spot, "SAMPLE", font=font(140), fill=(255, 255, 255, 90))
+    size = round(140 * image.info.get("layout", {}).get("scale", 1.0))
+    draw.text(spot, "SAMPLE", font=font(size), fill=(255, 255, 255, 90))
     return _bytes(Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB"), quality=90)
 
 
@@ -244,7 +371,11 @@ VARIANTS: dict[str, Callable[[Image.Image, random.Random], bytes]] = {
     "screenshot": _screenshot,
     "letterbox": _letterbox,
     "pad": lambda im, r: _bytes(ImageOps.expand(im, r.randint(30, 90), fill="#f0f0f0")),
-    "crop": _crop,
+    "crop_centre": _crop_centre,
+    "crop_side": _crop_side,
+    "crop_corner": _crop_corner,
+    "crop_any": _crop_any,
+    "bright": _bright,
     "jpeg_low": lambda im, r: _bytes(im, quality=r.randint(30, 60)),
     "grayscale": lambda im, r: _bytes(ImageOps.grayscale(im), quality=85),
     "text_line": _text_line,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import Session, func, select
@@ -10,7 +13,7 @@ from sqlmodel import Session, func, select
 from contest.accounts import users as accounts
 from contest.accounts.passwords import hash_password
 from contest.core.errors import AuthFailed, InvalidInput, PermissionDenied, TooManyAttempts
-from contest.core.models import AuditEvent, Role, User
+from contest.core.models import AuditEvent, Role, UnknownLogin, User
 from contest.core.timeutil import utcnow
 from contest.runtime import Runtime
 from tests.factories import PASSWORD, create_user
@@ -255,3 +258,85 @@ def test_a_long_attack_stays_capped_and_never_crashes(runtime: Runtime) -> None:
         user = session.exec(select(User).where(User.employee_no == "110110")).one()
         assert user.failed_logins == 61
         assert user.locked_until == now + accounts.MAX_LOCK
+
+
+GUESSES = 30
+
+
+def _guess(runtime: Runtime, login: str, password: str, now: datetime) -> str:
+    """One sign-in attempt's outcome; any other exception fails the test."""
+    try:
+        _sign_in(runtime, login, password, now=now)
+    except TooManyAttempts:
+        return "locked"
+    except AuthFailed:
+        return "failed"
+    return "signed_in"
+
+
+@pytest.mark.parametrize("login", ["130130", "kim.unknown@incheon.go.kr"])
+def test_thirty_parallel_guesses_count_thirty_and_lock(any_runtime: Runtime, login: str) -> None:
+    """30 wrong passwords at once for one login (real or not): each is counted or refused as
+    locked, none is lost, only the free attempts are checked, and the right password is refused
+    once the lock holds. Both databases, no other error."""
+    with any_runtime.session() as session:
+        create_user(session, employee_no="130130")
+    now = utcnow()
+    start = threading.Barrier(GUESSES)
+
+    def guess(n: int) -> str:
+        start.wait()
+        return _guess(any_runtime, login, f"wrong-guess-{n:02d}", now)
+
+    with ThreadPoolExecutor(GUESSES) as pool:
+        outcomes = Counter(pool.map(guess, range(GUESSES)))
+    assert outcomes == {
+        "failed": accounts.FREE_ATTEMPTS,
+        "locked": GUESSES - accounts.FREE_ATTEMPTS,
+    }
+    assert _guess(any_runtime, login, PASSWORD, now + timedelta(seconds=1)) == "locked"
+    with any_runtime.session() as session:
+        user = session.exec(select(User).where(User.employee_no == "130130")).one()
+        unknown = session.exec(select(UnknownLogin)).all()
+    counted = user.failed_logins if login == "130130" else unknown[0].failed_logins
+    assert counted == accounts.FREE_ATTEMPTS
+    assert len(unknown) == (0 if login == "130130" else 1)
+
+
+def test_unknown_logins_answer_like_real_ones(
+    any_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real account with a wrong password, an unknown login, an inactive account and one
+    without a password get the same answers, lock at the same try and cost the same argon2
+    verifications (one per checked attempt, none while locked)."""
+    with any_runtime.session() as session:
+        create_user(session, employee_no="140140")
+        create_user(session, employee_no="140141", is_active=False)
+        create_user(session, employee_no="140142", password_hash=None)
+    verifies: list[str] = []
+    real_verify = accounts.verify_password
+
+    def counted_verify(stored: str | None, password: str) -> bool:
+        verifies.append(password)
+        return real_verify(stored, password)
+
+    monkeypatch.setattr(accounts, "verify_password", counted_verify)
+    now = utcnow()
+
+    def answers(login: str, password: str) -> list[tuple[str, dict[str, object], int]]:
+        seen = []
+        for attempt in range(accounts.FREE_ATTEMPTS + 3):
+            verifies.clear()
+            with pytest.raises(AuthFailed) as caught:
+                _sign_in(any_runtime, login, password, now=now + timedelta(seconds=attempt))
+            seen.append((caught.value.key, caught.value.params, len(verifies)))
+        return seen
+
+    real = answers("140140", "wrong-password-9")
+    assert real == [("error.auth_failed", {}, 1)] * accounts.FREE_ATTEMPTS + [
+        ("error.too_many_attempts", {"seconds": seconds}, 0) for seconds in (30, 29, 28)
+    ]
+    assert answers("140141", PASSWORD) == real  # inactive, with its right password
+    assert answers("140142", PASSWORD) == real  # no password set
+    assert answers("no-such-person", PASSWORD) == real
+    assert answers("nobody@incheon.go.kr", PASSWORD) == real

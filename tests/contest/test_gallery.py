@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from contest.core.errors import InvalidInput, InvalidState, NotFound
-from contest.core.models import Contest, Entry, Role
+from contest.core.models import Contest, ContestPhase, Entry, Role
+from contest.core.timeutil import utcnow
 from contest.runtime import Runtime
 from contest.voting.gallery import (
     GalleryQuery,
@@ -19,7 +20,7 @@ from contest.voting.gallery import (
     filters,
     gallery_page,
 )
-from contest.voting.votes import cast_vote
+from contest.voting.votes import cast_vote, tallies
 from tests.factories import add_entry, create_contest, create_user
 
 SECRET = "gallery-test-secret"
@@ -235,3 +236,56 @@ def test_page_beyond_the_end_shows_the_last(any_runtime: Runtime) -> None:
     with world["rt"].session() as session:
         page = _page(session, world["viewer"], page=9, theme=world["contest"].themes[1])
     assert (page.page, page.pages, len(page.cards)) == (1, 1, 10)
+
+
+@pytest.mark.parametrize("names", [False, True])
+def test_judges_see_no_author_anywhere_until_results_are_published(
+    any_runtime: Runtime, names: bool
+) -> None:
+    """Gallery cards, the department filter (its choices and a forced value), the poster
+    page and the vote tallies: one rule (visibility.author_visibility) hides authors and
+    departments from judges until the results are published; staff are unaffected."""
+    world = thirty_posters(any_runtime)
+    rt, entry_id = world["rt"], world["ids"][1]
+    with rt.session() as session:
+        judge = create_user(session, role=Role.JUDGE)
+        contest = session.get(Contest, world["contest"].id)
+        assert contest is not None
+        contest.show_author_names = names
+        contest.voting_closes_at = utcnow() - timedelta(minutes=1)  # tallies are open to all
+        session.add(contest)
+
+    def seen(viewer: Any) -> set[str | None]:
+        with rt.session() as session:
+            cards = _page(session, viewer, per_page=48).cards
+            forced = _page(session, viewer, per_page=48, department="도시계획과")
+            detail = entry_detail(session, actor=viewer, entry_id=entry_id)
+            rows = tallies(session, actor=viewer, contest_id=world["contest"].id)
+            departments = filters(session, actor=viewer).departments
+        assert forced.total == (15 if {c.department for c in cards} != {None} else 30)
+        return (
+            {c.department for c in cards}
+            | {c.author_name for c in cards}
+            | {detail.department, detail.author_name}
+            | {t.department for t in rows}
+            | set(departments)
+        )
+
+    assert seen(judge) == {None}
+    authors = {world["city"].name, world["culture"].name} if names else {None}
+    staff_sees = {"도시계획과", "문화예술과"} | authors
+    assert seen(world["viewer"]) == staff_sees
+    with rt.session() as session:
+        contest = session.get(Contest, world["contest"].id)
+        assert contest is not None
+        contest.phase = ContestPhase.FINALISED.value  # results_published(contest)
+        session.add(contest)
+    assert seen(judge) == staff_sees
+
+
+@pytest.mark.parametrize("entry_id", [0, -1, 2**63, 10**20])
+def test_an_impossible_entry_id_in_a_link_is_not_found(any_runtime: Runtime, entry_id: int) -> None:
+    """?entry=99999999999999999999 once raised OverflowError (SQLite) or DataError (PostgreSQL)."""
+    world = thirty_posters(any_runtime)
+    with world["rt"].session() as session, pytest.raises(NotFound):
+        entry_detail(session, actor=world["viewer"], entry_id=entry_id)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, PngImagePlugin
 
 from contest.contests.rules import upload_limits
 from contest.core.errors import InvalidImage
@@ -252,6 +252,68 @@ def test_derived_copies_carry_no_gps_or_exif() -> None:
         image = Image.open(io.BytesIO(copy))
         assert not image.getexif() and "exif" not in image.info
         assert b"PhoneMaker" not in copy and b"Exif" not in copy
+
+
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+    b'22-rdf-syntax-ns#"><rdf:Description dc:creator="Kim Minjun, Room 301"/></rdf:RDF>'
+    b"</x:xmpmeta>"
+)
+# IPTC in a Photoshop APP13 block: record 2, dataset 80 (by-line) = the author's name.
+IPTC = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x12\x1c\x02\x50\x00\x0eIPTC-Kim-Minjun"
+TRACES = (b"PhoneMaker", b"xmpmeta", b"Room 301", b"Photoshop", b"IPTC-Kim", b"secret note")
+
+
+def _jpeg_segments(data: bytes) -> list[int]:
+    """The marker of every segment before the image data (0xE0 = APP0, 0xFE = comment...)."""
+    markers, at = [], 2
+    while data[at] == 0xFF and data[at + 1] != 0xDA:
+        markers.append(data[at + 1])
+        at += 2 + struct.unpack(">H", data[at + 2 : at + 4])[0]
+    return markers
+
+
+def _webp_chunks(data: bytes) -> list[bytes]:
+    chunks, at = [], 12
+    while at < len(data):
+        size = struct.unpack("<I", data[at + 4 : at + 8])[0]
+        chunks.append(data[at : at + 4])
+        at += 8 + size + (size & 1)
+    return chunks
+
+
+def _carrying_everything() -> list[bytes]:
+    """The same poster as a JPEG and a PNG with EXIF (GPS too), XMP, IPTC, ICC and a comment."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825)[2] = (37.0, 27.0, 0.0)  # GPSLatitude
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    jpeg = encode(
+        poster(), "JPEG", exif=exif.tobytes(), icc_profile=icc, comment=b"secret note", xmp=XMP
+    )
+    app13 = b"\xff\xed" + struct.pack(">H", len(IPTC) + 2) + IPTC
+    jpeg = jpeg[:2] + app13 + jpeg[2:]
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "secret note")
+    text.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    png = encode(poster(), "PNG", exif=exif.tobytes(), icc_profile=icc, pnginfo=text)
+    return [jpeg, png]
+
+
+def test_copies_others_see_carry_nothing_but_pixels() -> None:
+    """EXIF, GPS, XMP, IPTC, the ICC profile and comments stay in the original only: the
+    copies are converted to sRGB and saved without a profile (sRGB is what browsers assume)."""
+    for data in _carrying_everything():
+        assert all(trace in data for trace in (b"PhoneMaker", b"xmpmeta", b"secret note"))
+        assert data[:2] != b"\xff\xd8" or {0xE1, 0xE2, 0xED, 0xFE} <= set(_jpeg_segments(data))
+        result = process_upload(data)
+        display = Image.open(io.BytesIO(result.display))
+        assert _jpeg_segments(result.display)[0] == 0xE0  # JFIF header
+        assert not {0xE1, 0xE2, 0xED, 0xFE} & set(_jpeg_segments(result.display))
+        assert not set(display.info) & {"exif", "icc_profile", "comment", "xmp", "photoshop"}
+        assert set(_webp_chunks(result.thumbnail)) <= {b"VP8 ", b"VP8L", b"VP8X", b"ALPH"}
+        for copy in (result.display, result.thumbnail):
+            assert not [trace for trace in TRACES if trace in copy]
 
 
 def test_a_jpeg_that_is_also_a_zip_of_html_is_a_picture_and_its_copies_carry_none_of_it() -> None:

@@ -185,3 +185,24 @@ def test_initial_passwords_csv_signs_in_and_forces_a_change(runtime: Runtime) ->
             assert user.employee_no == employee_no and user.must_change_password
     with pytest.raises(AuthFailed), runtime.session() as session:
         accounts.authenticate(session, login="1001", password=PASSWORD)
+
+
+def test_initial_passwords_csv_cannot_run_formulas(runtime: Runtime) -> None:
+    rows = [
+        '-2001,"=HYPERLINK(""http://evil.example"",""x"")",총무과,a@incheon.go.kr,',
+        "2002,\"-2+3+cmd|' /C calc'!A0\",총무과,b@incheon.go.kr,",
+        "2003,@SUM(1,총무과,c@incheon.go.kr,",
+    ]
+    result = _import(runtime, roster(*rows).encode("utf-8"))
+    assert result.ok, result.problems
+    text = result.passwords_csv().decode("utf-8-sig")
+    parsed = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    assert [r[:2] for r in parsed] == [
+        ["'-2001", '\'=HYPERLINK("http://evil.example","x")'],
+        ["2002", "'-2+3+cmd|' /C calc'!A0"],
+        ["2003", "'@SUM(1"],
+    ]
+    for row in parsed:  # the passwords themselves are untouched and work
+        with runtime.session() as session:
+            user = accounts.authenticate(session, login=row[2], password=row[3])
+            assert user.name == row[1].removeprefix("'")

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +22,13 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlmodel import col, select
 
+from contest.contests.manage import new_contest
+from contest.contests.queries import require_current
 from contest.core.config import Settings
 from contest.core.i18n import t
+from contest.core.models import Contest, Entry
 from contest.demo.seed import DEMO_PASSWORD, seed_demo
 from contest.runtime import Runtime, build_runtime
 from tests.factories import TEST_SECRET
@@ -251,3 +255,49 @@ def sign_in(page: Page, login: str, password: str) -> None:
     page.get_by_label(t("auth.password", "ko")).fill(password)
     page.get_by_role("button", name=t("auth.sign_in", "ko")).click()
     expect(page.get_by_label(label)).to_have_count(0, timeout=UI_TIMEOUT)
+
+
+WINDOWS = ("submission_opens_at", "submission_closes_at", "voting_opens_at", "voting_closes_at")
+
+
+@contextmanager
+def demo_copy(
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    name: str,
+    slug: str,
+    entry_texts: Callable[[Entry], dict[str, str]] = lambda _entry: {},
+    **settings: Any,
+) -> Iterator[tuple[Runtime, list[int]]]:
+    """The shared server's database with a copy of the demo contest (its windows, its entries'
+    images and authors, ``entry_texts`` replacing texts) made current; the demo contest is
+    current again afterwards. Yields the runtime and the copy's entry ids by number."""
+    data_dir = next(Path(tmp_path_factory.getbasetemp()).glob("e2e-data*"))
+    runtime = build_runtime(Settings(data_dir=data_dir, demo=True, secret_key=TEST_SECRET))
+    seed_demo(runtime)  # unless a browser session already did (then this does nothing)
+    with runtime.session() as session:
+        demo = require_current(session)
+        demo_id = demo.id
+        windows = {k: getattr(demo, k) for k in WINDOWS}
+        copy = new_contest(name=name, year=demo.year, slug=slug, **windows, **settings)
+        session.add(copy)
+        session.flush()
+        ids = []
+        for entry in session.exec(
+            select(Entry).where(Entry.contest_id == demo.id).order_by(col(Entry.number))
+        ).all():
+            data = entry.model_dump(exclude={"id", "contest_id"}) | entry_texts(entry)
+            copied = Entry(**data, contest_id=copy.id or 0)
+            session.add(copied)
+            session.flush()
+            ids.append(copied.id or 0)
+        demo.is_current, copy.is_current = False, True
+        session.add_all([demo, copy])
+    try:
+        yield runtime, ids
+    finally:
+        with runtime.session() as session:
+            for contest in session.exec(select(Contest)).all():
+                contest.is_current = contest.id == demo_id
+                session.add(contest)
+        runtime.engine.dispose()

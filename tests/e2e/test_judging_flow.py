@@ -18,58 +18,22 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from contest.contests.manage import new_contest
 from contest.contests.queries import require_current
-from contest.core.config import Settings
-from contest.core.models import Contest, Entry, JudgeScore, User
-from contest.demo.seed import seed_demo
+from contest.core.models import Entry, JudgeScore, User
 from contest.judging.scoring import judge_queue
-from contest.runtime import Runtime, build_runtime
-from tests.e2e.conftest import DEMO_PASSWORD, settle, sign_in
-from tests.factories import TEST_SECRET, demo_to_judging
+from contest.runtime import Runtime
+from tests.e2e.conftest import DEMO_PASSWORD, demo_copy, settle, sign_in
+from tests.factories import demo_to_judging
 
 
 @pytest.fixture
 def judging_runtime(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     """The server's database, with a current contest in phase judging (shortlist of 6+)."""
-    data_dir = next(Path(tmp_path_factory.getbasetemp()).glob("e2e-data*"))
-    runtime = build_runtime(Settings(data_dir=data_dir, demo=True, secret_key=TEST_SECRET))
-    seed_demo(runtime)  # unless a browser session already did (then this does nothing)
-    with runtime.session() as session:
-        demo = require_current(session)
-        copy = new_contest(
-            name="E2E 심사",
-            year=demo.year,
-            slug="e2e-judging",
-            shortlist_size=6,
-            judge_quorum=1,
-            **{
-                k: getattr(demo, k)
-                for k in (
-                    "submission_opens_at",
-                    "submission_closes_at",
-                    "voting_opens_at",
-                    "voting_closes_at",
-                )
-            },
-        )
-        session.add(copy)
-        session.flush()
-        for entry in session.exec(select(Entry).where(Entry.contest_id == demo.id)).all():
-            data = entry.model_dump(exclude={"id", "contest_id"})
-            session.add(Entry(**data, contest_id=copy.id or 0))
-        demo.is_current, copy.is_current = False, True
-        session.add_all([demo, copy])
-        demo_id = demo.id
-    try:
+    with demo_copy(
+        tmp_path_factory, name="E2E 심사", slug="e2e-judging", shortlist_size=6, judge_quorum=1
+    ) as (runtime, _ids):
         demo_to_judging(runtime)
         yield runtime
-    finally:
-        with runtime.session() as session:
-            for contest in session.exec(select(Contest)).all():
-                contest.is_current = contest.id == demo_id
-                session.add(contest)
-        runtime.engine.dispose()
 
 
 def open_page(page: Page, title: str) -> None:

@@ -37,8 +37,19 @@ def sign_in_as(at: AppTest, employee_no: str) -> int:
     registers their pages); their id."""
     user_id = user_id_of(demo_runtime(), employee_no)
     at.session_state["user_id"] = user_id
+    at.session_state["sign_in_epoch"] = 0  # demo users never signed out
     at.run()
     return user_id
+
+
+def signed_in_session(employee_no: str) -> AppTest:
+    """A fresh browser session that signed in as this demo user before its first run, so app.py
+    itself (the router and the sidebar) runs signed in. The demo is seeded first."""
+    demo_app()
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.session_state["user_id"] = user_id_of(demo_runtime(), employee_no)
+    at.session_state["sign_in_epoch"] = 0  # demo users never signed out
+    return at.run()
 
 
 def entries(**where: object) -> list[Entry]:

@@ -37,6 +37,7 @@ def signed_in(user_id: int) -> AppTest:
     """A browser session of the signed-in user, run once (in this process, as on a replica)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["user_id"] = user_id
+    at.session_state["sign_in_epoch"] = 0  # as it signed in: the user never signed out
     return at.run()
 
 

@@ -48,6 +48,7 @@ def app() -> AppTest:
 def signed_in(demo_users: dict[str, int], login: str) -> AppTest:
     at = app()
     at.session_state["user_id"] = demo_users[login]
+    at.session_state["sign_in_epoch"] = 0  # demo users never signed out
     return at.run()
 
 
@@ -120,6 +121,7 @@ def test_language_switch_turns_home_english(demo_users: dict[str, int]) -> None:
     assert t("home.submission_window", "ko") in texts(at)
     at = app()
     at.session_state["user_id"] = demo_users["D1001"]
+    at.session_state["sign_in_epoch"] = 0  # demo users never signed out
     at.session_state["lang_switch"] = "en"
     at.run()
     assert not at.exception

@@ -1,7 +1,7 @@
 """exhibition public window, kiosk display links, per-user language
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import contest.core.timeutil
 
 revision = "0005"
-down_revision = "0001"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
