@@ -88,14 +88,20 @@ def free_port() -> int:
 @contextmanager
 def serving(command: list[str], port: int, ready: str) -> Iterator[str]:
     """A server process on ``port``; its base URL once ``ready`` (a path) answers."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(url + ready)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            try:
+                _wait_for(url + ready)
+            except OSError as error:
+                log.seek(0)
+                said = log.read().decode(errors="replace")[-2000:]
+                raise SystemExit(f"{' '.join(command)} did not start:\n{said}") from error
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
 
 
 @contextmanager
@@ -160,17 +166,30 @@ def documented_nginx_site(port: int, upstreams: list[int]) -> str:
     return site.replace(marker, marker + servers)
 
 
+def documented_snippets(site: str, folder: Path) -> None:
+    """The files the site includes (its security headers), from their blocks in the same doc."""
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    for line in site.splitlines():
+        if line.strip().startswith("include "):
+            name = line.split()[1].rstrip(";")
+            start = text.index("```nginx\n", text.index(f"/etc/nginx/{name}`")) + len("```nginx\n")
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text[start : text.index("```", start)])
+
+
 @contextmanager
 def nginx(upstreams: list[int], folder: Path) -> Iterator[str]:
     port = free_port()
     folder.mkdir(parents=True, exist_ok=True)
     conf = folder / "nginx.conf"
+    site = documented_nginx_site(port, upstreams)
+    documented_snippets(site, folder)
     conf.write_text(
         "worker_processes 1;\nerror_log error.log warn;\npid nginx.pid;\n"
         "events { worker_connections 4096; }\n"
         "http {\n  access_log off;\n  client_body_temp_path tmp;\n  proxy_temp_path tmp;\n"
         "  fastcgi_temp_path tmp;\n  uwsgi_temp_path tmp;\n  scgi_temp_path tmp;\n"
-        f"{documented_nginx_site(port, upstreams)}\n}}\n"
+        f"{site}\n}}\n"
     )
     (folder / "tmp").mkdir(exist_ok=True)
     command = [nginx_binary(), "-p", str(folder), "-c", str(conf), "-g", "daemon off;"]
