@@ -38,11 +38,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from contest.accounts.passwords import hash_password  # noqa: E402
-from contest.accounts.remember import issue_token  # noqa: E402
 from contest.contests.manage import new_contest  # noqa: E402
 from contest.core.config import Settings  # noqa: E402
 from contest.core.models import Entry, ImageObject, User  # noqa: E402
@@ -244,15 +242,21 @@ def live(data_dir: Path, root: Path = ROOT) -> None:
 
     from bench.bench_load import Session, Stats, Voter, cpu_seconds
 
-    # Read without migrating: the folder may belong to another checkout's schema (--before).
-    engine = create_engine(settings_for(data_dir).resolved_database_url)
-    with engine.connect() as conn:
-        user_id, password_hash = conn.execute(
-            text("SELECT id, password_hash FROM user WHERE employee_no = 'B0001'")
-        ).one()
-    engine.dispose()
-    user = User(id=user_id, password_hash=password_hash)
-    voter = Voter(user_id, issue_token(user, secret=SECRET))
+    # The app's own code reads the user (no migration: the folder may hold another checkout's
+    # schema) and issues the stay-signed-in cookie in the form that code checks.
+    script = (
+        f"import sys; sys.path.insert(0, {str(root)!r})\n"
+        "from sqlmodel import Session, create_engine, select\n"
+        "from contest.accounts.remember import issue_token\n"
+        "from contest.core.models import User\n"
+        f"engine = create_engine({settings_for(data_dir).resolved_database_url!r})\n"
+        "with Session(engine) as session:\n"
+        "    user = session.exec(select(User).where(User.employee_no == 'B0001')).one()\n"
+        f"    print(user.id, issue_token(user, secret={SECRET!r}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    user_id, token = out.stdout.split()
+    voter = Voter(int(user_id), token)
 
     async def reruns(base: str, pid: int) -> tuple[float, int]:
         client = Session(base, voter, Stats([], [], 0))
