@@ -1,6 +1,6 @@
 """Gallery cost at 2,000 entries: server time of one rerun, and what the browser receives.
 
-Usage: .venv/bin/python bench/bench_gallery.py [server|browser|all]
+Usage: .venv/bin/python bench/bench_gallery.py [server|live|browser|all] [--before DIR]
 
 Seeds a SQLite database and a LocalStore in a temporary folder with 2,000 active entries whose
 ImageObject rows reuse 50 real pictures (drawn posters run through the upload pipeline).
@@ -10,9 +10,15 @@ server:  median time of one gallery rerun, three ways, in one process:
            thumbnails from a warm by-key cache, as pages/gallery.py does;
          - AppTest: a real rerun of pages/gallery.py (widgets, st.image, caching);
          - naive: the same query, then every entry's display copy read from the store.
+live:    `streamlit run` on the seeded folder, the gallery rerun over Streamlit's websocket
+         (bench/bench_load.py's client): the replica's CPU time per rerun and its messages.
 browser: `streamlit run` on the seeded folder; headless Chromium signs in, opens the gallery
          and waits until every <img> in the grid has naturalWidth > 0. Prints the time from the
-         click, the thumbnail bytes and the websocket bytes of that page.
+         click (first view, then the median of 5 returns to the gallery), where it goes by the
+         browser's clock (until the rerun request leaves, until the first answer, until the
+         script's finish message, until the 24 <img> are in the page, until they have decoded),
+         the thumbnail bytes and the websocket bytes of that page.
+--before DIR: live and browser also for another checkout's app, on a folder its own bench seeded.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -174,10 +182,36 @@ def apptest_rerun_ms(data_dir: Path, user_id: int) -> float:
     return median_ms(at.run)
 
 
-def browser(data_dir: Path) -> None:
-    from playwright.sync_api import sync_playwright
+# Browser-side clocks: when each websocket message left or arrived (performance.now()).
+TIMING_SCRIPT = """
+(() => {
+  window.__ws = [];
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const socket = new Native(...args);
+    socket.addEventListener("message", (e) =>
+      window.__ws.push(["in", performance.now(), e.data.byteLength || e.data.size || 0]));
+    const send = socket.send.bind(socket);
+    socket.send = (data) => { window.__ws.push(["out", performance.now(), 0]); send(data); };
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, Native);
+})();
+"""
+# Polled on every animation frame: when the 24 <img> are in the page, when all have decoded.
+GRID_READY = """
+() => {
+  const imgs = [...document.querySelectorAll('.st-key-gallery_grid img')];
+  if (imgs.length === 24 && !window.__inDom) window.__inDom = performance.now();
+  return imgs.length === 24 && imgs.every(i => i.complete && i.naturalWidth > 0);
+}
+"""
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
+
+@contextmanager
+def app(data_dir: Path, root: Path = ROOT) -> Iterator[tuple[str, int]]:
+    """`streamlit run` of ``root``'s app on the seeded folder: its address and pid."""
     from tests.support.postgres import free_port
 
     port = free_port()
@@ -186,7 +220,7 @@ def browser(data_dir: Path) -> None:
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -196,62 +230,178 @@ def browser(data_dir: Path) -> None:
                 break
             except OSError:
                 time.sleep(0.5)
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = chromium.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(60_000)
-            received = {"ws": 0}
-
-            def on_frame(frame: str | bytes) -> None:
-                received["ws"] += len(frame)
-
-            page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
-            page.goto(base)
-            sign_in(page, "B0000", PASSWORD)
-            received["ws"] = 0
-            page.evaluate("performance.clearResourceTimings()")
-            cold = show_gallery(page)
-            page.wait_for_timeout(1000)  # lets Playwright deliver the last websocket frames
-            media = page.evaluate(
-                "performance.getEntriesByType('resource')"
-                ".filter(e => e.name.includes('/media/')).map(e => e.encodedBodySize)"
-            )
-            first_view_ws = received["ws"]
-            page.get_by_role("link", name="홈").first.click()
-            page.wait_for_timeout(1000)
-            warm = show_gallery(page)
-            chromium.close()
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def live(data_dir: Path, root: Path = ROOT) -> None:
+    """The replica's CPU time per gallery rerun, driven over the websocket (no browser)."""
+    import asyncio
+
+    from bench.bench_load import Session, Stats, Voter, cpu_seconds
+
+    # The app's own code reads the user (no migration: the folder may hold another checkout's
+    # schema) and issues the stay-signed-in cookie in the form that code checks.
+    script = (
+        f"import sys; sys.path.insert(0, {str(root)!r})\n"
+        "from sqlmodel import Session, create_engine, select\n"
+        "from contest.accounts.remember import issue_token\n"
+        "from contest.core.models import User\n"
+        f"engine = create_engine({settings_for(data_dir).resolved_database_url!r})\n"
+        "with Session(engine) as session:\n"
+        "    user = session.exec(select(User).where(User.employee_no == 'B0001')).one()\n"
+        f"    print(user.id, issue_token(user, secret={SECRET!r}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    user_id, token = out.stdout.split()
+    voter = Voter(int(user_id), token)
+
+    async def reruns(base: str, pid: int) -> tuple[float, int]:
+        client = Session(base, voter, Stats([], [], 0))
+        await client.connect()
+        await client.act("open app")
+        for _ in range(5):
+            await client.act("gallery", "gallery")
+        used = cpu_seconds(pid)
+        for _ in range(RUNS * 4):
+            drawn = await client.act("gallery", "gallery")
+        assert client.ws is not None
+        await client.ws.close()
+        return (cpu_seconds(pid) - used) / (RUNS * 4) * 1000, drawn.messages
+
+    with app(data_dir, root) as (base, pid):
+        cpu_ms, messages = asyncio.run(reruns(base, pid))
+    print(
+        f"live rerun over the websocket: {cpu_ms:.1f} ms of the replica's CPU, {messages} "
+        f"messages (mean of {RUNS * 4})"
+    )
+
+
+def browser(data_dir: Path, root: Path = ROOT) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
+
+    with app(data_dir, root) as (base, _pid), sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(60_000)
+        page.add_init_script(TIMING_SCRIPT)
+        frames: list[bytes] = []
+        page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framereceived", lambda f: frames.append(f if isinstance(f, bytes) else b"")
+            ),
+        )
+        page.goto(base)
+        sign_in(page, "B0000", PASSWORD)
+        page.evaluate("performance.clearResourceTimings()")
+        cold = show_gallery(page, frames)
+        page.wait_for_timeout(1000)  # lets Playwright deliver the last websocket frames
+        media = page.evaluate(
+            "performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('/media/')).map(e => e.encodedBodySize)"
+        )
+        first_view_ws = cold.pop("bytes")
+        warm = []
+        for _ in range(RUNS // 3):
+            page.get_by_role("link", name="홈").first.click()
+            page.wait_for_timeout(1000)
+            warm.append(show_gallery(page, frames))
+        chromium.close()
     total = sum(media) + first_view_ws
-    print(f"browser: all 24 thumbnails shown {cold:.0f} ms after the click (first view)")
-    print(f"browser: {warm:.0f} ms when the gallery is opened again (caches warm)")
+    print(f"browser: all 24 thumbnails shown {cold['total']:.0f} ms after the click (first view)")
+    median = {key: statistics.median(w[key] for w in warm) for key in warm[0]}
+    print(
+        f"browser: {median['total']:.0f} ms when the gallery is opened again (caches warm, "
+        f"median of {len(warm)})"
+    )
+    for name, phases in (("first view", cold), ("warm", median)):
+        print(
+            f"  where the time goes, {name} (ms):",
+            ", ".join(f"{label} {phases[key]:.0f}" for key, label in PHASES),
+        )
     print(
         f"bytes: {len(media)} thumbnail files {sum(media) / 1024:.0f} KiB"
         f" + websocket {first_view_ws / 1024:.0f} KiB = {total / 1024 / 1024:.2f} MiB"
     )
 
 
-def show_gallery(page: Any) -> float:
-    """Milliseconds from clicking the gallery link until every grid image has decoded."""
-    started = time.perf_counter()
-    page.get_by_role("link", name="작품 갤러리").first.click()
-    page.wait_for_function(  # polled on every animation frame
-        "() => { const imgs = [...document.querySelectorAll('.st-key-gallery_grid img')];"
-        " return imgs.length === 24 && imgs.every(i => i.complete && i.naturalWidth > 0); }"
-    )
-    return (time.perf_counter() - started) * 1000
+PHASES = (
+    ("click", "click to rerun request"),
+    ("server_start", "request to first answer"),
+    ("server_run", "first answer to script finished"),
+    ("render", "to all 24 <img> in the page"),
+    ("images", "to all decoded"),
+    ("messages", "messages"),
+)
+
+
+def show_gallery(page: Any, frames: list[bytes]) -> dict[str, float]:
+    """Milliseconds from clicking the gallery link until every grid image has decoded, and the
+    phases in between by the browser's clock."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    page.evaluate("window.__ws = []; window.__inDom = 0")
+    first_frame = len(frames)
+    link = page.get_by_role("link", name="작품 갤러리").first
+    clicked = link.evaluate("a => { const t = performance.now(); a.click(); return t; }")
+    page.wait_for_function(GRID_READY)
+    done = page.evaluate("performance.now()")
+    in_dom = page.evaluate("window.__inDom")
+    events = page.evaluate("window.__ws")
+    page.wait_for_timeout(300)  # Playwright's copies of the frames arrive after the page's
+    arrived = [e for e in events if e[0] == "in"]
+    sent = next(e[1] for e in events if e[0] == "out")
+    finished = sent
+    for (_, at, _size), data in zip(arrived, frames[first_frame:], strict=False):
+        message = ForwardMsg()
+        message.ParseFromString(data)
+        if message.WhichOneof("type") == "script_finished":
+            finished = at
+    return {
+        "total": done - clicked,
+        "click": sent - clicked,
+        "server_start": arrived[0][1] - sent if arrived else 0,
+        "server_run": finished - arrived[0][1] if arrived else 0,
+        "render": max(in_dom - finished, 0),
+        "images": done - max(in_dom, finished),
+        "messages": len(arrived),
+        "bytes": sum(e[2] for e in arrived),
+    }
+
+
+def before_arg() -> str | None:
+    return sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else None
 
 
 def main() -> None:
-    mode = sys.argv[1] if len(sys.argv) > 1 else "all"
+    args = [a for a in sys.argv[1:] if not a.startswith("--") and a != before_arg()]
+    mode = args[0] if args else "all"
+    before = Path(before_arg() or "") if before_arg() else None
     data_dir = Path(os.environ.get("BENCH_DATA_DIR") or tempfile.mkdtemp(prefix="bench-gallery-"))
     seed(data_dir)
-    if mode in ("server", "all"):
-        server(data_dir)
-    if mode in ("browser", "all"):
-        browser(data_dir)
+    theirs = data_dir.with_name(data_dir.name + "-before")
+    if before is not None and mode in ("live", "browser", "all"):
+        # That checkout's schema differs: its own bench seeds its folder (mode "seed").
+        subprocess.run(
+            [sys.executable, str(before / "bench" / "bench_gallery.py"), "seed"],
+            env={**os.environ, "BENCH_DATA_DIR": str(theirs)},
+            cwd=before,
+            check=True,
+            capture_output=True,
+        )
+    for name, run in (("server", server), ("live", live), ("browser", browser)):
+        if mode not in (name, "all"):
+            continue
+        if before is not None and name != "server":
+            print(f"{before}:")
+            run(theirs, root=before.resolve())
+            print("this checkout:")
+        run(data_dir)
 
 
 if __name__ == "__main__":

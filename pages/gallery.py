@@ -8,7 +8,7 @@ from contest.voting.votes import retract_vote
 from ui import page, state
 from ui.device import is_phone
 from ui.i18n import tr
-from ui.images import thumb_source
+from ui.images import thumb_sources
 from ui.text import md
 
 COLUMNS = 4
@@ -80,12 +80,14 @@ right.metric(tr("vote.left"), tr("vote.left_value", left=votes.left, budget=vote
 if not grid.cards:
     st.info(tr("gallery.empty"))
 box = st.container(key="gallery_grid")
+pictures = thumb_sources([card.thumb_key for card in grid.cards])
 for row_start in range(0, len(grid.cards), COLUMNS):
     cards = grid.cards[row_start : row_start + COLUMNS]
-    for column, card in zip(box.columns(COLUMNS)[: len(cards)], cards, strict=True):
+    row = zip(cards, pictures[row_start : row_start + COLUMNS], strict=True)
+    for column, (card, picture) in zip(box.columns(COLUMNS)[: len(cards)], row, strict=True):
         with column.container(border=True):
             st.image(
-                thumb_source(card.thumb_key),
+                picture,
                 width="stretch",
                 alt=tr("image.alt", title=card.title, theme=card.theme),
             )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Sequence
 
 import streamlit as st
 from PIL import Image, ImageDraw
@@ -70,10 +71,17 @@ def _url(settings: Settings, key: str) -> str | None:
     return _presigned(_store_id(settings), key, int(time.time() // half_life))
 
 
+def thumb_sources(keys: Sequence[str]) -> list[str | bytes]:
+    """For st.image, a whole grid's thumbnails: URLs the browser fetches from S3, else the
+    thumbnails' bytes. Asks for the runtime once (~0.1 ms a time; a grid has 24 pictures)."""
+    settings = get_runtime().settings
+    store_id = _store_id(settings)
+    return [_url(settings, key) or _thumb_bytes(store_id, key) for key in keys]
+
+
 def thumb_source(key: str) -> str | bytes:
     """For st.image: a URL the browser fetches from S3, else the thumbnail's bytes."""
-    settings = get_runtime().settings
-    return _url(settings, key) or _thumb_bytes(_store_id(settings), key)
+    return thumb_sources([key])[0]
 
 
 Area = tuple[float, float, float, float]  # left, top, right, bottom in shares of the picture

@@ -7,6 +7,7 @@ name. Cheap checks run first (size, header, pixel count) so hostile files fail b
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,8 @@ class ImageLimits:
 
 
 DEFAULT_LIMITS = ImageLimits()
+# check_file keeps no pixels: a JPEG is checked at the smallest scale libjpeg offers.
+CHECK_LONG_SIDE = 1
 
 
 @dataclass(frozen=True)
@@ -129,12 +132,57 @@ def _decode(image: ImageFile.ImageFile, data: bytes, fmt: str) -> None:
         raise InvalidImage("error.image.corrupt", format=fmt, accepted=ACCEPTED) from exc
 
 
-def load_normalised(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> tuple[str, Image.Image]:
-    """All upload checks, then the decoded upright RGB image; raises InvalidImage."""
+@dataclass(frozen=True)
+class Decoded:
+    """An upload decoded once: ``image`` is upright sRGB RGB without metadata; ``width`` and
+    ``height`` are the upright size of the picture as uploaded (larger than ``image`` when a
+    JPEG was decoded at a reduced scale)."""
+
+    source_format: str
+    width: int
+    height: int
+    image: Image.Image
+
+
+def _reduce_while_decoding(image: ImageFile.ImageFile, long_side: int) -> None:
+    """Ask libjpeg for the smallest scale (1/2, 1/4 or 1/8) that keeps the long side at least
+    ``long_side``. It still reads every scan of the file, so a damaged or truncated JPEG is
+    refused as in a full decode, but it skips most of the inverse DCT and never makes the
+    full-size buffer. Other formats have no reduced decode: this does nothing for them."""
+    width, height = image.size
+    scale = long_side / max(width, height)
+    if isinstance(image, JpegImagePlugin.JpegImageFile) and scale <= 0.5:
+        image.draft(image.mode, (math.ceil(width * scale), math.ceil(height * scale)))
+
+
+def decode_upload(
+    data: bytes, limits: ImageLimits = DEFAULT_LIMITS, *, long_side: int | None = None
+) -> Decoded:
+    """All upload checks, then the picture decoded once, upright, in sRGB; raises InvalidImage.
+
+    With ``long_side``, a JPEG larger than twice that is decoded at a reduced scale whose long
+    side is still at least ``long_side`` (the copies are never larger than that).
+    """
     image = open_checked(data, limits)
     fmt = _format_of(image)
+    size = image.size
+    if long_side is not None:
+        _reduce_while_decoding(image, long_side)
     _decode(image, data, fmt)
-    return fmt, normalise(image)
+    width, height = _upright(size, image)  # after the decode: a PNG's EXIF may follow its pixels
+    return Decoded(fmt, width, height, normalise(image))
+
+
+def load_normalised(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> tuple[str, Image.Image]:
+    """All upload checks, then the full-size upright RGB image; raises InvalidImage."""
+    decoded = decode_upload(data, limits)
+    return decoded.source_format, decoded.image
+
+
+def _upright(size: tuple[int, int], image: Image.Image) -> tuple[int, int]:
+    """``size`` as shown, after the image's EXIF orientation (a quarter turn swaps sides)."""
+    width, height = size
+    return (height, width) if image.getexif().get(0x0112) in (5, 6, 7, 8) else (width, height)
 
 
 def _format_of(image: Image.Image) -> str:
@@ -150,9 +198,7 @@ def _header(data: bytes) -> tuple[str | None, int | None, int | None]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             image = _DECODERS[fmt](io.BytesIO(data))
-        width, height = image.size
-        if image.getexif().get(0x0112) in (5, 6, 7, 8):
-            width, height = height, width
+        width, height = _upright(image.size, image)
         return fmt, width, height
     except Exception:  # a header too damaged to read: the format is all we know
         return fmt, None, None
@@ -171,7 +217,7 @@ def check_file(path: Path, limits: ImageLimits = DEFAULT_LIMITS) -> CheckResult:
     data = path.read_bytes()
     fmt, width, height = _header(data)
     try:
-        fmt, rgb = load_normalised(data, limits)
+        decoded = decode_upload(data, limits, long_side=CHECK_LONG_SIDE)
     except InvalidImage as error:
         return CheckResult(path, False, error, fmt, width, height)
-    return CheckResult(path, True, None, fmt, rgb.width, rgb.height)
+    return CheckResult(path, True, None, decoded.source_format, decoded.width, decoded.height)

@@ -43,125 +43,125 @@ def count(runtime: Runtime, model: type, **where: Any) -> int:
         return session.exec(query).one()
 
 
-def test_cast_and_retract_update_state_and_log(runtime: Runtime) -> None:
-    c = contest_with_entries(runtime)
-    with runtime.session() as session:
+def test_cast_and_retract_update_state_and_log(any_runtime: Runtime) -> None:
+    c = contest_with_entries(any_runtime)
+    with any_runtime.session() as session:
         state = cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
     assert (state.budget, state.used, state.left) == (3, 1, 2)
     assert state.voted_entry_ids == {c["ids"][0]}
-    with runtime.session() as session:
+    with any_runtime.session() as session:
         state = retract_vote(session, actor=c["voter"], entry_id=c["ids"][0])
     assert (state.used, state.left, state.voted_entry_ids) == (0, 3, frozenset())
-    with runtime.session() as session:
+    with any_runtime.session() as session:
         kinds = session.exec(select(VoteEvent.kind).order_by(col(VoteEvent.id))).all()
     assert kinds == ["cast", "retract"]
-    assert count(runtime, Vote) == 0
+    assert count(any_runtime, Vote) == 0
 
 
-def test_duplicate_vote_is_a_clear_error(runtime: Runtime) -> None:
-    c = contest_with_entries(runtime)
-    with runtime.session() as session:
+def test_duplicate_vote_is_a_clear_error(any_runtime: Runtime) -> None:
+    c = contest_with_entries(any_runtime)
+    with any_runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][1])
-    with pytest.raises(InvalidState) as err, runtime.session() as session:
+    with pytest.raises(InvalidState) as err, any_runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][1])
     assert err.value.key == "error.vote.already_voted"
-    assert count(runtime, Vote) == 1
-    assert count(runtime, VoteEvent, kind="cast") == 1
+    assert count(any_runtime, Vote) == 1
+    assert count(any_runtime, VoteEvent, kind="cast") == 1
 
 
-def test_budget_is_enforced(runtime: Runtime) -> None:
-    c = contest_with_entries(runtime)
+def test_budget_is_enforced(any_runtime: Runtime) -> None:
+    c = contest_with_entries(any_runtime)
     for entry_id in c["ids"][:3]:
-        with runtime.session() as session:
+        with any_runtime.session() as session:
             state = cast_vote(session, actor=c["voter"], entry_id=entry_id)
     assert state.left == 0
-    with pytest.raises(BudgetExhausted), runtime.session() as session:
+    with pytest.raises(BudgetExhausted), any_runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][3])
-    with runtime.session() as session:
+    with any_runtime.session() as session:
         retract_vote(session, actor=c["voter"], entry_id=c["ids"][0])
         state = cast_vote(session, actor=c["voter"], entry_id=c["ids"][3])
     assert state.voted_entry_ids == {c["ids"][1], c["ids"][2], c["ids"][3]}
 
 
-def test_cannot_vote_for_own_entry(runtime: Runtime) -> None:
-    c = contest_with_entries(runtime)
-    with pytest.raises(PermissionDenied) as err, runtime.session() as session:
+def test_cannot_vote_for_own_entry(any_runtime: Runtime) -> None:
+    c = contest_with_entries(any_runtime)
+    with pytest.raises(PermissionDenied) as err, any_runtime.session() as session:
         cast_vote(session, actor=c["author"], entry_id=c["ids"][0])
     assert err.value.key == "error.vote.own_entry"
 
 
 @pytest.mark.parametrize("status", ["withdrawn", "hidden", "disqualified"])
-def test_only_active_entries(runtime: Runtime, status: str) -> None:
-    c = contest_with_entries(runtime)
-    with runtime.session() as session:
+def test_only_active_entries(any_runtime: Runtime, status: str) -> None:
+    c = contest_with_entries(any_runtime)
+    with any_runtime.session() as session:
         entry = session.get(Entry, c["ids"][0])
         assert entry is not None
         entry.status = status
         session.add(entry)
-    with pytest.raises(NotFound) as err, runtime.session() as session:
+    with pytest.raises(NotFound) as err, any_runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
     assert err.value.key == "error.vote.entry_unavailable"
 
 
-def test_not_current_contest_refused(runtime: Runtime) -> None:
-    c = contest_with_entries(runtime)
-    with runtime.session() as session:
+def test_not_current_contest_refused(any_runtime: Runtime) -> None:
+    c = contest_with_entries(any_runtime)
+    with any_runtime.session() as session:
         create_contest(session, current=False)
         contest = session.get(Contest, c["contest"].id)
         assert contest is not None
         contest.is_current = False
         session.add(contest)
-    with pytest.raises(NotFound), runtime.session() as session:
+    with pytest.raises(NotFound), any_runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
 
 
-def test_window_is_enforced_for_cast_and_retract(runtime: Runtime) -> None:
-    c = contest_with_entries(runtime)
+def test_window_is_enforced_for_cast_and_retract(any_runtime: Runtime) -> None:
+    c = contest_with_entries(any_runtime)
     closes = c["contest"].voting_closes_at
     late = closes + timedelta(seconds=1)
-    with runtime.session() as session:
+    with any_runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
-    with pytest.raises(WindowClosed) as err, runtime.session() as session:
+    with pytest.raises(WindowClosed) as err, any_runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][1], now=late)
     assert err.value.key == "error.voting_closed"
-    with pytest.raises(WindowClosed), runtime.session() as session:
+    with pytest.raises(WindowClosed), any_runtime.session() as session:
         retract_vote(
             session, actor=c["voter"], entry_id=c["ids"][0], now=closes + timedelta(seconds=1)
         )
-    with runtime.session() as session:  # the last second is still inside
+    with any_runtime.session() as session:  # the last second is still inside
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][1], now=closes)
-    assert count(runtime, Vote) == 2
+    assert count(any_runtime, Vote) == 2
 
 
-def test_inactive_or_anonymous_voter_refused(runtime: Runtime) -> None:
-    c = contest_with_entries(runtime)
-    with pytest.raises(PermissionDenied), runtime.session() as session:
+def test_inactive_or_anonymous_voter_refused(any_runtime: Runtime) -> None:
+    c = contest_with_entries(any_runtime)
+    with pytest.raises(PermissionDenied), any_runtime.session() as session:
         cast_vote(session, actor=None, entry_id=c["ids"][0])
-    with runtime.session() as session:  # deactivated since the page loaded the user
+    with any_runtime.session() as session:  # deactivated since the page loaded the user
         voter = session.get(User, c["voter"].id)
         assert voter is not None
         voter.is_active = False
         session.add(voter)
-    with pytest.raises(PermissionDenied), runtime.session() as session:
+    with pytest.raises(PermissionDenied), any_runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
 
 
-def test_retract_without_vote(runtime: Runtime) -> None:
-    c = contest_with_entries(runtime)
-    with pytest.raises(InvalidState) as err, runtime.session() as session:
+def test_retract_without_vote(any_runtime: Runtime) -> None:
+    c = contest_with_entries(any_runtime)
+    with pytest.raises(InvalidState) as err, any_runtime.session() as session:
         retract_vote(session, actor=c["voter"], entry_id=c["ids"][0])
     assert err.value.key == "error.vote.not_voted"
 
 
-def test_withdrawn_entry_keeps_vote_until_taken_back(runtime: Runtime) -> None:
-    c = contest_with_entries(runtime)
-    with runtime.session() as session:
+def test_withdrawn_entry_keeps_vote_until_taken_back(any_runtime: Runtime) -> None:
+    c = contest_with_entries(any_runtime)
+    with any_runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][0])
         entry = session.get(Entry, c["ids"][0])
         assert entry is not None
         entry.status = EntryStatus.WITHDRAWN.value
         session.add(entry)
-    with runtime.session() as session:
+    with any_runtime.session() as session:
         mine = my_votes(session, actor=c["voter"], contest_id=c["contest"].id)
         assert [(v.entry_id, v.active) for v in mine] == [(c["ids"][0], False)]
         assert vote_counts(session, contest_id=c["contest"].id) == {}

@@ -109,6 +109,7 @@ class AppSpec:
     port: int = field(default_factory=free_port)
     env: dict[str, str] = field(default_factory=dict)
     args: tuple[str, ...] = ()
+    root: Path = ROOT  # the checkout whose app.py runs (a benchmark may run another's)
 
     @property
     def base_url(self) -> str:
@@ -143,7 +144,9 @@ def _launch(spec: AppSpec) -> tuple[subprocess.Popen[bytes], Path]:
         *spec.args,
     ]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=spec.root, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     return process, log
 
 
