@@ -39,9 +39,11 @@ def _moment(setting: Setting, value: datetime, tz: str, key: str) -> datetime:
 def _number(setting: Setting, value: Any, key: str) -> Any:
     assert setting.low is not None and setting.high is not None
     label = tr(f"contest.{setting.name}")
-    if setting.kind == Kind.SHARE:
-        step = setting.step or 0.05
-        return st.slider(label, setting.low, setting.high, float(value), step, key=key)
+    if setting.kind == Kind.SHARE:  # a share is shown and chosen as a whole percentage
+        step = round((setting.step or 0.05) * 100)
+        low, high = round(setting.low * 100), round(setting.high * 100)
+        percent = st.slider(label, low, high, round(float(value) * 100), step, "%d%%", key=key)
+        return percent / 100
     return st.number_input(label, int(setting.low), int(setting.high), int(value), key=key)
 
 

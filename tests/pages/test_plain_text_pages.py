@@ -1,6 +1,7 @@
 """AppTest: text people typed reaches Markdown-rendering elements escaped (the sidebar's name
 and department, refusals that quote what an admin typed), and the contest settings form offers
-no upload cap above the server's. tests/e2e/test_plain_text.py checks the rendering itself."""
+no upload cap above the server's and shows a share as a percentage. tests/e2e/test_plain_text.py
+checks the rendering itself."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from contest.contests.settings import server_upload_mb
-from contest.core.models import User
+from contest.core.models import Contest, User
 from tests.pages.support import demo_app, demo_runtime, sign_in_as, signed_in_session
 from ui.text import md
 
@@ -57,3 +58,16 @@ def test_the_settings_form_offers_no_upload_cap_above_the_servers(app_env: Path)
     at = _contest_settings()
     cap = next(box for box in at.number_input if box.key and box.key.endswith("_max_upload_mb"))
     assert cap.max == server_upload_mb() == 25
+
+
+def test_the_jury_weight_is_chosen_as_a_percentage(app_env: Path) -> None:
+    at = _contest_settings()
+    weight = next(s for s in at.slider if s.key and s.key.endswith("_jury_weight"))
+    assert (weight.value, weight.min, weight.max, weight.step) == (80, 0, 100, 5)
+    assert weight.proto.format == "%d%%"
+    weight.set_value(70)
+    next(b for b in at.button if b.label == "설정 저장").click().run()
+    assert not at.exception
+    assert at.success
+    with demo_runtime().session() as session:
+        assert session.exec(select(Contest.jury_weight)).all() == [pytest.approx(0.7)]
