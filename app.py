@@ -19,6 +19,7 @@ from ui.nav import (
     signed_out_routes,
 )
 from ui.notices import show
+from ui.page import FAVICON
 from ui.runtime import get_runtime
 from ui.text import md
 
@@ -37,6 +38,12 @@ def _pages(routes: list[Route]) -> list[st.Page]:
     ]
 
 
+def configure_page() -> None:
+    """Title, icon and layout; the icon is the app's own file (a Material icon name would make
+    every browser fetch it from fonts.gstatic.com, outside the city's network)."""
+    st.set_page_config(page_title=tr("app.title"), page_icon=FAVICON, layout="wide")
+
+
 def unavailable(error: ContestError) -> None:
     """The database is down: say so on a page of its own; the next rerun tries again."""
     page = st.Page(
@@ -50,10 +57,10 @@ try:
     runtime = get_runtime()
     user = auth.current_user()
 except ContestError as error:
-    st.set_page_config(page_title=tr("app.title"), page_icon=":material/palette:", layout="wide")
+    configure_page()
     unavailable(error)
 follow(user)
-st.set_page_config(page_title=tr("app.title"), page_icon=":material/palette:", layout="wide")
+configure_page()
 auth.write_cookie()
 language_switch(user)
 if runtime.settings.demo:

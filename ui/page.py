@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -17,6 +18,7 @@ from ui.notices import notices, notify, show, stop_with
 from ui.runtime import get_runtime
 
 T = TypeVar("T")
+FAVICON = str(Path(__file__).with_name("favicon.png"))  # the browser tab's icon
 __all__ = [
     "act",
     "attempt",

@@ -7,11 +7,15 @@ A user's language switch is saved with the account, so the English runs switch t
 accounts back to Korean at the end. The lifecycle walk (test_judging_flow.py) runs the same
 checks on the admin and judge screens at every stage from shortlist to publication; here the
 demo contest is as seeded (voting open).
+
+The city's network is closed: the browser asks nothing of any address but the app's own
+(a Material icon as the tab's icon was fetched from fonts.gstatic.com).
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -56,6 +60,9 @@ def test_every_page_reads_plainly_and_passes_axe(
     app_server: str, browser_page: Page, role: Role, lang: str
 ) -> None:
     page = browser_page
+    outside: set[str] = set()
+    own = urlsplit(app_server).netloc
+    page.on("request", lambda r: urlsplit(r.url).netloc in ("", own) or outside.add(r.url))
     page.goto(app_server)
     settle(page)
     if lang == "en":
@@ -83,3 +90,4 @@ def test_every_page_reads_plainly_and_passes_axe(
                 timeout=UI_TIMEOUT
             )
     assert {where: said for where, said in found.items() if said} == {}
+    assert outside == set()
