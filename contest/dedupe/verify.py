@@ -44,13 +44,15 @@ def _taps(sigma: float, radius: int = 3) -> np.ndarray:
 
 
 def _blur(image: np.ndarray, taps: np.ndarray) -> np.ndarray:
-    """Gaussian blur, mirrored at the edges (as scipy.ndimage.gaussian_filter's default), as
-    shifted sums: no matrix product, so no BLAS threads fighting over two cores."""
+    """Gaussian blur over the last two axes (one picture, or a stack of them), mirrored at the
+    edges (as scipy.ndimage.gaussian_filter's default), as shifted sums: no matrix product,
+    so no BLAS threads fighting over two cores."""
     radius = len(taps) // 2
-    height, width = image.shape
-    padded = np.pad(image, radius, mode="symmetric")
-    rows = sum(t * padded[k : k + height] for k, t in enumerate(taps))
-    blurred: np.ndarray = sum(t * rows[:, k : k + width] for k, t in enumerate(taps))
+    height, width = image.shape[-2:]
+    pad = [(0, 0)] * (image.ndim - 2) + [(radius, radius)] * 2
+    padded = np.pad(image, pad, mode="symmetric")
+    rows = sum(t * padded[..., k : k + height, :] for k, t in enumerate(taps))
+    blurred: np.ndarray = sum(t * rows[..., k : k + width] for k, t in enumerate(taps))
     return blurred
 
 
@@ -130,8 +132,7 @@ def quick_check(stored: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.
     """Correlation of each stored thumbnail (K, 32, 32) with the query thumbnail (turned
     upright for the candidate) sampled under its implied warp (K, 2, 3), both blurred so a
     few pixels of misalignment still correlate."""
-    p = np.stack([_blur(t.astype(np.float32), _BLUR_THUMB) for t in stored])
-    p = p.reshape(len(stored), -1)
+    p = _blur(stored.astype(np.float32), _BLUR_THUMB).reshape(len(stored), -1)
     q = _blur(query.astype(np.float32), _BLUR_THUMB)
     values, inside = _warp(q[None], warps)
     return _ncc(p, values[:, 0], inside.astype(np.float32))
@@ -295,29 +296,67 @@ def _colour_off(
     return off
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """What a pair must reach to be any kind of match. ``compare`` stops as soon as a pair
+    falls outside them (most chance candidates: the alignment runs off to a tilt of 30 degrees
+    or a tenth of the size, or most blocks differ before the stroke test); such a verdict
+    holds only what was measured by then and is no match. The defaults stop nothing."""
+
+    min_correlation: float = -1.0  # of the pictures aligned at 32x32
+    max_tilt: float = 180.0  # degrees
+    scales: tuple[float, float] = (0.0, float("inf"))
+    min_overlap: float = 0.0
+    max_differing: float = 1.0  # share of blocks differing before the stroke test
+
+
+TILT_SLACK = 2.0  # degrees the 128-px steps may still turn a pair aligned at 64 px
+SCALE_SLACK = 1.1  # and the factor they may still scale it by
+
+
+def _similarity(warp: np.ndarray, aspects: tuple[float, float]) -> tuple[float, float]:
+    """(tilt in degrees, scale) of an alignment at any of the sizes, in the physical frame."""
+    a = _frame(aspects[1]) @ warp[:, :2] @ np.linalg.inv(_frame(aspects[0]))  # s * R
+    angle = float(np.degrees(np.arctan2(a[1, 0] - a[0, 1], a[0, 0] + a[1, 1])))
+    return angle, float(np.sqrt(abs(np.linalg.det(a))))
+
+
+def _outside(angle: float, scale: float, bounds: Bounds, slack: bool = False) -> bool:
+    """Whether the alignment is out of bounds (with slack: still at 64 px)."""
+    tilt, factor = (TILT_SLACK, SCALE_SLACK) if slack else (0.0, 1.0)
+    low, high = bounds.scales
+    return abs(angle) > bounds.max_tilt + tilt or not low / factor <= scale <= high * factor
+
+
 def compare(
     stored: Prepared,
     query: Prepared,
     warp: np.ndarray,
     aspects: tuple[float, float],
     colours: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
-    min_correlation: float = -1.0,
+    bounds: Bounds = Bounds(),
 ) -> Verdict:
     """Align the query signature (prepared turned upright for this pair) onto the stored one,
     starting from ``warp`` (at 32x32), and compare blocks. ``aspects``: (stored, query)
     width/height of the two trimmed pictures (the query's as turned).
 
-    Early exit: when the pictures, aligned at 32x32, correlate less than ``min_correlation``,
-    nothing more is computed and that correlation is returned.
+    Early exit: a pair outside ``bounds`` (see Bounds) is given up at the first size that
+    shows it, with what was measured by then.
     """
     p_full, p_mid, p_low = stored.levels
     q_full, q_mid, q_low = query.levels
     warp = _refine(p_low, q_low, warp, LOW_STEPS)
     coarse = _correlation(p_low, q_low, warp)
-    if coarse < min_correlation:
+    if coarse < bounds.min_correlation:
         return Verdict(differing=1.0, overlap=0.0, correlation=coarse)
     warp = _refine(p_mid, q_mid, _scaled(warp, 2.0), MID_STEPS)
+    angle, scale = _similarity(warp, aspects)
+    if _outside(angle, scale, bounds, slack=True):
+        return Verdict(differing=1.0, overlap=0.0, correlation=coarse, angle=angle, scale=scale)
     warp = _refine(p_full, q_full, _scaled(warp, 2.0), FINE_STEPS)
+    angle, scale = _similarity(warp, aspects)
+    if _outside(angle, scale, bounds):
+        return Verdict(differing=1.0, overlap=0.0, correlation=coarse, angle=angle, scale=scale)
     (values,), (inside,) = _warp(q_full[None], warp[None])
     p_n = _normalised(p_full.ravel(), inside)
     q_n = _normalised(values[0], inside)
@@ -333,21 +372,24 @@ def compare(
     colour_checked = stored_colour is not None and query_colour is not None and valid.any()
     if stored_colour is not None and query_colour is not None and valid.any():
         differs |= _colour_off(stored_colour, query_colour, warp, valid)
+    count = int(valid.sum())
+    correlation = float(np.mean(p_n[inside] * q_n[inside])) if inside.any() else 0.0
+    before = float((differs & valid).sum() / count) if count else 1.0
+    if count < bounds.min_overlap * BLOCKS**2 or before > bounds.max_differing:
+        return Verdict(before, count / BLOCKS**2, correlation, angle, scale)
     strokes = np.sqrt((_blocks(stored.detail) ** 2).mean(1))
     detail = valid & (strokes > DETAIL_RMS)
     glyphs, weight = _glyphs(stored.strokes, query.strokes, warp, detail)
     lost = np.zeros(BLOCKS**2, bool)
     lost[detail] = glyphs < GLYPH_MIN
     differs = (differs | lost) & valid
-    a = _frame(aspects[1]) @ warp[:, :2] @ np.linalg.inv(_frame(aspects[0]))  # s * R
-    count = int(valid.sum())
     residual = (bq - bp)[differs]
     return Verdict(
         differing=float(differs.sum() / count) if count else 1.0,
         overlap=count / BLOCKS**2,
-        correlation=float(np.mean(p_n[inside] * q_n[inside])) if inside.any() else 0.0,
-        angle=float(np.degrees(np.arctan2(a[1, 0] - a[0, 1], a[0, 0] + a[1, 1]))),
-        scale=float(np.sqrt(abs(np.linalg.det(a)))),
+        correlation=correlation,
+        angle=angle,
+        scale=scale,
         replaced=_replaced(residual) if differs.sum() >= 2 else 0.0,
         detail=int(detail.sum()),
         detail_kept=float((weight * ~lost[detail]).sum() / max(float(weight.sum()), 1e-6)),
