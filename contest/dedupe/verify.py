@@ -33,7 +33,9 @@ FLAT_STD = 0.15  # a block flatter than this (global std units) has no pattern t
 DETAIL_RMS = 6.0  # fine detail (grey levels, at 256) that makes a block detailed: text, edges
 RESIDUAL_MIN = 0.5  # per-pixel difference (global std units) that counts as changed ink
 COLOUR_OFF = 24.0  # chroma difference (of +-128) that makes a block differ in colour
-GLYPH_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))  # pixels at 256, tried per block
+# pixels at 256 tried per block: a pixel either way, diagonals too (the alignment at 128 px can
+# be half a pixel off there in both directions: a screenshot or a tilted copy)
+GLYPH_SHIFTS = tuple((dx, dy) for dx in (0, 1, -1) for dy in (0, 1, -1))
 GLYPH_MIN = 0.6  # correlation of the fine detail at 256 below which a detailed block differs
 
 
@@ -242,12 +244,12 @@ def _block_points(chosen: np.ndarray, side: int) -> np.ndarray:
 def _glyphs(
     stored: np.ndarray, query: np.ndarray, warp: np.ndarray, chosen: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Correlation of the fine detail at 256 pixels in each chosen block, the best of a pixel's
+    shift in any direction (text strokes: at 128 two titles of one size look alike, at 256
+    their letters differ), and each block's weight (the stored detail's energy, less what lies
+    along one straight edge: a title outweighs a footnote and a band's border)."""
     if not chosen.any():
         return np.empty(0), np.empty(0)
-    """Correlation of the fine detail at 256 pixels in each chosen block, the best of a pixel's
-    shift either way (text strokes: at 128 two titles of one size look alike, at 256 their
-    letters differ), and each block's weight (the stored detail's energy, less what lies along
-    one straight edge: a title outweighs a footnote and a band's border)."""
     points = _block_points(chosen, SIG_SIDE)
     size = (SIG_SIDE // BLOCKS) ** 2
     p = _blocks(stored)[chosen]
