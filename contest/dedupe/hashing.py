@@ -31,8 +31,8 @@ from contest.dedupe.hashes import (
 WORK_SIDE = 512  # long side of the working copy
 TRIM_TOLERANCE = 3.0  # levels (Y, Cb, Cr) around a line's median: "flat" (JPEG noise)
 TRIM_SHARE = 0.95  # share of a line within tolerance for it to count as border
-TRIM_RANGE = 3.0  # grey levels a border's lines may differ from its first line
-TRIM_STEP = 3.0  # grey levels: a jump at least this large ends a border (less: a gradient)
+TRIM_RANGE = 3.0  # levels (Y, Cb, Cr) a border's lines may differ from its first line
+TRIM_STEP = 3.0  # levels: a jump at least this large ends a border (less: a gradient)
 TRIM_KEEP = 0.3  # share of each dimension trimming must leave
 CORNER_TOLERANCE = 40.0  # grey levels: the four corners of a tilted copy share one fill
 TILT_RANGE = (0.4, 8.0)  # degrees: a tilt smaller is noise, larger is not a tilted copy
@@ -95,8 +95,8 @@ def trim_box(ycc: np.ndarray) -> tuple[int, int, int, int]:
 
     A plain run at one side, or at two neighbouring sides, is left alone: it is the poster's
     own (a band, a sky, the plain part a crop brought to the edge or the corner), and a crop
-    must keep what its original keeps. Brightness decides: a grey copy is trimmed as its
-    colour original; colour only vetoes (a line of one brightness in two hues is no border).
+    must keep what its original keeps. A line must be plain in brightness and in colour (a
+    line of one brightness in two hues is no border; in a grey copy of it, it can be).
     Repeated until nothing changes (a window frame inside a desktop), leaving TRIM_KEEP of
     each dimension.
     """
