@@ -312,6 +312,10 @@ class Bounds:
     max_differing: float = 1.0  # share of blocks differing before the stroke test
 
 
+# The steps at 32 px can run off on a poster with large flat areas (turned 7-90 degrees while
+# the hashes' alignment was right to a pixel); a slight tilt is turned back before hashing, so
+# a turn larger than this at 32 px is taken for that and the 64-px steps start afresh.
+RUNAWAY_TILT = 4.0
 TILT_SLACK = 2.0  # degrees the 128-px steps may still turn a pair aligned at 64 px
 SCALE_SLACK = 1.1  # and the factor they may still scale it by
 
@@ -347,7 +351,11 @@ def compare(
     """
     p_full, p_mid, p_low = stored.levels
     q_full, q_mid, q_low = query.levels
-    warp = _refine(p_low, q_low, warp, LOW_STEPS)
+    start = warp
+    warp = _refine(p_low, q_low, start, LOW_STEPS)
+    angle, scale = _similarity(warp, aspects)
+    if abs(angle) > RUNAWAY_TILT or _outside(angle, scale, bounds, slack=True):
+        warp = start  # ran off on a blurred, flat picture: align from the hashes' own at 64 px
     coarse = _correlation(p_low, q_low, warp)
     if coarse < bounds.min_correlation:
         return Verdict(differing=1.0, overlap=0.0, correlation=coarse)
