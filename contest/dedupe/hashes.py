@@ -23,7 +23,7 @@ from PIL import Image
 
 from contest.core.errors import StaleHashes
 
-VERSION = 3
+VERSION = 4
 # How much of each dimension a window leaves out, (near side, far side): together they cover a
 # copy cut by up to 15% of a dimension, from either side or both, to within about 5%.
 MARGINS = ((0.0, 0.0), (0.1, 0.0), (0.0, 0.1), (0.06, 0.06))

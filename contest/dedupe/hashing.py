@@ -1,12 +1,14 @@
 """Perceptual hashes of a poster: what the duplicate search compares.
 
-Every picture is reduced the same way: a small working copy (long side 384), a slight tilt
+Every picture is reduced the same way: a small working copy (long side 512), a slight tilt
 turned back when the picture is a tilted rectangle on a plain fill (a photographed or rotated
-copy), borders of near-constant colour trimmed (padding, letterbox bars, a desktop around a
-screenshot). Then imagehash's 64-bit DCT hash (``imagehash.phash``) of sixteen *windows* of the
-trimmed picture (whole, and with 6-10% cut from one side or both of each dimension), for the
-query in four quarter turns; plus small pictures for the later stages (hashes.py).
-contest/dedupe/index.py searches them; verify.py decides.
+copy), borders someone added trimmed (plain runs at opposite sides, or at one side and both its
+neighbours: padding, letterbox bars, a desktop around a screenshot; a plain band at one side is
+the poster's own and stays, so a crop is trimmed as its original). Then imagehash's 64-bit
+DCT hash (``imagehash.phash``) of sixteen *windows* of the trimmed picture (whole, and with
+6-10% cut from one side or both of each dimension), for the query in four quarter turns; plus small
+pictures for the later stages (hashes.py). contest/dedupe/index.py searches them; verify.py
+decides.
 """
 
 from __future__ import annotations
@@ -27,17 +29,25 @@ from contest.dedupe.hashes import (
 )
 
 WORK_SIDE = 512  # long side of the working copy
-TRIM_TOLERANCE = 20.0  # levels (per RGB channel) around a line's median: "the same colour"
-TRIM_SHARE = 0.97  # share of a line within tolerance for it to count as border
+TRIM_TOLERANCE = 3.0  # levels (Y, Cb, Cr) around a line's median: "flat" (JPEG noise)
+TRIM_SHARE = 0.95  # share of a line within tolerance for it to count as border
+TRIM_RANGE = 3.0  # levels (Y, Cb, Cr) a border's lines may differ from its first line
+TRIM_STEP = 3.0  # levels: a jump at least this large ends a border (less: a gradient)
+TRIM_KEEP = 0.3  # share of each dimension trimming must leave
+CORNER_TOLERANCE = 40.0  # grey levels: the four corners of a tilted copy share one fill
 TILT_RANGE = (0.4, 8.0)  # degrees: a tilt smaller is noise, larger is not a tilted copy
 SIG_QUALITY = 85  # JPEG quality of the stored signature
 GREY_CHROMA = 4  # a colour map whose chroma stays below this everywhere is a grey picture
 
 
+def _fit_size(size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    scale = min(1.0, long_side / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
 def _working(image: Image.Image) -> Image.Image:
-    scale = WORK_SIDE / max(image.size)
-    if scale < 1:
-        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    if max(image.size) > WORK_SIDE:
+        size = _fit_size(image.size, WORK_SIDE)
         image = image.resize(size, Image.Resampling.BOX, reducing_gap=3.0)
     return image.convert("RGB")
 
@@ -46,50 +56,82 @@ def _grey(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("L"), dtype=np.float32)
 
 
-def _border_run(lines: np.ndarray, probe: int = 16) -> int:
-    """How many leading lines (of a (lines, pixels, RGB) array) are one near-constant colour,
-    the colour of the first line. In colour: an orange shape on a green field of the same
-    brightness is no border. The first ``probe`` lines are looked at first (most pictures
-    have no border, and a border is rarely wider)."""
+def _border_run(lines: np.ndarray, probe: int = 16) -> tuple[int, np.ndarray]:
+    """How many leading lines (of a (lines, pixels, YCbCr) array) are a plain border, and its
+    colour: each line flat (TRIM_SHARE of it within TRIM_TOLERANCE of its median in each
+    channel) and of the first line's colour (within TRIM_RANGE). The first ``probe`` lines
+    are looked at first (most pictures have no border, and a border is rarely wider).
+
+    A border ends at an edge: a line with content, or a jump in colour. When the colour only
+    drifts on (the next lines flat, within TRIM_STEP of the last ones), the run is part of a
+    gradient: no border (how much of a gradient a cut took would depend on where a crop began).
+    """
     limit = max(1, lines.shape[0] // 2)  # a border never covers half the picture
     for count in (min(probe, limit), limit):
-        part = lines[: count + 1, ::2]
-        median = np.median(part[:, ::2], axis=1)  # (lines, 3)
+        part = lines[: count + 5, ::2]
+        median = np.median(part, axis=1)  # (lines, 3)
         off = np.abs(part - median[:, None]) <= TRIM_TOLERANCE
-        uniform = off.all(-1).mean(1) >= TRIM_SHARE
-        drift = np.abs(median - median[0]).max(-1) / TRIM_TOLERANCE  # in tolerances
-        stop = np.flatnonzero(~(uniform & (drift <= 1))[:count])
+        flat = off.all(-1).mean(1) >= TRIM_SHARE
+        same = (np.abs(median - median[0]) <= TRIM_RANGE).all(-1)
+        stop = np.flatnonzero(~(flat & same)[:count])
         if stop.size:
             break
-    else:
-        return int(limit)
-    run = int(stop[0])
-    # A border ends at an edge; a run that fades into the next line is a gradient, not a border.
-    if run and uniform[run] and drift[run] <= 2:
-        return 0
-    return run
+    run = int(stop[0]) if stop.size else limit
+    after = median[run : run + 4][np.cumprod(flat[run : run + 4]).astype(bool)]
+    before = median[max(0, run - 4) : run]
+    if run and after.size and np.abs(after.mean(0) - before.mean(0)).max() < TRIM_STEP:
+        return 0, median[0]
+    return run, median[0]
 
 
-def trim_box(rgb: np.ndarray, passes: int = 2) -> tuple[int, int, int, int]:
-    """(top, bottom, left, right) of a (height, width, 3) RGB picture without borders of
-    near-constant colour; the whole picture if too little would be left.
+_NEIGHBOURS = ((2, 3), (2, 3), (0, 1), (0, 1))  # top, bottom, left, right
 
-    Two passes per side: a window frame inside a desktop, or padding around a letterbox.
+
+def trim_box(ycc: np.ndarray) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of a (height, width, YCbCr) picture without the borders
+    someone added around it: plain runs of lines in one colour at two opposite sides, or at
+    one side and both its neighbours (padding, letterbox bars, a desktop around a screenshot,
+    the fill around a tilted copy).
+
+    A plain run at one side, or at two neighbouring sides, is left alone: it is the poster's
+    own (a band, a sky, the plain part a crop brought to the edge or the corner), and a crop
+    must keep what its original keeps. A line must be plain in brightness and in colour (a
+    line of one brightness in two hues is no border; in a grey copy of it, it can be).
+    Repeated until nothing changes (a window frame inside a desktop), leaving TRIM_KEEP of
+    each dimension.
     """
-    height, width = rgb.shape[:2]
-    top, bottom, left, right = 0, height, 0, width
-    for _ in range(passes):
-        out = rgb[top:bottom, left:right]
-        start, stop = _border_run(out), out.shape[0] - _border_run(out[::-1])
-        if stop - start > 8:
-            top, bottom = top + start, top + stop
-        out = rgb[top:bottom, left:right].swapaxes(0, 1)
-        start, stop = _border_run(out), out.shape[0] - _border_run(out[::-1])
-        if stop - start > 8:
-            left, right = left + start, left + stop
-    if bottom - top < 0.3 * height or right - left < 0.3 * width:
-        return 0, height, 0, width
-    return top, bottom, left, right
+    height, width = ycc.shape[:2]
+    box = (0, height, 0, width)
+    for _ in range(4):
+        top, bottom, left, right = box
+        out = ycc[top:bottom, left:right]
+        turned = out.swapaxes(0, 1)
+        runs = [_border_run(out), _border_run(out[::-1]), _border_run(turned)]
+        runs.append(_border_run(turned[::-1]))
+        # A side's run counts as a border when the opposite side, or both of its
+        # neighbours, have a run of the same colour.
+        same = [
+            [
+                bool(runs[k][0]) and bool((np.abs(runs[k][1] - colour) <= TRIM_RANGE).all())
+                for k in range(4)
+            ]
+            for _, colour in runs
+        ]
+        cut = [
+            run
+            if run and (same[side][side ^ 1] or all(same[side][k] for k in _NEIGHBOURS[side]))
+            else 0
+            for side, (run, _) in enumerate(runs)
+        ]
+        new = (top + cut[0], bottom - cut[1], left + cut[2], right - cut[3])
+        if (
+            new == box
+            or new[1] - new[0] < TRIM_KEEP * height
+            or new[3] - new[2] < TRIM_KEEP * width
+        ):
+            break
+        box = new
+    return box
 
 
 def _edge_slope(first: np.ndarray) -> float | None:
@@ -115,9 +157,9 @@ def tilt_of(grey: np.ndarray) -> float:
     half of each side, must be straight lines of about the same angle.
     """
     corners = np.array([grey[0, 0], grey[0, -1], grey[-1, 0], grey[-1, -1]])
-    if np.ptp(corners) > 2 * TRIM_TOLERANCE:
+    if np.ptp(corners) > CORNER_TOLERANCE:
         return 0.0
-    content = np.abs(grey - np.median(corners)) > 2 * TRIM_TOLERANCE
+    content = np.abs(grey - np.median(corners)) > CORNER_TOLERANCE
     h, w = content.shape
     rows, cols = slice(h // 4, 3 * h // 4), slice(w // 4, 3 * w // 4)
     angles = []
@@ -156,9 +198,12 @@ def window_hashes(square: np.ndarray) -> list[int]:
     return out
 
 
-def _small(grey: np.ndarray, side: int) -> np.ndarray:
-    image = Image.fromarray(grey.astype(np.uint8), "L")
-    return np.asarray(image.resize((side, side), Image.Resampling.BOX), dtype=np.uint8)
+def _shrink(square: np.ndarray, side: int) -> np.ndarray:
+    """Block means of a square uint8 picture down to side x side (side divides its side)."""
+    k = square.shape[0] // side
+    means = square.reshape(side, k, side, k).mean((1, 3))
+    small: np.ndarray = np.round(means).astype(np.uint8)
+    return small
 
 
 def _colour_map(image: Image.Image) -> np.ndarray | None:
@@ -170,6 +215,26 @@ def _colour_map(image: Image.Image) -> np.ndarray | None:
     return chroma.clip(-128, 127).astype(np.int8)
 
 
+def _signature(
+    image: Image.Image, work_size: tuple[int, int], box: tuple[int, int, int, int], tilt: float
+) -> np.ndarray:
+    """The trimmed picture as a (SIG_SIDE, SIG_SIDE) greyscale array, from the full picture
+    (not the working copy: a screenshot's or a letterbox's poster is a small part of the
+    working copy, and its letters would be softer than its original's). ``box`` is (left,
+    top, right, bottom) in the working copy, turned back by ``tilt`` when there is one."""
+    grey = image.convert("L")
+    if tilt:  # turned back at twice the working size: enough for 256 pixels, and fast
+        grey = grey.resize(_fit_size(grey.size, 2 * WORK_SIDE), Image.Resampling.BOX)
+        corners = np.asarray(grey)[[0, 0, -1, -1], [0, -1, 0, -1]]
+        fill = int(np.median(corners))
+        grey = grey.rotate(tilt, Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
+    sx, sy = grey.width / work_size[0], grey.height / work_size[1]
+    left, top, right, bottom = box
+    region = (left * sx, top * sy, right * sx, bottom * sy)
+    small = grey.resize((SIG_SIDE, SIG_SIDE), Image.Resampling.BOX, box=region)
+    return np.asarray(small, dtype=np.uint8)
+
+
 def compute_hashes(image: Image.Image) -> PosterHashes:
     """Hashes of the normalised RGB image.
 
@@ -178,17 +243,15 @@ def compute_hashes(image: Image.Image) -> PosterHashes:
     orientation without decoding anything again.
     """
     work = _working(image)
-    grey = _grey(work)
-    tilt = tilt_of(grey)
+    tilt = tilt_of(_grey(work))
     if tilt:
         corners = np.asarray(work)[[0, 0, -1, -1], [0, -1, 0, -1]]
         fill = tuple(int(c) for c in np.median(corners, axis=0))
         work = work.rotate(tilt, Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
-        grey = _grey(work)
-    top, bottom, left, right = trim_box(np.asarray(work, dtype=np.float32))
-    trimmed = grey[top:bottom, left:right]
-    detail = _small(trimmed, SIG_SIDE)
-    square = detail.reshape(SIG_SIDE // 2, 2, SIG_SIDE // 2, 2).mean((1, 3)).astype(np.uint8)
+    top, bottom, left, right = trim_box(np.asarray(work.convert("YCbCr"), dtype=np.float32))
+    box = (left, top, right, bottom)
+    detail = _signature(image, work.size, box, tilt)
+    square = _shrink(detail, SIG_SIDE // 2)
     query = np.array(
         [window_hashes(np.ascontiguousarray(np.rot90(square, turn))) for turn in range(TURNS)],
         np.uint64,
@@ -196,11 +259,11 @@ def compute_hashes(image: Image.Image) -> PosterHashes:
     signature = io.BytesIO()
     Image.fromarray(detail, "L").save(signature, "JPEG", quality=SIG_QUALITY)
     return PosterHashes(
-        aspect=round(trimmed.shape[1] / trimmed.shape[0], 4),
+        aspect=round((right - left) / (bottom - top), 4),
         stored=query[0].copy(),
         query=query,
-        thumb=_small(trimmed, THUMB_SIDE),
+        thumb=_shrink(detail, THUMB_SIDE),
         signature_jpeg=signature.getvalue(),
-        colour=_colour_map(work.crop((left, top, right, bottom))),
+        colour=_colour_map(work.crop(box)),
         tilt=tilt,
     )

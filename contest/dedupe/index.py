@@ -85,7 +85,7 @@ class Candidate:
 
 CANDIDATE_BITS = 22  # closest window distance (of 64 bits) that makes a row a candidate
 POOL = 48  # closest candidates given the quick check
-QUICK_MIN = 0.45  # thumbnail correlation a candidate needs to be verified
+QUICK_MIN = 0.55  # thumbnail correlation a candidate needs to be verified
 SURE_BITS = 6  # ... unless its hashes are this close (a faint, smooth poster's thumbnail is flat)
 MAX_CANDIDATES = 8  # best candidates verified per query (upload: bounded time)
 SCAN_CANDIDATES = 16  # in a folder scan a poster's own copies and its template siblings crowd
@@ -102,6 +102,14 @@ DUPLICATE_DETAIL = 0.75  # and repeat this share of the stored picture's fine de
 # padding, screenshots): a smooth unrelated picture can "align" at 8 degrees or half the size.
 MAX_TILT = 6.0
 SCALE_RANGE = (0.7, 1.45)
+# compare gives up on a pair as soon as it cannot reach "similar" (most chance candidates)
+BOUNDS = verify.Bounds(
+    min_correlation=SIMILAR_CORRELATION,
+    max_tilt=MAX_TILT,
+    scales=SCALE_RANGE,
+    min_overlap=MIN_OVERLAP,
+    max_differing=SIMILAR_SHARE,
+)
 _LEVEL_ORDER = {FlagLevel.DUPLICATE: 0, FlagLevel.SIMILAR: 1}
 _ARRAYS = ("_ids", "_hashes", "_thumbs", "_aspects", "_tilts")
 
@@ -282,7 +290,7 @@ class HashIndex:
             ),
             (stored.aspect, aspect),
             (stored.colour, colour),
-            min_correlation=SIMILAR_CORRELATION,
+            BOUNDS,
         )
         level = _level(verdict)
         if level is None:

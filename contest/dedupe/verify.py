@@ -33,7 +33,9 @@ FLAT_STD = 0.15  # a block flatter than this (global std units) has no pattern t
 DETAIL_RMS = 6.0  # fine detail (grey levels, at 256) that makes a block detailed: text, edges
 RESIDUAL_MIN = 0.5  # per-pixel difference (global std units) that counts as changed ink
 COLOUR_OFF = 24.0  # chroma difference (of +-128) that makes a block differ in colour
-GLYPH_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))  # pixels at 256, tried per block
+# pixels at 256 tried per block: a pixel either way, diagonals too (the alignment at 128 px can
+# be half a pixel off there in both directions: a screenshot or a tilted copy)
+GLYPH_SHIFTS = tuple((dx, dy) for dx in (0, 1, -1) for dy in (0, 1, -1))
 GLYPH_MIN = 0.6  # correlation of the fine detail at 256 below which a detailed block differs
 
 
@@ -44,19 +46,25 @@ def _taps(sigma: float, radius: int = 3) -> np.ndarray:
 
 
 def _blur(image: np.ndarray, taps: np.ndarray) -> np.ndarray:
-    """Gaussian blur, mirrored at the edges (as scipy.ndimage.gaussian_filter's default), as
-    shifted sums: no matrix product, so no BLAS threads fighting over two cores."""
+    """Gaussian blur over the last two axes (one picture, or a stack of them), mirrored at the
+    edges (as scipy.ndimage.gaussian_filter's default), as shifted sums: no matrix product,
+    so no BLAS threads fighting over two cores."""
     radius = len(taps) // 2
-    height, width = image.shape
-    padded = np.pad(image, radius, mode="symmetric")
-    rows = sum(t * padded[k : k + height] for k, t in enumerate(taps))
-    blurred: np.ndarray = sum(t * rows[:, k : k + width] for k, t in enumerate(taps))
+    height, width = image.shape[-2:]
+    pad = [(0, 0)] * (image.ndim - 2) + [(radius, radius)] * 2
+    padded = np.pad(image, pad, mode="symmetric")
+    rows = sum(t * padded[..., k : k + height, :] for k, t in enumerate(taps))
+    blurred: np.ndarray = sum(t * rows[..., k : k + width] for k, t in enumerate(taps))
     return blurred
 
 
 _BLUR_ALIGN = _taps(0.8)
 _BLUR_THUMB = _taps(1.0)
 _BLUR_WIDE = _taps(2.5, radius=7)  # removes a text line's overall shape
+# Strokes are compared a little softened: 1-pixel detail at 256 depends on where a resize or
+# the alignment's interpolation put the pixel grid (a copy of the same poster lost a third of
+# its strokes at 5% other scale); 0.7 px keeps letters apart (template pairs stay "similar").
+_BLUR_STROKE = _taps(0.7, radius=2)
 
 
 def _grid(side: int) -> np.ndarray:
@@ -126,8 +134,7 @@ def quick_check(stored: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.
     """Correlation of each stored thumbnail (K, 32, 32) with the query thumbnail (turned
     upright for the candidate) sampled under its implied warp (K, 2, 3), both blurred so a
     few pixels of misalignment still correlate."""
-    p = np.stack([_blur(t.astype(np.float32), _BLUR_THUMB) for t in stored])
-    p = p.reshape(len(stored), -1)
+    p = _blur(stored.astype(np.float32), _BLUR_THUMB).reshape(len(stored), -1)
     q = _blur(query.astype(np.float32), _BLUR_THUMB)
     values, inside = _warp(q[None], warps)
     return _ncc(p, values[:, 0], inside.astype(np.float32))
@@ -209,6 +216,12 @@ class Prepared:
         fine: np.ndarray = self.picture - _blur(self.picture, _BLUR_WIDE)
         return fine
 
+    @cached_property
+    def strokes(self) -> np.ndarray:
+        """The fine detail softened by 0.7 px (see _BLUR_STROKE): what the stroke test compares."""
+        soft: np.ndarray = _blur(self.detail, _BLUR_STROKE)
+        return soft
+
 
 def _normalised(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     inside = values[mask]
@@ -231,12 +244,12 @@ def _block_points(chosen: np.ndarray, side: int) -> np.ndarray:
 def _glyphs(
     stored: np.ndarray, query: np.ndarray, warp: np.ndarray, chosen: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Correlation of the fine detail at 256 pixels in each chosen block, the best of a pixel's
+    shift in any direction (text strokes: at 128 two titles of one size look alike, at 256
+    their letters differ), and each block's weight (the stored detail's energy, less what lies
+    along one straight edge: a title outweighs a footnote and a band's border)."""
     if not chosen.any():
         return np.empty(0), np.empty(0)
-    """Correlation of the fine detail at 256 pixels in each chosen block, the best of a pixel's
-    shift either way (text strokes: at 128 two titles of one size look alike, at 256 their
-    letters differ), and each block's weight (the stored detail's energy, less what lies along
-    one straight edge: a title outweighs a footnote and a band's border)."""
     points = _block_points(chosen, SIG_SIDE)
     size = (SIG_SIDE // BLOCKS) ** 2
     p = _blocks(stored)[chosen]
@@ -254,22 +267,71 @@ def _glyphs(
     return ncc.max(0), energy * (1 - coherence)
 
 
+# Where a block's colour is looked for in the copy's map: its aligned centre, then half a cell
+# either way in x, y or both.
+_CELL_OFFSETS = [np.array([[dx], [dy]]) for dx in (0.0, -0.5, 0.5) for dy in (0.0, -0.5, 0.5)]
+
+
 def _colour_off(
     stored: np.ndarray, query: np.ndarray, warp: np.ndarray, valid: np.ndarray
 ) -> np.ndarray:
     """Per block, whether the chroma differs (after one overall saturation gain, so a copy
-    with its colours boosted or faded still agrees)."""
+    with its colours boosted or faded still agrees). The map has one cell per block: where a
+    colour edge runs through a block, the copy's cells (shifted by a resize or a crop) mix
+    the two sides differently, so the block agrees when any cell within half a cell of its
+    aligned centre has its colour."""
     step = ALIGN_SIDE / BLOCKS
+    cell = ALIGN_SIDE / COLOUR_SIDE
     centres = (np.arange(BLOCKS) + 0.5) * step - ALIGN_SIDE / 2
     y, x = np.meshgrid(centres, centres, indexing="ij")
-    points = warp[:, :2] @ np.stack([x.ravel(), y.ravel()]) + warp[:, 2:]
-    cells = ((points + ALIGN_SIDE / 2) / (ALIGN_SIDE / COLOUR_SIDE)).astype(int)
-    cells = np.clip(cells, 0, COLOUR_SIDE - 1)
+    points = warp[:, :2] @ np.stack([x.ravel(), y.ravel()]) + warp[:, 2:] + ALIGN_SIDE / 2
     cs = stored.reshape(-1, 2).astype(np.float32)
-    cq = query[cells[1], cells[0]].astype(np.float32)
+    samples = []
+    for offset in _CELL_OFFSETS:
+        cells = np.clip(((points + cell * offset) / cell).astype(int), 0, COLOUR_SIDE - 1)
+        samples.append(query[cells[1], cells[0]].astype(np.float32))
+    cq = samples[0]  # the aligned centre
     gain = float((cs[valid] * cq[valid]).sum() / max(float((cq[valid] ** 2).sum()), 1.0))
-    off: np.ndarray = np.linalg.norm(cs - np.clip(gain, 0.5, 2.0) * cq, axis=1) > COLOUR_OFF
+    gain = float(np.clip(gain, 0.5, 2.0))
+    distance = np.min([np.linalg.norm(cs - gain * q, axis=1) for q in samples], axis=0)
+    off: np.ndarray = distance > COLOUR_OFF
     return off
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What a pair must reach to be any kind of match. ``compare`` stops as soon as a pair
+    falls outside them (most chance candidates: the alignment runs off to a tilt of 30 degrees
+    or a tenth of the size, or most blocks differ before the stroke test); such a verdict
+    holds only what was measured by then and is no match. The defaults stop nothing."""
+
+    min_correlation: float = -1.0  # of the pictures aligned at 32x32
+    max_tilt: float = 180.0  # degrees
+    scales: tuple[float, float] = (0.0, float("inf"))
+    min_overlap: float = 0.0
+    max_differing: float = 1.0  # share of blocks differing before the stroke test
+
+
+# The steps at 32 px can run off on a poster with large flat areas (turned 7-90 degrees while
+# the hashes' alignment was right to a pixel); a slight tilt is turned back before hashing, so
+# a turn larger than this at 32 px is taken for that and the 64-px steps start afresh.
+RUNAWAY_TILT = 4.0
+TILT_SLACK = 2.0  # degrees the 128-px steps may still turn a pair aligned at 64 px
+SCALE_SLACK = 1.1  # and the factor they may still scale it by
+
+
+def _similarity(warp: np.ndarray, aspects: tuple[float, float]) -> tuple[float, float]:
+    """(tilt in degrees, scale) of an alignment at any of the sizes, in the physical frame."""
+    a = _frame(aspects[1]) @ warp[:, :2] @ np.linalg.inv(_frame(aspects[0]))  # s * R
+    angle = float(np.degrees(np.arctan2(a[1, 0] - a[0, 1], a[0, 0] + a[1, 1])))
+    return angle, float(np.sqrt(abs(np.linalg.det(a))))
+
+
+def _outside(angle: float, scale: float, bounds: Bounds, slack: bool = False) -> bool:
+    """Whether the alignment is out of bounds (with slack: still at 64 px)."""
+    tilt, factor = (TILT_SLACK, SCALE_SLACK) if slack else (0.0, 1.0)
+    low, high = bounds.scales
+    return abs(angle) > bounds.max_tilt + tilt or not low / factor <= scale <= high * factor
 
 
 def compare(
@@ -278,23 +340,33 @@ def compare(
     warp: np.ndarray,
     aspects: tuple[float, float],
     colours: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
-    min_correlation: float = -1.0,
+    bounds: Bounds = Bounds(),
 ) -> Verdict:
     """Align the query signature (prepared turned upright for this pair) onto the stored one,
     starting from ``warp`` (at 32x32), and compare blocks. ``aspects``: (stored, query)
     width/height of the two trimmed pictures (the query's as turned).
 
-    Early exit: when the pictures, aligned at 32x32, correlate less than ``min_correlation``,
-    nothing more is computed and that correlation is returned.
+    Early exit: a pair outside ``bounds`` (see Bounds) is given up at the first size that
+    shows it, with what was measured by then.
     """
     p_full, p_mid, p_low = stored.levels
     q_full, q_mid, q_low = query.levels
-    warp = _refine(p_low, q_low, warp, LOW_STEPS)
+    start = warp
+    warp = _refine(p_low, q_low, start, LOW_STEPS)
+    angle, scale = _similarity(warp, aspects)
+    if abs(angle) > RUNAWAY_TILT or _outside(angle, scale, bounds, slack=True):
+        warp = start  # ran off on a blurred, flat picture: align from the hashes' own at 64 px
     coarse = _correlation(p_low, q_low, warp)
-    if coarse < min_correlation:
+    if coarse < bounds.min_correlation:
         return Verdict(differing=1.0, overlap=0.0, correlation=coarse)
     warp = _refine(p_mid, q_mid, _scaled(warp, 2.0), MID_STEPS)
+    angle, scale = _similarity(warp, aspects)
+    if _outside(angle, scale, bounds, slack=True):
+        return Verdict(differing=1.0, overlap=0.0, correlation=coarse, angle=angle, scale=scale)
     warp = _refine(p_full, q_full, _scaled(warp, 2.0), FINE_STEPS)
+    angle, scale = _similarity(warp, aspects)
+    if _outside(angle, scale, bounds):
+        return Verdict(differing=1.0, overlap=0.0, correlation=coarse, angle=angle, scale=scale)
     (values,), (inside,) = _warp(q_full[None], warp[None])
     p_n = _normalised(p_full.ravel(), inside)
     q_n = _normalised(values[0], inside)
@@ -310,21 +382,24 @@ def compare(
     colour_checked = stored_colour is not None and query_colour is not None and valid.any()
     if stored_colour is not None and query_colour is not None and valid.any():
         differs |= _colour_off(stored_colour, query_colour, warp, valid)
+    count = int(valid.sum())
+    correlation = float(np.mean(p_n[inside] * q_n[inside])) if inside.any() else 0.0
+    before = float((differs & valid).sum() / count) if count else 1.0
+    if count < bounds.min_overlap * BLOCKS**2 or before > bounds.max_differing:
+        return Verdict(before, count / BLOCKS**2, correlation, angle, scale)
     strokes = np.sqrt((_blocks(stored.detail) ** 2).mean(1))
     detail = valid & (strokes > DETAIL_RMS)
-    glyphs, weight = _glyphs(stored.detail, query.detail, warp, detail)
+    glyphs, weight = _glyphs(stored.strokes, query.strokes, warp, detail)
     lost = np.zeros(BLOCKS**2, bool)
     lost[detail] = glyphs < GLYPH_MIN
     differs = (differs | lost) & valid
-    a = _frame(aspects[1]) @ warp[:, :2] @ np.linalg.inv(_frame(aspects[0]))  # s * R
-    count = int(valid.sum())
     residual = (bq - bp)[differs]
     return Verdict(
         differing=float(differs.sum() / count) if count else 1.0,
         overlap=count / BLOCKS**2,
-        correlation=float(np.mean(p_n[inside] * q_n[inside])) if inside.any() else 0.0,
-        angle=float(np.degrees(np.arctan2(a[1, 0] - a[0, 1], a[0, 0] + a[1, 1]))),
-        scale=float(np.sqrt(abs(np.linalg.det(a)))),
+        correlation=correlation,
+        angle=angle,
+        scale=scale,
         replaced=_replaced(residual) if differs.sum() >= 2 else 0.0,
         detail=int(detail.sum()),
         detail_kept=float((weight * ~lost[detail]).sum() / max(float(weight.sum()), 1e-6)),
