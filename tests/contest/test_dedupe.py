@@ -284,7 +284,8 @@ def test_index_agrees_with_brute_force(index: HashIndex, poster: Image.Image) ->
             )
             for views in query.query
         ]
-        shapes = (index._aspects[row] / query.aspect, index._aspects[row] * query.aspect)
+        aspect = np.exp(index._log_aspects[row])
+        shapes = (aspect / query.aspect, aspect * query.aspect)
         fits = [abs(np.log(shapes[turn % 2])) <= np.log(1.4) for turn in range(4)]
         per_turn = [d if fit else 255 for d, fit in zip(per_turn, fits, strict=True)]
         assert best[row] == min(per_turn) and turns[row] == int(np.argmin(per_turn))
