@@ -11,11 +11,13 @@ import streamlit as st
 from contest.contests.rules import TEXT_LIMITS
 from contest.judging import lifecycle, publication, results
 from contest.judging.readiness import STEPS, Readiness
+from contest.reports.audit_log import sentence
 from contest.reports.views import LifecycleView
 from ui import page, state
 from ui.format import when
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.notices import Kind
+from ui.text import md
 from ui.winners import show_board
 
 Fact = tuple[str, Kind]  # a sentence, and how loudly to say it
@@ -30,6 +32,39 @@ DONE_BY_PHASE = {
     "judging_closed": 5,
     "finalised": 6,
 }
+
+
+def where_it_stands(view: LifecycleView) -> None:
+    """The phase, every step in order, and the one step that comes next with its button (and
+    the confirmation it opens)."""
+    ready = view.readiness
+    st.subheader(tr("lifecycle.where", phase=tr(f"phase.{ready.phase.value}")), anchor=False)
+    if ready.published:
+        st.caption(tr("lifecycle.published_note"))
+    stepper(ready)
+    if ready.steps:
+        first, *others = ready.steps
+        with st.container(border=True):
+            st.markdown(f"**{tr('lifecycle.next_title', step=tr(f'lifecycle.step.{first}'))}**")
+            say(facts(first, view))
+            _step_button(first, type="primary", icon=":material/flag:")
+            for step in others:
+                st.caption(tr(f"lifecycle.{step}_note"))
+                _step_button(step)
+    confirm(view, ready.steps)
+
+
+def _step_button(step: str, **style: Any) -> None:
+    st.button(tr(f"lifecycle.open.{step}"), key=f"step_{step}", on_click=ask, args=(step,), **style)
+
+
+def history(view: LifecycleView) -> None:
+    """The steps taken so far, as sentences."""
+    st.subheader(tr("lifecycle.history"), anchor=False)
+    if view.history:
+        st.markdown("\n".join(f"- {md(sentence(line, lang()))}" for line in view.history))
+    else:
+        st.caption(tr("lifecycle.history_empty"))
 
 
 def stepper(readiness: Readiness) -> None:

@@ -28,6 +28,9 @@ from contest.core.timeutil import as_utc, utcnow
 from contest.judging.queries import active_entry_ids, shortlisted_ids
 from contest.voting.queries import vote_counts
 
+# While the shortlist is open, an admin adds, removes or substitutes posters by hand.
+SHORTLIST_OPEN = (ContestPhase.SHORTLISTED,)
+
 
 def _locked_contest(session: Session, contest_id: int) -> Contest:
     begin_write(session)
@@ -146,7 +149,7 @@ def _manual_change(
     if not reason.strip():
         raise InvalidInput("error.reason_required")
     contest = _locked_contest(session, contest_id)
-    require_phase(contest, ContestPhase.SHORTLISTED)
+    require_phase(contest, *SHORTLIST_OPEN)
     entry = session.get(Entry, entry_id)
     if entry is None or entry.contest_id != contest_id:
         raise NotFound(what=f"entry {entry_id}")

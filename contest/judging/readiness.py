@@ -14,8 +14,8 @@ from contest.contests.queries import get_contest
 from contest.core.authz import require_admin
 from contest.core.models import ContestPhase, User, Vote
 from contest.core.timeutil import utcnow
-from contest.judging.lifecycle import closes_early, top_by_votes
-from contest.judging.panel import PanelCheck, panel_check
+from contest.judging.lifecycle import SHORTLIST_OPEN, closes_early, top_by_votes
+from contest.judging.panel import FIXABLE_PHASES, PanelCheck, panel_check
 from contest.judging.queries import active_entry_ids
 from contest.judging.results import award_places, compute, gather
 from contest.judging.scoring import judging_progress
@@ -67,6 +67,26 @@ class Readiness:
     @property
     def unjudgeable(self) -> int:
         return len(self.panel.unjudgeable)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The steps the screen offers: the next one, and while a finalised result is not yet
+        published, finalising again (after corrected scores; results.finalise checks)."""
+        if self.next_step is None:
+            return ()
+        if self.phase == ContestPhase.FINALISED and not self.published:
+            return (self.next_step, "refinalise")
+        return (self.next_step,)
+
+    @property
+    def panel_fixable(self) -> bool:
+        """Posters no judge may score can still get one (panel.appoint_judge checks)."""
+        return self.phase in FIXABLE_PHASES
+
+    @property
+    def shortlist_open(self) -> bool:
+        """Posters can still be added, removed or substituted (lifecycle checks)."""
+        return self.phase in SHORTLIST_OPEN
 
 
 def next_step(phase: ContestPhase, published: bool) -> str | None:

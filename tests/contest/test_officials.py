@@ -18,7 +18,7 @@ from contest.core.models import AuditEvent, ContestPhase, DuplicateFlag, Role, U
 from contest.dedupe import explain
 from contest.demo.posters import draw_poster
 from contest.entries.submissions import submit_entry
-from contest.judging import lifecycle, panel, readiness, results
+from contest.judging import lifecycle, panel, publication, readiness, results
 from contest.judging import scoring as judging
 from contest.reports import audit_log, certificates, dashboard
 from contest.runtime import Runtime, build_runtime
@@ -155,6 +155,50 @@ def test_the_confirmations_state_the_consequences_in_numbers(runtime: Runtime) -
     with runtime.session() as session:
         ready = readiness.readiness(session, actor=admin, contest_id=cid)
     assert (ready.next_step, ready.published) == ("publish", False)
+
+
+def test_the_screen_offers_only_what_the_server_allows_in_each_phase(runtime: Runtime) -> None:
+    """The steps offered, the panel's fixes and the shortlist's changes follow the phase; each
+    one the screen does not offer, the server refuses."""
+    contest, admin, _judge, colleague, entries = shortlisted_with_own_poster(runtime)
+    cid = contest.id or 0
+
+    def ready() -> readiness.Readiness:
+        with runtime.session() as session:
+            return readiness.readiness(session, actor=admin, contest_id=cid)
+
+    def offered() -> tuple[tuple[str, ...], bool, bool]:
+        r = ready()
+        return r.steps, r.panel_fixable, r.shortlist_open
+
+    assert offered() == (("lock_shortlist",), True, True)
+    for step in (lifecycle.lock_shortlist,):
+        with runtime.session() as session:
+            step(session, actor=admin, contest_id=cid)
+    assert offered() == (("open_judging",), True, False)
+    with runtime.session() as session, pytest.raises(InvalidState):
+        lifecycle.add_to_shortlist(
+            session, actor=admin, contest_id=cid, entry_id=entries[3].id or 0, reason="늦게"
+        )
+    for step in (lifecycle.open_judging, lifecycle.close_judging):
+        with runtime.session() as session:
+            step(session, actor=admin, contest_id=cid)
+    assert offered() == (("finalise",), False, False)
+    with runtime.session() as session, pytest.raises(InvalidState):
+        panel.appoint_judge(
+            session,
+            actor=admin,
+            contest_id=cid,
+            entry_id=entries[0].id or 0,
+            user_id=colleague.id or 0,
+        )
+    with runtime.session() as session:
+        results.finalise(session, actor=admin, contest_id=cid)
+    assert offered()[0] == ("publish", "refinalise")
+    with runtime.session() as session:
+        preview = publication.publish_preview(session, actor=admin, contest_id=cid)
+        publication.publish(session, actor=admin, contest_id=cid, snapshot_id=preview.snapshot_id)
+    assert (offered()[0], ready().published) == (("unpublish",), True)
 
 
 def test_closing_the_vote_early_is_flagged_before_it_happens(runtime: Runtime) -> None:
