@@ -44,21 +44,18 @@ with st.expander(
     label, expanded=not is_phone(), icon=":material/filter_list:", key="gallery_filters"
 ):
     cols = st.columns([2, 2, 3, 2, 1])
-    cols[0].selectbox(
-        tr("gallery.theme"),
-        [None, *choices.themes],
-        format_func=lambda v: everything if v is None else v,
-        key="gallery_theme",
-        on_change=_first_page,
-    )
-    if choices.departments:  # none to offer when this viewer may not see departments
-        cols[1].selectbox(
-            tr("gallery.department"),
-            [None, *choices.departments],
-            format_func=lambda v: everything if v is None else v,
-            key="gallery_department",
-            on_change=_first_page,
-        )
+    for column, name, options in (
+        (0, "theme", choices.themes),
+        (1, "department", choices.departments),
+    ):
+        if options:  # no departments to offer when this viewer may not see them
+            cols[column].selectbox(
+                tr(f"gallery.{name}"),
+                [None, *options],
+                format_func=lambda v: everything if v is None else v,
+                key=f"gallery_{name}",
+                on_change=_first_page,
+            )
     cols[2].text_input(tr("gallery.search"), key="gallery_search", on_change=_first_page)
     cols[3].selectbox(
         tr("gallery.order"),
