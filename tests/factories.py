@@ -117,8 +117,10 @@ def draft(contest: Contest, **fields: Any) -> EntryDraft:
     return EntryDraft(**values)
 
 
-def submit(runtime: Runtime, author: User, *, seed: int, **fields: Any) -> Receipt:
-    """Submit a poster to the current contest as ``author``."""
+def submit(
+    runtime: Runtime, author: User, *, seed: int, data: bytes | None = None, **fields: Any
+) -> Receipt:
+    """Submit a poster (``data``, or one drawn from ``seed``) to the current contest."""
     with runtime.session() as session:
         contest = require_current(session)
         return submit_entry(
@@ -127,7 +129,7 @@ def submit(runtime: Runtime, author: User, *, seed: int, **fields: Any) -> Recei
             indexes=runtime.indexes,
             actor=author,
             draft=draft(contest, **fields),
-            data=poster_bytes(seed),
+            data=data or poster_bytes(seed),
         )
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from PIL import Image
+
 from contest.dedupe.hashes import PosterHashes
 from contest.dedupe.hashing import compute_hashes
 from contest.images.copies import (
@@ -23,7 +25,13 @@ from contest.images.copies import (
     fit,
     pixel_sha256,
 )
-from contest.images.decode import CONTENT_TYPES, DEFAULT_LIMITS, ImageLimits, decode_upload
+from contest.images.decode import (
+    CONTENT_TYPES,
+    DEFAULT_LIMITS,
+    Decoded,
+    ImageLimits,
+    decode_upload,
+)
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,21 @@ class ProcessedImage:
     hashes: PosterHashes
 
 
+def _display(data: bytes, limits: ImageLimits) -> tuple[Decoded, Image.Image]:
+    decoded = decode_upload(data, limits, long_side=DISPLAY_LONG_SIDE)
+    return decoded, fit(decoded.image, DISPLAY_LONG_SIDE)
+
+
+def display_picture(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> Image.Image:
+    """The picture the display copy and the perceptual hashes are made from, as at upload
+    (``rehash`` recomputes hashes from it)."""
+    return _display(data, limits)[1]
+
+
 def process_upload(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> ProcessedImage:
     """Validate an upload and make its display copy, thumbnail and perceptual hashes."""
-    decoded = decode_upload(data, limits, long_side=DISPLAY_LONG_SIDE)
+    decoded, display = _display(data, limits)
     fmt, width, height = decoded.source_format, decoded.width, decoded.height
-    display = fit(decoded.image, DISPLAY_LONG_SIDE)
     del decoded  # a large PNG's full-size picture is not kept beside its copies
     thumb = fit(display, THUMB_LONG_SIDE)
     return ProcessedImage(

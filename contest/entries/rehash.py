@@ -19,8 +19,8 @@ from contest.core.errors import ContestError
 from contest.core.models import ImageObject
 from contest.dedupe.hashes import VERSION
 from contest.dedupe.hashing import compute_hashes
-from contest.images.copies import DISPLAY_LONG_SIDE, fit
-from contest.images.decode import ImageLimits, load_normalised
+from contest.entries.ingest import display_picture
+from contest.images.decode import ImageLimits
 from storage import ObjectStore, StorageError
 
 # The upload was accepted once; its size limits are not checked again.
@@ -58,8 +58,8 @@ def rehash_images(
     done, failed = 0, []
     for n, image_id in enumerate(ids, 1):
         try:
-            rgb = load_normalised(store.get(keys[image_id]), _LIMITS)[1]
-            hashes = compute_hashes(fit(rgb, DISPLAY_LONG_SIDE)).to_json()
+            picture = display_picture(store.get(keys[image_id]), _LIMITS)
+            hashes = compute_hashes(picture).to_json()
         except (ContestError, StorageError, OSError) as error:
             failed.append((image_id, str(error)))
             continue

@@ -22,7 +22,7 @@ from contest.entries.rehash import rehash_images
 from contest.images.decode import ImageLimits, load_normalised
 from contest.runtime import Runtime
 from tests.contest.synth_posters import VARIANTS, draw_poster, variant
-from tests.factories import create_contest, create_user
+from tests.factories import create_contest, create_user, poster_bytes
 from tests.factories import submit as submit_poster
 
 LIMITS = ImageLimits(min_short_side=1)
@@ -313,13 +313,18 @@ def test_add_remove_and_exclude(poster: Image.Image) -> None:
 
 def test_stale_hashes_are_refused_until_rehashed(runtime: Runtime) -> None:
     """Hashes of an older recipe are never compared with new ones: the index refuses them
-    with the count, and ``rehash`` recomputes them from the stored originals."""
+    with the count, and ``rehash`` recomputes them from the stored originals exactly as the
+    upload did (a large JPEG too, which an upload decodes at a reduced scale)."""
     with runtime.session() as session:
         contest = create_contest(session)
         author = create_user(session)
         contest_id = contest.id or 0
     submit_poster(runtime, author, seed=1)
-    submit_poster(runtime, author, seed=2)
+    large = io.BytesIO()
+    Image.open(io.BytesIO(poster_bytes(2))).convert("RGB").resize((2896, 4096)).save(
+        large, "JPEG", quality=90
+    )
+    submit_poster(runtime, author, seed=2, data=large.getvalue())
     with runtime.session() as session:
         fresh = {i.id: dict(i.hashes) for i in session.exec(select(ImageObject)).all()}
         for image in session.exec(select(ImageObject)).all():
