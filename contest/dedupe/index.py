@@ -131,7 +131,9 @@ class HashIndex:
         self._tilts = np.empty(0, np.float64)
         self._details: list[PosterHashes] = []
         self._rows: dict[int, int] = {}
-        self._columns: np.ndarray | None = None
+        self._columns: np.ndarray | None = None  # the search's layout, built when first needed
+        self._order = np.empty(0, np.int64)
+        self._sorted_logs = np.empty(0, np.float64)
 
     @classmethod
     def build(cls, items: Iterable[tuple[int, PosterHashes]]) -> HashIndex:
@@ -180,43 +182,56 @@ class HashIndex:
         self._details.pop()
         self._columns = None
 
-    def _by_window(self) -> np.ndarray:
-        """The hashes as (window, row): each window's words contiguous for fast XOR."""
+    def _by_shape(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The hashes as (window, row) with the rows in order of their width/height, the order
+        (sorted row -> row) and the sorted log aspects: each window's words contiguous for fast
+        XOR, and the rows of a compatible shape one contiguous slice."""
         if self._columns is None or self._columns.shape[-1] != len(self._ids):
-            self._columns = np.ascontiguousarray(self._hashes.T)
-        return self._columns
+            order = np.argsort(self._log_aspects, kind="stable")
+            self._columns = np.ascontiguousarray(self._hashes[order].T)
+            self._order, self._sorted_logs = order, self._log_aspects[order]
+        return self._columns, self._order, self._sorted_logs
 
-    def distances(self, hashes: PosterHashes) -> tuple[np.ndarray, np.ndarray]:
-        """Per stored row: the closest window distance (bits of 64) over the query's quarter
-        turns, and the turn it was found at; 255 where no turn gives a compatible shape.
+    def nearest(
+        self, hashes: PosterHashes, within: int = CANDIDATE_BITS
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Stage one: the rows whose closest window distance (bits of 64) over the query's
+        quarter turns is at most ``within``, with that distance and the first turn giving it.
 
-        In place on uint8 buffers: per turn, every stored window against the query's whole
-        picture, and the stored whole picture against every query window.
+        Per turn, only the rows whose shape the turned query can have (upright or upside down
+        the same width/height, turned a quarter the inverse, within ASPECT_RANGE) are
+        compared: posters mostly share one orientation, so the quarter turns cost little. In
+        one buffer: every stored window against the query's whole picture, and the stored
+        whole picture against every query window.
         """
-        columns = self._by_window()
-        n = len(self._ids)
-        buffer = np.empty((len(WINDOWS), n), np.uint64)
-        counts = np.empty((len(WINDOWS), n), np.uint8)
-        per_turn = np.empty((TURNS, n), np.uint8)
+        columns, order, logs = self._by_shape()
         query, limit = math.log(hashes.aspect), math.log(ASPECT_RANGE)
-        # Upright or upside down, the shapes must agree; turned a quarter, width and height swap.
-        logs = self._log_aspects
-        shapes = (np.abs(logs - query) <= limit, np.abs(logs + query) <= limit)
-        for turn, views in enumerate(hashes.query):
-            best = per_turn[turn]
-            np.bitwise_xor(columns, views[0], out=buffer)
+        slices = []
+        for turn in range(TURNS):
+            centre = query if turn % 2 == 0 else -query
+            lo = int(np.searchsorted(logs, centre - limit, side="left"))
+            hi = int(np.searchsorted(logs, centre + limit, side="right"))
+            slices.append((lo, hi))
+        widest = max(hi - lo for lo, hi in slices)
+        words = np.empty(len(WINDOWS) * widest, np.uint64)
+        bits = np.empty(len(WINDOWS) * widest, np.uint8)
+        per_turn = np.full((TURNS, len(order)), 255, np.uint8)  # rows in shape order
+        for (lo, hi), views, best in zip(slices, hashes.query, per_turn, strict=True):
+            if lo == hi:
+                continue
+            part = columns[:, lo:hi]
+            buffer = words[: part.size].reshape(part.shape)
+            counts = bits[: part.size].reshape(part.shape)
+            np.bitwise_xor(part, views[0], out=buffer)
             np.bitwise_count(buffer, out=counts)
-            counts.min(0, out=best)
-            np.bitwise_xor(columns[0][None], views[:, None], out=buffer)
+            counts.min(0, out=best[lo:hi])
+            np.bitwise_xor(part[0][None], views[:, None], out=buffer)
             np.bitwise_count(buffer, out=counts)
-            np.minimum(best, counts.min(0), out=best)
-            best[~shapes[turn % 2]] = 255
-        # The first turn at the minimum, as argmin would give it (elementwise: half its time).
-        best = np.minimum.reduce(per_turn)
-        turns = np.full(n, TURNS - 1, np.int64)
-        for earlier in range(TURNS - 2, -1, -1):
-            turns[per_turn[earlier] == best] = earlier
-        return best.astype(np.int64), turns
+            np.minimum(best[lo:hi], counts.min(0), out=best[lo:hi])
+        closest = np.minimum.reduce(per_turn)
+        found = np.flatnonzero(closest <= within)
+        turns = per_turn[:, found].argmin(0)
+        return order[found], closest[found].astype(np.int64), turns.astype(np.int64)
 
     def _windows(self, row: int, hashes: PosterHashes, turn: int) -> tuple[int, int, int]:
         """(bits, stored window, query window) of the closest window pair of one row."""
@@ -233,13 +248,16 @@ class HashIndex:
         """Stages one and two: the rows worth verifying, at most ``limit``, best first."""
         if not self._rows:
             return []
-        best, turns = self.distances(hashes)
-        rows = np.flatnonzero(best <= CANDIDATE_BITS)
-        rows = rows[np.lexsort((rows, best[rows]))]
-        pool = [int(r) for r in rows if self._ids[r] not in exclude][:POOL]
+        rows, distances, turns = self.nearest(hashes)
+        ranked = np.lexsort((rows, distances))
+        pool = [int(i) for i in ranked if self._ids[rows[i]] not in exclude][:POOL]
         if not pool:
             return []
-        found = [(r, int(turns[r]), *self._windows(r, hashes, int(turns[r]))) for r in pool]
+        found = [
+            (int(rows[i]), int(turns[i]), *self._windows(int(rows[i]), hashes, int(turns[i])))
+            for i in pool
+        ]
+        pooled = rows[pool]
         warps = np.stack(
             [verify.window_warp(WINDOWS[s], WINDOWS[q], THUMB_SIDE) for _, _, _, s, q in found]
         )
@@ -247,7 +265,7 @@ class HashIndex:
         for turn in {t for _, t, *_ in found}:
             at = np.array([t == turn for _, t, *_ in found])
             thumb = np.rot90(hashes.thumb, turn)
-            quick[at] = verify.quick_check(self._thumbs[np.array(pool)[at]], thumb, warps[at])
+            quick[at] = verify.quick_check(self._thumbs[pooled[at]], thumb, warps[at])
         out = [
             Candidate(row, bits, turn, s, q, round(float(c), 3))
             for (row, turn, bits, s, q), c in zip(found, quick, strict=True)
