@@ -352,3 +352,41 @@ def test_stale_hashes_are_refused_until_rehashed(runtime: Runtime) -> None:
             assert image.hashes == fresh[image.id]  # the same recipe as at upload
         assert len(indexes.sync(session, contest_id)) == len(session.exec(select(Entry)).all())
     assert rehash_images(runtime.engine, runtime.store).stale == 0
+
+
+def test_the_index_finds_an_entry_committed_after_one_with_a_later_id(
+    any_runtime: Runtime,
+) -> None:
+    """Image ids are taken when a row is written; an upload (on another replica, say) may
+    commit after one that took a later id. The next sync finds it, not the next full rebuild
+    five minutes later."""
+    with any_runtime.session() as session:
+        contest = create_contest(session)
+        author = create_user(session)
+    first = submit_poster(any_runtime, author, seed=1)
+    indexes = DedupeIndexes()
+
+    def add_with_image_id(image_id: int, seed: int) -> int:
+        with any_runtime.session() as session:
+            image = ImageObject.model_validate(
+                first.image.model_dump() | {"id": image_id, "sha256": f"{seed:064x}"}
+            )
+            image.hashes = hashes_of(poster_bytes(seed)).to_json()
+            session.add(image)
+            session.flush()
+            entry = Entry.model_validate(
+                first.entry.model_dump() | {"id": None, "number": seed, "image_id": image_id}
+            )
+            session.add(entry)
+            session.flush()
+            return entry.id or 0
+
+    later = add_with_image_id((first.image.id or 0) + 10, seed=30)
+    with any_runtime.session() as session:
+        assert len(indexes.sync(session, contest.id or 0)) == 2
+    earlier = add_with_image_id((first.image.id or 0) + 5, seed=31)
+    with any_runtime.session() as session:
+        index = indexes.sync(session, contest.id or 0)
+    assert len(index) == 3
+    assert [m.entry_id for m in index.query(hashes_of(poster_bytes(31)))] == [earlier]
+    assert [m.entry_id for m in index.query(hashes_of(poster_bytes(30)))] == [later]
