@@ -186,6 +186,15 @@ def finish_reading(session: Session) -> None:
     session.commit()
 
 
+def end_write(session: Session) -> None:
+    """Commit what was written and leave this process's writer queue (SQLite), so that the work
+    that follows in the same unit of work keeps no other writer waiting."""
+    session.commit()
+    lock = session.info.get(WRITER_LOCK)
+    if lock is not None and session.info.pop(WRITER_HELD, False):
+        lock.release()
+
+
 @contextmanager
 def all_or_nothing(session: Session) -> Iterator[None]:
     """Rows written inside are rolled back if anything raises, even when the caller catches it

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from contest.core import audit
 from contest.core.authz import require_admin
-from contest.core.errors import InvalidInput, InvalidState, NotFound
+from contest.core.db import UNAVAILABLE, all_or_nothing, begin_write, end_write
+from contest.core.errors import ContestError, InvalidInput, InvalidState, NotFound
 from contest.core.models import (
     DuplicateFlag,
     Entry,
@@ -22,6 +25,8 @@ from contest.core.timeutil import utcnow
 from contest.dedupe.hashes import PosterHashes
 from contest.dedupe.index import Evidence, Match
 from contest.dedupe.indexes import DedupeIndexes
+
+logger = logging.getLogger(__name__)
 
 # Entries that still compete (or might again): withdrawn ones are out of the comparison.
 COMPARED_STATUSES = (EntryStatus.ACTIVE, EntryStatus.HIDDEN, EntryStatus.DISQUALIFIED)
@@ -80,17 +85,81 @@ def record_flags(session: Session, *, entry: Entry, lookalikes: Sequence[Lookali
         session.delete(old)
     session.flush()
     for match in lookalikes:
-        session.add(
-            DuplicateFlag(
-                contest_id=entry.contest_id,
-                entry_id=entry.id or 0,
-                other_entry_id=match.entry_id,
-                level=match.level.value,
-                distance=float(match.distance),
-                evidence=match.evidence.to_json(),
-                cross_author=not match.own,
-            )
+        session.add(_flag(entry, match))
+
+
+def _flag(entry: Entry, match: Lookalike) -> DuplicateFlag:
+    return DuplicateFlag(
+        contest_id=entry.contest_id,
+        entry_id=entry.id or 0,
+        other_entry_id=match.entry_id,
+        level=match.level.value,
+        distance=float(match.distance),
+        evidence=match.evidence.to_json(),
+        cross_author=not match.own,
+    )
+
+
+def flag_late_lookalikes(
+    session: Session,
+    indexes: DedupeIndexes,
+    *,
+    entry: Entry,
+    hashes: PosterHashes,
+    known: Sequence[Lookalike],
+) -> list[Lookalike]:
+    """Once an entry's rows are written (this commits them), compare it again, with the
+    entries committed while it was being checked and stored: two uploads of one poster at
+    the same moment each compared before the other existed. Of two such uploads the later to
+    commit always finds the earlier here, so every pair is flagged. Returns the lookalikes
+    found only now (their flags written and audited).
+
+    The entry is saved whatever happens here: a database or hash failure is logged, not
+    raised (the admins' full scan, ``python -m contest dedupe-scan``, finds such pairs).
+    """
+    end_write(session)
+    try:
+        found = find_lookalikes(
+            session,
+            indexes,
+            contest_id=entry.contest_id,
+            author_id=entry.author_id,
+            hashes=hashes,
+            exclude_entry_id=entry.id,
         )
+        known_ids = {match.entry_id for match in known}
+        flagged_back = set(
+            session.exec(
+                select(DuplicateFlag.entry_id).where(
+                    DuplicateFlag.other_entry_id == entry.id,
+                    DuplicateFlag.status == FlagStatus.OPEN.value,
+                )
+            ).all()
+        )
+        late = [m for m in found if m.entry_id not in known_ids | flagged_back]
+        if late:
+            with all_or_nothing(session):
+                begin_write(session)
+                for match in late:
+                    flag = _flag(entry, match)
+                    session.add(flag)
+                    session.flush()
+                    audit.record(
+                        session,
+                        actor=None,
+                        action="flag.concurrent",
+                        contest_id=entry.contest_id,
+                        target_type="flag",
+                        target_id=flag.id,
+                        details={"entry_id": entry.id, "other_entry_id": match.entry_id},
+                    )
+            end_write(session)
+    except (ContestError, *UNAVAILABLE):
+        logger.warning("entry %s: not compared again after saving", entry.id, exc_info=True)
+        with suppress(*UNAVAILABLE):
+            session.rollback()
+        return []
+    return late
 
 
 def review_queue(

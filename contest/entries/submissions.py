@@ -24,7 +24,12 @@ from contest.core.db import all_or_nothing, begin_write, finish_reading, lock_ro
 from contest.core.errors import InvalidInput, LimitReached, NotFound, PermissionDenied
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, User
 from contest.core.timeutil import utcnow
-from contest.dedupe.flags import Lookalike, find_lookalikes, record_flags
+from contest.dedupe.flags import (
+    Lookalike,
+    find_lookalikes,
+    flag_late_lookalikes,
+    record_flags,
+)
 from contest.dedupe.indexes import DedupeIndexes
 from contest.entries.ingest import ProcessedImage, process_upload
 from contest.entries.objects import store_image
@@ -145,7 +150,8 @@ def submit_entry(
 ) -> Receipt:
     """Check, decode, hash and compare the image and write its objects holding no lock; then
     write the rows in one short transaction that locks only what entry numbers and the cap
-    need (the contest row, FOR NO KEY UPDATE: votes referring to it pass)."""
+    need (the contest row, FOR NO KEY UPDATE: votes referring to it pass); then compare it
+    with whatever was committed meanwhile (flags.flag_late_lookalikes)."""
     user = require_staff(actor)
     now = now or utcnow()
     contest = require_current(session)
@@ -197,7 +203,10 @@ def submit_entry(
             },
         )
         session.flush()
-    return Receipt(entry, image_row, lookalikes)
+    late = flag_late_lookalikes(
+        session, indexes, entry=entry, hashes=image.hashes, known=lookalikes
+    )
+    return Receipt(entry, image_row, [*lookalikes, *late])
 
 
 def _editable_entry(
@@ -243,6 +252,7 @@ def update_entry(
     """
     now = now or utcnow()
     image_row: ImageObject | None = None
+    image: ProcessedImage | None = None
     lookalikes: list[Lookalike] = []
     if data is not None:
         user, entry, contest = _editable_entry(session, actor, entry_id, now)
@@ -285,6 +295,10 @@ def update_entry(
             details={"before": {k: before[k] for k in changed}, "after": changed},
         )
         session.flush()
+    if image_row is not None and image is not None:
+        lookalikes += flag_late_lookalikes(
+            session, indexes, entry=entry, hashes=image.hashes, known=lookalikes
+        )
     shown = image_row or session.get(ImageObject, entry.image_id)
     assert shown is not None
     return Receipt(entry, shown, lookalikes)

@@ -29,6 +29,7 @@ ACTIONS = (
     "entry.hide",
     "entry.disqualify",
     "entry.restore",
+    "flag.concurrent",
     "flag.dismiss",
     "flag.confirm",
     "vote.void",

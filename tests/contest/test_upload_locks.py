@@ -10,8 +10,11 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pytest
+from sqlmodel import select
 
-from contest.core.models import Entry
+from contest.core.errors import DatabaseUnavailable
+from contest.core.models import AuditEvent, DuplicateFlag, Entry, FlagLevel
+from contest.dedupe import flags
 from contest.entries import submissions
 from contest.entries.submissions import Receipt
 from contest.runtime import Runtime
@@ -126,3 +129,60 @@ def test_a_failed_upload_leaves_the_objects_another_upload_committed(
     image = receipt.image
     for key in (image.original_key, image.display_key, image.thumb_key):
         assert any_runtime.store.exists(key), key
+
+
+@pytest.mark.parametrize("action", ["submit", "replace image"])
+def test_two_uploads_of_one_poster_at_the_same_moment_are_flagged(
+    any_runtime: Runtime, action: str
+) -> None:
+    """Each upload compares before the other is committed (the comparison holds no lock);
+    the later to commit compares again and finds the earlier, so the pair is flagged once."""
+    contest, first_author = setup(any_runtime)
+    with any_runtime.session() as session:
+        second_author = create_user(session)
+    own_id = submit(any_runtime, first_author, seed=2).entry.id
+    gate = GatedStore(any_runtime.store, after_puts=1)
+
+    def held_upload() -> Receipt:
+        if action == "submit":
+            return _submit(any_runtime, gate, first_author, contest, seed=12)
+        return _replace_image(any_runtime, gate, first_author, contest, own_id)
+
+    with in_background(held_upload, gate) as first:
+        assert gate.reached.wait(QUICK), "the upload never reached the store"
+        second = _submit(any_runtime, any_runtime.store, second_author, contest, seed=12)
+        assert second.lookalikes == []  # the first is not committed yet
+    receipt = first.result(timeout=QUICK)
+    assert [(m.entry_id, m.level, m.own) for m in receipt.lookalikes] == [
+        (second.entry.id, FlagLevel.DUPLICATE, False)
+    ]
+    with any_runtime.session() as session:
+        flags = session.exec(select(DuplicateFlag)).all()
+        pairs = [(f.entry_id, f.other_entry_id, f.cross_author) for f in flags]
+        assert pairs == [(receipt.entry.id, second.entry.id, True)]
+        [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "flag.concurrent"))
+        assert event.actor_id is None and event.target_id == flags[0].id
+
+
+def test_an_upload_is_kept_when_comparing_it_again_fails(
+    any_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second comparison runs after the entry is committed: if the database goes away
+    then, the receipt still stands (the entry is there) and nothing is half-written."""
+    contest, author = setup(any_runtime)
+    real = flags.find_lookalikes
+    calls = []
+
+    def second_call_fails(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise DatabaseUnavailable()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(flags, "find_lookalikes", second_call_fails)
+    monkeypatch.setattr(submissions, "find_lookalikes", second_call_fails)
+    receipt = _submit(any_runtime, any_runtime.store, author, contest, seed=3)
+    assert len(calls) == 2 and receipt.lookalikes == []
+    with any_runtime.session() as session:
+        assert session.get(Entry, receipt.entry.id) is not None
+        assert session.exec(select(DuplicateFlag)).all() == []
