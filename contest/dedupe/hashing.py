@@ -37,6 +37,7 @@ TRIM_KEEP = 0.3  # share of each dimension trimming must leave
 CORNER_TOLERANCE = 40.0  # grey levels: the four corners of a tilted copy share one fill
 TILT_RANGE = (0.4, 8.0)  # degrees: a tilt smaller is noise, larger is not a tilted copy
 SIG_QUALITY = 85  # JPEG quality of the stored signature
+PHASH_SIDE = 32  # imagehash.phash squashes a picture to this (hash_size 8 x highfreq_factor 4)
 GREY_CHROMA = 4  # a colour map whose chroma stays below this everywhere is a grey picture
 
 
@@ -180,12 +181,45 @@ def tilt_of(grey: np.ndarray) -> float:
     return round(angle, 2) if TILT_RANGE[0] <= abs(angle) <= TILT_RANGE[1] else 0.0
 
 
-def window_hashes(square: np.ndarray) -> list[int]:
+def _quarter_turn(window: tuple[float, ...]) -> int:
+    """The window of the picture turned a quarter counter-clockwise (np.rot90) that shows what
+    ``window`` shows of the upright picture (WINDOWS holds every such turn of its windows)."""
+    left, top, right, bottom = window
+    turned = (top, 1 - right, bottom, 1 - left)
+    keys = [tuple(round(v, 6) for v in w) for w in WINDOWS]
+    return keys.index(tuple(round(v, 6) for v in turned))
+
+
+def _shown_by_turned_windows() -> list[list[int]]:
+    """[turn][k]: the upright window that window k of the picture turned ``turn`` quarters
+    shows."""
+    one = [_quarter_turn(window) for window in WINDOWS]  # upright window -> turned window
+    out = []
+    where = list(range(len(WINDOWS)))  # upright window -> its window after ``turn`` turns
+    for _ in range(TURNS):
+        shown = [0] * len(WINDOWS)
+        for upright, turned in enumerate(where):
+            shown[turned] = upright
+        out.append(shown)
+        where = [one[k] for k in where]
+    return out
+
+
+SHOWN = _shown_by_turned_windows()
+
+
+def window_hashes(square: np.ndarray) -> np.ndarray:
     """imagehash's 64-bit pHash of each window (WINDOWS) of the trimmed greyscale picture
-    squashed to 128x128 (each window is squashed to 32x32 by the hash anyway)."""
+    squashed to 128x128, in each quarter turn: (TURNS, WINDOWS) uint64.
+
+    Each window is squashed to 32x32 once (phash's own resize, the bulk of its cost); a
+    turned window is that 32x32 picture turned (phash leaves a 32x32 picture as it is). The
+    upright hashes are exactly phash's of the window; a turned one can differ from hashing
+    the turned window afresh by the rounding of its resize (a bit of 64 now and then).
+    """
     height, width = square.shape
     picture = Image.fromarray(square, "L")
-    out = []
+    small = []
     for left, top, right, bottom in WINDOWS:
         box = (
             round(left * width),
@@ -193,8 +227,14 @@ def window_hashes(square: np.ndarray) -> list[int]:
             round(right * width),
             round(bottom * height),
         )
-        bits = imagehash.phash(picture.crop(box)).hash.ravel()
-        out.append(int(np.packbits(bits).view(">u8")[0]))
+        window = picture.crop(box).resize((PHASH_SIDE, PHASH_SIDE), Image.Resampling.LANCZOS)
+        small.append(np.asarray(window))
+    out = np.empty((TURNS, len(WINDOWS)), np.uint64)
+    for turn, shows in enumerate(SHOWN):
+        for k, upright in enumerate(shows):
+            turned = Image.fromarray(np.ascontiguousarray(np.rot90(small[upright], turn)), "L")
+            bits = imagehash.phash(turned).hash.ravel()
+            out[turn, k] = np.packbits(bits).view(">u8")[0]
     return out
 
 
@@ -252,10 +292,7 @@ def compute_hashes(image: Image.Image) -> PosterHashes:
     box = (left, top, right, bottom)
     detail = _signature(image, work.size, box, tilt)
     square = _shrink(detail, SIG_SIDE // 2)
-    query = np.array(
-        [window_hashes(np.ascontiguousarray(np.rot90(square, turn))) for turn in range(TURNS)],
-        np.uint64,
-    )
+    query = window_hashes(square)
     signature = io.BytesIO()
     Image.fromarray(detail, "L").save(signature, "JPEG", quality=SIG_QUALITY)
     return PosterHashes(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 
+import imagehash
 import numpy as np
 import pytest
 from PIL import Image
@@ -14,7 +15,7 @@ from sqlmodel import select
 from contest.core.errors import StaleHashes
 from contest.core.models import Entry, FlagLevel, ImageObject
 from contest.dedupe.hashes import VERSION, WINDOWS, PosterHashes
-from contest.dedupe.hashing import compute_hashes, tilt_of, trim_box
+from contest.dedupe.hashing import compute_hashes, tilt_of, trim_box, window_hashes
 from contest.dedupe.index import HashIndex
 from contest.dedupe.indexes import DedupeIndexes
 from contest.demo.posters import draw_poster as demo_poster
@@ -390,3 +391,19 @@ def test_the_index_finds_an_entry_committed_after_one_with_a_later_id(
     assert len(index) == 3
     assert [m.entry_id for m in index.query(hashes_of(poster_bytes(31)))] == [earlier]
     assert [m.entry_id for m in index.query(hashes_of(poster_bytes(30)))] == [later]
+
+
+def test_turned_window_hashes_match_hashing_the_turned_picture(poster: Image.Image) -> None:
+    """The hashes of a quarter turn are made by turning each window's 32x32 picture instead of
+    squashing the turned windows afresh: upright (and half-turned) exactly phash's, quarter
+    turns off by the rounding of a resize at most."""
+    square = np.asarray(poster.convert("L").resize((128, 128)))
+    ours = window_hashes(square)
+    for turn in range(4):
+        turned = Image.fromarray(np.ascontiguousarray(np.rot90(square, turn)))
+        for k, (left, top, right, bottom) in enumerate(WINDOWS):
+            box = tuple(round(v * 128) for v in (left, top, right, bottom))
+            bits = imagehash.phash(turned.crop(box)).hash.ravel()
+            fresh = int(np.packbits(bits).view(">u8")[0])
+            off = int(np.uint64(fresh) ^ ours[turn, k]).bit_count()
+            assert off == 0 if turn % 2 == 0 else off <= 6, (turn, k, off)
