@@ -37,15 +37,20 @@ def _side(card: FlagCard, side: FlagSide, tz: str) -> None:
     st.caption(tr("dup.submitted", at=when(side.submitted_at, tz)))
 
 
-def _gap(card: FlagCard) -> str:
+def _order(card: FlagCard, first: FlagSide, other: FlagSide) -> str:
+    """Which came first and by how much; within a minute, that they came together."""
     seconds = abs((card.newer.submitted_at - card.older.submitted_at).total_seconds())
     days, rest = divmod(int(seconds), 86400)
     hours, rest = divmod(rest, 3600)
     if days:
-        return tr("dup.gap_days", days=days, hours=hours)
-    if hours:
-        return tr("dup.gap_hours", hours=hours, minutes=rest // 60)
-    return tr("dup.gap_minutes", minutes=max(rest // 60, 1))
+        gap = tr("dup.gap_days", days=days, hours=hours)
+    elif hours:
+        gap = tr("dup.gap_hours", hours=hours, minutes=rest // 60)
+    elif rest >= 60:
+        gap = tr("dup.gap_minutes", minutes=rest // 60)
+    else:
+        return tr("dup.together", first=first.number, other=other.number)
+    return tr("dup.first", first=first.number, other=other.number, gap=gap)
 
 
 for card in view.cards:
@@ -57,7 +62,7 @@ for card in view.cards:
         )
         first = card.first
         other = card.newer if first is card.older else card.older
-        st.markdown(tr("dup.first", first=first.number, other=other.number, gap=_gap(card)))
+        st.markdown(_order(card, first, other))
         st.markdown("\n".join(f"- {tr(key, **params)}" for key, params in card.findings))
         if card.boxes:
             st.caption(tr("dup.marked", count=len(card.boxes)))

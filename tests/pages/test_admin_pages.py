@@ -6,17 +6,27 @@ phase judging directly in the database: a few votes, early close, shortlist, loc
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from contest.contests.queries import require_current
-from contest.core.models import AuditEvent, ContestPhase, Entry, JudgeScore, Role, User
+from contest.core.models import (
+    AuditEvent,
+    ContestPhase,
+    Entry,
+    ImageObject,
+    JudgeScore,
+    Role,
+    User,
+)
+from contest.entries.submissions import submit_entry
 from contest.judging import scoring as judging
 from contest.judging.queries import shortlisted_ids
 from contest.runtime import Runtime
-from tests.factories import demo_to_judging, flat_scores, user_id_of
+from tests.factories import demo_to_judging, draft, flat_scores, user_id_of
 from tests.pages.support import button, demo_app, demo_runtime, sign_in_as
 from ui.nav import pages_for
 
@@ -151,3 +161,37 @@ def test_staff_cannot_open_admin_pages(app_env: Path) -> None:
     for page in ("admin_judging", "admin_results", "admin_audit"):
         at.switch_page(f"pages/{page}.py").run()
         assert at.error or at.exception  # refused by the services, not just hidden in the nav
+
+
+def test_duplicate_review_says_how_far_apart_a_pair_came(app_env: Path) -> None:
+    """Two copies of poster 1 submitted 21 hours after it and 20 seconds apart: "21 hours
+    earlier" against the original, "within a minute" between the copies (never "1 minute
+    earlier")."""
+    at = demo_app()
+    runtime = demo_runtime()
+    with runtime.session() as session:
+        contest = require_current(session)
+        staff = session.exec(select(User).where(User.role == Role.STAFF.value)).all()
+        original = session.exec(select(Entry).where(Entry.number == 1)).one()
+        image = session.get_one(ImageObject, original.image_id)
+        opens = contest.submission_opens_at
+    copy = runtime.store.get(image.original_key)
+    others = [u for u in staff if u.id != original.author_id]
+    later = opens + timedelta(hours=30)
+    for author, at_time in ((others[0], later), (others[1], later + timedelta(seconds=20))):
+        with runtime.session() as session:
+            submit_entry(
+                session,
+                store=runtime.store,
+                indexes=runtime.indexes,
+                actor=author,
+                draft=draft(contest),
+                data=copy,
+                now=at_time,
+            )
+    sign_in_as(at, "D9001")
+    at.switch_page("pages/admin_duplicates.py").run()
+    assert not at.exception and not at.error
+    shown = " ".join(m.value for m in at.markdown)
+    assert "1분 안에 잇달아 제출되었습니다" in shown
+    assert "1번 작품이 13번보다 21시간 0분 먼저 제출되었습니다" in shown
