@@ -57,9 +57,8 @@ for card in view.cards:
     flag = card.flag
     with st.container(border=True):
         kind = tr("admin.cross_author" if flag.cross_author else "admin.same_author")
-        st.subheader(
-            md(tr("dup.title", level=tr(f"flag.level.{flag.level}"), kind=kind)), anchor=False
-        )
+        title = tr("dup.title", level=tr(f"flag.level.{flag.level}"), kind=kind)
+        st.subheader(md(title[:1].upper() + title[1:]), anchor=False)  # English: "The same ..."
         first = card.first
         other = card.newer if first is card.older else card.older
         st.markdown(_order(card, first, other))
