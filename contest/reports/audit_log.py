@@ -76,25 +76,40 @@ LIFECYCLE_ACTIONS = (
 
 
 @dataclass(frozen=True)
+class EntryRef:
+    """An entry a line names, put into words in the reader's language ("12번 ‘제목’")."""
+
+    number: int
+    title: str
+
+    def label(self, lang: str) -> str:
+        return t("panel.poster", lang, number=self.number, title=self.title)
+
+
+def _words(value: Any, lang: str) -> Any:
+    return value.label(lang) if isinstance(value, EntryRef) else value
+
+
+@dataclass(frozen=True)
 class AuditLine:
     at: datetime  # local time in the contest's zone
     actor: str | None  # "name (department)"; None: the system
     action: str
-    target: str  # what it was done to, in words ("" when nothing in particular)
+    # what it was done to: names, or entries (a flag names two); () when nothing in particular
+    target: tuple[str | EntryRef, ...]
     reason: str
     facts: Mapping[str, Any] = field(default_factory=dict)  # what the sentence needs besides
 
     def label(self, lang: str) -> str:
         return action_label(self.action, lang)
 
+    def target_text(self, lang: str) -> str:
+        return " ↔ ".join(str(_words(part, lang)) for part in self.target)
+
 
 def action_label(action: str, lang: str) -> str:
     """The action's short name for the filter and the table ("출품작 철회")."""
     return t(f"audit.action.{action}" if action in ACTIONS else "audit.action.other", lang)
-
-
-def _entry_label(entry: Entry) -> str:
-    return f"{entry.number}번 ‘{entry.title}’"
 
 
 def _names(session: Session, ids: Iterable[int], model: Any) -> dict[int, Any]:
@@ -132,35 +147,38 @@ def lines(session: Session, events: Sequence[AuditEvent], timezone: str) -> list
         user = people.get(user_id or 0)
         return f"{user.name} ({user.department})" if user else None
 
-    def entry(entry_id: Any) -> str:
+    def entry(entry_id: Any) -> tuple[EntryRef, ...]:
         found = entries.get(entry_id) if isinstance(entry_id, int) else None
-        return _entry_label(found) if found else ""
+        return (EntryRef(found.number, found.title),) if found else ()
 
-    def target(event: AuditEvent) -> str:
+    def named(name: str | None) -> tuple[str, ...]:
+        return (name,) if name else ()
+
+    def target(event: AuditEvent) -> tuple[str | EntryRef, ...]:
         match event.target_type:
             case "entry":
                 return entry(event.target_id)
             case "user":
-                return person(event.target_id) or ""
+                return named(person(event.target_id))
             case "contest":
                 found = contests.get(event.target_id or 0)
-                return found.name if found else ""
+                return named(found.name if found else None)
             case "flag":
                 flag = flags.get(event.target_id or 0)
                 if flag is None:
-                    return ""
-                return f"{entry(flag.entry_id)} ↔ {entry(flag.other_entry_id)}"
+                    return ()
+                return entry(flag.entry_id) + entry(flag.other_entry_id)
             case "vote":
                 return entry(event.details.get("entry_id"))
             case "snapshot":
-                return f"#{event.target_id}"
-        return ""
+                return (f"#{event.target_id}",)
+        return ()
 
     def facts(event: AuditEvent) -> dict[str, Any]:
         details = event.details or {}
         found: dict[str, Any] = {}
         if "disqualified_entry" in details:
-            found["entry"] = entry(details["disqualified_entry"])
+            found["entry"] = next(iter(entry(details["disqualified_entry"])), "")
         if event.action == "vote.void":
             found["voter"] = person(details.get("voter_id")) or ""
         if event.action == "lifecycle.build_shortlist":
@@ -197,7 +215,7 @@ def when(moment: datetime) -> str:
 
 def _what(line: AuditLine, lang: str) -> str:
     """The sentence without time and reason."""
-    facts = dict(line.facts)
+    facts = {name: _words(value, lang) for name, value in line.facts.items()}
     if line.action == "user.set_role":
         facts["role_from"] = t(f"role.{facts.get('role_from')}", lang)
         facts["role_to"] = t(f"role.{facts.get('role_to')}", lang)
@@ -205,7 +223,7 @@ def _what(line: AuditLine, lang: str) -> str:
         facts["changed"] = ", ".join(t(f"contest.{name}", lang) for name in facts["changed"])
     who = line.actor or t("audit.system", lang)
     key = f"audit.sentence.{line.action}" if line.action in ACTIONS else "audit.sentence.other"
-    text = t(key, lang, actor=who, target=line.target or "—", **facts)
+    text = t(key, lang, actor=who, target=line.target_text(lang) or "—", **facts)
     if facts.get("early"):
         text += " " + t("audit.early", lang)
     return text
@@ -228,7 +246,7 @@ def audit_frame(log: Sequence[AuditLine], lang: str) -> pd.DataFrame:
                 when(line.at),
                 line.actor or t("audit.system", lang),
                 line.label(lang),
-                line.target,
+                line.target_text(lang),
                 line.reason,
                 sentence(line, lang),
             )

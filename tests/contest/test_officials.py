@@ -238,14 +238,15 @@ def test_the_audit_log_reads_as_sentences_in_both_languages(runtime: Runtime) ->
     by_action = {line.action: line for line in log}
     added = by_action["shortlist.add"]
     assert added.actor == f"관리자 ({admin.department})"
-    assert added.target == "4번 ‘포스터 4’"
+    assert added.target_text("ko") == "4번 ‘포스터 4’"
+    assert added.target_text("en") == "No. 4 ‘포스터 4’"
     ko = audit_log.sentence(added, "ko")
     assert ko.endswith(
         "관리자 (혁신정책담당관) 님이 본선 후보에 작품을 추가했습니다: 4번 ‘포스터 4’ "
         "(사유: 심사위원회 추천)"
     )
     assert audit_log.sentence(added, "en").endswith(
-        "관리자 (혁신정책담당관) added 4번 ‘포스터 4’ to the shortlist (reason: 심사위원회 추천)"
+        "관리자 (혁신정책담당관) added No. 4 ‘포스터 4’ to the shortlist (reason: 심사위원회 추천)"
     )
     assert "본선 후보 3편을 선정했습니다" in audit_log.sentence(
         by_action["lifecycle.build_shortlist"], "ko"

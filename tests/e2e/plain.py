@@ -104,6 +104,9 @@ ALLOWED_ENGLISH = {
     "Asia", "Seoul", "http", "https", "localhost", "www", "demo", "incheon", "go", "kr",
 }  # fmt: skip
 _ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9@./:])[A-Za-z]{3,}(?![A-Za-z0-9@])")
+# A number with a Korean counting word ("12번", "3편", "5표", "2명", "1건"): interface wording
+# built in code, never data (titles and names carry no such counts on these screens).
+_KOREAN_COUNT = re.compile(r"\d\s?(?:번|편|표|명|건)(?![가-힣])")
 _DATA = (
     re.compile(r"\S+@\S+"),  # e-mail addresses in the roster
     re.compile(r"https?://\S+"),  # QR links
@@ -147,6 +150,8 @@ def leftovers(texts: list[str], lang: str) -> list[str]:
                 found.append(f"{what}: {text!r}")
         if shown in foreign:
             found.append(f"other language: {text!r}")
+        if lang == "en" and _KOREAN_COUNT.search(shown):
+            found.append(f"Korean counting word in English mode: {text!r}")
         if lang == "ko":
             plain = shown
             for tool in AI_TOOLS:

@@ -42,6 +42,12 @@ def test_korean_interface_strings_are_caught_in_english_mode() -> None:
     assert leftovers(["결과 집계"], "en") and not leftovers(["결과 집계"], "ko")
 
 
+def test_korean_counting_words_are_caught_in_english_mode() -> None:
+    """The audit log once named entries "12번 ‘바다’" in English too."""
+    line = "2026-10-14 09:12 김민준 (혁신정책담당관) submitted entry 12번 ‘바다’"
+    assert leftovers([line], "en") and not leftovers([line.replace("12번", "No. 12")], "en")
+
+
 @pytest.mark.parametrize(
     "text",
     [
