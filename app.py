@@ -13,6 +13,7 @@ from ui.nav import (
     CONTEST,
     HOME,
     Route,
+    forget_unknown_address,
     pages_for,
     password_routes,
     signed_in_extras,
@@ -66,6 +67,8 @@ language_switch(user)
 if runtime.settings.demo:
     st.sidebar.caption(tr("app.demo_banner"))
 
+if forget_unknown_address():
+    show(tr("nav.unknown_address"), "info")
 if user is None:
     routes = signed_out_routes(qr_scan="entry" in st.query_params)
     st.navigation(_pages(routes), position="hidden").run()

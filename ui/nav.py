@@ -5,13 +5,16 @@ Every address of the app answers everyone: signed out, ``/gallery`` or a copied
 ``/entry?entry=5`` serves the sign-in page at that address, and after sign-in the same address
 serves the page itself (Streamlit knows a page by its address). So nobody meets Streamlit's
 "Page not found", and only the sign-in page, a visitor's poster page and a kiosk screen run for
-someone who is not signed in.
+someone who is not signed in. An address no page has (a typo, an old link) opens the start
+page with a note in the user's language (``forget_unknown_address``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from contest.core.models import Role
 
@@ -147,3 +150,31 @@ def signed_in_extras(role: Role) -> list[Route]:
         for spec in PAGES
         if role not in spec.roles
     ] + _open_routes()
+
+
+def addresses() -> frozenset[str]:
+    """Every page address this app answers, for someone or other."""
+    specs = (*PAGES, *OPEN_PAGES)
+    return frozenset(url_path(spec.path) for spec in specs) | {"sign_in", "password"}
+
+
+def forget_unknown_address() -> bool:
+    """Whether the browser asked for an address no page of the app has (a typo, an old
+    link); if so, the start page runs instead, as if the root address had been asked for.
+
+    Streamlit would run the start page too, but over it a dialog in English ("Page not
+    found") that makes the page behind it inert until it is closed. This clears the page
+    the run intends before st.navigation resolves it (Streamlit's page intent, an internal
+    of the pinned version: tests/e2e/test_venue.py fails if it changes). Not for the very
+    first run of a process: Streamlit first treats pages/ as an old-style page folder, and
+    resolves the address itself before app.py runs.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return False
+    pages = ctx.pages_manager
+    asked = pages.intended_page_name
+    if not asked or pages.intended_page_script_hash or asked in addresses():
+        return False
+    pages.set_script_intent("", "")
+    return True

@@ -239,3 +239,23 @@ def test_a_fresh_server_routes_its_very_first_visit(
             expect(page).to_have_url(re.compile(r"/admin_users$"))
         finally:
             page.context.close()
+
+
+def test_an_address_with_no_page_opens_the_start_page_in_korean(
+    app_server: str, browser_page: Page
+) -> None:
+    """A typo or an old link: the start page with a note in Korean, not Streamlit's English
+    "Page not found" dialog over an inert page; signed in too."""
+    page = browser_page
+    page.goto(app_server)  # the process's first run treats pages/ its own way (ui/nav.py)
+    expect(page.get_by_label(ko("auth.login"))).to_be_visible(timeout=UI_TIMEOUT)
+    settle(page)
+    for typo in ("/galery", "/admin_user"):
+        page.goto(app_server + typo)
+        expect(page.get_by_text(ko("nav.unknown_address"))).to_be_visible(timeout=UI_TIMEOUT)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        settle(page)
+        if typo == "/galery":
+            sign_in(page, "D1001", DEMO_PASSWORD)
+            expect(page.get_by_label(ko("auth.login"))).to_have_count(0, timeout=UI_TIMEOUT)
+            expect(page).not_to_have_url(re.compile("galery"))
