@@ -453,21 +453,67 @@ def compare(
     if not isinstance(aligned, np.ndarray):
         angle, scale = aligned
         return Verdict(differing=1.0, overlap=0.0, correlation=coarse, angle=angle, scale=scale)
-    verdict = _judge(stored, query, aligned, aspects, colours, bounds)
+    judged = _judge(stored, query, aligned, aspects, colours, bounds)
+    if isinstance(judged, Verdict):
+        return judged
+    verdict = judged.verdict(judged.glyphs)
     duplicate = bounds.duplicate
     if duplicate is None or duplicate.holds(verdict):
         return verdict
-    if verdict.detail and verdict.correlation >= duplicate.correlation:
-        again = _judge(stored, query, aligned, aspects, colours, bounds, sharpen=True)
+    if verdict.correlation >= duplicate.correlation:
+        again = judged.verdict(_sharpened(stored, query, judged))
         if duplicate.holds(again):
             return again
     if not restarted and _stretch(aligned, aspects) > RUNAWAY_STRETCH:
         realigned = _upper(stored, query, start, aspects, bounds)
         if isinstance(realigned, np.ndarray):
-            again = _judge(stored, query, realigned, aspects, colours, bounds, sharpen=True)
-            if duplicate.holds(again):
-                return again
+            rejudged = _judge(stored, query, realigned, aspects, colours, bounds)
+            if isinstance(rejudged, _Judged):
+                again = rejudged.verdict(_sharpened(stored, query, rejudged))
+                if duplicate.holds(again):
+                    return again
     return verdict
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A block comparison up to the stroke test, kept for a second look at the strokes."""
+
+    warp: np.ndarray  # the alignment at 128 px
+    differs: np.ndarray  # (BLOCKS**2,) blocks differing before the stroke test
+    valid: np.ndarray  # blocks compared
+    change: np.ndarray  # (BLOCKS**2, pixels) the copy less the stored picture, normalised
+    detail: np.ndarray  # compared blocks with fine detail
+    glyphs: np.ndarray  # their strokes' correlation (see _glyphs)
+    weight: np.ndarray  # and weight
+    correlation: float
+    angle: float
+    scale: float
+    colour_checked: bool
+
+    def verdict(self, glyphs: np.ndarray) -> Verdict:
+        """The verdict with the detailed blocks' strokes correlating as ``glyphs``."""
+        count = int(self.valid.sum())
+        lost = np.zeros(BLOCKS**2, bool)
+        lost[self.detail] = glyphs < GLYPH_MIN
+        differs = (self.differs | lost) & self.valid
+        weight = self.weight
+        return Verdict(
+            differing=float(differs.sum() / count) if count else 1.0,
+            overlap=count / BLOCKS**2,
+            correlation=self.correlation,
+            angle=self.angle,
+            scale=self.scale,
+            replaced=_replaced(self.change[differs]) if differs.sum() >= 2 else 0.0,
+            detail=int(self.detail.sum()),
+            detail_kept=float((weight * ~lost[self.detail]).sum() / max(float(weight.sum()), 1e-6)),
+            colour_checked=self.colour_checked,
+            crop=_implied_crop(self.warp),
+            mask=tuple(
+                tuple(int(v) for v in row)
+                for row in np.where(self.valid, differs.astype(int), -1).reshape(BLOCKS, BLOCKS)
+            ),
+        )
 
 
 def _judge(
@@ -477,10 +523,9 @@ def _judge(
     aspects: tuple[float, float],
     colours: tuple[np.ndarray | None, np.ndarray | None],
     bounds: Bounds,
-    sharpen: bool = False,
-) -> Verdict:
-    """The block comparison under an alignment at 128 px (see compare); with ``sharpen``,
-    the strokes are first aligned at 256 px on the detailed blocks (SHARP_STEPS)."""
+) -> _Judged | Verdict:
+    """The block comparison under an alignment at 128 px (see compare), or the verdict of a
+    pair given up before the stroke test (see Bounds)."""
     angle, scale = _similarity(warp, aspects)
     p_full, q_full = stored.levels[0], query.levels[0]
     (values,), (inside,) = _warp(q_full[None], warp[None])
@@ -505,33 +550,38 @@ def _judge(
         return Verdict(before, count / BLOCKS**2, correlation, angle, scale)
     strokes = np.sqrt((_blocks(stored.detail) ** 2).mean(1))
     detail = valid & (strokes > DETAIL_RMS)
-    fine = _scaled(warp, 2.0)
-    if sharpen and detail.any():
-        points = _block_points(detail, SIG_SIDE)
-        size = SIG_SIDE // BLOCKS
-        points = points.reshape(3, -1, size, size)[:, :, ::SHARP_STRIDE, ::SHARP_STRIDE]
-        fine = _refine(stored.sharp[0], query.sharp, fine, SHARP_STEPS, points.reshape(3, -1))
-    glyphs, weight = _glyphs(stored.strokes, query.strokes, fine, detail)
-    lost = np.zeros(BLOCKS**2, bool)
-    lost[detail] = glyphs < GLYPH_MIN
-    differs = (differs | lost) & valid
-    residual = (bq - bp)[differs]
-    return Verdict(
-        differing=float(differs.sum() / count) if count else 1.0,
-        overlap=count / BLOCKS**2,
-        correlation=correlation,
-        angle=angle,
-        scale=scale,
-        replaced=_replaced(residual) if differs.sum() >= 2 else 0.0,
-        detail=int(detail.sum()),
-        detail_kept=float((weight * ~lost[detail]).sum() / max(float(weight.sum()), 1e-6)),
-        colour_checked=bool(colour_checked),
-        crop=_implied_crop(warp),
-        mask=tuple(
-            tuple(int(v) for v in row)
-            for row in np.where(valid, differs.astype(int), -1).reshape(BLOCKS, BLOCKS)
-        ),
+    glyphs, weight = _glyphs(stored.strokes, query.strokes, _scaled(warp, 2.0), detail)
+    return _Judged(
+        warp,
+        differs,
+        valid,
+        bq - bp,
+        detail,
+        glyphs,
+        weight,
+        correlation,
+        angle,
+        scale,
+        bool(colour_checked),
     )
+
+
+def _sharpened(stored: Prepared, query: Prepared, judged: _Judged) -> np.ndarray:
+    """The strokes' correlation per detailed block, the better of the first look's and the
+    one after aligning the strokes at 256 px on all the detailed blocks (SHARP_STEPS)."""
+    lost = judged.glyphs < GLYPH_MIN
+    if not lost.any():
+        return judged.glyphs
+    size = SIG_SIDE // BLOCKS
+    blocks = _block_points(judged.detail, SIG_SIDE).reshape(3, -1, size, size)
+    points = blocks[:, :, ::SHARP_STRIDE, ::SHARP_STRIDE].reshape(3, -1)
+    fine = _refine(stored.sharp[0], query.sharp, _scaled(judged.warp, 2.0), SHARP_STEPS, points)
+    retried = judged.detail.copy()
+    retried[judged.detail] = lost
+    again, _ = _glyphs(stored.strokes, query.strokes, fine, retried)
+    glyphs = judged.glyphs.copy()
+    glyphs[lost] = np.maximum(glyphs[lost], again)
+    return glyphs
 
 
 def _implied_crop(warp: np.ndarray) -> tuple[float, float, float, float]:
