@@ -103,13 +103,16 @@ DUPLICATE_DETAIL = 0.75  # and repeat this share of the stored picture's fine de
 # padding, screenshots): a smooth unrelated picture can "align" at 8 degrees or half the size.
 MAX_TILT = 6.0
 SCALE_RANGE = (0.7, 1.45)
-# compare gives up on a pair as soon as it cannot reach "similar" (most chance candidates)
+DUPLICATE = verify.Duplicate(DUPLICATE_SHARE, DUPLICATE_CORRELATION, DUPLICATE_DETAIL)
+# compare gives up on a pair as soon as it cannot reach "similar" (most chance candidates), and
+# looks a second time at one that falls short of "duplicate"
 BOUNDS = verify.Bounds(
     min_correlation=SIMILAR_CORRELATION,
     max_tilt=MAX_TILT,
     scales=SCALE_RANGE,
     min_overlap=MIN_OVERLAP,
     max_differing=SIMILAR_SHARE,
+    duplicate=DUPLICATE,
 )
 _LEVEL_ORDER = {FlagLevel.DUPLICATE: 0, FlagLevel.SIMILAR: 1}
 _ARRAYS = ("_ids", "_hashes", "_thumbs", "_log_aspects", "_tilts")
@@ -346,10 +349,6 @@ def _level(verdict: verify.Verdict) -> FlagLevel | None:
         or verdict.correlation < SIMILAR_CORRELATION
     ):
         return None
-    if (
-        verdict.differing <= DUPLICATE_SHARE
-        and verdict.correlation >= DUPLICATE_CORRELATION
-        and verdict.detail_kept >= DUPLICATE_DETAIL
-    ):
+    if DUPLICATE.holds(verdict):
         return FlagLevel.DUPLICATE
     return FlagLevel.SIMILAR

@@ -9,7 +9,9 @@ affine map (stored pixel -> query pixel: turn, tilt, scale, shift, crop) by Gaus
 at 32, 64 and 128 pixels, then cuts the aligned overlap into BLOCKS x BLOCKS blocks and marks
 each block that differs: its brightness is off, its pattern does not correlate at 128 px, its
 colour is off (when both pictures have colour), or its fine detail (strokes at 256 px: at 128
-two titles of one size look alike) does not correlate.
+two titles of one size look alike) does not correlate. A pair that would be a duplicate but
+for its strokes, or whose alignment came out stretched, is looked at a second time (see
+``compare``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ COLOUR_OFF = 24.0  # chroma difference (of +-128) that makes a block differ in c
 # be half a pixel off there in both directions: a screenshot or a tilted copy)
 GLYPH_SHIFTS = tuple((dx, dy) for dx in (0, 1, -1) for dy in (0, 1, -1))
 GLYPH_MIN = 0.6  # correlation of the fine detail at 256 below which a detailed block differs
+# The second look at a pair's strokes: Gauss-Newton steps at 256 px on the pixels of the
+# detailed blocks (every other one in x and y) of the fine detail blurred by 1.2 px. A copy
+# shrunk (a screenshot) or turned twice (a tilted copy) is aligned at 128 px to within a
+# pixel at 256, which is enough to lose the thinnest strokes.
+SHARP_STEPS = 2
+SHARP_STRIDE = 2
 
 
 def _taps(sigma: float, radius: int = 3) -> np.ndarray:
@@ -65,6 +73,7 @@ _BLUR_WIDE = _taps(2.5, radius=7)  # removes a text line's overall shape
 # the alignment's interpolation put the pixel grid (a copy of the same poster lost a third of
 # its strokes at 5% other scale); 0.7 px keeps letters apart (template pairs stay "similar").
 _BLUR_STROKE = _taps(0.7, radius=2)
+_BLUR_SHARP = _taps(1.2)  # the fine detail the strokes are aligned on
 
 
 def _grid(side: int) -> np.ndarray:
@@ -140,14 +149,29 @@ def quick_check(stored: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.
     return _ncc(p, values[:, 0], inside.astype(np.float32))
 
 
-def _refine(stored: np.ndarray, query: np.ndarray, warp: np.ndarray, steps: int) -> np.ndarray:
-    """Gauss-Newton on the six affine parameters, brightness normalised on the overlap."""
-    grid = _GRIDS[stored.shape[0]]
-    p = stored.ravel()
-    gy, gx = np.gradient(query)
-    channels = np.stack([query, gx, gy])
+def _refine(
+    stored: np.ndarray,
+    query: np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray],
+    warp: np.ndarray,
+    steps: int,
+    points: np.ndarray | None = None,
+) -> np.ndarray:
+    """Gauss-Newton on the six affine parameters, brightness normalised on the overlap: over
+    all pixels, or over the given (3, N) centred points (pixel centres). ``query``: the
+    picture, or the picture and its x and y gradients."""
+    side = stored.shape[0]
+    grid = _GRIDS[side] if points is None else points
+    if points is None:
+        p = stored.ravel()
+    else:
+        x, y = (points[:2] + (side - 1) / 2).round().astype(np.int64)
+        p = stored[y, x]
+    if isinstance(query, np.ndarray):
+        gy, gx = np.gradient(query)
+        query = (query, gx, gy)
+    channels = np.stack(query)
     for _ in range(steps):
-        (samples,), (inside,) = _warp(channels, warp[None])
+        (samples,), (inside,) = _warp(channels, warp[None], grid)
         count = int(inside.sum())
         if count < 0.4 * inside.size:
             break
@@ -217,6 +241,14 @@ class Prepared:
         return fine
 
     @cached_property
+    def sharp(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The fine detail blurred by 1.2 px and its x and y gradients: what the strokes are
+        aligned on at 256 px for a second look (see SHARP_STEPS)."""
+        soft = _blur(self.detail, _BLUR_SHARP)
+        gy, gx = np.gradient(soft)
+        return soft, gx, gy
+
+    @cached_property
     def strokes(self) -> np.ndarray:
         """The fine detail softened by 0.7 px (see _BLUR_STROKE): what the stroke test compares."""
         soft: np.ndarray = _blur(self.detail, _BLUR_STROKE)
@@ -244,7 +276,8 @@ def _block_points(chosen: np.ndarray, side: int) -> np.ndarray:
 def _glyphs(
     stored: np.ndarray, query: np.ndarray, warp: np.ndarray, chosen: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Correlation of the fine detail at 256 pixels in each chosen block, the best of a pixel's
+    """Correlation of the fine detail at 256 pixels (``warp`` at that size) in each chosen
+    block, the best of a pixel's
     shift in any direction (text strokes: at 128 two titles of one size look alike, at 256
     their letters differ), and each block's weight (the stored detail's energy, less what lies
     along one straight edge: a title outweighs a footnote and a band's border)."""
@@ -261,7 +294,7 @@ def _glyphs(
     energy = (p * p).sum(1)
     shifts = np.zeros((len(GLYPH_SHIFTS), 2, 3))
     shifts[:, :, 2] = GLYPH_SHIFTS
-    values, inside = _warp(query[None], _scaled(warp, 2.0)[None] + shifts, points)
+    values, inside = _warp(query[None], warp[None] + shifts, points)
     q = np.where(inside, values[:, 0], 0.0).reshape(len(GLYPH_SHIFTS), -1, size)
     ncc = (p * q).sum(2) / np.maximum(np.sqrt(energy * (q * q).sum(2)), 1e-6)
     return ncc.max(0), energy * (1 - coherence)
@@ -310,12 +343,36 @@ class Bounds:
     scales: tuple[float, float] = (0.0, float("inf"))
     min_overlap: float = 0.0
     max_differing: float = 1.0  # share of blocks differing before the stroke test
+    duplicate: Duplicate | None = None  # a pair short of it is looked at a second time
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """What makes a pair a duplicate (index.py's levels, besides the bounds of any match):
+    ``compare`` looks a second time at a pair that falls short of it."""
+
+    share: float  # at most this share of the compared blocks differs
+    correlation: float  # the aligned pictures correlate at least this well
+    detail: float  # and at least this share of the stored fine detail is repeated
+
+    def holds(self, verdict: Verdict) -> bool:
+        return (
+            verdict.differing <= self.share
+            and verdict.correlation >= self.correlation
+            and verdict.detail_kept >= self.detail
+        )
 
 
 # The steps at 32 px can run off on a poster with large flat areas (turned 7-90 degrees while
 # the hashes' alignment was right to a pixel); a slight tilt is turned back before hashing, so
 # a turn larger than this at 32 px is taken for that and the 64-px steps start afresh.
 RUNAWAY_TILT = 4.0
+# They can also run off in one direction only (a dark poster with a plain footer: its height
+# scaled by 0.75 and its width by 0.97, the footer's edge still in place); copies are not
+# stretched, so an alignment scaling one way this much more than the other (singular values'
+# ratio, in the physical frame; real copies on the tuning seeds: at most 1.06) is redone from
+# the hashes' own at 64 px for a second look.
+RUNAWAY_STRETCH = 1.08
 TILT_SLACK = 2.0  # degrees the 128-px steps may still turn a pair aligned at 64 px
 SCALE_SLACK = 1.1  # and the factor they may still scale it by
 
@@ -327,11 +384,38 @@ def _similarity(warp: np.ndarray, aspects: tuple[float, float]) -> tuple[float, 
     return angle, float(np.sqrt(abs(np.linalg.det(a))))
 
 
+def _stretch(warp: np.ndarray, aspects: tuple[float, float]) -> float:
+    """How much more an alignment scales one way than the other, in the physical frame."""
+    a = _frame(aspects[1]) @ warp[:, :2] @ np.linalg.inv(_frame(aspects[0]))
+    high, low = np.linalg.svd(a, compute_uv=False)
+    return float(high / max(low, 1e-9))
+
+
 def _outside(angle: float, scale: float, bounds: Bounds, slack: bool = False) -> bool:
     """Whether the alignment is out of bounds (with slack: still at 64 px)."""
     tilt, factor = (TILT_SLACK, SCALE_SLACK) if slack else (0.0, 1.0)
     low, high = bounds.scales
     return abs(angle) > bounds.max_tilt + tilt or not low / factor <= scale <= high * factor
+
+
+def _upper(
+    stored: Prepared,
+    query: Prepared,
+    warp: np.ndarray,
+    aspects: tuple[float, float],
+    bounds: Bounds,
+) -> np.ndarray | tuple[float, float]:
+    """The alignment at 32 px refined at 64 and 128 px, or the (tilt, scale) of the first of
+    them outside ``bounds``."""
+    warp = _refine(stored.levels[1], query.levels[1], _scaled(warp, 2.0), MID_STEPS)
+    angle, scale = _similarity(warp, aspects)
+    if _outside(angle, scale, bounds, slack=True):
+        return angle, scale
+    warp = _refine(stored.levels[0], query.levels[0], _scaled(warp, 2.0), FINE_STEPS)
+    angle, scale = _similarity(warp, aspects)
+    if _outside(angle, scale, bounds):
+        return angle, scale
+    return warp
 
 
 def compare(
@@ -348,25 +432,102 @@ def compare(
 
     Early exit: a pair outside ``bounds`` (see Bounds) is given up at the first size that
     shows it, with what was measured by then.
+
+    Second looks, for a pair that is not a ``bounds.duplicate`` (the first verdict stands
+    unless a second look makes the pair a duplicate, so no pair is flagged "similar" that was
+    not before): when the pictures correlate as a duplicate's, its strokes are compared again
+    after aligning them at 256 px (SHARP_STEPS); when the alignment came out stretched
+    (RUNAWAY_STRETCH), the pair is aligned again from the hashes' alignment at 64 px.
     """
-    p_full, p_mid, p_low = stored.levels
-    q_full, q_mid, q_low = query.levels
+    p_low, q_low = stored.levels[2], query.levels[2]
     start = warp
     warp = _refine(p_low, q_low, start, LOW_STEPS)
     angle, scale = _similarity(warp, aspects)
-    if abs(angle) > RUNAWAY_TILT or _outside(angle, scale, bounds, slack=True):
+    restarted = abs(angle) > RUNAWAY_TILT or _outside(angle, scale, bounds, slack=True)
+    if restarted:
         warp = start  # ran off on a blurred, flat picture: align from the hashes' own at 64 px
     coarse = _correlation(p_low, q_low, warp)
     if coarse < bounds.min_correlation:
         return Verdict(differing=1.0, overlap=0.0, correlation=coarse)
-    warp = _refine(p_mid, q_mid, _scaled(warp, 2.0), MID_STEPS)
-    angle, scale = _similarity(warp, aspects)
-    if _outside(angle, scale, bounds, slack=True):
+    aligned = _upper(stored, query, warp, aspects, bounds)
+    if not isinstance(aligned, np.ndarray):
+        angle, scale = aligned
         return Verdict(differing=1.0, overlap=0.0, correlation=coarse, angle=angle, scale=scale)
-    warp = _refine(p_full, q_full, _scaled(warp, 2.0), FINE_STEPS)
+    judged = _judge(stored, query, aligned, aspects, colours, bounds)
+    if isinstance(judged, Verdict):
+        return judged
+    verdict = judged.verdict(judged.glyphs)
+    duplicate = bounds.duplicate
+    if duplicate is None or duplicate.holds(verdict):
+        return verdict
+    if verdict.correlation >= duplicate.correlation:
+        again = judged.verdict(_sharpened(stored, query, judged))
+        if duplicate.holds(again):
+            return again
+    if not restarted and _stretch(aligned, aspects) > RUNAWAY_STRETCH:
+        realigned = _upper(stored, query, start, aspects, bounds)
+        if isinstance(realigned, np.ndarray):
+            rejudged = _judge(stored, query, realigned, aspects, colours, bounds)
+            if isinstance(rejudged, _Judged):
+                again = rejudged.verdict(_sharpened(stored, query, rejudged))
+                if duplicate.holds(again):
+                    return again
+    return verdict
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A block comparison up to the stroke test, kept for a second look at the strokes."""
+
+    warp: np.ndarray  # the alignment at 128 px
+    differs: np.ndarray  # (BLOCKS**2,) blocks differing before the stroke test
+    valid: np.ndarray  # blocks compared
+    change: np.ndarray  # (BLOCKS**2, pixels) the copy less the stored picture, normalised
+    detail: np.ndarray  # compared blocks with fine detail
+    glyphs: np.ndarray  # their strokes' correlation (see _glyphs)
+    weight: np.ndarray  # and weight
+    correlation: float
+    angle: float
+    scale: float
+    colour_checked: bool
+
+    def verdict(self, glyphs: np.ndarray) -> Verdict:
+        """The verdict with the detailed blocks' strokes correlating as ``glyphs``."""
+        count = int(self.valid.sum())
+        lost = np.zeros(BLOCKS**2, bool)
+        lost[self.detail] = glyphs < GLYPH_MIN
+        differs = (self.differs | lost) & self.valid
+        weight = self.weight
+        return Verdict(
+            differing=float(differs.sum() / count) if count else 1.0,
+            overlap=count / BLOCKS**2,
+            correlation=self.correlation,
+            angle=self.angle,
+            scale=self.scale,
+            replaced=_replaced(self.change[differs]) if differs.sum() >= 2 else 0.0,
+            detail=int(self.detail.sum()),
+            detail_kept=float((weight * ~lost[self.detail]).sum() / max(float(weight.sum()), 1e-6)),
+            colour_checked=self.colour_checked,
+            crop=_implied_crop(self.warp),
+            mask=tuple(
+                tuple(int(v) for v in row)
+                for row in np.where(self.valid, differs.astype(int), -1).reshape(BLOCKS, BLOCKS)
+            ),
+        )
+
+
+def _judge(
+    stored: Prepared,
+    query: Prepared,
+    warp: np.ndarray,
+    aspects: tuple[float, float],
+    colours: tuple[np.ndarray | None, np.ndarray | None],
+    bounds: Bounds,
+) -> _Judged | Verdict:
+    """The block comparison under an alignment at 128 px (see compare), or the verdict of a
+    pair given up before the stroke test (see Bounds)."""
     angle, scale = _similarity(warp, aspects)
-    if _outside(angle, scale, bounds):
-        return Verdict(differing=1.0, overlap=0.0, correlation=coarse, angle=angle, scale=scale)
+    p_full, q_full = stored.levels[0], query.levels[0]
     (values,), (inside,) = _warp(q_full[None], warp[None])
     p_n = _normalised(p_full.ravel(), inside)
     q_n = _normalised(values[0], inside)
@@ -389,27 +550,38 @@ def compare(
         return Verdict(before, count / BLOCKS**2, correlation, angle, scale)
     strokes = np.sqrt((_blocks(stored.detail) ** 2).mean(1))
     detail = valid & (strokes > DETAIL_RMS)
-    glyphs, weight = _glyphs(stored.strokes, query.strokes, warp, detail)
-    lost = np.zeros(BLOCKS**2, bool)
-    lost[detail] = glyphs < GLYPH_MIN
-    differs = (differs | lost) & valid
-    residual = (bq - bp)[differs]
-    return Verdict(
-        differing=float(differs.sum() / count) if count else 1.0,
-        overlap=count / BLOCKS**2,
-        correlation=correlation,
-        angle=angle,
-        scale=scale,
-        replaced=_replaced(residual) if differs.sum() >= 2 else 0.0,
-        detail=int(detail.sum()),
-        detail_kept=float((weight * ~lost[detail]).sum() / max(float(weight.sum()), 1e-6)),
-        colour_checked=bool(colour_checked),
-        crop=_implied_crop(warp),
-        mask=tuple(
-            tuple(int(v) for v in row)
-            for row in np.where(valid, differs.astype(int), -1).reshape(BLOCKS, BLOCKS)
-        ),
+    glyphs, weight = _glyphs(stored.strokes, query.strokes, _scaled(warp, 2.0), detail)
+    return _Judged(
+        warp,
+        differs,
+        valid,
+        bq - bp,
+        detail,
+        glyphs,
+        weight,
+        correlation,
+        angle,
+        scale,
+        bool(colour_checked),
     )
+
+
+def _sharpened(stored: Prepared, query: Prepared, judged: _Judged) -> np.ndarray:
+    """The strokes' correlation per detailed block, the better of the first look's and the
+    one after aligning the strokes at 256 px on all the detailed blocks (SHARP_STEPS)."""
+    lost = judged.glyphs < GLYPH_MIN
+    if not lost.any():
+        return judged.glyphs
+    size = SIG_SIDE // BLOCKS
+    blocks = _block_points(judged.detail, SIG_SIDE).reshape(3, -1, size, size)
+    points = blocks[:, :, ::SHARP_STRIDE, ::SHARP_STRIDE].reshape(3, -1)
+    fine = _refine(stored.sharp[0], query.sharp, _scaled(judged.warp, 2.0), SHARP_STEPS, points)
+    retried = judged.detail.copy()
+    retried[judged.detail] = lost
+    again, _ = _glyphs(stored.strokes, query.strokes, fine, retried)
+    glyphs = judged.glyphs.copy()
+    glyphs[lost] = np.maximum(glyphs[lost], again)
+    return glyphs
 
 
 def _implied_crop(warp: np.ndarray) -> tuple[float, float, float, float]:
