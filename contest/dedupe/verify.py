@@ -149,6 +149,46 @@ def quick_check(stored: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.
     return _ncc(p, values[:, 0], inside.astype(np.float32))
 
 
+# A screenshot whose trimmed picture keeps the viewer's title bar above the poster and the
+# taskbar below it shows 4-9% more of the height there than the stored poster: the hashes'
+# whole-picture windows then match only roughly (10-12 bits) and the implied alignment leaves
+# the thumbnails correlating 0.27-0.47. The margins (left, top, right, bottom: shares of the
+# poster's width / height the copy shows more) tried for such a candidate:
+FRAMES = tuple((0.0, top, 0.0, bottom) for top in (0.0, 0.05, 0.1) for bottom in (0.0, 0.05, 0.1))[
+    1:
+]
+
+
+def framed(warp: np.ndarray, margin: tuple[float, ...], side: int) -> np.ndarray:
+    """``warp`` (stored -> query pixels) followed by the copy showing ``margin`` more around
+    the poster (see FRAMES)."""
+    if not any(margin):
+        return warp
+    left, top, right, bottom = margin
+    width, height = 1 + left + right, 1 + top + bottom
+    frame = window_warp(
+        (0.0, 0.0, 1.0, 1.0),
+        (left / width, top / height, 1 - right / width, 1 - bottom / height),
+        side,
+    )
+    composed: np.ndarray = np.concatenate(
+        [frame[:, :2] @ warp[:, :2], frame[:, :2] @ warp[:, 2:] + frame[:, 2:]], axis=1
+    )
+    return composed
+
+
+def framed_check(
+    stored: np.ndarray, query: np.ndarray, warps: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``quick_check`` of each candidate under its warp followed by each of FRAMES: the best
+    correlation per candidate (K,) and the index of the frame giving it."""
+    side = stored.shape[-1]
+    tried = np.stack([framed(w, margin, side) for w in warps for margin in FRAMES])
+    values = quick_check(np.repeat(stored, len(FRAMES), axis=0), query, tried)
+    values = values.reshape(len(warps), len(FRAMES))
+    return values.max(1), values.argmax(1)
+
+
 def _refine(
     stored: np.ndarray,
     query: np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray],
