@@ -34,7 +34,9 @@ class Evidence:
     """
 
     hash_bits: int  # stage one: distance of the closest window hashes (of 64 bits)
-    quick_correlation: float  # stage two: thumbnails' correlation under the implied alignment
+    # stage two: thumbnails' correlation under the implied alignment (framed: a screenshot's viewer
+    # frame, when the quick check passed only that way)
+    quick_correlation: float
     differing_share: float  # share of the compared blocks that differ (0-1)
     overlap_share: float  # share of the stored picture's blocks the aligned copy covers
     correlation: float  # correlation of the aligned pictures over their overlap
@@ -101,6 +103,10 @@ QUICK_MIN = 0.55  # thumbnail correlation a candidate needs to be verified
 # candidate that fails: more alignments tried, a higher bar; on the tuning seeds such copies
 # reach 0.98, unrelated candidates at most 0.92, 3 of 8,460 at 0.9 or more)
 FRAMED_MIN = 0.9
+# ... and only when the copy is taller for its width than the stored poster by more than this
+# factor, as a frame above and below makes it (tuning seeds' screenshots: 1.03-1.11; posters of
+# one format: 1.0, so a contest's chance candidates cost nothing more)
+FRAMED_TALLER = 1.02
 SURE_BITS = 6  # ... unless its hashes are this close (a faint, smooth poster's thumbnail is flat)
 MAX_CANDIDATES = 8  # best candidates verified per query (upload: bounded time)
 SCAN_CANDIDATES = 16  # in a folder scan a poster's own copies and its template siblings crowd
@@ -282,11 +288,13 @@ class HashIndex:
         frames = np.full(len(found), -1)
         turns = np.array([t for _, t, *_ in found])
         near = np.array([bits <= SURE_BITS for _, _, bits, *_ in found])
+        query_logs = np.where(turns % 2 == 0, 1.0, -1.0) * math.log(hashes.aspect)
+        taller = self._log_aspects[pooled] - query_logs > math.log(FRAMED_TALLER)
         for turn in set(turns.tolist()):
             at = turns == turn
             thumb = np.rot90(hashes.thumb, turn)
             quick[at] = verify.quick_check(self._thumbs[pooled[at]], thumb, warps[at])
-            failing = np.flatnonzero(at & (quick < QUICK_MIN) & ~near)
+            failing = np.flatnonzero(at & (quick < QUICK_MIN) & ~near & taller)
             if len(failing):
                 best, frame = verify.framed_check(
                     self._thumbs[pooled[failing]], thumb, warps[failing]
