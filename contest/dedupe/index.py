@@ -5,9 +5,11 @@ compared by XOR + popcount with the query's whole picture and windows in its fou
 turns (a stored window against the query's whole picture finds a cropped copy; the stored
 whole picture against a query window finds the original of a stored crop). The closest rows
 form a pool. Stage two (verify.quick_check): the pool's thumbnails are correlated under the
-alignment the matching windows imply, all at once. Stage three (verify.compare): the best few
-are aligned on their signatures and compared block by block; the share of differing blocks,
-and how much of the stored poster's detail (text, edges) the copy keeps, decide.
+alignment the matching windows imply, all at once (a row that fails, for a copy taller than
+it, again under that alignment with a viewer's frame above and below). Stage three
+(verify.compare): the best few are aligned on their signatures and compared block by block;
+the share of differing blocks, and how much of the stored poster's detail (text, edges) the
+copy keeps, decide.
 """
 
 from __future__ import annotations
