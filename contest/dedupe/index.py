@@ -103,7 +103,8 @@ POOL = 48  # closest candidates given the quick check
 QUICK_MIN = 0.55  # thumbnail correlation a candidate needs to be verified
 # ... or this under one of verify.FRAMES (a screenshot with its viewer frame; tried only for a
 # candidate that fails: more alignments tried, a higher bar; on the tuning seeds such copies
-# reach 0.98, unrelated candidates at most 0.92, 3 of 8,460 at 0.9 or more)
+# reach 0.98; unrelated pool rows failing the first check, all framed: at most 0.92, 3 of
+# 8,460 at 0.9 or more)
 FRAMED_MIN = 0.9
 # ... and only when the copy is taller for its width than the stored poster by more than this
 # factor, as a frame above and below makes it (tuning seeds' screenshots: 1.03-1.11; posters of

@@ -160,9 +160,8 @@ def _quick(blurred: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.ndar
 # whole-picture windows then match only roughly (10-12 bits) and the implied alignment leaves
 # the thumbnails correlating 0.27-0.47. The margins (left, top, right, bottom: shares of the
 # poster's width / height the copy shows more) tried for such a candidate:
-FRAMES = tuple((0.0, top, 0.0, bottom) for top in (0.0, 0.05, 0.1) for bottom in (0.0, 0.05, 0.1))[
-    1:
-]
+_EXTRA = (0.0, 0.05, 0.1)
+FRAMES = tuple((0.0, top, 0.0, low) for top in _EXTRA for low in _EXTRA if top or low)
 
 
 def _framings(warps: np.ndarray, margins: Sequence[tuple[float, ...]], side: int) -> np.ndarray:
