@@ -16,6 +16,7 @@ for its strokes, or whose alignment came out stretched, is looked at a second ti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -144,9 +145,58 @@ def quick_check(stored: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.
     upright for the candidate) sampled under its implied warp (K, 2, 3), both blurred so a
     few pixels of misalignment still correlate."""
     p = _blur(stored.astype(np.float32), _BLUR_THUMB).reshape(len(stored), -1)
+    return _quick(p, query, warps)
+
+
+def _quick(blurred: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.ndarray:
+    """quick_check with the stored thumbnails already blurred and flattened (K, 1024)."""
     q = _blur(query.astype(np.float32), _BLUR_THUMB)
     values, inside = _warp(q[None], warps)
-    return _ncc(p, values[:, 0], inside.astype(np.float32))
+    return _ncc(blurred, values[:, 0], inside.astype(np.float32))
+
+
+# A screenshot whose trimmed picture keeps the viewer's title bar above the poster and the
+# taskbar below it shows 4-9% more of the height there than the stored poster: the hashes'
+# whole-picture windows then match only roughly (10-12 bits) and the implied alignment leaves
+# the thumbnails correlating 0.27-0.47. The margins (left, top, right, bottom: shares of the
+# poster's width / height the copy shows more) tried for such a candidate:
+_EXTRA = (0.0, 0.05, 0.1)
+FRAMES = tuple((0.0, top, 0.0, low) for top in _EXTRA for low in _EXTRA if top or low)
+
+
+def _framings(warps: np.ndarray, margins: Sequence[tuple[float, ...]], side: int) -> np.ndarray:
+    """Each of ``warps`` (K, 2, 3: stored -> query pixels) followed by the copy showing each of
+    ``margins`` (M) more around the poster: (K, M, 2, 3)."""
+    frames = []
+    for left, top, right, bottom in margins:
+        width, height = 1 + left + right, 1 + top + bottom
+        content = (left / width, top / height, 1 - right / width, 1 - bottom / height)
+        frames.append(window_warp((0.0, 0.0, 1.0, 1.0), content, side))
+    frame = np.stack(frames)
+    composed: np.ndarray = np.einsum("mij,kjl->kmil", frame[:, :, :2], warps)
+    composed[..., 2] += frame[:, :, 2]
+    return composed
+
+
+def framed(warp: np.ndarray, margin: tuple[float, ...], side: int) -> np.ndarray:
+    """``warp`` followed by the copy showing ``margin`` more around the poster (see FRAMES)."""
+    if not any(margin):
+        return warp
+    out: np.ndarray = _framings(warp[None], [margin], side)[0, 0]
+    return out
+
+
+def framed_check(
+    stored: np.ndarray, query: np.ndarray, warps: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``quick_check`` of each candidate under its warp followed by each of FRAMES: the best
+    correlation per candidate (K,) and the index of the frame giving it."""
+    side = stored.shape[-1]
+    p = _blur(stored.astype(np.float32), _BLUR_THUMB).reshape(len(stored), -1)
+    tried = _framings(warps, FRAMES, side).reshape(-1, 2, 3)
+    values = _quick(np.repeat(p, len(FRAMES), axis=0), query, tried)
+    values = values.reshape(len(warps), len(FRAMES))
+    return values.max(1), values.argmax(1)
 
 
 def _refine(
