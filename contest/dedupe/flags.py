@@ -107,18 +107,24 @@ def flag_late_lookalikes(
     entry: Entry,
     hashes: PosterHashes,
     known: Sequence[Lookalike],
+    compared: frozenset[int],
 ) -> list[Lookalike]:
     """Once an entry's rows are written (this commits them), compare it again, with the
     entries committed while it was being checked and stored: two uploads of one poster at
     the same moment each compared before the other existed. Of two such uploads the later to
-    commit always finds the earlier here, so every pair is flagged. Returns the lookalikes
-    found only now (their flags written and audited).
+    commit always finds the earlier here, so every pair is flagged. ``compared``: the images
+    the index held before the first comparison (``DedupeIndexes.images``); when no other has
+    arrived since, as for nearly every upload, nothing is compared twice. Returns the
+    lookalikes found only now (their flags written and audited).
 
     The entry is saved whatever happens here: a database or hash failure is logged, not
     raised (the admins' full scan, ``python -m contest dedupe-scan``, finds such pairs).
     """
     end_write(session)
     try:
+        indexes.sync(session, entry.contest_id)
+        if not indexes.images(entry.contest_id) - compared - {entry.image_id}:
+            return []
         found = find_lookalikes(
             session,
             indexes,

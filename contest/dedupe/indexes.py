@@ -67,6 +67,12 @@ class DedupeIndexes:
             self._indexes[contest_id] = synced
             return synced.index
 
+    def images(self, contest_id: int) -> frozenset[int]:
+        """The image ids this process's index of the contest holds now (none before a sync)."""
+        with self._lock:
+            synced = self._indexes.get(contest_id)
+            return frozenset(synced.images) if synced else frozenset()
+
     def forget(self, contest_id: int) -> None:
         with self._lock:
             self._indexes.pop(contest_id, None)

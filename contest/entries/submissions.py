@@ -158,6 +158,7 @@ def submit_entry(
     values = draft.cleaned(contest)
     _check_can_submit(session, contest, user, now)
     image = process_upload(data, upload_limits(contest))
+    compared = indexes.images(contest.id or 0)
     lookalikes = find_lookalikes(
         session, indexes, contest_id=contest.id or 0, author_id=user.id or 0, hashes=image.hashes
     )
@@ -204,7 +205,7 @@ def submit_entry(
         )
         session.flush()
     late = flag_late_lookalikes(
-        session, indexes, entry=entry, hashes=image.hashes, known=lookalikes
+        session, indexes, entry=entry, hashes=image.hashes, known=lookalikes, compared=compared
     )
     return Receipt(entry, image_row, [*lookalikes, *late])
 
@@ -254,10 +255,12 @@ def update_entry(
     image_row: ImageObject | None = None
     image: ProcessedImage | None = None
     lookalikes: list[Lookalike] = []
+    compared: frozenset[int] = frozenset()
     if data is not None:
         user, entry, contest = _editable_entry(session, actor, entry_id, now)
         draft.cleaned(contest)  # refuse bad text before the slow work
         image = process_upload(data, upload_limits(contest))
+        compared = indexes.images(contest.id or 0)
         lookalikes = find_lookalikes(
             session,
             indexes,
@@ -297,7 +300,7 @@ def update_entry(
         session.flush()
     if image_row is not None and image is not None:
         lookalikes += flag_late_lookalikes(
-            session, indexes, entry=entry, hashes=image.hashes, known=lookalikes
+            session, indexes, entry=entry, hashes=image.hashes, known=lookalikes, compared=compared
         )
     shown = image_row or session.get(ImageObject, entry.image_id)
     assert shown is not None

@@ -56,7 +56,7 @@ def _vote(runtime: Runtime, voter: Any, entry_id: int) -> int:
 
 
 def _replace_image(
-    runtime: Runtime, store: Any, author: Any, contest: Any, entry_id: int
+    runtime: Runtime, store: Any, author: Any, contest: Any, entry_id: int, seed: int = 12
 ) -> Receipt:
     with runtime.session() as session:
         return submissions.update_entry(
@@ -66,8 +66,17 @@ def _replace_image(
             actor=author,
             entry_id=entry_id,
             draft=draft(contest),
-            data=poster_bytes(12),
+            data=poster_bytes(seed),
         )
+
+
+def _upload(
+    action: str, runtime: Runtime, store: Any, author: Any, contest: Any, own_id: int, seed: int
+) -> Receipt:
+    """A new entry ("submit") or a new picture for ``own_id`` ("replace image")."""
+    if action == "submit":
+        return _submit(runtime, store, author, contest, seed=seed)
+    return _replace_image(runtime, store, author, contest, own_id, seed=seed)
 
 
 @pytest.mark.parametrize("action", ["submit", "replace image"])
@@ -82,9 +91,7 @@ def test_a_vote_completes_while_an_upload_waits_on_the_store(
     gate = GatedStore(any_runtime.store, after_puts=1)
 
     def upload() -> Receipt:
-        if action == "submit":
-            return _submit(any_runtime, gate, uploader, contest, seed=11)
-        return _replace_image(any_runtime, gate, uploader, contest, own_id)
+        return _upload(action, any_runtime, gate, uploader, contest, own_id, seed=11)
 
     with in_background(upload, gate) as uploading:
         assert gate.reached.wait(QUICK), "the upload never reached the store"
@@ -144,9 +151,7 @@ def test_two_uploads_of_one_poster_at_the_same_moment_are_flagged(
     gate = GatedStore(any_runtime.store, after_puts=1)
 
     def held_upload() -> Receipt:
-        if action == "submit":
-            return _submit(any_runtime, gate, first_author, contest, seed=12)
-        return _replace_image(any_runtime, gate, first_author, contest, own_id)
+        return _upload(action, any_runtime, gate, first_author, contest, own_id, seed=12)
 
     with in_background(held_upload, gate) as first:
         assert gate.reached.wait(QUICK), "the upload never reached the store"
@@ -164,23 +169,43 @@ def test_two_uploads_of_one_poster_at_the_same_moment_are_flagged(
         assert event.actor_id is None and event.target_id == flags[0].id
 
 
+def test_an_upload_is_compared_once_when_nothing_arrived_meanwhile(
+    any_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second comparison is for entries committed while an upload was stored: with none,
+    the upload's hashes are searched and verified once, not twice."""
+    contest, author = setup(any_runtime)
+    submit(any_runtime, author, seed=2)
+    real = flags.find_lookalikes
+    calls = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(flags, "find_lookalikes", counted)
+    monkeypatch.setattr(submissions, "find_lookalikes", counted)
+    _submit(any_runtime, any_runtime.store, author, contest, seed=3)
+    assert len(calls) == 1
+
+
 def test_an_upload_is_kept_when_comparing_it_again_fails(
     any_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The second comparison runs after the entry is committed: if the database goes away
     then, the receipt still stands (the entry is there) and nothing is half-written."""
     contest, author = setup(any_runtime)
-    real = flags.find_lookalikes
+    indexes = any_runtime.indexes
+    real = indexes.sync
     calls = []
 
-    def second_call_fails(*args: Any, **kwargs: Any) -> Any:
+    def second_sync_fails(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         if len(calls) == 2:
             raise DatabaseUnavailable()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(flags, "find_lookalikes", second_call_fails)
-    monkeypatch.setattr(submissions, "find_lookalikes", second_call_fails)
+    monkeypatch.setattr(indexes, "sync", second_sync_fails)
     receipt = _submit(any_runtime, any_runtime.store, author, contest, seed=3)
     assert len(calls) == 2 and receipt.lookalikes == []
     with any_runtime.session() as session:
