@@ -11,7 +11,7 @@ import dataclasses
 import io
 import itertools
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -118,9 +118,16 @@ def draft(contest: Contest, **fields: Any) -> EntryDraft:
 
 
 def submit(
-    runtime: Runtime, author: User, *, seed: int, data: bytes | None = None, **fields: Any
+    runtime: Runtime,
+    author: User,
+    *,
+    seed: int,
+    data: bytes | None = None,
+    now: datetime | None = None,
+    **fields: Any,
 ) -> Receipt:
-    """Submit a poster (``data``, or one drawn from ``seed``) to the current contest."""
+    """Submit a poster (``data``, or one drawn from ``seed``) to the current contest, now or
+    at ``now``."""
     with runtime.session() as session:
         contest = require_current(session)
         return submit_entry(
@@ -130,6 +137,7 @@ def submit(
             actor=author,
             draft=draft(contest, **fields),
             data=data or poster_bytes(seed),
+            now=now,
         )
 
 

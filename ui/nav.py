@@ -12,6 +12,7 @@ page with a note in the user's language (``forget_unknown_address``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PurePosixPath
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -152,6 +153,7 @@ def signed_in_extras(role: Role) -> list[Route]:
     ] + _open_routes()
 
 
+@cache
 def addresses() -> frozenset[str]:
     """Every page address this app answers, for someone or other."""
     specs = (*PAGES, *OPEN_PAGES)

@@ -22,11 +22,10 @@ from contest.core.models import (
     Role,
     User,
 )
-from contest.entries.submissions import submit_entry
 from contest.judging import scoring as judging
 from contest.judging.queries import shortlisted_ids
 from contest.runtime import Runtime
-from tests.factories import demo_to_judging, draft, flat_scores, user_id_of
+from tests.factories import demo_to_judging, flat_scores, submit, user_id_of
 from tests.pages.support import button, demo_app, demo_runtime, sign_in_as
 from ui.nav import pages_for
 
@@ -179,16 +178,7 @@ def test_duplicate_review_says_how_far_apart_a_pair_came(app_env: Path) -> None:
     others = [u for u in staff if u.id != original.author_id]
     later = opens + timedelta(hours=30)
     for author, at_time in ((others[0], later), (others[1], later + timedelta(seconds=20))):
-        with runtime.session() as session:
-            submit_entry(
-                session,
-                store=runtime.store,
-                indexes=runtime.indexes,
-                actor=author,
-                draft=draft(contest),
-                data=copy,
-                now=at_time,
-            )
+        submit(runtime, author, seed=0, data=copy, now=at_time)
     sign_in_as(at, "D9001")
     at.switch_page("pages/admin_duplicates.py").run()
     assert not at.exception and not at.error
