@@ -95,8 +95,9 @@ def planned_changes(
     draft = Contest(**copy.deepcopy(contest.model_dump()))
     for key, value in changes.items():
         setattr(draft, key, value)
-    validate(draft)
+    validate(draft, changed=())  # each value in range, and in the form it is stored in
     found = differences(normal_values(contest), normal_values(draft), late=locks)
+    validate(draft, changed={change.name for change in found})
     for change in found:
         lock = locks.get(change.name)
         if lock is not None and not permits(lock, change.before, change.after):
@@ -144,7 +145,7 @@ def update_settings(
         return SettingsSaved(contest, ())
     for key, value in changes.items():
         setattr(contest, key, value)
-    validate(contest)
+    validate(contest, changed={change.name for change in found})
     session.add(contest)
     audit.record(
         session,

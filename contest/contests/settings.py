@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import os
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -192,9 +193,11 @@ def zone(tz_name: str) -> ZoneInfo:
         raise InvalidInput("error.contest.bad_timezone", tz=tz_name) from exc
 
 
-def validate(contest: Contest) -> None:
+def validate(contest: Contest, changed: Collection[str] | None = None) -> None:
     """Raise InvalidInput for the first setting that is out of its range, then for settings
-    that are each fine but contradict each other."""
+    that are each fine but contradict each other. ``changed``: the settings a save changes;
+    a contradiction is refused when the save touches one of its settings (a contest saved
+    before a check existed stays editable in everything else), always when None (a new one)."""
     name = BY_NAME["name"]
     if not _within(name, len(contest.name.strip())):
         raise InvalidInput("error.contest.bad_name", high=_whole(name.high))
@@ -226,7 +229,7 @@ def validate(contest: Contest) -> None:
         raise InvalidInput("error.contest.bad_rubric")
     if not _good_awards(contest.award_tiers):
         raise InvalidInput("error.contest.bad_awards")
-    _consistent(contest)
+    _consistent(contest, changed)
 
 
 def award_places(tiers: list[dict[str, Any]]) -> int:
@@ -234,21 +237,26 @@ def award_places(tiers: list[dict[str, Any]]) -> int:
     return sum(int(tier["count"]) for tier in tiers)
 
 
-def _consistent(contest: Contest) -> None:
-    """Pairs of settings that contradict each other, each with its own message."""
-    if as_utc(contest.voting_closes_at) <= as_utc(contest.submission_opens_at):
+def _consistent(contest: Contest, changed: Collection[str] | None) -> None:
+    """Settings that contradict each other, each with its own message."""
+
+    def touched(*names: str) -> bool:
+        return changed is None or any(name in changed for name in names)
+
+    closes, opens = as_utc(contest.voting_closes_at), as_utc(contest.submission_opens_at)
+    if touched("voting_closes_at", "submission_opens_at") and closes <= opens:
         raise InvalidInput(
             "error.contest.voting_before_entries",
             voting_closes=Moment(contest.voting_closes_at, contest.timezone),
             submission_opens=Moment(contest.submission_opens_at, contest.timezone),
         )
     places = award_places(contest.award_tiers)
-    if contest.shortlist_size < places:
+    if touched("shortlist_size", "award_tiers") and contest.shortlist_size < places:
         raise InvalidInput(
             "error.contest.shortlist_below_awards", size=contest.shortlist_size, places=places
         )
     names = [str(tier["name"]).strip() for tier in contest.award_tiers]
-    if len(set(names)) != len(names):
+    if touched("award_tiers") and len(set(names)) != len(names):
         raise InvalidInput("error.contest.award_names_repeat")
 
 
