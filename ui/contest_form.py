@@ -40,8 +40,8 @@ def _moment(setting: Setting, value: datetime, tz: str, key: str, off: bool) -> 
     clock = right.time_input(
         tr("contest.time"), current.time(), key=f"{key}_time", step=60, disabled=off
     )
-    if (day, clock.hour, clock.minute) == (current.date(), current.hour, current.minute):
-        return current  # the widget shows minutes: an untouched 23:59:59 stays 23:59:59
+    if (clock.hour, clock.minute) == (current.hour, current.minute):
+        clock = current.time()  # the widget shows minutes: an untouched 23:59:59 stays so
     return datetime.combine(day, clock, tzinfo=ZoneInfo(tz))
 
 

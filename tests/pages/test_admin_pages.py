@@ -132,7 +132,7 @@ def test_admin_runs_lifecycle_results_and_console_pages(app_env: Path) -> None:
     at.switch_page("pages/results_published.py").run()
     assert not at.exception and not at.info
     tiers = [h.value for h in at.subheader]
-    assert tiers == ["최우수 (1점)", "우수 (2점)", "장려 (3점)", "입선 (4점)"]
+    assert tiers == ["최우수 (1점)", "우수 (2점)", "장려 (3점)"]  # the demo's award tiers
 
     at.switch_page("pages/admin_results.py").run()
     assert not at.exception
