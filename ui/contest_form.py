@@ -68,13 +68,20 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _field(setting: Setting, contest: Contest, key: str, lock: Frozen | None) -> Any:
-    """The setting's widget, locked when nothing about it may change, and under it why it is
-    frozen and what may still change."""
+def _field(setting: Setting, contest: Contest, key: str, lock: Frozen | None, say: bool) -> Any:
+    """The setting's widget, locked when nothing about it may change, and under it (``say``)
+    why it is frozen and what may still change."""
     value = _widget(setting, contest, key, off=lock is not None and lock.locked)
-    if lock is not None:
-        st.caption(f":material/lock: {lock.why().text(lang())}")
+    if lock is not None and say:
+        st.caption(lock.why().text(lang()))
     return value
+
+
+def _shared_reason(settings: list[Setting], frozen: Mapping[str, Frozen]) -> str | None:
+    """The reason every setting of a group is frozen for, when they all share one: said once
+    under the group's heading rather than under each field."""
+    reasons = {lock.why().text(lang()) if (lock := frozen.get(s.name)) else None for s in settings}
+    return next(iter(reasons)) if len(reasons) == 1 else None
 
 
 def _widget(setting: Setting, contest: Contest, key: str, off: bool) -> Any:
@@ -137,18 +144,20 @@ def settings_form(contest: Contest, frozen: Mapping[str, Frozen]) -> dict[str, A
         for group in Group:
             settings = [s for s in SETTINGS if s.group == group]
             st.markdown(f"**{tr(f'contest.group.{group.value}')}**")
+            shared = _shared_reason(settings, frozen)
+            if shared:
+                st.caption(shared)
             numbers = [s for s in settings if s.kind in (Kind.COUNT, Kind.SHARE)]
             for setting in settings:
                 if setting not in numbers:
-                    key = f"{prefix}_{setting.name}"
-                    values[setting.name] = _field(setting, contest, key, frozen.get(setting.name))
+                    key, lock = f"{prefix}_{setting.name}", frozen.get(setting.name)
+                    values[setting.name] = _field(setting, contest, key, lock, not shared)
             for start in range(0, len(numbers), COLUMNS):
                 row = numbers[start : start + COLUMNS]
                 for column, setting in zip(st.columns(COLUMNS), row, strict=False):
                     with column:
-                        key = f"{prefix}_{setting.name}"
-                        lock = frozen.get(setting.name)
-                        values[setting.name] = _field(setting, contest, key, lock)
+                        key, lock = f"{prefix}_{setting.name}", frozen.get(setting.name)
+                        values[setting.name] = _field(setting, contest, key, lock, not shared)
         if not st.form_submit_button(tr("contest.save"), type="primary"):
             return None
     return values

@@ -75,7 +75,9 @@ def _confirm(view: ContestAdminView, asked: tuple[int, dict[str, Any]]) -> None:
         tr("settings.review.reason"), key="settings_reason", max_chars=TEXT_LIMITS["reason"]
     )
     left, right = st.columns(2)
-    if left.button(tr("settings.review.confirm"), type="primary", key="settings_confirm"):
+    if left.button(
+        tr("settings.review.confirm"), type="primary", key="settings_confirm", width="stretch"
+    ):
         saved = page.act(
             manage.update_settings,
             contest_id=asked[0],
@@ -89,6 +91,6 @@ def _confirm(view: ContestAdminView, asked: tuple[int, dict[str, Any]]) -> None:
         else:
             _forget()
             st.rerun()
-    if right.button(tr("settings.review.cancel"), key="settings_cancel"):
+    if right.button(tr("settings.review.cancel"), key="settings_cancel", width="stretch"):
         _forget()
         st.rerun()

@@ -280,8 +280,8 @@ def test_frozen_says_since_when_in_korean_time(runtime: Runtime) -> None:
     lock = frozen(contest, BY_NAME["submission_closes_at"], DURING)
     assert lock is not None and lock.stage == Stage.SUBMISSIONS and not lock.locked
     assert lock.why().text("ko") == (
-        "출품 기간이 2026. 10. 13.(화) 00:00에 시작되었습니다. 이제는 늦추기만 할 수 있으며, "
-        "바꾸면 사유를 적어야 하고 결과 기록에 남습니다."
+        "출품 기간이 2026. 10. 13.(화) 00:00에 시작되었습니다. 이제는 늦추기만 할 수 있고, "
+        "바꾸려면 사유가 필요합니다."
     )
     assert frozen(contest, BY_NAME["submission_closes_at"], BEFORE) is None
     assert frozen(contest, BY_NAME["name"], DURING) is None  # words only: never frozen

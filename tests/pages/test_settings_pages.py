@@ -47,11 +47,11 @@ def test_during_judging_the_weights_are_locked_with_the_reason(app_env: Path) ->
     assert widget(at.radio, "officials_entering").disabled  # type: ignore[attr-defined]
     assert not widget(at.checkbox, "show_author_names").disabled  # type: ignore[attr-defined]
     judging = (
-        ":material/lock: 본선 명단이 확정되어 심사위원이 심사 기준과 함께 보고 있습니다. "
+        "본선 명단이 확정되어 심사위원이 심사 기준과 함께 보고 있습니다. "
         "이제는 바꿀 수 없습니다."
     )
     assert judging in captions(at)
-    assert ":material/lock: 투표가 마감되었습니다. 이제는 바꿀 수 없습니다." in captions(at)
+    assert "투표가 마감되었습니다. 이제는 바꿀 수 없습니다." in captions(at)
     button(at, "설정 저장").click().run()  # the locked values go back unchanged
     assert not at.exception and not at.error
     assert "바뀐 설정이 없습니다." in [str(s.value) for s in at.success]
@@ -61,7 +61,7 @@ def test_a_late_extension_is_confirmed_with_numbers_and_a_reason(app_env: Path) 
     at = settings_page()
     with demo_runtime().session() as session:
         closes = local(require_current(session).voting_closes_at, "Asia/Seoul")
-    assert any("늦추기만 할 수 있으며" in c for c in captions(at))
+    assert any("늦추기만 할 수 있고" in c for c in captions(at))
     widget(at.date_input, "voting_closes_at_date").set_value(closes.date() + timedelta(days=2))  # type: ignore[attr-defined]
     button(at, "설정 저장").click().run()
     assert not at.exception
