@@ -54,7 +54,7 @@ def _appoint(view: LifecycleView, poster: Unjudgeable) -> None:
         )
         for p in poster.candidates
     }
-    names = {p.user_id: p.name for p in poster.candidates}
+    names = {p.user_id: f"{p.name} ({p.department})" for p in poster.candidates}
     chosen = st.selectbox(
         tr("panel.appoint_who"),
         list(people),

@@ -47,8 +47,7 @@ def test_during_judging_the_weights_are_locked_with_the_reason(app_env: Path) ->
     assert widget(at.radio, "officials_entering").disabled  # type: ignore[attr-defined]
     assert not widget(at.checkbox, "show_author_names").disabled  # type: ignore[attr-defined]
     judging = (
-        "본선 명단이 확정되어 심사위원이 심사 기준과 함께 보고 있습니다. "
-        "이제는 바꿀 수 없습니다."
+        "본선 명단이 확정되어 심사위원이 심사 기준과 함께 보고 있습니다. 이제는 바꿀 수 없습니다."
     )
     assert judging in captions(at)
     assert "투표가 마감되었습니다. 이제는 바꿀 수 없습니다." in captions(at)
