@@ -70,6 +70,16 @@ def _standings(session: Session, contest_id: int, user_ids: list[int]) -> dict[i
     }
 
 
+def entrant_ids(session: Session, contest_id: int) -> frozenset[int]:
+    """Everyone with a poster still in the contest (shortlisted or not)."""
+    rows = session.exec(
+        select(Entry.author_id).where(
+            Entry.contest_id == contest_id, col(Entry.status).in_(ENTERED)
+        )
+    ).all()
+    return frozenset(rows)
+
+
 def standing(session: Session, contest_id: int, user_id: int) -> Standing:
     return _standings(session, contest_id, [user_id])[user_id]
 

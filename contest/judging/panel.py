@@ -23,7 +23,12 @@ from contest.core.authz import require_admin
 from contest.core.db import begin_write
 from contest.core.errors import InvalidInput, NotFound
 from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, Role, User
-from contest.judging.entrants import ENTERED, REASON_NEEDED, appointment_rule, check_appointment
+from contest.judging.entrants import (
+    REASON_NEEDED,
+    appointment_rule,
+    check_appointment,
+    entrant_ids,
+)
 from contest.judging.lifecycle import add_to_shortlist, remove_from_shortlist
 from contest.judging.queries import active_entry_ids, competing_authors, shortlisted_ids
 from contest.judging.scoring import Barrier, judging_barrier, may_judge
@@ -133,7 +138,7 @@ def panel_check(session: Session, *, actor: User | None, contest_id: int) -> Pan
         .where(User.role == Role.STAFF.value, col(User.is_active))
         .order_by(col(User.name), col(User.id))
     ).all()
-    entered = _entrants(session, contest_id)
+    entered = entrant_ids(session, contest_id)
     unjudgeable = []
     for entry, author in rows:
         if entry.id not in listed:
@@ -162,16 +167,6 @@ def panel_check(session: Session, *, actor: User | None, contest_id: int) -> Pan
     ]
     substitutes.sort(key=lambda s: (-s.votes, s.number))
     return PanelCheck(len(judges), tuple(unjudgeable), tuple(substitutes))
-
-
-def _entrants(session: Session, contest_id: int) -> frozenset[int]:
-    """Who has a poster in the contest (shortlisted or not)."""
-    rows = session.exec(
-        select(Entry.author_id).where(
-            Entry.contest_id == contest_id, col(Entry.status).in_(ENTERED)
-        )
-    ).all()
-    return frozenset(rows)
 
 
 def _appointable(
