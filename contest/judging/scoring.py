@@ -119,12 +119,11 @@ def judging_barrier(
     return None
 
 
-# What saving a score says for each barrier (a conflict is refused later, with its own words).
+# What saving a score says for each barrier (a declared conflict is refused with its own words).
 REFUSALS = {
     Barrier.OWN: "error.judging.own_entry",
     Barrier.COMPETING: "error.judging.competing",
     Barrier.DEPARTMENT: "error.judging.own_department",
-    Barrier.CONFLICT: "error.judging.conflict_declared",
 }
 
 
