@@ -1,6 +1,6 @@
 """Admin: the lifecycle in one screen (where the contest stands, what happened, the one next
-step with its confirmation), posters no judge may score and how to fix them, the shortlist and
-judging progress."""
+step with its confirmation), posters no judge may score and how to fix them, the judges and
+admins who entered, the shortlist and judging progress."""
 
 from contest.reports.views import lifecycle_view
 from ui import entrants, lifecycle, page, panel, shortlist
