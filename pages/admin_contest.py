@@ -4,13 +4,17 @@ import streamlit as st
 
 from contest.contests import manage
 from contest.contests.views import contest_admin_view
-from ui import page
+from ui import page, settings_review
 from ui.contest_form import settings_form
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.text import md
 
 page.header(tr("nav.admin_contest"))
-view = page.load(contest_admin_view, chosen_id=st.session_state.get("contest_choice"))
+view = page.load(
+    contest_admin_view,
+    chosen_id=st.session_state.get("contest_choice"),
+    pending=settings_review.pending(),
+)
 chosen = view.chosen
 
 if chosen is not None:
@@ -34,14 +38,12 @@ if chosen is not None:
             contest_id=chosen.id,
             done=tr("contest.made_current", name=md(chosen.name)),
         )
-    changes = settings_form(chosen)
-    if changes is not None:
-        page.act(
-            manage.update_settings,
-            contest_id=chosen.id,
-            changes=changes,
-            done=tr("contest.saved"),
-        )
+    for warning in view.warnings:
+        st.warning(warning.text(lang()), icon=":material/warning:")
+    values = settings_form(chosen, view.frozen)
+    if values is not None:
+        settings_review.ask(chosen.id or 0, values)
+    settings_review.save_or_confirm(view)
 
 with st.expander(tr("contest.create"), expanded=chosen is None), st.form("create_contest"):
     name = st.text_input(tr("contest.name"), key="new_name")

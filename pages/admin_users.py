@@ -6,7 +6,9 @@ import streamlit as st
 from contest.accounts import users
 from contest.accounts.roster import RosterImport, import_roster
 from contest.accounts.views import users_view
+from contest.contests.rules import TEXT_LIMITS
 from contest.core.models import Role
+from contest.judging.entrants import change_role
 from ui import page, state
 from ui.format import yes_no
 from ui.i18n import tr
@@ -95,11 +97,18 @@ if view.users:
         key="user_role",
         placeholder=tr("common.choose"),
     )
+    role_reason = cols[0].text_input(
+        tr("users.role_reason"),
+        key="user_role_reason",
+        max_chars=TEXT_LIMITS["reason"],
+        help=tr("users.role_reason_help"),
+    )
     if cols[0].button(tr("users.set_role"), key="user_set_role"):
         page.act(
-            users.set_role,
+            change_role,
             user_id=target.id,
             role=role,
+            reason=role_reason,
             done=tr("users.role_set", name=who, role=tr(f"role.{role.value}")),
         )
     label = tr("users.deactivate") if target.is_active else tr("users.activate")

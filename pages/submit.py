@@ -79,6 +79,8 @@ st.caption(
 )
 if not view.submission_open:
     page.stop_with(tr("submit.closed"))
+if not view.may_enter:
+    page.stop_with(tr("error.entry.officials_barred"))
 if view.entries_left == 0:
     page.stop_with(tr("error.entry.limit", limit=view.entry_limit))
 

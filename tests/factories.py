@@ -21,7 +21,7 @@ from sqlmodel import Session, func, select
 from contest.accounts.passwords import hash_password
 from contest.contests.manage import new_contest
 from contest.contests.queries import require_current
-from contest.contests.settings import DEFAULT_RUBRIC
+from contest.contests.settings import DEFAULT_AWARDS, DEFAULT_RUBRIC
 from contest.core.config import Settings
 from contest.core.models import Contest, ContestPhase, Entry, ImageObject, Role, User, Vote
 from contest.core.timeutil import utcnow
@@ -84,6 +84,12 @@ def create_contest(session: Session, *, current: bool = True, **overrides: Any) 
     session.add(contest)
     session.flush()
     return contest
+
+
+def awards(*counts: int) -> list[dict[str, Any]]:
+    """Award tiers named as the default ones (최우수, 우수, …) with these many winners each: a
+    small shortlist must hold every award place (settings.validate)."""
+    return [{"name": DEFAULT_AWARDS[n]["name"], "count": c} for n, c in enumerate(counts)]
 
 
 def poster_bytes(seed: int, size: tuple[int, int] = (800, 1100), fmt: str = "PNG") -> bytes:

@@ -1,8 +1,11 @@
 """The settings form of a contest, built from contest.contests.settings.SETTINGS; the values go
-to contest.contests.manage.update_settings, which checks them again."""
+to contest.contests.manage.update_settings, which checks them again. A setting frozen now
+(contests/freezes.py) is drawn locked with the reason in words, or, where it may still move one
+way, with what may change."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,10 +13,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from contest.contests.freezes import Frozen
 from contest.contests.settings import SETTINGS, Group, Kind, Setting, with_keys
 from contest.core.models import Contest
 from contest.core.timeutil import local
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 COLUMNS = 4  # number fields per row
 # The rubric's and award tiers' columns, by the key stored in the contest, with their editors.
@@ -28,23 +32,32 @@ RUBRIC_COLUMNS = {
 AWARD_COLUMNS = {"name": st.column_config.TextColumn, "count": st.column_config.NumberColumn}
 
 
-def _moment(setting: Setting, value: datetime, tz: str, key: str) -> datetime:
+def _moment(setting: Setting, value: datetime, tz: str, key: str, off: bool) -> datetime:
     current = local(value, tz)
     left, right = st.columns(2)
-    day = left.date_input(tr(f"contest.{setting.name}"), current.date(), key=f"{key}_date")
-    clock = right.time_input(tr("contest.time"), current.time(), key=f"{key}_time", step=60)
+    label = tr(f"contest.{setting.name}")
+    day = left.date_input(label, current.date(), key=f"{key}_date", disabled=off)
+    clock = right.time_input(
+        tr("contest.time"), current.time(), key=f"{key}_time", step=60, disabled=off
+    )
+    if (clock.hour, clock.minute) == (current.hour, current.minute):
+        clock = current.time()  # the widget shows minutes: an untouched 23:59:59 stays so
     return datetime.combine(day, clock, tzinfo=ZoneInfo(tz))
 
 
-def _number(setting: Setting, value: Any, key: str) -> Any:
+def _number(setting: Setting, value: Any, key: str, off: bool) -> Any:
     assert setting.low is not None and setting.high is not None
     label = tr(f"contest.{setting.name}")
     if setting.kind == Kind.SHARE:  # a share is shown and chosen as a whole percentage
         step = round((setting.step or 0.05) * 100)
         low, high = round(setting.low * 100), round(setting.high * 100)
-        percent = st.slider(label, low, high, round(float(value) * 100), step, "%d%%", key=key)
+        percent = st.slider(
+            label, low, high, round(float(value) * 100), step, "%d%%", key=key, disabled=off
+        )
         return percent / 100
-    return st.number_input(label, int(setting.low), int(setting.high), int(value), key=key)
+    return st.number_input(
+        label, int(setting.low), int(setting.high), int(value), key=key, disabled=off
+    )
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -55,21 +68,49 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _field(setting: Setting, contest: Contest, key: str) -> Any:
+def _field(setting: Setting, contest: Contest, key: str, lock: Frozen | None, say: bool) -> Any:
+    """The setting's widget, locked when nothing about it may change, and under it (``say``)
+    why it is frozen and what may still change."""
+    value = _widget(setting, contest, key, off=lock is not None and lock.locked)
+    if lock is not None and say:
+        st.caption(lock.why().text(lang()))
+    return value
+
+
+def _shared_reason(settings: list[Setting], frozen: Mapping[str, Frozen]) -> str | None:
+    """The reason every setting of a group is frozen for, when they all share one: said once
+    under the group's heading rather than under each field."""
+    reasons = {lock.why().text(lang()) if (lock := frozen.get(s.name)) else None for s in settings}
+    return next(iter(reasons)) if len(reasons) == 1 else None
+
+
+def _widget(setting: Setting, contest: Contest, key: str, off: bool) -> Any:
     value = getattr(contest, setting.name)
     label = tr(f"contest.{setting.name}")
     match setting.kind:
         case Kind.TEXT:
-            return st.text_input(label, value, max_chars=int(setting.high or 0) or None, key=key)
+            high = int(setting.high or 0) or None
+            return st.text_input(label, value, max_chars=high, key=key, disabled=off)
         case Kind.TIMEZONE:
-            return st.text_input(label, value, key=key)
+            return st.text_input(label, value, key=key, disabled=off)
         case Kind.MOMENT:
-            return _moment(setting, value, contest.timezone, key)
+            return _moment(setting, value, contest.timezone, key, off)
         case Kind.THEMES:
-            text = st.text_area(label, "\n".join(value), help=tr("contest.themes_help"), key=key)
+            text = st.text_area(
+                label, "\n".join(value), help=tr("contest.themes_help"), key=key, disabled=off
+            )
             return [line.strip() for line in text.splitlines() if line.strip()]
         case Kind.FLAG:
-            return st.checkbox(label, value, key=key)
+            return st.checkbox(label, value, key=key, disabled=off)
+        case Kind.CHOICE:
+            return st.radio(
+                label,
+                setting.choices,
+                index=setting.choices.index(value) if value in setting.choices else 0,
+                format_func=lambda choice: tr(f"contest.{setting.name}.{choice}"),
+                key=key,
+                disabled=off,
+            )
         case Kind.RUBRIC | Kind.AWARDS:
             st.markdown(f"**{label}**")
             columns = RUBRIC_COLUMNS if setting.kind == Kind.RUBRIC else AWARD_COLUMNS
@@ -81,32 +122,42 @@ def _field(setting: Setting, contest: Contest, key: str) -> Any:
             shown = [name for name in columns if name != "key"]  # codes stay out of sight
             edited = _records(
                 st.data_editor(
-                    frame, num_rows="dynamic", key=key, column_config=config, column_order=shown
+                    frame,
+                    num_rows="fixed" if off else "dynamic",
+                    key=key,
+                    column_config=config,
+                    column_order=shown,
+                    disabled=off,
                 )
             )
             return with_keys(edited) if setting.kind == Kind.RUBRIC else edited
         case Kind.COUNT | Kind.SHARE:
-            return _number(setting, value, key)
+            return _number(setting, value, key, off)
 
 
-def settings_form(contest: Contest) -> dict[str, Any] | None:
-    """Render the form; return every setting's value when saved, else None."""
+def settings_form(contest: Contest, frozen: Mapping[str, Frozen]) -> dict[str, Any] | None:
+    """Render the form; return every setting's value when saved, else None. ``frozen``: the
+    settings frozen now, by name (contests.freezes.frozen)."""
     prefix = f"contest{contest.id}"
     values: dict[str, Any] = {}
     with st.form(f"{prefix}_settings"):
         for group in Group:
             settings = [s for s in SETTINGS if s.group == group]
             st.markdown(f"**{tr(f'contest.group.{group.value}')}**")
+            shared = _shared_reason(settings, frozen)
+            if shared:
+                st.caption(shared)
             numbers = [s for s in settings if s.kind in (Kind.COUNT, Kind.SHARE)]
             for setting in settings:
                 if setting not in numbers:
-                    values[setting.name] = _field(setting, contest, f"{prefix}_{setting.name}")
+                    key, lock = f"{prefix}_{setting.name}", frozen.get(setting.name)
+                    values[setting.name] = _field(setting, contest, key, lock, not shared)
             for start in range(0, len(numbers), COLUMNS):
                 row = numbers[start : start + COLUMNS]
                 for column, setting in zip(st.columns(COLUMNS), row, strict=False):
                     with column:
-                        key = f"{prefix}_{setting.name}"
-                        values[setting.name] = _field(setting, contest, key)
+                        key, lock = f"{prefix}_{setting.name}", frozen.get(setting.name)
+                        values[setting.name] = _field(setting, contest, key, lock, not shared)
         if not st.form_submit_button(tr("contest.save"), type="primary"):
             return None
     return values

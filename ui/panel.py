@@ -44,7 +44,17 @@ def unjudgeable_posters(view: LifecycleView) -> None:
 
 
 def _appoint(view: LifecycleView, poster: Unjudgeable) -> None:
-    people = {p.user_id: f"{p.name} ({p.department})" for p in poster.candidates}
+    """Choose a staff member to appoint; one with posters of their own in the contest is marked,
+    and the contest's rule may ask a reason for them (panel.appoint_judge checks)."""
+    people = {
+        p.user_id: tr(
+            "panel.entrant_option" if p.entered else "panel.person_option",
+            name=p.name,
+            department=p.department,
+        )
+        for p in poster.candidates
+    }
+    names = {p.user_id: f"{p.name} ({p.department})" for p in poster.candidates}
     chosen = st.selectbox(
         tr("panel.appoint_who"),
         list(people),
@@ -53,13 +63,20 @@ def _appoint(view: LifecycleView, poster: Unjudgeable) -> None:
         placeholder=tr("panel.appoint_placeholder"),
         key=f"appoint_{poster.entry_id}",
     )
+    reason = st.text_input(
+        tr("panel.appoint_reason"),
+        key=f"appoint_reason_{poster.entry_id}",
+        max_chars=TEXT_LIMITS["reason"],
+        help=tr("panel.appoint_reason_help"),
+    )
     if st.button(tr("panel.appoint"), key=f"appoint_go_{poster.entry_id}", disabled=not chosen):
         page.act(
             panel.appoint_judge,
             contest_id=view.contest.id,
             entry_id=poster.entry_id,
             user_id=chosen,
-            done=tr("panel.appointed", name=md(people.get(chosen or 0, "")), number=poster.number),
+            reason=reason,
+            done=tr("panel.appointed", name=md(names.get(chosen or 0, "")), number=poster.number),
         )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Update, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -235,23 +236,37 @@ def list_users(session: Session, *, actor: User | None, search: str = "") -> Seq
     return session.exec(query).all()
 
 
-def set_role(session: Session, *, actor: User | None, user_id: int, role: Role) -> User:
+def set_role(
+    session: Session,
+    *,
+    actor: User | None,
+    user_id: int,
+    role: Role,
+    reason: str = "",
+    details: Mapping[str, Any] | None = None,
+) -> User:
+    """Give ``user_id`` another role, audited from -> to with the reason (and ``details``, e.g.
+    the poster a judge was appointed for); the same role again changes and records nothing.
+    Who may become a judge or admin while they have a poster in the contest is decided above
+    this (judging/entrants.py), which then calls this."""
     admin = require_admin(actor)
     user = get_user(session, user_id)
     if user.id == admin.id and role != Role.ADMIN:
         raise PermissionDenied("error.user.cannot_demote_self")
     before = user.role
+    if Role(role).value == before:
+        return user
     user.role = Role(role).value
     session.add(user)
-    if user.role != before:
-        end_sign_ins(session, user)
+    end_sign_ins(session, user)
     audit.record(
         session,
         actor=admin,
         action="user.set_role",
         target_type="user",
         target_id=user.id,
-        details={"from": before, "to": user.role},
+        reason=reason.strip(),
+        details={"from": before, "to": user.role, **(details or {})},
     )
     return user
 

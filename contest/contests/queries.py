@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, select
 
+from contest.contests.freezes import LATE_CHANGE
 from contest.core.errors import NotFound
-from contest.core.models import Contest
+from contest.core.models import AuditEvent, Contest
 
 
 def get_contest(session: Session, contest_id: int) -> Contest:
@@ -30,3 +32,26 @@ def require_current(session: Session) -> Contest:
 
 def list_contests(session: Session) -> Sequence[Contest]:
     return session.exec(select(Contest).order_by(col(Contest.year).desc(), col(Contest.id))).all()
+
+
+def late_changes(session: Session, contest_id: int) -> list[dict[str, Any]]:
+    """Every save that changed a setting already frozen (contests/freezes.py), oldest first:
+    when, by whom, why, and each setting before -> after. The results record lists them."""
+    rows = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.contest_id == contest_id, AuditEvent.action == LATE_CHANGE)
+        .order_by(col(AuditEvent.at), col(AuditEvent.id))
+    ).all()
+    return [
+        {
+            "at": row.at.isoformat(),
+            "by": row.actor_id,
+            "reason": row.reason,
+            "changes": {
+                name: change
+                for name, change in row.details.get("changes", {}).items()
+                if name in row.details.get("late", [])
+            },
+        }
+        for row in rows
+    ]

@@ -2,7 +2,8 @@
 services enforce them, views report them and forms take their limits from here.
 
 Today every voter has the same budget and every author the same entry limit (both contest
-settings); a rule that depends on the person (say, on their department) changes here only.
+settings), except that a contest may rule judges and admins out of entering; a rule that
+depends on the person (say, on their department) changes here only.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from contest.core.models import Contest, User
+from contest.core.models import Contest, OfficialsEntering, Role, User
 from contest.images.decode import ImageLimits
 
 # Longest text each field takes, in characters (entry fields, reasons, judges' comments).
@@ -33,9 +34,18 @@ def vote_budget(contest: Contest, voter: User) -> int:
     return contest.votes_per_voter
 
 
+def may_enter(contest: Contest, person: User) -> bool:
+    """Whether ``person`` may enter ``contest``: everyone but judges and admins where the
+    contest rules them out (``officials_entering``)."""
+    officials = (Role.JUDGE.value, Role.ADMIN.value)
+    return not (
+        contest.officials_entering == OfficialsEntering.FORBIDDEN and person.role in officials
+    )
+
+
 def entry_limit(contest: Contest, author: User) -> int:
     """How many posters ``author`` may have in ``contest`` at once (withdrawn ones don't count)."""
-    return contest.entries_per_person
+    return contest.entries_per_person if may_enter(contest, author) else 0
 
 
 def upload_limits(contest: Contest) -> ImageLimits:

@@ -1,11 +1,13 @@
-"""A contest's settings, listed once: what an admin may change, each setting's range, and the
-checks a contest must pass before it is saved. The settings form is built from SETTINGS."""
+"""A contest's settings, listed once: what an admin may change, each setting's range, when it
+freezes, and the checks a contest must pass before it is saved. The settings form is built from
+SETTINGS; contests/freezes.py says whether a setting is frozen now, from its ``freezes``."""
 
 from __future__ import annotations
 
 import math
 import os
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -13,8 +15,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from contest.contests.freezes import Allowed, Freeze, Stage
 from contest.core.errors import InvalidInput
-from contest.core.models import Contest
+from contest.core.i18n import Moment, Phrase, phrase
+from contest.core.models import Contest, OfficialsEntering
 from contest.core.timeutil import as_utc
 
 DEFAULT_TIMEZONE = "Asia/Seoul"
@@ -93,6 +97,7 @@ class Kind(StrEnum):
     FLAG = "flag"
     RUBRIC = "rubric"  # [low, high] criteria; scores within SCORE_RANGE
     AWARDS = "awards"  # [low, high] tiers of at most AWARD_COUNT winners each
+    CHOICE = "choice"  # one of ``choices``
 
 
 class Group(StrEnum):
@@ -113,6 +118,8 @@ class Setting:
     low: float | None = None
     high: float | None = None
     step: float | None = None
+    freezes: Freeze | None = None  # None: it may change at any time (every change is audited)
+    choices: tuple[str, ...] = ()  # a CHOICE's values; each is labelled "contest.<name>.<value>"
 
 
 THEME_CHARS = 100  # Entry.theme's column
@@ -120,27 +127,45 @@ LABEL_CHARS = 100  # a rubric criterion's key and label, an award's name
 SCORE_RANGE = (0, 100)  # a rubric criterion's min and max lie within
 AWARD_COUNT = 500  # winners in one award tier
 
+# When each setting starts to matter, as an auditor would ask: the rules people entered and
+# voted under hold from their window's opening (limits may then only loosen, windows only
+# extend); what decides the ranking holds from the moment the judges see the shortlist.
+SUBMITTING = Freeze(Stage.SUBMISSIONS)
+SUBMITTING_LATER = Freeze(Stage.SUBMISSIONS, Allowed.LATER)
+SUBMITTING_MORE = Freeze(Stage.SUBMISSIONS, Allowed.MORE)
+SUBMITTING_FEWER = Freeze(Stage.SUBMISSIONS, Allowed.FEWER)
+SUBMITTING_ADDED = Freeze(Stage.SUBMISSIONS, Allowed.ADDED)
+VOTING = Freeze(Stage.VOTING)
+VOTING_LATER = Freeze(Stage.VOTING, Allowed.LATER)
+VOTING_MORE = Freeze(Stage.VOTING, Allowed.MORE)
+SHORTLISTED = Freeze(Stage.SHORTLIST)
+JUDGING = Freeze(Stage.JUDGING)
+ENTERING = tuple(OfficialsEntering)
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("name", Kind.TEXT, Group.BASICS, 1, 200),
-    Setting("timezone", Kind.TIMEZONE, Group.BASICS),
-    Setting("themes", Kind.THEMES, Group.BASICS, 1, 20),
+    Setting("timezone", Kind.TIMEZONE, Group.BASICS, freezes=SUBMITTING),
+    Setting("themes", Kind.THEMES, Group.BASICS, 1, 20, freezes=SUBMITTING_ADDED),
     Setting("organiser", Kind.TEXT, Group.BASICS, 1, 100),
-    Setting("submission_opens_at", Kind.MOMENT, Group.WINDOWS),
-    Setting("submission_closes_at", Kind.MOMENT, Group.WINDOWS),
-    Setting("voting_opens_at", Kind.MOMENT, Group.WINDOWS),
-    Setting("voting_closes_at", Kind.MOMENT, Group.WINDOWS),
-    Setting("entries_per_person", Kind.COUNT, Group.LIMITS, 1, 50),
-    Setting("votes_per_voter", Kind.COUNT, Group.LIMITS, 1, 100),
-    Setting("max_upload_mb", Kind.COUNT, Group.LIMITS, 1, server_upload_mb()),
+    Setting("submission_opens_at", Kind.MOMENT, Group.WINDOWS, freezes=SUBMITTING),
+    Setting("submission_closes_at", Kind.MOMENT, Group.WINDOWS, freezes=SUBMITTING_LATER),
+    Setting("voting_opens_at", Kind.MOMENT, Group.WINDOWS, freezes=VOTING),
+    Setting("voting_closes_at", Kind.MOMENT, Group.WINDOWS, freezes=VOTING_LATER),
+    Setting("entries_per_person", Kind.COUNT, Group.LIMITS, 1, 50, freezes=SUBMITTING_MORE),
+    Setting("votes_per_voter", Kind.COUNT, Group.LIMITS, 1, 100, freezes=VOTING_MORE),
+    Setting(
+        "max_upload_mb", Kind.COUNT, Group.LIMITS, 1, server_upload_mb(), freezes=SUBMITTING_MORE
+    ),
     # 100 MP decodes to 300 MB of RGB: two at once still fit a replica; an A1 print is ~70 MP.
-    Setting("max_megapixels", Kind.COUNT, Group.LIMITS, 1, 100),
-    Setting("min_short_side", Kind.COUNT, Group.LIMITS, 100, 5000),
-    Setting("shortlist_size", Kind.COUNT, Group.JUDGING, 1, 500),
-    Setting("judge_quorum", Kind.COUNT, Group.JUDGING, 1, 50),
-    Setting("jury_weight", Kind.SHARE, Group.JUDGING, 0.0, 1.0, 0.05),
-    Setting("judges_exclude_own_department", Kind.FLAG, Group.JUDGING),
-    Setting("rubric", Kind.RUBRIC, Group.JUDGING, 1, 20),
-    Setting("award_tiers", Kind.AWARDS, Group.JUDGING, 0, 20),
+    Setting("max_megapixels", Kind.COUNT, Group.LIMITS, 1, 100, freezes=SUBMITTING_MORE),
+    Setting("min_short_side", Kind.COUNT, Group.LIMITS, 100, 5000, freezes=SUBMITTING_FEWER),
+    Setting("shortlist_size", Kind.COUNT, Group.JUDGING, 1, 500, freezes=SHORTLISTED),
+    Setting("judge_quorum", Kind.COUNT, Group.JUDGING, 1, 50, freezes=JUDGING),
+    Setting("jury_weight", Kind.SHARE, Group.JUDGING, 0.0, 1.0, 0.05, freezes=JUDGING),
+    Setting("judges_exclude_own_department", Kind.FLAG, Group.JUDGING, freezes=JUDGING),
+    Setting("officials_entering", Kind.CHOICE, Group.JUDGING, freezes=SUBMITTING, choices=ENTERING),
+    Setting("rubric", Kind.RUBRIC, Group.JUDGING, 1, 20, freezes=JUDGING),
+    Setting("award_tiers", Kind.AWARDS, Group.JUDGING, 0, 20, freezes=JUDGING),
     Setting("show_author_names", Kind.FLAG, Group.DISPLAY),
 )
 EDITABLE = frozenset(setting.name for setting in SETTINGS)
@@ -168,8 +193,11 @@ def zone(tz_name: str) -> ZoneInfo:
         raise InvalidInput("error.contest.bad_timezone", tz=tz_name) from exc
 
 
-def validate(contest: Contest) -> None:
-    """Raise InvalidInput for the first setting that is out of its range or inconsistent."""
+def validate(contest: Contest, changed: Collection[str] | None = None) -> None:
+    """Raise InvalidInput for the first setting that is out of its range, then for settings
+    that are each fine but contradict each other. ``changed``: the settings a save changes;
+    a contradiction is refused when the save touches one of its settings (a contest saved
+    before a check existed stays editable in everything else), always when None (a new one)."""
     name = BY_NAME["name"]
     if not _within(name, len(contest.name.strip())):
         raise InvalidInput("error.contest.bad_name", high=_whole(name.high))
@@ -190,12 +218,51 @@ def validate(contest: Contest) -> None:
         raise InvalidInput("error.contest.bad_themes")
     contest.themes = themes
     for setting in SETTINGS:
+        value = getattr(contest, setting.name)
         if setting.kind in (Kind.COUNT, Kind.SHARE):
-            setattr(contest, setting.name, _check_range(setting, getattr(contest, setting.name)))
+            setattr(contest, setting.name, _check_range(setting, value))
+        if setting.kind == Kind.CHOICE:
+            if value not in setting.choices:
+                raise InvalidInput("error.contest.bad_choice", field=field_name(setting.name))
+            setattr(contest, setting.name, str(value))
     if not _good_rubric(contest.rubric):
         raise InvalidInput("error.contest.bad_rubric")
     if not _good_awards(contest.award_tiers):
         raise InvalidInput("error.contest.bad_awards")
+    _consistent(contest, changed)
+
+
+def award_places(tiers: list[dict[str, Any]]) -> int:
+    """How many awards the tiers hand out in all (before ties)."""
+    return sum(int(tier["count"]) for tier in tiers)
+
+
+def _consistent(contest: Contest, changed: Collection[str] | None) -> None:
+    """Settings that contradict each other, each with its own message."""
+
+    def touched(*names: str) -> bool:
+        return changed is None or any(name in changed for name in names)
+
+    closes, opens = as_utc(contest.voting_closes_at), as_utc(contest.submission_opens_at)
+    if touched("voting_closes_at", "submission_opens_at") and closes <= opens:
+        raise InvalidInput(
+            "error.contest.voting_before_entries",
+            voting_closes=Moment(contest.voting_closes_at, contest.timezone),
+            submission_opens=Moment(contest.submission_opens_at, contest.timezone),
+        )
+    places = award_places(contest.award_tiers)
+    if touched("shortlist_size", "award_tiers") and contest.shortlist_size < places:
+        raise InvalidInput(
+            "error.contest.shortlist_below_awards", size=contest.shortlist_size, places=places
+        )
+    names = [str(tier["name"]).strip() for tier in contest.award_tiers]
+    if touched("award_tiers") and len(set(names)) != len(names):
+        raise InvalidInput("error.contest.award_names_repeat")
+
+
+def field_name(name: str) -> Phrase:
+    """A setting's label, said in the reader's language."""
+    return phrase(f"contest.{name}")
 
 
 def _whole(value: object) -> int | None:
@@ -225,11 +292,11 @@ def _check_range(setting: Setting, value: object) -> float:
         return share
     count = _whole(value)
     if count is not None and count < 1:
-        raise InvalidInput("error.contest.not_positive", field=setting.name)
+        raise InvalidInput("error.contest.not_positive", field=field_name(setting.name))
     if count is None or not _within(setting, count):
         raise InvalidInput(
             "error.contest.out_of_range",
-            field=setting.name,
+            field=field_name(setting.name),
             low=_whole(setting.low),
             high=_whole(setting.high),
         )
@@ -259,7 +326,8 @@ def _good_rubric(rubric: list[dict[str, Any]]) -> bool:
             or not low <= least < most <= high
         ):
             return False
-    return sum(float(c["weight"]) for c in rubric) > 0
+    keys = [str(c["key"]).strip() for c in rubric]
+    return len(set(keys)) == len(keys) and sum(float(c["weight"]) for c in rubric) > 0
 
 
 def _good_awards(tiers: list[dict[str, Any]]) -> bool:

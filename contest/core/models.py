@@ -52,6 +52,14 @@ class ContestPhase(StrEnum):
     FINALISED = "finalised"
 
 
+class OfficialsEntering(StrEnum):
+    """A contest's rule for judges and admins who enter it (contests/settings.py)."""
+
+    ALLOWED = "allowed"  # they may enter; a judge never scores their own poster
+    RECUSE = "recuse"  # they may enter; a judge with a poster in the shortlist scores none of it
+    FORBIDDEN = "forbidden"  # judges and admins cannot enter; an entrant cannot become one
+
+
 class FlagLevel(StrEnum):
     DUPLICATE = "duplicate"
     SIMILAR = "similar"
@@ -89,6 +97,7 @@ class Contest(SQLModel, table=True):
     jury_weight: float = 0.8
     judge_quorum: int = 3
     judges_exclude_own_department: bool = False
+    officials_entering: str = Field(default=OfficialsEntering.RECUSE.value, max_length=16)
     organiser: str = Field(default="인천광역시장", max_length=100)  # who awards the certificates
     # Publishing is its own step after finalising: the snapshot everyone sees, and since when.
     published_snapshot_id: int | None = None

@@ -14,7 +14,7 @@ from contest.contests.settings import DEFAULT_TIMEZONE
 from contest.contests.windows import local_datetime
 from contest.core import audit
 from contest.core.db import schema_lock
-from contest.core.models import Contest, Role, User
+from contest.core.models import Contest, OfficialsEntering, Role, User
 from contest.core.timeutil import utcnow
 from contest.demo.posters import draw_poster
 from contest.entries.submissions import EntryDraft, submit_entry
@@ -83,8 +83,18 @@ def is_empty(session: Session) -> bool:
     )
 
 
+# Six places for a shortlist of eight: the shortlist must hold every award (settings.validate).
+DEMO_AWARDS = (
+    {"name": "최우수", "count": 1},
+    {"name": "우수", "count": 2},
+    {"name": "장려", "count": 3},
+)
+
+
 def demo_contest(now: datetime) -> Contest:
-    """Windows open today: submissions and votes from three days ago until ten days ahead."""
+    """Windows open today: submissions and votes from three days ago until ten days ahead.
+    The demo judge and admin have posters of their own: the contest allows it (a judge never
+    scores their own), and the lifecycle screen lists them."""
     today = now.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
     start, end = today - timedelta(days=3), today + timedelta(days=10)
     opens = local_datetime(start.year, start.month, start.day, time(0, 0), DEFAULT_TIMEZONE)
@@ -99,8 +109,10 @@ def demo_contest(now: datetime) -> Contest:
         submission_closes_at=closes,
         voting_opens_at=opens,
         voting_closes_at=closes,
-        shortlist_size=6,
+        shortlist_size=8,
+        award_tiers=[dict(tier) for tier in DEMO_AWARDS],
         judge_quorum=1,
+        officials_entering=OfficialsEntering.ALLOWED.value,
     )
 
 

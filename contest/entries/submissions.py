@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from contest.contests.queries import get_contest, require_current
-from contest.contests.rules import TEXT_LIMITS, entry_limit, upload_limits
+from contest.contests.rules import TEXT_LIMITS, entry_limit, may_enter, upload_limits
 from contest.contests.windows import ensure_submission_open
 from contest.core import audit
 from contest.core.authz import require_staff
@@ -133,6 +133,8 @@ def _check_can_submit(session: Session, contest: Contest, user: User, now: datet
     """The window and the per-person cap: asked before an upload's slow work (to fail fast) and
     again under the lock (to hold)."""
     ensure_submission_open(contest, now)
+    if not may_enter(contest, user):
+        raise PermissionDenied("error.entry.officials_barred")
     limit = entry_limit(contest, user)
     if count_entries(session, contest_id=contest.id or 0, author_id=user.id or 0) >= limit:
         raise LimitReached("error.entry.limit", limit=limit)

@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from contest.contests.phases import results_published
 from contest.contests.queries import current_contest, require_current
-from contest.contests.rules import TEXT_LIMITS, entry_limit, vote_budget
+from contest.contests.rules import TEXT_LIMITS, entry_limit, may_enter, vote_budget
 from contest.contests.windows import (
     WindowStatus,
     submission_open,
@@ -118,6 +118,7 @@ class SubmitView:
     entry_limit: int = 0
     entries_left: int = 0
     form: EntryForm | None = None
+    may_enter: bool = True  # False: the contest rules judges and admins out of entering
 
 
 def submit_view(session: Session, *, actor: User | None, now: datetime | None = None) -> SubmitView:
@@ -133,6 +134,7 @@ def submit_view(session: Session, *, actor: User | None, now: datetime | None = 
         entry_limit=limit,
         entries_left=max(limit - mine, 0),
         form=_form(contest),
+        may_enter=may_enter(contest, user),
     )
 
 

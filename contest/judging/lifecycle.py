@@ -162,8 +162,16 @@ def _manual_change(
 
 
 def add_to_shortlist(
-    session: Session, *, actor: User | None, contest_id: int, entry_id: int, reason: str
+    session: Session,
+    *,
+    actor: User | None,
+    contest_id: int,
+    entry_id: int,
+    reason: str,
+    replaces: int | None = None,
 ) -> ShortlistItem:
+    """Put a poster on the open shortlist by hand (``replaces``: the one it takes the place of,
+    for the record)."""
     admin, contest, item = _manual_change(session, actor, contest_id, entry_id, reason)
     if item is not None:
         raise InvalidInput("error.shortlist.already_in")
@@ -185,13 +193,21 @@ def add_to_shortlist(
         target_type="entry",
         target_id=entry_id,
         reason=reason.strip(),
+        details={} if replaces is None else {"replaces": replaces},
     )
     return item
 
 
 def remove_from_shortlist(
-    session: Session, *, actor: User | None, contest_id: int, entry_id: int, reason: str
+    session: Session,
+    *,
+    actor: User | None,
+    contest_id: int,
+    entry_id: int,
+    reason: str,
+    replaced_by: int | None = None,
 ) -> None:
+    """Take a poster off the open shortlist (``replaced_by``: the one put in its place)."""
     admin, contest, item = _manual_change(session, actor, contest_id, entry_id, reason)
     if item is None:
         raise InvalidInput("error.shortlist.not_in")
@@ -204,7 +220,8 @@ def remove_from_shortlist(
         target_type="entry",
         target_id=entry_id,
         reason=reason.strip(),
-        details={"source": item.source},
+        details={"source": item.source}
+        | ({} if replaced_by is None else {"replaced_by": replaced_by}),
     )
 
 

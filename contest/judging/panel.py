@@ -2,16 +2,17 @@
 the two ways to fix one before judging closes: appoint a judge who may score it, or (while the
 shortlist is still open) put another poster in its place.
 
-A judge may not score a poster when it is their own, when it comes from their own department
-and the contest excludes that, or when they declared a conflict; a poster none of the active
-judges may score would end judging unscored.
+A judge may not score a poster when it is their own, when their own poster competes in the
+shortlist and the contest recuses them, when it comes from their own department and the
+contest excludes that, or when they declared a conflict (judging.scoring.judging_barrier); a
+poster none of the active judges may score would end judging unscored. Who may be appointed
+follows the contest's rule for judges who enter (judging/entrants.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
@@ -22,21 +23,19 @@ from contest.core.authz import require_admin
 from contest.core.db import begin_write
 from contest.core.errors import InvalidInput, NotFound
 from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, Role, User
+from contest.judging.entrants import (
+    REASON_NEEDED,
+    appointment_rule,
+    check_appointment,
+    entrant_ids,
+)
 from contest.judging.lifecycle import add_to_shortlist, remove_from_shortlist
-from contest.judging.queries import active_entry_ids, shortlisted_ids
-from contest.judging.scoring import may_judge
+from contest.judging.queries import active_entry_ids, competing_authors, shortlisted_ids
+from contest.judging.scoring import Barrier, judging_barrier, may_judge
 from contest.voting.queries import vote_counts
 
 # Until judging closes a missing judge can still be found.
 FIXABLE_PHASES = (ContestPhase.SHORTLISTED, ContestPhase.SHORTLIST_LOCKED, ContestPhase.JUDGING)
-
-
-class Barrier(StrEnum):
-    """Why one judge may not score one poster."""
-
-    OWN = "own"  # the judge made it
-    DEPARTMENT = "department"  # same department, and the contest excludes that
-    CONFLICT = "conflict"  # the judge declared a conflict
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,7 @@ class Person:
     user_id: int
     name: str
     department: str
+    entered: bool = False  # has a poster in the contest: appointing them may need a reason
 
 
 @dataclass(frozen=True)
@@ -83,16 +83,15 @@ class PanelCheck:
     substitutes: tuple[Substitute, ...]  # most votes first
 
 
-def _barrier(contest: Contest, judge: User, author: User, conflict: bool) -> Barrier | None:
-    if author.id == judge.id:
-        return Barrier.OWN
-    if not may_judge(contest, judge, author):
-        return Barrier.DEPARTMENT
-    return Barrier.CONFLICT if conflict else None
+def _barrier(
+    contest: Contest, judge: User, author: User, conflict: bool, competing: Set[int]
+) -> Barrier | None:
+    barrier = judging_barrier(contest, judge, author, competing=competing)
+    return barrier or (Barrier.CONFLICT if conflict else None)
 
 
-def _person(user: User) -> Person:
-    return Person(user.id or 0, user.name, user.department)
+def _person(user: User, entered: Set[int] = frozenset()) -> Person:
+    return Person(user.id or 0, user.name, user.department, user.id in entered)
 
 
 def active_judges(session: Session) -> Sequence[User]:
@@ -123,10 +122,13 @@ def panel_check(session: Session, *, actor: User | None, contest_id: int) -> Pan
         ).all()
     }
 
+    competing = competing_authors(session, contest_id)
+
     def blocked(entry: Entry, author: User) -> list[Blocked]:
         found = []
         for judge in judges:
-            barrier = _barrier(contest, judge, author, (judge.id, entry.id) in conflicts)
+            conflict = (judge.id, entry.id) in conflicts
+            barrier = _barrier(contest, judge, author, conflict, competing)
             if barrier is not None:
                 found.append(Blocked(_person(judge), barrier))
         return found
@@ -136,6 +138,7 @@ def panel_check(session: Session, *, actor: User | None, contest_id: int) -> Pan
         .where(User.role == Role.STAFF.value, col(User.is_active))
         .order_by(col(User.name), col(User.id))
     ).all()
+    entered = entrant_ids(session, contest_id)
     unjudgeable = []
     for entry, author in rows:
         if entry.id not in listed:
@@ -150,7 +153,9 @@ def panel_check(session: Session, *, actor: User | None, contest_id: int) -> Pan
                     author=_person(author),
                     blocked=tuple(barriers),
                     candidates=tuple(
-                        _person(user) for user in staff if may_judge(contest, user, author)
+                        _person(user, entered)
+                        for user in staff
+                        if _appointable(contest, user, author, competing, entered)
                     ),
                 )
             )
@@ -164,10 +169,30 @@ def panel_check(session: Session, *, actor: User | None, contest_id: int) -> Pan
     return PanelCheck(len(judges), tuple(unjudgeable), tuple(substitutes))
 
 
+def _appointable(
+    contest: Contest, user: User, author: User, competing: Set[int], entered: Set[int]
+) -> bool:
+    """Whether ``user`` could be appointed to score a poster by ``author``: they may score it,
+    and the contest's rule for entrants lets them be a judge (with a reason, if it asks one)."""
+    if not may_judge(contest, user, author, competing=competing):
+        return False
+    rule = appointment_rule(
+        contest, entered=user.id in entered, shortlisted=user.id in competing, role=Role.JUDGE
+    )
+    return rule in (None, REASON_NEEDED)
+
+
 def appoint_judge(
-    session: Session, *, actor: User | None, contest_id: int, entry_id: int, user_id: int
+    session: Session,
+    *,
+    actor: User | None,
+    contest_id: int,
+    entry_id: int,
+    user_id: int,
+    reason: str = "",
 ) -> User:
-    """Make an active staff member a judge so that a poster nobody could score gets a judge."""
+    """Make an active staff member a judge so that a poster nobody could score gets a judge;
+    a member with posters of their own in the contest only as its rule for entrants allows."""
     require_admin(actor)
     begin_write(session)
     contest = get_contest(session, contest_id)
@@ -181,9 +206,18 @@ def appoint_judge(
     if user.role != Role.STAFF.value:
         raise InvalidInput("error.panel.not_staff", name=user.name)
     author = session.get(User, entry.author_id)
-    if author is None or not may_judge(contest, user, author):
+    competing = competing_authors(session, contest_id)
+    if author is None or not may_judge(contest, user, author, competing=competing):
         raise InvalidInput("error.panel.may_not_judge", name=user.name, number=entry.number)
-    return set_role(session, actor=actor, user_id=user_id, role=Role.JUDGE)
+    check_appointment(session, contest, user, Role.JUDGE, reason)
+    return set_role(
+        session,
+        actor=actor,
+        user_id=user_id,
+        role=Role.JUDGE,
+        reason=reason,
+        details={"entry_id": entry_id},
+    )
 
 
 def substitute_entry(
@@ -197,10 +231,20 @@ def substitute_entry(
 ) -> Entry:
     """Take a poster off the open shortlist and put another in its place, in one step."""
     remove_from_shortlist(
-        session, actor=actor, contest_id=contest_id, entry_id=entry_id, reason=reason
+        session,
+        actor=actor,
+        contest_id=contest_id,
+        entry_id=entry_id,
+        reason=reason,
+        replaced_by=replacement_id,
     )
     add_to_shortlist(
-        session, actor=actor, contest_id=contest_id, entry_id=replacement_id, reason=reason
+        session,
+        actor=actor,
+        contest_id=contest_id,
+        entry_id=replacement_id,
+        reason=reason,
+        replaces=entry_id,
     )
     replacement = session.get(Entry, replacement_id)
     assert replacement is not None  # add_to_shortlist found it

@@ -32,3 +32,11 @@ def shortlisted_ids(session: Session, contest_id: int) -> set[int]:
     return {item.entry_id for item in shortlist_items(session, contest_id)} & (
         active_entry_ids(session, contest_id)
     )
+
+
+def competing_authors(session: Session, contest_id: int) -> frozenset[int]:
+    """The authors of the shortlisted entries that still compete: whoever is among them
+    competes with every poster of the shortlist (judging.scoring.judging_barrier)."""
+    ids = shortlisted_ids(session, contest_id)
+    rows = session.exec(select(Entry.author_id).where(col(Entry.id).in_(ids))).all()
+    return frozenset(rows)

@@ -34,10 +34,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from contest.contests.queries import get_contest
+from contest.contests.queries import get_contest, late_changes
 from contest.core import audit
 from contest.core.authz import require_admin
-from contest.core.errors import NotFound
+from contest.core.errors import InvalidState, NotFound
 from contest.core.models import (
     Contest,
     Entry,
@@ -92,6 +92,9 @@ def scale(rubric: Sequence[dict[str, Any]]) -> tuple[float, float]:
 
 
 def weighted(rubric: Sequence[dict[str, Any]], scores: dict[str, Any]) -> float:
+    missing = [c for c in rubric if c["key"] not in scores]
+    if missing:  # a criterion added after scores were saved (settings now freeze the rubric)
+        raise InvalidState("error.results.missing_criterion", criterion=missing[0]["label"])
     total = sum(float(c["weight"]) for c in rubric)
     return sum(float(c["weight"]) * float(scores[c["key"]]) for c in rubric) / total
 
@@ -226,6 +229,7 @@ def finalise(
         "finalised_at": utcnow().isoformat(),
         "finalised_by": admin.id,
         "reason": reason.strip(),
+        "late_changes": late_changes(session, contest_id),
         "inputs": asdict(inputs),
         "table": [asdict(row) for row in compute(inputs)],
     }

@@ -1,15 +1,19 @@
 """Judges score the locked shortlist on the contest's rubric; admins watch the progress.
 
 Judging is blind: a judge's queue carries no author and no department. A judge never scores
-their own entry and, when the contest says so, none from their own department; a declared
-conflict takes the entry off their list and clears its scores.
+their own entry; when the contest says so, none from their own department, and none at all of a
+shortlist their own poster competes in (``officials_entering``: recuse); a declared conflict
+takes the entry off their list and clears its scores. ``judging_barrier`` is the one answer to
+"may this judge score this poster", asked by the queue, saving a score, the progress figures and
+the panel (judging/panel.py: who could be appointed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -20,10 +24,19 @@ from contest.core import audit
 from contest.core.authz import require_admin, require_judge
 from contest.core.db import begin_write
 from contest.core.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
-from contest.core.models import Contest, ContestPhase, Entry, ImageObject, JudgeScore, Role, User
+from contest.core.models import (
+    Contest,
+    ContestPhase,
+    Entry,
+    ImageObject,
+    JudgeScore,
+    OfficialsEntering,
+    Role,
+    User,
+)
 from contest.core.timeutil import utcnow
 from contest.entries.disclosure import Disclosure
-from contest.judging.queries import shortlisted_ids
+from contest.judging.queries import competing_authors, shortlisted_ids
 
 # Judges may look at their list from the lock on; they save scores only while judging is open.
 VIEW_PHASES = (
@@ -82,11 +95,41 @@ class JudgingProgress:
     entries: list[EntryProgressRow]
 
 
-def may_judge(contest: Contest, judge: User, author: User) -> bool:
-    """Own entries never; own department's entries not when the contest excludes them."""
+class Barrier(StrEnum):
+    """Why one judge may not score one poster."""
+
+    OWN = "own"  # the judge made it
+    COMPETING = "competing"  # the judge's own poster is in the shortlist, and the contest recuses
+    DEPARTMENT = "department"  # same department, and the contest excludes that
+    CONFLICT = "conflict"  # the judge declared a conflict (judging/panel.py reads the scores)
+
+
+def judging_barrier(
+    contest: Contest, judge: User, author: User, *, competing: Set[int]
+) -> Barrier | None:
+    """Why ``judge`` may not score a poster by ``author`` (None: they may). ``competing`` are
+    the authors with a poster in the shortlist (judging.queries.competing_authors): where the
+    contest does not simply allow judges to enter, a judge among them scores none of it."""
     if author.id == judge.id:
-        return False
-    return not (contest.judges_exclude_own_department and author.department == judge.department)
+        return Barrier.OWN
+    if contest.officials_entering != OfficialsEntering.ALLOWED and judge.id in competing:
+        return Barrier.COMPETING
+    if contest.judges_exclude_own_department and author.department == judge.department:
+        return Barrier.DEPARTMENT
+    return None
+
+
+# What saving a score says for each barrier (a declared conflict is refused with its own words).
+REFUSALS = {
+    Barrier.OWN: "error.judging.own_entry",
+    Barrier.COMPETING: "error.judging.competing",
+    Barrier.DEPARTMENT: "error.judging.own_department",
+}
+
+
+def may_judge(contest: Contest, judge: User, author: User, *, competing: Set[int]) -> bool:
+    """Whether ``judge`` may score a poster by ``author`` (see ``judging_barrier``)."""
+    return judging_barrier(contest, judge, author, competing=competing) is None
 
 
 def _shortlisted_entries(session: Session, contest_id: int) -> Sequence[tuple[Entry, User]]:
@@ -114,10 +157,11 @@ def judge_queue(session: Session, *, actor: User | None, contest_id: int) -> lis
     contest = get_contest(session, contest_id)
     require_phase(contest, *VIEW_PHASES)
     saved = _scores_by_entry(session, contest_id, judge.id or 0)
+    competing = competing_authors(session, contest_id)
     pairs = [
         (entry, saved.get(entry.id or 0))
         for entry, author in _shortlisted_entries(session, contest_id)
-        if may_judge(contest, judge, author)
+        if may_judge(contest, judge, author, competing=competing)
     ]
     images = {
         image.id: image
@@ -173,12 +217,12 @@ def _judgeable(
         raise NotFound(what=f"entry {entry_id}")
     contest = get_contest(session, entry.contest_id)
     require_phase(contest, *phases)
-    if entry.author_id == judge.id:
-        raise PermissionDenied("error.judging.own_entry")
     author = session.get(User, entry.author_id)
     assert author is not None
-    if not may_judge(contest, judge, author):
-        raise PermissionDenied("error.judging.own_department")
+    competing = competing_authors(session, contest.id or 0)
+    barrier = judging_barrier(contest, judge, author, competing=competing)
+    if barrier is not None:
+        raise PermissionDenied(REFUSALS[barrier])
     if entry_id not in shortlisted_ids(session, contest.id or 0):
         raise PermissionDenied("error.judging.not_shortlisted")
     score = session.exec(
@@ -257,11 +301,12 @@ def judging_progress(session: Session, *, actor: User | None, contest_id: int) -
     entries = _shortlisted_entries(session, contest_id)
     rows = session.exec(select(JudgeScore).where(JudgeScore.contest_id == contest_id)).all()
     status = {(r.judge_id, r.entry_id): ("conflict" if r.conflict else "scored") for r in rows}
+    competing = competing_authors(session, contest_id)
     pairs = {
         (judge.id, entry.id): status.get((judge.id or 0, entry.id or 0), "open")
         for judge in judges
         for entry, author in entries
-        if may_judge(contest, judge, author)
+        if may_judge(contest, judge, author, competing=competing)
     }
 
     def count(kind: str, *, judge_id: int | None = None, entry_id: int | None = None) -> int:

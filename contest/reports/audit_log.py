@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, col, select
 
+from contest.contests.changes import Change, recorded
+from contest.contests.freezes import LATE_CHANGE
 from contest.core.i18n import t
 from contest.core.models import AuditEvent, Contest, DuplicateFlag, Entry, User
 from contest.core.timeutil import local
@@ -51,6 +53,7 @@ ACTIONS = (
     "exhibition.pdf",
     "contest.create",
     "contest.update",
+    LATE_CHANGE,
     "contest.set_current",
     "roster.import",
     "user.create_admin",
@@ -72,7 +75,10 @@ LIFECYCLE_ACTIONS = (
     "lifecycle.finalise",
     "results.publish",
     "results.unpublish",
+    LATE_CHANGE,
 )
+# Facts that name an entry by its id in an event's details, and the word before it.
+ENTRY_FACTS = ("entry_id", "disqualified_entry", "replaces", "replaced_by")
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,20 @@ class EntryRef:
         return t("panel.poster", lang, number=self.number, title=self.title)
 
 
+@dataclass(frozen=True)
+class Changes:
+    """The settings a save changed, put into words: "심사위원 점수 비중: 80% → 50%; …"."""
+
+    changes: tuple[Change, ...]
+    timezone: str
+
+    def label(self, lang: str) -> str:
+        said = "; ".join(change.text(lang, self.timezone) for change in self.changes)
+        return said or t("audit.no_change", lang)
+
+
 def _words(value: Any, lang: str) -> Any:
-    return value.label(lang) if isinstance(value, EntryRef) else value
+    return value.label(lang) if isinstance(value, EntryRef | Changes) else value
 
 
 @dataclass(frozen=True)
@@ -129,7 +147,7 @@ def lines(session: Session, events: Sequence[AuditEvent], timezone: str) -> list
     entry_ids = targets("entry") | {
         e.details.get(key) or 0
         for e in events
-        for key in ("entry_id", "disqualified_entry")
+        for key in ENTRY_FACTS
         if isinstance(e.details.get(key), int)
     }
     entry_ids |= {f.entry_id for f in flags.values()} | {f.other_entry_id for f in flags.values()}
@@ -185,13 +203,20 @@ def lines(session: Session, events: Sequence[AuditEvent], timezone: str) -> list
             found["count"] = len(details.get("entries", []))
         if event.action == "user.set_role":
             found["role_from"], found["role_to"] = details.get("from"), details.get("to")
+            if "entry_id" in details:  # a judge appointed for a poster nobody could score
+                found["for_entry"] = next(iter(entry(details["entry_id"])), "")
+        if event.action.startswith("entry.") and "from" in details:
+            found["status_from"], found["status_to"] = details["from"], details.get("to")
+        for key in ("replaces", "replaced_by"):
+            if key in details:
+                found[key] = next(iter(entry(details[key])), "")
         if event.action == "results.certificates":
             found["count"] = details.get("certificates", 0)
         if event.action == "roster.import":
             found["created"] = details.get("created", 0)
             found["updated"] = details.get("updated", 0)
-        if event.action == "contest.update":
-            found["changed"] = sorted(details.get("after", {}))
+        if event.action in ("contest.update", LATE_CHANGE):
+            found["changes"] = Changes(recorded(details), timezone)
         if details.get("early"):
             found["early"] = True
         return found
@@ -219,13 +244,22 @@ def _what(line: AuditLine, lang: str) -> str:
     if line.action == "user.set_role":
         facts["role_from"] = t(f"role.{facts.get('role_from')}", lang)
         facts["role_to"] = t(f"role.{facts.get('role_to')}", lang)
-    if line.action == "contest.update":
-        facts["changed"] = ", ".join(t(f"contest.{name}", lang) for name in facts["changed"])
+    for side in ("status_from", "status_to"):
+        if side in facts:
+            facts[side] = t(f"entry.status.{facts[side]}", lang)
     who = line.actor or t("audit.system", lang)
     key = f"audit.sentence.{line.action}" if line.action in ACTIONS else "audit.sentence.other"
     text = t(key, lang, actor=who, target=line.target_text(lang) or "—", **facts)
-    if facts.get("early"):
-        text += " " + t("audit.early", lang)
+    # What else the event says, each in a clause of its own.
+    for fact, clause in (
+        ("status_from", "audit.status_change"),
+        ("for_entry", "audit.appointed_for"),
+        ("replaces", "audit.replaces"),
+        ("replaced_by", "audit.replaced_by"),
+        ("early", "audit.early"),
+    ):
+        if facts.get(fact):
+            text += " " + t(clause, lang, **facts)
     return text
 
 

@@ -18,6 +18,7 @@ from contest.core.authz import require_admin
 from contest.core.i18n import DEFAULT_LANGUAGE
 from contest.core.models import Contest, ContestPhase, ResultSnapshot, User
 from contest.core.timeutil import local, utcnow
+from contest.judging.entrants import Entrant, officials_who_entered
 from contest.judging.publication import Preview, publish_preview
 from contest.judging.readiness import Readiness, readiness
 from contest.judging.results import ResultRow, compute_results, list_snapshots
@@ -50,6 +51,7 @@ class LifecycleView:
     progress: JudgingProgress
     history: tuple[AuditLine, ...]  # the steps taken so far, oldest first
     preview: Preview | None  # once finalised: exactly what publishing shows
+    entrants: tuple[Entrant, ...] = ()  # judges and admins with posters in the contest
 
 
 def lifecycle_view(
@@ -72,6 +74,7 @@ def lifecycle_view(
         progress=judging_progress(session, actor=actor, contest_id=cid),
         history=tuple(lines(session, events, contest.timezone)),
         preview=publish_preview(session, actor=actor, contest_id=cid) if finalised else None,
+        entrants=officials_who_entered(session, contest),
     )
 
 

@@ -36,7 +36,7 @@ ADMIN_CALLS: dict[str, AdminCall] = {
         s, actor=a, name="몰래 만든 대회", year=2027, slug="sneaky-2027"
     ),
     "update_settings": lambda s, a, ids: contests.update_settings(
-        s, actor=a, contest_id=ids["contest"], changes={"votes_per_voter": 99}
+        s, actor=a, contest_id=ids["contest"], changes={"votes_per_voter": 99}, reason="확대"
     ),
     "set_current": lambda s, a, ids: contests.set_current(s, actor=a, contest_id=ids["other"]),
     "audit.list_events": lambda s, a, ids: audit.list_events(s, actor=a),

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from contest.core.errors import InvalidState, PermissionDenied, WindowClosed
-from contest.core.models import AuditEvent, ContestPhase, Role
+from contest.core.models import AuditEvent, ContestPhase, OfficialsEntering, Role
 from contest.core.timeutil import utcnow
 from contest.entries import moderation
 from contest.judging import lifecycle, publication, results
@@ -19,13 +19,20 @@ from contest.judging import scoring as judging
 from contest.reports import exports
 from contest.runtime import Runtime
 from contest.voting import votes as voting
-from tests.factories import create_contest, create_user, flat_scores, submit
+from tests.factories import awards, create_contest, create_user, flat_scores, submit
 
 
 def test_a_whole_contest(runtime: Runtime) -> None:
     # Setting up: an admin, two judges (one also an author), five staff authors/voters.
     with runtime.session() as session:
-        contest = create_contest(session, shortlist_size=3, judge_quorum=2, votes_per_voter=5)
+        contest = create_contest(
+            session,
+            shortlist_size=3,
+            award_tiers=awards(1, 2),
+            judge_quorum=2,
+            votes_per_voter=5,
+            officials_entering=OfficialsEntering.ALLOWED.value,  # judge 1 enters too
+        )
         admin = create_user(session, role=Role.ADMIN)
         j1 = create_user(session, role=Role.JUDGE, department="감사관")
         j2 = create_user(session, role=Role.JUDGE, department="기획조정실")

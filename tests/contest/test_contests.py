@@ -152,24 +152,28 @@ def test_slug_must_be_unique(runtime: Runtime) -> None:
 
 def test_update_settings_changes_and_audits(runtime: Runtime) -> None:
     closes = datetime(2026, 10, 31, 18, 0, tzinfo=KST)
+    before_opening = datetime(2026, 10, 1, tzinfo=KST)  # nothing is frozen yet
     with runtime.session() as session:
         admin = _admin(session)
         contest = _create(session, admin)
-        contests.update_settings(
+        saved = contests.update_settings(
             session,
             actor=admin,
             contest_id=contest.id or 0,
             changes={"votes_per_voter": 5, "voting_closes_at": closes, "themes": [" A ", "B"]},
+            now=before_opening,
         )
+        assert [c.name for c in saved.changes] == ["themes", "voting_closes_at", "votes_per_voter"]
+        assert saved.late == ()
         contest_id = contest.id
     with runtime.session() as session:
-        saved = queries.get_contest(session, contest_id or 0)
-        assert saved.votes_per_voter == 5
-        assert saved.voting_closes_at == closes
-        assert saved.themes == ["A", "B"]
+        saved_contest = queries.get_contest(session, contest_id or 0)
+        assert saved_contest.votes_per_voter == 5
+        assert saved_contest.voting_closes_at == closes
+        assert saved_contest.themes == ["A", "B"]
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "contest.update")).one()
-        assert event.details["after"]["votes_per_voter"] == 5
-        assert event.details["before"]["votes_per_voter"] == 3
+        assert event.details["changes"]["votes_per_voter"] == {"before": 3, "after": 5}
+        assert event.details["late"] == []
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from contest.accounts import roster
+from contest.contests import freezes
+from contest.contests.settings import SETTINGS, Kind
 from contest.contests.windows import WindowStatus
 from contest.core.i18n import LANGUAGES, LOCALES_DIR, catalog, load_files, t
-from contest.core.models import FlagLevel, Role
+from contest.core.models import FlagLevel, OfficialsEntering, Role
 from contest.entries import submissions
 from contest.entries.views import Stage
 from contest.judging.panel import Barrier
@@ -46,6 +48,11 @@ DYNAMIC_FAMILIES = {
         for part in ("open", "ask", "confirm", "done", "consequence")
     },
     "panel.barrier.": [b.value for b in Barrier],
+    "freeze.since.": [s.value for s in freezes.Stage],
+    "freeze.allowed.": [a.value for a in freezes.Allowed],
+    "contest.officials_entering.": [r.value for r in OfficialsEntering],
+    "entrants.rule_note.": [r.value for r in OfficialsEntering],
+    "settings.unit.": [s.name for s in SETTINGS if s.kind == Kind.COUNT],
     "shortlist.source.": ["vote", "manual"],
 }
 

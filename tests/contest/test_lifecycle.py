@@ -15,7 +15,7 @@ from contest.core.timeutil import as_utc, utcnow
 from contest.judging import lifecycle, results
 from contest.judging.queries import shortlist_items
 from contest.runtime import Runtime
-from tests.factories import add_entry, add_votes, create_contest, create_user
+from tests.factories import add_entry, add_votes, awards, create_contest, create_user
 
 Step = Callable[[Session, User, int, int], Any]
 STEPS: dict[str, Step] = {
@@ -91,7 +91,12 @@ def test_every_out_of_order_step_is_refused(
 
 def test_shortlist_includes_ties_at_the_cut(runtime: Runtime) -> None:
     with runtime.session() as session:
-        contest = create_contest(session, phase=ContestPhase.VOTING_CLOSED.value, shortlist_size=2)
+        contest = create_contest(
+            session,
+            phase=ContestPhase.VOTING_CLOSED.value,
+            shortlist_size=2,
+            award_tiers=awards(1, 1),
+        )
         admin = create_user(session, role=Role.ADMIN)
         author = create_user(session)
         entries = [
@@ -174,6 +179,8 @@ def test_close_voting_after_the_window_needs_no_reason(runtime: Runtime) -> None
         ContestPhase.OPEN,
         voting_opens_at=past - timedelta(days=3),
         voting_closes_at=past,
+        submission_opens_at=past - timedelta(days=3),
+        submission_closes_at=past,
     )
     with runtime.session() as session:
         lifecycle.close_voting(session, actor=admin, contest_id=contest.id or 0)

@@ -14,7 +14,14 @@ from sqlmodel import select
 
 from contest.contests.settings import with_keys
 from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
-from contest.core.models import AuditEvent, ContestPhase, DuplicateFlag, Role, User
+from contest.core.models import (
+    AuditEvent,
+    ContestPhase,
+    DuplicateFlag,
+    OfficialsEntering,
+    Role,
+    User,
+)
 from contest.dedupe import explain
 from contest.demo.posters import draw_poster
 from contest.entries.submissions import submit_entry
@@ -26,6 +33,7 @@ from tests.contest.test_exhibition import page_count, pdf_text
 from tests.factories import (
     add_entry,
     add_votes,
+    awards,
     create_contest,
     create_user,
     draft,
@@ -36,9 +44,16 @@ FLAT = {"creativity": 7, "policy": 7, "design": 7, "ai_use": 7}
 
 
 def shortlisted_with_own_poster(runtime: Runtime):  # type: ignore[no-untyped-def]
-    """Phase shortlisted: three posters, the first made by the only judge."""
+    """Phase shortlisted: three posters, the first made by the only judge (the contest lets
+    judges enter: they score every poster but their own)."""
     with runtime.session() as session:
-        contest = create_contest(session, phase=ContestPhase.VOTING_CLOSED.value, shortlist_size=3)
+        contest = create_contest(
+            session,
+            phase=ContestPhase.VOTING_CLOSED.value,
+            shortlist_size=3,
+            award_tiers=awards(1, 2),
+            officials_entering=OfficialsEntering.ALLOWED.value,
+        )
         admin = create_user(session, role=Role.ADMIN, name="관리자")
         judge = create_user(session, role=Role.JUDGE, name="심사위원", department="감사관")
         author = create_user(session, name="작성자", department="도시계획과")
@@ -146,7 +161,7 @@ def test_the_confirmations_state_the_consequences_in_numbers(runtime: Runtime) -
     assert ready.next_step == "close_judging"
     assert (ready.unscored, ready.unjudgeable, ready.judges_unfinished) == (2, 1, 1)
     assert ready.below_quorum == 3  # quorum 3, one judge
-    assert (ready.ranked, ready.award_places, ready.awarded) == (1, 10, 1)
+    assert (ready.ranked, ready.award_places, ready.awarded) == (1, 3, 1)
     for step in (lifecycle.close_judging,):
         with runtime.session() as session:
             step(session, actor=admin, contest_id=cid)

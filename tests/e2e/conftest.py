@@ -269,9 +269,10 @@ def demo_copy(
     entry_texts: Callable[[Entry], dict[str, str]] = lambda _entry: {},
     **settings: Any,
 ) -> Iterator[tuple[Runtime, list[int]]]:
-    """The shared server's database with a copy of the demo contest (its windows, its entries'
-    images and authors, ``entry_texts`` replacing texts) made current; the demo contest is
-    current again afterwards. Yields the runtime and the copy's entry ids by number."""
+    """The shared server's database with a copy of the demo contest (its windows, its rule for
+    judges who enter, its entries' images and authors, ``entry_texts`` replacing texts) made
+    current; the demo contest is current again afterwards. Yields the runtime and the copy's
+    entry ids by number."""
     data_dir = next(Path(tmp_path_factory.getbasetemp()).glob("e2e-data*"))
     runtime = build_runtime(Settings(data_dir=data_dir, demo=True, secret_key=TEST_SECRET))
     seed_demo(runtime)  # unless a browser session already did (then this does nothing)
@@ -279,7 +280,8 @@ def demo_copy(
         demo = require_current(session)
         demo_id = demo.id
         windows = {k: getattr(demo, k) for k in WINDOWS}
-        copy = new_contest(name=name, year=demo.year, slug=slug, **windows, **settings)
+        rule = {"officials_entering": demo.officials_entering}  # the demo judge entered too
+        copy = new_contest(name=name, year=demo.year, slug=slug, **windows, **(rule | settings))
         session.add(copy)
         session.flush()
         ids = []

@@ -5,6 +5,7 @@ checks the rendering itself."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,12 @@ def _contest_settings() -> AppTest:
 
 
 def test_a_refusal_quotes_what_the_admin_typed_as_text(app_env: Path) -> None:
+    demo_app()
+    with demo_runtime().session() as session:  # not open yet: the time zone may still change
+        contest = session.exec(select(Contest)).one()
+        for name in ("submission_opens_at", "voting_opens_at"):
+            setattr(contest, name, getattr(contest, name) + timedelta(days=5))
+        session.add(contest)
     at = _contest_settings()
     timezone = next(box for box in at.text_input if box.key and box.key.endswith("_timezone"))
     timezone.input(HOSTILE)
