@@ -34,7 +34,7 @@ if chosen is not None:
             contest_id=chosen.id,
             done=tr("contest.made_current", name=md(chosen.name)),
         )
-    changes = settings_form(chosen)
+    changes = settings_form(chosen, view.top_votes)
     if changes is not None:
         page.act(
             manage.update_settings,

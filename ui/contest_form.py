@@ -11,8 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from contest.contests.settings import SETTINGS, Group, Kind, Setting, with_keys
+from contest.contests.vote_points import vote_worth
 from contest.core.models import Contest
 from contest.core.timeutil import local
+from ui.format import number
 from ui.i18n import tr
 
 COLUMNS = 4  # number fields per row
@@ -70,6 +72,15 @@ def _field(setting: Setting, contest: Contest, key: str) -> Any:
             return [line.strip() for line in text.splitlines() if line.strip()]
         case Kind.FLAG:
             return st.checkbox(label, value, key=key)
+        case Kind.CHOICE:
+            options = list(setting.options)
+            return st.selectbox(
+                label,
+                options,
+                index=options.index(value) if value in options else 0,
+                format_func=lambda option: tr(f"contest.{setting.name}.{option}"),
+                key=key,
+            )
         case Kind.RUBRIC | Kind.AWARDS:
             st.markdown(f"**{label}**")
             columns = RUBRIC_COLUMNS if setting.kind == Kind.RUBRIC else AWARD_COLUMNS
@@ -89,8 +100,20 @@ def _field(setting: Setting, contest: Contest, key: str) -> Any:
             return _number(setting, value, key)
 
 
-def settings_form(contest: Contest) -> dict[str, Any] | None:
-    """Render the form; return every setting's value when saved, else None."""
+def vote_preview(contest: Contest, top_votes: int) -> str:
+    """ "투표 1표는 최종 점수로 약 X점": the saved weights, today's most-voted poster."""
+    return tr(
+        "contest.vote_worth",
+        worth=number(vote_worth(contest.jury_weight, contest.rubric, top_votes), 2),
+        top=top_votes,
+        most=number(vote_worth(contest.jury_weight, contest.rubric, 0), 2),
+        point=number(contest.jury_weight, 2),
+    )
+
+
+def settings_form(contest: Contest, top_votes: int = 0) -> dict[str, Any] | None:
+    """Render the form; return every setting's value when saved, else None. ``top_votes``: the
+    most votes a poster has now, for the preview of what one vote is worth."""
     prefix = f"contest{contest.id}"
     values: dict[str, Any] = {}
     with st.form(f"{prefix}_settings"):
@@ -107,6 +130,8 @@ def settings_form(contest: Contest) -> dict[str, Any] | None:
                     with column:
                         key = f"{prefix}_{setting.name}"
                         values[setting.name] = _field(setting, contest, key)
+            if group == Group.JUDGING:
+                st.caption(vote_preview(contest, top_votes))
         if not st.form_submit_button(tr("contest.save"), type="primary"):
             return None
     return values

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from contest.contests.published import moved_results, refuse_while_published
 from contest.contests.queries import get_contest
 from contest.contests.settings import (
     DEFAULT_AWARDS,
@@ -82,6 +83,7 @@ def update_settings(
         raise InvalidInput("error.contest.unknown_setting", names=", ".join(sorted(unknown)))
     contest = get_contest(session, contest_id)
     before = {k: getattr(contest, k) for k in changes}
+    refuse_while_published(session, contest, settings=moved_results(before, changes))
     for key, value in changes.items():
         setattr(contest, key, value)
     validate(contest)

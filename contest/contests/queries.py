@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from contest.core.errors import NotFound
-from contest.core.models import Contest
+from contest.core.models import Contest, Entry, EntryStatus, Vote
 
 
 def get_contest(session: Session, contest_id: int) -> Contest:
@@ -30,3 +30,16 @@ def require_current(session: Session) -> Contest:
 
 def list_contests(session: Session) -> Sequence[Contest]:
     return session.exec(select(Contest).order_by(col(Contest.year).desc(), col(Contest.id))).all()
+
+
+def top_votes(session: Session, contest_id: int) -> int:
+    """The most votes any competing poster of the contest has now."""
+    counts = (
+        select(func.count().label("n"))
+        .select_from(Vote)
+        .join(Entry, col(Entry.id) == col(Vote.entry_id))
+        .where(Vote.contest_id == contest_id, Entry.status == EntryStatus.ACTIVE.value)
+        .group_by(col(Vote.entry_id))
+        .subquery()
+    )
+    return int(session.exec(select(func.max(counts.c.n))).one() or 0)

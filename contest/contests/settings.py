@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from contest.contests.rules import TIE_BREAKS
 from contest.core.errors import InvalidInput
 from contest.core.models import Contest
 from contest.core.timeutil import as_utc
@@ -91,6 +92,7 @@ class Kind(StrEnum):
     COUNT = "count"  # a whole number within [low, high]
     SHARE = "share"  # a fraction within [low, high]
     FLAG = "flag"
+    CHOICE = "choice"  # one of ``options``; each labelled "contest.<name>.<option>"
     RUBRIC = "rubric"  # [low, high] criteria; scores within SCORE_RANGE
     AWARDS = "awards"  # [low, high] tiers of at most AWARD_COUNT winners each
 
@@ -113,6 +115,7 @@ class Setting:
     low: float | None = None
     high: float | None = None
     step: float | None = None
+    options: tuple[str, ...] = ()
 
 
 THEME_CHARS = 100  # Entry.theme's column
@@ -141,7 +144,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("judges_exclude_own_department", Kind.FLAG, Group.JUDGING),
     Setting("rubric", Kind.RUBRIC, Group.JUDGING, 1, 20),
     Setting("award_tiers", Kind.AWARDS, Group.JUDGING, 0, 20),
+    Setting("tie_break", Kind.CHOICE, Group.JUDGING, options=tuple(TIE_BREAKS)),
+    Setting("shared_awards", Kind.FLAG, Group.JUDGING),
     Setting("show_author_names", Kind.FLAG, Group.DISPLAY),
+    Setting("winners_named", Kind.FLAG, Group.DISPLAY),
 )
 EDITABLE = frozenset(setting.name for setting in SETTINGS)
 BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -192,6 +198,8 @@ def validate(contest: Contest) -> None:
     for setting in SETTINGS:
         if setting.kind in (Kind.COUNT, Kind.SHARE):
             setattr(contest, setting.name, _check_range(setting, getattr(contest, setting.name)))
+        if setting.kind == Kind.CHOICE and getattr(contest, setting.name) not in setting.options:
+            raise InvalidInput("error.contest.bad_choice")
     if not _good_rubric(contest.rubric):
         raise InvalidInput("error.contest.bad_rubric")
     if not _good_awards(contest.award_tiers):

@@ -44,6 +44,7 @@ ACTIONS = (
     "lifecycle.close_judging",
     "lifecycle.finalise",
     "results.snapshot",
+    "results.tie_decision",
     "results.publish",
     "results.unpublish",
     "results.certificates",
@@ -70,6 +71,7 @@ LIFECYCLE_ACTIONS = (
     "lifecycle.open_judging",
     "lifecycle.close_judging",
     "lifecycle.finalise",
+    "results.tie_decision",
     "results.publish",
     "results.unpublish",
 )
@@ -185,6 +187,9 @@ def lines(session: Session, events: Sequence[AuditEvent], timezone: str) -> list
             found["count"] = len(details.get("entries", []))
         if event.action == "user.set_role":
             found["role_from"], found["role_to"] = details.get("from"), details.get("to")
+        if event.action == "results.tie_decision":
+            found["award"] = details.get("award") or ""
+            found["order"] = ", ".join(str(n) for n in details.get("order", []))
         if event.action == "results.certificates":
             found["count"] = details.get("certificates", 0)
         if event.action == "roster.import":

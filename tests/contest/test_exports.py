@@ -140,7 +140,14 @@ def test_exports_speak_korean_by_default(runtime: Runtime) -> None:
     assert english["entries"].columns[0] == "No."
     assert set(english["entries"]["Status"]) == {"Accepted"}
     workbook = exports.sheets(tables, "ko")
-    assert list(workbook) == ["출품작", "투표", "심사 점수", "결과"]
+    assert list(workbook) == [
+        "출품작",
+        "투표",
+        "심사 점수",
+        "결과",
+        "수상자 명단",
+        "상장 번호 대장",
+    ]
     for frame in tables.values():
         text = frame.astype(str).to_numpy().ravel().tolist() + list(frame.columns)
         assert not [c for c in text if c in ("None", "nan", "True", "False")]
