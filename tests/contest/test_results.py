@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -17,9 +18,9 @@ from contest.core.models import AuditEvent, JudgeScore, ResultSnapshot
 from contest.judging import lifecycle, publication, results
 from contest.judging import scoring as judging
 from contest.judging.jury import weighted
-from contest.judging.method import METHOD, Inputs, ResultRow, compute
+from contest.judging.method import METHOD, Inputs, ResultRow, compute, explain
 from contest.runtime import Runtime
-from tests.factories import flat_scores, judging_contest
+from tests.factories import DATA, flat_scores, judging_contest
 
 RUBRIC = [dict(c) for c in DEFAULT_RUBRIC]  # weights 30/30/20/20, each 1..10
 
@@ -340,3 +341,27 @@ def test_shared_awards_on_the_winners_board_are_marked(runtime: Runtime) -> None
         (3, "우수", 3, False),
     ]
     assert [len(t.winners) for t in board.tiers] == [2, 1, 0, 0]
+
+
+def test_a_record_of_method_one_is_verified_with_method_one(runtime: Runtime) -> None:
+    """tests/data/snapshot_v1.json was finalised by method 1 (votes min-max, shared ties):
+    verifying it recomputes its table with method 1, not with the current method."""
+    payload = json.loads((DATA / "snapshot_v1.json").read_text(encoding="utf-8"))
+    assert payload["method"] == {"name": "weighted-rubric/z-blend", "version": 1}
+    s = judging_contest(runtime, votes=(1,), judges=1)
+    with runtime.session() as session:
+        stored = ResultSnapshot(
+            contest_id=s.contest.id or 0,
+            content_hash=results.content_hash(payload),
+            payload=payload,
+        )
+        session.add(stored)
+    with runtime.session() as session:
+        assert results.verify_snapshot(session, actor=s.admin, snapshot_id=stored.id or 0)
+    # The same inputs under method 2 give another table (votes count less): the version matters.
+    assert results.recompute(payload) == payload["table"]
+    again = results.recompute({**payload, "method": METHOD})
+    assert again is not None and again != payload["table"]
+    explained = explain(payload["method"], payload["inputs"])
+    # Method 1 stretched 0..7 votes over 1..10: one vote = 0.2·9/7 final points.
+    assert (explained.version, explained.vote_worth) == (1, pytest.approx(0.2 * 9 / 7))
