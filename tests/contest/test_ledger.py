@@ -7,8 +7,11 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import sqlalchemy as sa
+from alembic import command
 from sqlmodel import select
 
+from contest.core.db import alembic_config
 from contest.core.models import Vote
 from contest.entries import moderation
 from contest.judging import results
@@ -132,3 +135,19 @@ def test_certificate_numbers_stay_with_their_winners(any_runtime: Runtime) -> No
     assert back.loc[4, "무효 사유"] == "상 등급이 바뀜"
     assert back.loc[4, "다시 확정한 사유"] == "실격 반영"
     assert back.loc[0, "무효 처리 시각"] == "" and back.loc[1, "무효 처리 시각"] != ""
+
+
+def test_the_ledger_of_a_contest_finalised_before_it_existed(any_runtime: Runtime) -> None:
+    """Migration 0008 starts the ledger of an already finalised contest with the numbers its
+    certificates were printed with: the place in the latest record's winners list."""
+    s = judged(any_runtime, VOTES, SHEETS, award_tiers=TIERS)
+    with any_runtime.session() as session:
+        results.finalise(session, actor=s.admin, contest_id=s.contest.id or 0)
+    config = alembic_config(any_runtime.engine)
+    command.downgrade(config, "0008-1")  # as a database was before the ledger
+    assert "certificate_number" not in sa.inspect(any_runtime.engine).get_table_names()
+    command.upgrade(config, "head")
+    assert _numbers(any_runtime, s) == [
+        (n, n, award, True, "")
+        for n, award in enumerate(("최우수", "우수", "우수", "장려", "장려"), 1)
+    ]

@@ -22,24 +22,26 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("contest", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "tie_break",
-                sqlmodel.sql.sqltypes.AutoString(length=16),
-                nullable=False,
-                server_default="jury_votes",
-            )
-        )
-        batch_op.add_column(
-            sa.Column("shared_awards", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(
-            sa.Column("winners_named", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
-    with op.batch_alter_table("contest", schema=None) as batch_op:
-        for name in ("tie_break", "shared_awards", "winners_named"):
-            batch_op.alter_column(name, server_default=None)
+    # ADD COLUMN in place, not in batch mode: a batch copy of the contest table would fail
+    # under SQLite's foreign keys on a database that has entries. The server defaults fill the
+    # rows that exist.
+    op.add_column(
+        "contest",
+        sa.Column(
+            "tie_break",
+            sqlmodel.sql.sqltypes.AutoString(length=16),
+            nullable=False,
+            server_default="jury_votes",
+        ),
+    )
+    op.add_column(
+        "contest",
+        sa.Column("shared_awards", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "contest",
+        sa.Column("winners_named", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
     op.create_table(
         "certificate_number",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -109,7 +111,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_certificate_number_entry_id"))
         batch_op.drop_index(batch_op.f("ix_certificate_number_contest_id"))
     op.drop_table("certificate_number")
-    with op.batch_alter_table("contest", schema=None) as batch_op:
-        batch_op.drop_column("winners_named")
-        batch_op.drop_column("shared_awards")
-        batch_op.drop_column("tie_break")
+    # In place, as they were added (SQLite 3.35+ drops a column without copying the table).
+    for name in ("winners_named", "shared_awards", "tie_break"):
+        op.execute(f"ALTER TABLE contest DROP COLUMN {name}")
