@@ -75,9 +75,7 @@ def tied_runtime(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
                 step(session)
         for number, mark in SCORES.items():
             with runtime.session() as session:
-                save_score(
-                    session, actor=judge, entry_id=ids[number - 1], scores=flat_scores(mark)
-                )
+                save_score(session, actor=judge, entry_id=ids[number - 1], scores=flat_scores(mark))
         with runtime.session() as session:
             lifecycle.close_judging(session, actor=admin, contest_id=cid)
         yield runtime
