@@ -162,6 +162,7 @@ def results_admin_view(
     contest = require_current(session)
     cid = contest.id or 0
     shown = shown_record(session, contest)
+    tables = export_tables(session, actor=actor, contest_id=cid, lang=lang, keys=keys)
     return ResultsAdminView(
         contest=contest,
         rows=tuple(compute_results(session, actor=actor, contest_id=cid)),
@@ -171,7 +172,9 @@ def results_admin_view(
         if shown is not None
         else explain(METHOD, asdict(gather(session, contest))),
         changes=outdated_by(session, contest),
-        ledger=readable(ledger_frame(session, contest, admin), contest, lang, "certificates"),
-        exports=export_tables(session, actor=actor, contest_id=cid, lang=lang, keys=keys),
+        ledger=readable(ledger_frame(session, contest, admin), contest, lang, "certificates")
+        if keys
+        else tables["certificates"],
+        exports=tables,
         today=local(utcnow(), contest.timezone).date(),
     )
