@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from contest.contests.manage import update_settings
+from contest.contests.views import contest_admin_view
 from contest.core.models import Contest
 from contest.core.timeutil import utcnow
 from contest.entries.views import my_entries_view
@@ -39,6 +40,8 @@ def _published(runtime: Runtime, **contest: object) -> JudgingContest:
 def test_winners_are_named_unless_the_office_says_not(any_runtime: Runtime) -> None:
     s = _published(any_runtime)
     cid = s.contest.id or 0
+    with any_runtime.session() as session:  # the settings form's preview counts from here
+        assert contest_admin_view(session, actor=s.admin, chosen_id=cid).top_votes == 3
     credit = f"{s.staff.name} · {s.staff.department}"
     with any_runtime.session() as session:
         board = publication.published_board(session, actor=s.judges[0], contest_id=cid)

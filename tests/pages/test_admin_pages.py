@@ -162,6 +162,10 @@ def test_admin_runs_lifecycle_results_and_console_pages(app_env: Path) -> None:
     at.switch_page("pages/admin_judging.py").run()  # the record is outdated: finalise again
     assert [b.key for b in at.button if (b.key or "").startswith("step_")] == ["step_refinalise"]
     assert any("본선에서 빠졌습니다" in w.value for w in at.warning)
+    at.switch_page("pages/admin_results.py").run()  # the integrity check names the change too
+    at.button(key="verify_snapshot").click().run()
+    assert not at.exception
+    assert any("확정 뒤 바뀐 자료가 1건" in w.value for w in at.warning)
 
     for page in ("admin_duplicates", "admin_audit", "admin_dashboard"):
         at.switch_page(f"pages/{page}.py").run()
