@@ -40,7 +40,7 @@ if chosen is not None:
         )
     for warning in view.warnings:
         st.warning(warning.text(lang()), icon=":material/warning:")
-    values = settings_form(chosen, view.frozen)
+    values = settings_form(chosen, view.frozen, view.top_votes)
     if values is not None:
         settings_review.ask(chosen.id or 0, values)
     settings_review.save_or_confirm(view)

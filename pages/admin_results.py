@@ -1,15 +1,18 @@
-"""Admin: the results (live, or the finalised record), checking records, award certificates
-and the downloads. Finalising and publishing are steps of the lifecycle screen."""
+"""Admin: the results (live, or the finalised record) with how each final score was made,
+checking records against today's data, award certificates and their ledger, and the downloads.
+Finalising and publishing are steps of the lifecycle screen."""
 
 import streamlit as st
 
-from contest.judging.results import verify_snapshot
+from contest.judging.record import check_record
 from contest.reports import exports
 from contest.reports.certificates import certificates_pdf
 from contest.reports.views import results_admin_view
 from ui import page, state
 from ui.format import when
 from ui.i18n import lang, tr
+from ui.record import show_changes, show_check
+from ui.winners import how_scored
 
 page.header(tr("nav.admin_results"))
 keys = st.toggle(tr("results.machine_keys"), key="export_keys", help=tr("results.machine_help"))
@@ -17,8 +20,8 @@ view = page.load(results_admin_view, lang=lang(), keys=keys)
 contest = view.contest
 tz = contest.timezone
 
-jury = round(contest.jury_weight * 100)
-st.caption(tr("results.method_note", jury=jury, votes=100 - jury))
+st.caption(how_scored(view.explanation))
+show_changes(view.changes)
 if view.finalised:
     st.info(tr("results.frozen_note"), icon=":material/lock:")
 else:
@@ -49,11 +52,7 @@ if view.snapshots:
         placeholder=tr("common.choose"),
     )
     if st.button(tr("results.verify"), key="verify_snapshot"):
-        ok = page.call(verify_snapshot, snapshot_id=chosen or 0)
-        page.show(
-            tr("results.verified_ok" if ok else "results.verified_bad", id=chosen),
-            "success" if ok else "error",
-        )
+        show_check(page.call(check_record, snapshot_id=chosen or 0))
 
 if view.finalised:
     st.subheader(tr("certificates.title"), anchor=False)
@@ -75,6 +74,9 @@ if view.finalised:
         if pdf is not None:
             st.session_state[state.CERTIFICATES_PDF] = pdf
         st.rerun()
+    st.markdown(f"**{tr('ledger.title')}**")
+    st.caption(tr("ledger.help"))
+    st.dataframe(view.ledger, hide_index=True, width="stretch")
     pdf = st.session_state.get(state.CERTIFICATES_PDF)
     if pdf:
         st.download_button(
@@ -91,8 +93,9 @@ if view.finalised:
 st.subheader(tr("results.exports"), anchor=False)
 st.caption(tr("results.exports_help"))
 tables = view.exports
-cols = st.columns(len(tables))
-for col, (name, frame) in zip(cols, tables.items(), strict=True):
+PER_ROW = 3
+cols = [c for _ in range(0, len(tables), PER_ROW) for c in st.columns(PER_ROW)]
+for col, (name, frame) in zip(cols, tables.items(), strict=False):
     col.download_button(
         tr("results.export_csv", table=tr(f"export.sheet.{name}")),
         exports.to_csv(frame),

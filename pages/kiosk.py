@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from contest.exhibition.displays import KioskMode, kiosk_view
+from contest.exhibition.displays import kiosk_view
 from contest.exhibition.links import KIOSK_PARAM
 from ui import page, state
 from ui.i18n import tr
@@ -45,7 +45,7 @@ def screen() -> None:
     with picture.container(key="kiosk_poster"):
         st.image(display_source(poster.display_key))
     with text.container(key="kiosk_text"):
-        if view.mode == KioskMode.WINNERS and poster.award:
+        if poster.award:
             st.markdown(f"**{md(tr('kiosk.award', award=poster.award))}**")
         st.title(md(poster.title), anchor=False)
         st.markdown(md(poster.policy))

@@ -42,8 +42,15 @@ for item in view.entries:
         )
         with right:
             heading(f"#{entry.number} {entry.title}")
+            if item.award:
+                st.badge(
+                    md(tr("my_entries.award", award=item.award)),
+                    icon=":material/emoji_events:",
+                    color="orange",
+                )
+            status = tr("my_entries.won") if item.award else tr("entry.status." + entry.status)
             st.caption(
-                f"{md(entry.theme)} · {tr('entry.status.' + entry.status)} · "
+                f"{md(entry.theme)} · {status} · "
                 f"{tr('my_entries.received', at=format_local(entry.created_at, tz))}"
             )
             if entry.status_reason:

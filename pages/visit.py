@@ -30,6 +30,8 @@ picture, text = st.columns([3, 2])
 picture.image(display_source(poster.display_key), width="stretch")
 with text:
     st.caption(tr("poster.number", number=poster.number))
+    if poster.award:
+        st.badge(tr("visit.award", award=poster.award), icon=":material/emoji_events:")
     heading(poster.title)
     body(f"{poster.theme} · {poster.policy}")
     credit = [part for part in (poster.author_name, poster.department) if part]

@@ -27,6 +27,7 @@ from contest.core.models import Contest, ContestPhase, Entry, ImageObject, Role,
 from contest.core.timeutil import utcnow
 from contest.entries.submissions import EntryDraft, Receipt, submit_entry
 from contest.judging import lifecycle
+from contest.judging.scoring import save_score
 from contest.runtime import Runtime
 
 PASSWORD = "test-pass-2026"
@@ -256,6 +257,25 @@ def judging_contest(
         lifecycle.lock_shortlist(session, actor=admin, contest_id=c.id or 0)
         lifecycle.open_judging(session, actor=admin, contest_id=c.id or 0)
     return JudgingContest(c, admin, judge_users, staff, entries)
+
+
+def judged(
+    runtime: Runtime, votes: tuple[int, ...], sheets: tuple[dict[str, int], ...], **contest: Any
+) -> JudgingContest:
+    """A contest in phase judging_closed: ``judging_contest`` with one judge, who gave entry n
+    the score sheet ``sheets[n - 1]``."""
+    s = judging_contest(runtime, votes=votes, judges=1, **contest)
+    with runtime.session() as session:
+        for entry, sheet in zip(s.entries, sheets, strict=True):
+            save_score(session, actor=s.judges[0], entry_id=entry.id or 0, scores=sheet)
+    with runtime.session() as session:
+        lifecycle.close_judging(session, actor=s.admin, contest_id=s.contest.id or 0)
+    return s
+
+
+def sheet(creativity: int, policy: int, design: int, ai_use: int) -> dict[str, int]:
+    """A score sheet on the default rubric (weights 30/30/20/20)."""
+    return {"creativity": creativity, "policy": policy, "design": design, "ai_use": ai_use}
 
 
 def flat_scores(x: int) -> dict[str, int]:

@@ -15,8 +15,10 @@ import streamlit as st
 
 from contest.contests.freezes import Frozen
 from contest.contests.settings import SETTINGS, Group, Kind, Setting, with_keys
+from contest.contests.vote_points import vote_worth
 from contest.core.models import Contest
 from contest.core.timeutil import local
+from ui.format import number
 from ui.i18n import lang, tr
 
 COLUMNS = 4  # number fields per row
@@ -135,9 +137,23 @@ def _widget(setting: Setting, contest: Contest, key: str, off: bool) -> Any:
             return _number(setting, value, key, off)
 
 
-def settings_form(contest: Contest, frozen: Mapping[str, Frozen]) -> dict[str, Any] | None:
+def vote_preview(contest: Contest, top_votes: int) -> str:
+    """ "투표 1표는 최종 점수로 약 X점": the saved weights, today's most-voted poster."""
+    return tr(
+        "contest.vote_worth",
+        worth=number(vote_worth(contest.jury_weight, contest.rubric, top_votes), 2),
+        top=top_votes,
+        most=number(vote_worth(contest.jury_weight, contest.rubric, 0), 2),
+        point=number(contest.jury_weight, 2),
+    )
+
+
+def settings_form(
+    contest: Contest, frozen: Mapping[str, Frozen], top_votes: int = 0
+) -> dict[str, Any] | None:
     """Render the form; return every setting's value when saved, else None. ``frozen``: the
-    settings frozen now, by name (contests.freezes.frozen)."""
+    settings frozen now, by name (contests.freezes.frozen); ``top_votes``: the most votes a
+    poster has now, for the preview of what one vote is worth."""
     prefix = f"contest{contest.id}"
     values: dict[str, Any] = {}
     with st.form(f"{prefix}_settings"):
@@ -158,6 +174,8 @@ def settings_form(contest: Contest, frozen: Mapping[str, Frozen]) -> dict[str, A
                     with column:
                         key, lock = f"{prefix}_{setting.name}", frozen.get(setting.name)
                         values[setting.name] = _field(setting, contest, key, lock, not shared)
+            if group == Group.JUDGING:
+                st.caption(vote_preview(contest, top_votes))
         if not st.form_submit_button(tr("contest.save"), type="primary"):
             return None
     return values

@@ -17,7 +17,9 @@ from ui import page, state
 from ui.format import when
 from ui.i18n import lang, tr
 from ui.notices import Kind
+from ui.record import changes_list, show_changes
 from ui.text import md
+from ui.ties import ask_decisions, tie_facts
 from ui.winners import show_board
 
 Fact = tuple[str, Kind]  # a sentence, and how loudly to say it
@@ -41,6 +43,7 @@ def where_it_stands(view: LifecycleView) -> None:
     st.subheader(tr("lifecycle.where", phase=tr(f"phase.{ready.phase.value}")), anchor=False)
     if ready.published:
         st.caption(tr("lifecycle.published_note"))
+    show_changes(ready.changes)
     stepper(ready)
     if ready.steps:
         first, *others = ready.steps
@@ -183,6 +186,11 @@ def facts(step: str, view: LifecycleView) -> list[Fact]:
                         warn,
                     )
                 )
+            said += tie_facts(r.ties)
+            if r.changes:
+                said.append(
+                    (f"{tr('lifecycle.fact.changes')}\n{changes_list(r.changes, '  ')}", warn)
+                )
         case "publish":
             winners = len(view.preview.board.winners) if view.preview else 0
             said.append((tr("lifecycle.fact.publish", count=winners), "info"))
@@ -251,6 +259,8 @@ def _confirm_body(step: str, view: LifecycleView) -> None:
         )
     if step == "publish" and view.preview is not None:
         extra["snapshot_id"] = view.preview.snapshot_id
+    if step in ("finalise", "refinalise"):
+        extra["decisions"], extra["decision_reason"] = ask_decisions(view.readiness.ties)
     left, right = st.columns(2)
     if left.button(
         tr(f"lifecycle.confirm.{step}"), type="primary", key=f"confirm_{step}", width="stretch"

@@ -1,11 +1,14 @@
 """The award winners as the public page shows them; the admin's publish preview draws the same
-board with the same function, so the preview is exactly what everyone will see."""
+board with the same function, so the preview is exactly what everyone will see. Each winner
+shows how its final score was made, and the board says what weights its record used."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from contest.judging.publication import Board, Tier
+from contest.judging.method import Explanation
+from contest.judging.publication import Board, Tier, Winner
+from ui.format import number
 from ui.i18n import tr
 from ui.images import thumb_source
 from ui.text import caption, md
@@ -34,11 +37,45 @@ def _tier(tier: Tier) -> None:
                 caption(f"{winner.theme} · {winner.policy}")
                 if winner.author:
                     caption(winner.author)
+                st.caption(score_text(winner))
+
+
+def score_text(winner: Winner) -> str:
+    """ "최종 8.00점 = 심사 9.00점 × 80% (7.20) + 투표 1표 4.00점 × 20% (0.80)"."""
+    return tr(
+        "winners.score",
+        final=number(winner.final, 2),
+        jury=number(winner.jury_score, 2),
+        jury_part=number(winner.jury_part, 2),
+        votes=winner.votes,
+        vote_score=number(winner.vote_score, 2),
+        vote_part=number(winner.vote_part, 2),
+    )
+
+
+def how_scored(explanation: Explanation) -> str:
+    """How the final scores of one record were made, at that record's weights."""
+    shares = {"jury": explanation.jury_percent, "votes": 100 - explanation.jury_percent}
+    if explanation.version == 1:
+        return tr("results.how.v1", **shares, worth=number(explanation.vote_worth, 2))
+    return tr(
+        "results.how.v2",
+        **shares,
+        low=number(explanation.low, 0),
+        high=number(explanation.high, 0),
+        reference=explanation.reference,
+        top=explanation.top_votes,
+        floor=explanation.floor,
+        worth=number(explanation.vote_worth, 2),
+        point=number(explanation.jury_weight, 2),
+    )
 
 
 def show_board(board: Board) -> None:
-    """Every tier the contest defines, in order, ties shown as ties."""
+    """Every tier the contest defines, in order, ties shown as ties; then how the scores were
+    made."""
     if not board.winners:
         st.info(tr("results.no_winners"))
     for tier in board.tiers:
         _tier(tier)
+    st.caption(how_scored(board.explanation))

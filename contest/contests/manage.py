@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from contest.contests.changes import Change, details, differences, normal_values
 from contest.contests.freezes import LATE_CHANGE, frozen, permits
+from contest.contests.published import refuse_while_published
 from contest.contests.queries import get_contest
 from contest.contests.settings import (
     DEFAULT_AWARDS,
@@ -143,6 +144,7 @@ def update_settings(
         )
     if not found:
         return SettingsSaved(contest, ())
+    refuse_while_published(session, contest, settings=frozenset(c.name for c in found))
     for key, value in changes.items():
         setattr(contest, key, value)
     validate(contest, changed={change.name for change in found})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from contest.contests.freezes import LATE_CHANGE
 from contest.core.errors import NotFound
-from contest.core.models import AuditEvent, Contest
+from contest.core.models import AuditEvent, Contest, Entry, EntryStatus, Vote
 
 
 def get_contest(session: Session, contest_id: int) -> Contest:
@@ -55,3 +55,16 @@ def late_changes(session: Session, contest_id: int) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+def top_votes(session: Session, contest_id: int) -> int:
+    """The most votes any competing poster of the contest has now."""
+    counts = (
+        select(func.count().label("n"))
+        .select_from(Vote)
+        .join(Entry, col(Entry.id) == col(Vote.entry_id))
+        .where(Vote.contest_id == contest_id, Entry.status == EntryStatus.ACTIVE.value)
+        .group_by(col(Vote.entry_id))
+        .subquery()
+    )
+    return int(session.exec(select(func.max(counts.c.n))).one() or 0)

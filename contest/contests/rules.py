@@ -29,6 +29,26 @@ TEXT_LIMITS: Mapping[str, int] = MappingProxyType(
 )
 
 
+# How a tie on the final score is broken (the contest's ``tie_break`` setting): the criteria
+# tried in turn, "jury" (the jury score) and "votes" (colleague votes), higher first. Where they
+# cannot decide who gets which award, the admin decides when finalising and says why, unless
+# the contest allows shared awards (``shared_awards``). judging/ties.py applies it.
+TIE_BREAKS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "jury_votes": ("jury", "votes"),
+        "votes_jury": ("votes", "jury"),
+        "jury": ("jury",),
+        "votes": ("votes",),
+        "decision": (),
+    }
+)
+
+
+def tie_break(contest: Contest) -> tuple[str, ...]:
+    """The criteria that decide a tie on the final score in ``contest``, in order."""
+    return TIE_BREAKS[contest.tie_break]
+
+
 def vote_budget(contest: Contest, voter: User) -> int:
     """How many posters ``voter`` may vote for in ``contest``."""
     return contest.votes_per_voter

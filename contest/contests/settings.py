@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from contest.contests.freezes import Allowed, Freeze, Stage
+from contest.contests.rules import TIE_BREAKS
 from contest.core.errors import InvalidInput
 from contest.core.i18n import Moment, Phrase, phrase
 from contest.core.models import Contest, OfficialsEntering
@@ -166,7 +167,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("officials_entering", Kind.CHOICE, Group.JUDGING, freezes=SUBMITTING, choices=ENTERING),
     Setting("rubric", Kind.RUBRIC, Group.JUDGING, 1, 20, freezes=JUDGING),
     Setting("award_tiers", Kind.AWARDS, Group.JUDGING, 0, 20, freezes=JUDGING),
+    Setting("tie_break", Kind.CHOICE, Group.JUDGING, freezes=JUDGING, choices=tuple(TIE_BREAKS)),
+    Setting("shared_awards", Kind.FLAG, Group.JUDGING, freezes=JUDGING),
     Setting("show_author_names", Kind.FLAG, Group.DISPLAY),
+    Setting("winners_named", Kind.FLAG, Group.DISPLAY),
 )
 EDITABLE = frozenset(setting.name for setting in SETTINGS)
 BY_NAME = {setting.name: setting for setting in SETTINGS}

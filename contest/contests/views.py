@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 from contest.contests.changes import Change
 from contest.contests.freezes import Frozen, frozen
 from contest.contests.manage import planned_changes
-from contest.contests.queries import get_contest, list_contests
+from contest.contests.queries import get_contest, list_contests, top_votes
 from contest.contests.settings import SETTINGS
 from contest.core.authz import require_admin
 from contest.core.errors import ContestError
@@ -46,6 +46,7 @@ class ContestAdminView:
     frozen: Mapping[str, Frozen] = field(default_factory=dict)  # by setting name
     warnings: tuple[Phrase, ...] = ()  # settings that are valid but will not work out
     review: SettingsReview | None = None  # the save asked for (``pending``), before it happens
+    top_votes: int = 0  # the most votes a poster of the chosen contest has (the vote preview)
 
 
 def contest_admin_view(
@@ -70,6 +71,7 @@ def contest_admin_view(
     return ContestAdminView(
         contests=contests,
         chosen=chosen,
+        top_votes=top_votes(session, chosen.id or 0),
         frozen={s.name: lock for s in SETTINGS if (lock := frozen(chosen, s, now))},
         warnings=_warnings(session, chosen),
         review=_review(session, chosen, pending[1], now)

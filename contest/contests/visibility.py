@@ -18,7 +18,7 @@ class Purpose(StrEnum):
     """What the viewer is looking at the poster for."""
 
     BROWSE = "browse"  # the gallery, a poster's page, the vote tallies
-    WINNERS = "winners"  # the published award winners
+    WINNERS = "winners"  # the published award winners (named unless the contest says not)
     JUDGE = "judge"  # a judge scoring the shortlist: blind
     ADMIN = "admin"  # the organisers' own tools and exports
     EXHIBITION = "exhibition"  # the venue: printed labels, kiosk screens, visitors' poster pages
@@ -54,7 +54,10 @@ def author_visibility(contest: Contest, viewer: User | None, purpose: Purpose) -
         # where the contest shows names to colleagues too.
         return AuthorView(name=names, department=True)
     if purpose == Purpose.WINNERS:
-        return AuthorView(name=names, department=names)
+        # An office announces its winners by name and department (``winners_named``, on by
+        # default), whatever the gallery shows.
+        named = names or contest.winners_named
+        return AuthorView(name=named, department=named)
     return AuthorView(name=names, department=True)
 
 

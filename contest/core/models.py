@@ -98,6 +98,12 @@ class Contest(SQLModel, table=True):
     judge_quorum: int = 3
     judges_exclude_own_department: bool = False
     officials_entering: str = Field(default=OfficialsEntering.RECUSE.value, max_length=16)
+    # A tie on the final score: the criteria tried in turn (contests/rules.py TIE_BREAKS), then
+    # the admin's recorded decision; tied posters share an award only where the office says so.
+    tie_break: str = Field(default="jury_votes", max_length=16)
+    shared_awards: bool = False
+    # The winners page names the winners (name and department), as an office announces them.
+    winners_named: bool = True
     organiser: str = Field(default="인천광역시장", max_length=100)  # who awards the certificates
     # Publishing is its own step after finalising: the snapshot everyone sees, and since when.
     published_snapshot_id: int | None = None
@@ -269,6 +275,27 @@ class ResultSnapshot(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     payload: dict[str, Any] = _json(dict)
     created_at: datetime = _utc(now=True)
+
+
+class CertificateNumber(SQLModel, table=True):
+    """A certificate number (제 2026-4 호) of the contest's ledger: issued once, to one winner for
+    one award, and never reused. Finalising again keeps the numbers of winners whose award did
+    not change; a number whose winner lost or changed its award is voided, with why."""
+
+    __tablename__ = "certificate_number"
+    __table_args__ = (sa.UniqueConstraint("contest_id", "serial", name="uq_certificate_serial"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(foreign_key="contest.id", index=True)
+    serial: int  # the n of 제 {year}-{n} 호
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    award: str = Field(max_length=100)
+    snapshot_id: int = Field(foreign_key="result_snapshot.id")  # the record that issued it
+    issued_at: datetime = _utc(now=True)
+    voided_at: datetime | None = _utc(nullable=True)
+    voided_snapshot_id: int | None = Field(default=None, foreign_key="result_snapshot.id")
+    void_kind: str = Field(default="", max_length=16)  # award_changed | not_awarded
+    void_note: str = Field(default="", max_length=1000)  # the re-finalisation's reason
 
 
 class AuditEvent(SQLModel, table=True):

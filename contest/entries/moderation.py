@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from contest.contests.published import refuse_while_published
+from contest.contests.queries import get_contest
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.db import begin_write, lock_row
@@ -47,6 +49,7 @@ def moderate(
     entry = lock_row(session, Entry, entry_id)
     if entry is None:
         raise NotFound(what=f"entry {entry_id}")
+    refuse_while_published(session, get_contest(session, entry.contest_id), entry_id=entry.id)
     allowed, target = ACTIONS[action]
     if EntryStatus(entry.status) not in allowed:
         raise InvalidState(f"error.moderation.cannot_{action}", status=entry.status)

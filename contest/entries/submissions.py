@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from contest.contests.published import refuse_while_published
 from contest.contests.queries import get_contest, require_current
 from contest.contests.rules import TEXT_LIMITS, entry_limit, may_enter, upload_limits
 from contest.contests.windows import ensure_submission_open
@@ -226,6 +227,7 @@ def _editable_entry(
         raise InvalidInput("error.entry.not_editable", status=entry.status)
     contest = get_contest(session, entry.contest_id)
     ensure_submission_open(contest, now)
+    refuse_while_published(session, contest, entry_id=entry.id)
     return user, entry, contest
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlmodel import Session, func, select
 
 from contest.contests.phases import results_published
+from contest.contests.published import published_awards
 from contest.contests.queries import current_contest, require_current
 from contest.contests.rules import TEXT_LIMITS, entry_limit, may_enter, vote_budget
 from contest.contests.windows import (
@@ -143,6 +144,7 @@ class MyEntry:
     entry: Entry
     thumb_key: str
     editable: bool  # the author may still edit or withdraw it
+    award: str | None = None  # the award it won, once the results are published
 
 
 @dataclass(frozen=True)
@@ -162,11 +164,17 @@ def my_entries_view(
         return MyEntriesView(contest=None)
     is_open = submission_open(contest, now)
     rows = my_entries(session, actor=actor, contest_id=contest.id or 0)
+    awards = published_awards(session, contest)
     return MyEntriesView(
         contest=contest,
         submission_open=is_open,
         entries=tuple(
-            MyEntry(entry, image.thumb_key, is_open and entry.status in EDITABLE_STATUSES)
+            MyEntry(
+                entry,
+                image.thumb_key,
+                is_open and entry.status in EDITABLE_STATUSES,
+                awards.get(entry.id or 0),
+            )
             for entry, image in rows
         ),
         form=_form(contest),

@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from contest.contests.phases import results_published
+from contest.contests.published import published_awards
 from contest.contests.queries import get_contest, require_current
 from contest.contests.visibility import Purpose, author_visibility
 from contest.core import audit
@@ -177,6 +178,7 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
         ]
         mode = KioskMode.WINNERS
     else:
+        awards = published_awards(session, contest)
         rows = session.exec(
             select(Entry, ImageObject, User)
             .join(ImageObject, col(ImageObject.id) == col(Entry.image_id))
@@ -199,6 +201,7 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
                 or None,
                 image.display_key,
                 poster_link(settings, entry.id or 0),
+                awards.get(entry.id or 0),
             )
             for entry, image, author in rows
         ]

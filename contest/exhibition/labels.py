@@ -15,6 +15,7 @@ import segno
 from fpdf import FPDF
 from sqlmodel import Session, col, select
 
+from contest.contests.published import published_awards
 from contest.contests.queries import require_current
 from contest.contests.visibility import Purpose, author_visibility
 from contest.contests.windows import voting_closed
@@ -42,6 +43,7 @@ class Label:
     department: str  # "" where author_visibility keeps it off the exhibition
     display_key: str
     url: str
+    award: str | None = None  # the award it won, once the results are published
 
 
 def qr_png(url: str, *, scale: int = 10) -> bytes:
@@ -56,6 +58,7 @@ def labels(session: Session, *, settings: Settings, actor: User | None) -> list[
     require_admin(actor)
     contest = require_current(session)
     shown = author_visibility(contest, None, Purpose.EXHIBITION)
+    awards = published_awards(session, contest)
     rows = session.exec(
         select(Entry, User, ImageObject)
         .join(User, col(User.id) == col(Entry.author_id))
@@ -72,6 +75,7 @@ def labels(session: Session, *, settings: Settings, actor: User | None) -> list[
             shown.department_of(author) or "",
             image.display_key,
             poster_link(settings, entry.id or 0),
+            awards.get(entry.id or 0),
         )
         for entry, author, image in rows
     ]
@@ -107,6 +111,8 @@ def exhibition_pdf(
         _index_page(pdf, contest.name, items, start, lang)
     for label in items:
         number = t("exhibition.label_number", lang, number=label.number)
+        if label.award:
+            number = t("exhibition.label_award", lang, number=number, award=label.award)
         _label_page(pdf, store, label, t(hint, lang), number)
     audit.record(
         session,

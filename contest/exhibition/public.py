@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from contest.contests.published import published_awards
 from contest.contests.queries import current_contest, require_current
 from contest.contests.visibility import Purpose, author_visibility
 from contest.contests.windows import exhibition_open, voting_open
@@ -71,6 +72,7 @@ class VisitorPoster(Disclosure):
     author_name: str | None
     display_key: str
     voting_open: bool  # colleagues may still sign in and vote for it
+    award: str | None = None  # the award it won, once the results are published
 
 
 @dataclass(frozen=True)
@@ -109,5 +111,6 @@ def visitor_view(
             author_name=shown.name_of(author),
             display_key=image.display_key,
             voting_open=voting_open(contest, now),
+            award=published_awards(session, contest).get(entry_id),
         ),
     )

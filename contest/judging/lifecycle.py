@@ -250,8 +250,9 @@ def close_judging(session: Session, *, actor: User | None, contest_id: int) -> C
     return _advance(session, admin, contest, ContestPhase.JUDGING_CLOSED, "lifecycle.close_judging")
 
 
-def mark_finalised(session: Session, *, admin: User, contest_id: int, reason: str) -> Contest:
-    """The guarded last step, called by results.finalise before it writes the snapshot.
+def finalisable(session: Session, *, contest_id: int, reason: str) -> Contest:
+    """The guard of the last step: the contest's row, locked until commit, if it may be
+    finalised now. results.finalise asks it before anything else, then ``mark_finalised``.
 
     From judging_closed; again from finalised (a re-finalisation) only with a reason, and not
     while the results are published (take them back first: the public page shows one snapshot).
@@ -262,6 +263,11 @@ def mark_finalised(session: Session, *, admin: User, contest_id: int, reason: st
         raise InvalidState("error.results.unpublish_first")
     if contest.phase == ContestPhase.FINALISED and not reason.strip():
         raise InvalidInput("error.lifecycle.refinalise_reason")
+    return contest
+
+
+def mark_finalised(session: Session, *, admin: User, contest: Contest, reason: str) -> Contest:
+    """The last step, once ``finalisable`` said yes and results.finalise checked its input."""
     return _advance(
         session,
         admin,

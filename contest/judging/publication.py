@@ -23,6 +23,8 @@ from contest.core.db import begin_write, lock_row
 from contest.core.errors import InvalidInput, InvalidState, NotFound
 from contest.core.models import Contest, ContestPhase, Entry, ImageObject, ResultSnapshot, User
 from contest.core.timeutil import utcnow
+from contest.judging.method import Explanation, explain, parts
+from contest.judging.record import changes_since
 from contest.judging.results import latest_snapshot
 
 
@@ -39,6 +41,13 @@ class Winner:
     thumb_key: str
     display_key: str
     author: str | None  # name and department, as author_visibility allows
+    # How its final score was made: final = jury part + vote part (judging/method.py).
+    final: float
+    jury_score: float
+    jury_part: float
+    votes: int
+    vote_score: float
+    vote_part: float
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class Board:
     contest_name: str
     snapshot_id: int
     tiers: tuple[Tier, ...]
+    explanation: Explanation  # the weights and vote rule of this record, not today's settings
 
     @property
     def winners(self) -> tuple[Winner, ...]:
@@ -83,6 +93,7 @@ def board(session: Session, contest: Contest, snapshot: ResultSnapshot, shown: A
         ).all()
     }
     ranks = [row["rank"] for row in awarded]
+    explanation = explain(snapshot.payload["method"], snapshot.payload["inputs"])
     winners = [
         Winner(
             entry_id=row["entry_id"],
@@ -96,9 +107,16 @@ def board(session: Session, contest: Contest, snapshot: ResultSnapshot, shown: A
             thumb_key=image.thumb_key,
             display_key=image.display_key,
             author=_credit(shown, author),
+            final=row["final"],
+            jury_score=row["normalised"],
+            jury_part=jury_part or 0.0,
+            votes=row["votes"],
+            vote_score=row["vote_scaled"],
+            vote_part=vote_part,
         )
         for row in awarded
         for entry, image, author in [found[row["entry_id"]]]
+        for jury_part, vote_part in [parts(row, explanation.jury_weight)]
     ]
     tiers = snapshot.payload["inputs"]["award_tiers"]
     return Board(
@@ -112,6 +130,7 @@ def board(session: Session, contest: Contest, snapshot: ResultSnapshot, shown: A
             )
             for tier in tiers
         ),
+        explanation=explanation,
     )
 
 
@@ -188,6 +207,8 @@ def publish(session: Session, *, actor: User | None, contest_id: int, snapshot_i
     latest = latest_snapshot(session, contest_id)
     if latest is None or latest.id != snapshot_id:
         raise InvalidState("error.results.preview_outdated")
+    if changes_since(session, contest, latest):
+        raise InvalidState("error.results.outdated")
     contest.published_snapshot_id, contest.published_at = snapshot_id, utcnow()
     session.add(contest)
     audit.record(

@@ -1,6 +1,7 @@
 """What each lifecycle step would do, in numbers: the confirmation an admin reads before an
 irreversible step (posters still unscored, posters no judge may score, judges not finished,
-entries below quorum, awards and ties), and the step that comes next."""
+entries below quorum, awards and the ties at stake, named), whether the finalised record is
+still current, and the step that comes next."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from contest.core.authz import require_admin
 from contest.core.models import ContestPhase, User, Vote
 from contest.core.timeutil import utcnow
 from contest.judging.lifecycle import SHORTLIST_OPEN, closes_early, top_by_votes
+from contest.judging.method import Tie, compute, ties
 from contest.judging.panel import FIXABLE_PHASES, PanelCheck, panel_check
 from contest.judging.queries import active_entry_ids
-from contest.judging.results import award_places, compute, gather
+from contest.judging.record import Change, outdated_by
+from contest.judging.results import gather
 from contest.judging.scoring import judging_progress
+from contest.judging.ties import award_places
 from contest.voting.queries import vote_counts
 
 # The steps of the lifecycle screen in order; publish and unpublish follow finalising.
@@ -59,6 +63,8 @@ class Readiness:
     award_places: int
     awarded: int
     tied: int  # winners who share their rank
+    ties: tuple[Tie, ...]  # ties on the final score where an award is at stake, named
+    changes: tuple[Change, ...]  # once finalised: what changed since the latest record
 
     @property
     def judges(self) -> int:
@@ -71,11 +77,12 @@ class Readiness:
     @property
     def steps(self) -> tuple[str, ...]:
         """The steps the screen offers: the next one, and while a finalised result is not yet
-        published, finalising again (after corrected scores; results.finalise checks)."""
+        published, finalising again (after corrected scores; results.finalise checks). An
+        outdated record is finalised again before it can be published."""
         if self.next_step is None:
             return ()
         if self.phase == ContestPhase.FINALISED and not self.published:
-            return (self.next_step, "refinalise")
+            return ("refinalise",) if self.changes else (self.next_step, "refinalise")
         return (self.next_step,)
 
     @property
@@ -133,4 +140,6 @@ def readiness(
         award_places=len(award_places(contest.award_tiers)),
         awarded=len(winners),
         tied=sum(1 for rank in ranks if ranks.count(rank) > 1),
+        ties=ties(rows),
+        changes=outdated_by(session, contest),
     )

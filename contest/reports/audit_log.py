@@ -46,6 +46,7 @@ ACTIONS = (
     "lifecycle.close_judging",
     "lifecycle.finalise",
     "results.snapshot",
+    "results.tie_decision",
     "results.publish",
     "results.unpublish",
     "results.certificates",
@@ -73,6 +74,7 @@ LIFECYCLE_ACTIONS = (
     "lifecycle.open_judging",
     "lifecycle.close_judging",
     "lifecycle.finalise",
+    "results.tie_decision",
     "results.publish",
     "results.unpublish",
     LATE_CHANGE,
@@ -210,6 +212,9 @@ def lines(session: Session, events: Sequence[AuditEvent], timezone: str) -> list
         for key in ("replaces", "replaced_by"):
             if key in details:
                 found[key] = next(iter(entry(details[key])), "")
+        if event.action == "results.tie_decision":
+            found["award"] = details.get("award") or ""
+            found["order"] = ", ".join(str(n) for n in details.get("order", []))
         if event.action == "results.certificates":
             found["count"] = details.get("certificates", 0)
         if event.action == "roster.import":

@@ -5,6 +5,8 @@ the winner's name, department and poster, one sentence of citation, the date, an
 organiser's name (a contest setting, 인천광역시장 by default) with the place for the seal.
 Winners come from the published snapshot, or the latest one once finalised (certificates can be
 printed before the announcement). Names always appear: a certificate is for its winner.
+The number is the winner's number in the certificate ledger (judging/ledger.py), which stays
+the same when the results are finalised again and the winner's award does not change.
 """
 
 from __future__ import annotations
@@ -20,17 +22,18 @@ from contest.contests.queries import get_contest
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.errors import InvalidState
-from contest.core.models import Contest, ContestPhase, Entry, ResultSnapshot, User
+from contest.core.models import Contest, ContestPhase, Entry, User
 from contest.core.pdf import FONT, document, fit
 from contest.core.timeutil import local, utcnow
-from contest.judging.results import latest_snapshot
+from contest.judging.ledger import live_numbers, serial_text
+from contest.judging.results import shown_record
 
 SEAL_RED = (200, 30, 30)
 
 
 @dataclass(frozen=True)
 class Certificate:
-    serial: str  # 제 2026-1 호
+    serial: str  # 제 2026-1 호, from the ledger
     award: str  # 최우수상
     name: str
     department: str
@@ -43,22 +46,15 @@ def award_name(tier: str) -> str:
     return tier if tier.endswith("상") else f"{tier}상"
 
 
-def _snapshot(session: Session, contest: Contest) -> ResultSnapshot:
-    if contest.published_snapshot_id is not None:
-        snapshot = session.get(ResultSnapshot, contest.published_snapshot_id)
-    else:
-        snapshot = latest_snapshot(session, contest.id or 0)
-    if snapshot is None:
-        raise InvalidState("error.results.no_snapshot")
-    return snapshot
-
-
 def certificates(session: Session, *, actor: User | None, contest_id: int) -> list[Certificate]:
-    """One certificate per award winner, best first, numbered in that order."""
+    """One certificate per award winner, best first, with the winner's ledger number."""
     require_admin(actor)
     contest = get_contest(session, contest_id)
     require_phase(contest, ContestPhase.FINALISED)
-    table = _snapshot(session, contest).payload["table"]
+    snapshot = shown_record(session, contest)
+    if snapshot is None:
+        raise InvalidState("error.results.no_snapshot")
+    table = snapshot.payload["table"]
     awarded = [row for row in table if row["award"]]
     authors = {
         entry.id: author
@@ -69,16 +65,22 @@ def certificates(session: Session, *, actor: User | None, contest_id: int) -> li
         ).all()
     }
     ranks = [row["rank"] for row in awarded]
+    numbers = live_numbers(session, contest_id)
+    if any(
+        row["entry_id"] not in numbers or numbers[row["entry_id"]].award != row["award"]
+        for row in awarded
+    ):
+        raise InvalidState("error.certificates.no_number")
     return [
         Certificate(
-            serial=f"제 {contest.year}-{n} 호",
+            serial=serial_text(contest.year, numbers[row["entry_id"]].serial, "ko"),
             award=award_name(str(row["award"])),
             name=authors[row["entry_id"]].name,
             department=authors[row["entry_id"]].department,
             title=row["title"],
             tied=ranks.count(row["rank"]) > 1,
         )
-        for n, row in enumerate(awarded, start=1)
+        for row in awarded
     ]
 
 

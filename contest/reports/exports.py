@@ -1,7 +1,10 @@
-"""Admin downloads: entries, votes, judge scores and results as CSV and one XLSX workbook.
+"""Admin downloads: entries, votes, judge scores (raw and corrected), results, the winners list
+and the certificate ledger, as CSV and one XLSX workbook an office can hand on.
 
 CSV is UTF-8 with a BOM so that Excel opens Korean text correctly. Votes leave out who voted
-unless the admin asks for it, and then the audit log records that they did.
+unless the admin asks for it, and then the audit log records that they did. Times are in the
+contest's time zone, as real date-time cells in the workbook; each sheet has a frozen header
+row, a filter on every column and columns wide enough for their text.
 
 By default the tables speak the reader's language: Korean (or English) column names, statuses
 and yes/no in words, scores to sensible decimals, empty cells instead of None. ``keys=True``
@@ -11,7 +14,9 @@ keeps the stable machine keys and raw values instead, for scripts that read the 
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import asdict
+from datetime import datetime
 
 import pandas as pd
 from sqlmodel import Session, col, select
@@ -21,12 +26,15 @@ from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.cells import neutralise_frame
 from contest.core.i18n import DEFAULT_LANGUAGE, t
-from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, ResultSnapshot, User, Vote
-from contest.core.timeutil import format_local
-from contest.judging.results import compute, gather, latest_snapshot, weighted
+from contest.core.models import Contest, Entry, JudgeScore, User, Vote
+from contest.judging.jury import jury, weighted
+from contest.judging.ledger import serial_text
+from contest.judging.method import compute, parts
+from contest.judging.results import gather, shown_record
+from contest.reports.record_tables import ledger_frame, spreadsheet_time, winners_frame
 from contest.voting.queries import vote_counts
 
-TABLES = ("entries", "votes", "scores", "results")
+TABLES = ("entries", "votes", "scores", "results", "winners", "certificates")
 RESULT_COLUMNS = (
     "rank",
     "award",
@@ -37,7 +45,10 @@ RESULT_COLUMNS = (
     "normalised",
     "votes",
     "vote_scaled",
+    "jury_part",
+    "vote_part",
     "final",
+    "tie",
     "below_quorum",
 )
 
@@ -68,7 +79,7 @@ def entries_frame(session: Session, contest: Contest) -> pd.DataFrame:
                 "prompt": e.prompt,
                 "human_part": e.human_part,
                 "votes": counts.get(e.id or 0, 0),
-                "submitted_at": format_local(e.created_at, contest.timezone),
+                "submitted_at": spreadsheet_time(e.created_at, contest),
             }
             for e, a in rows
         ],
@@ -89,7 +100,7 @@ def votes_frame(session: Session, contest: Contest, *, include_voters: bool) -> 
         record = {
             "entry_number": entry.number,
             "entry_title": entry.title,
-            "voted_at": format_local(vote.created_at, contest.timezone),
+            "voted_at": spreadsheet_time(vote.created_at, contest),
         }
         if include_voters:
             record |= {
@@ -110,6 +121,8 @@ def scores_frame(session: Session, contest: Contest) -> pd.DataFrame:
         .order_by(col(Entry.number), col(User.employee_no))
     ).all()
     keys = [str(c["key"]) for c in contest.rubric]
+    inputs = gather(session, contest)
+    table = jury(inputs.rubric, inputs.scores, {e["entry_id"] for e in inputs.entries})
     return pd.DataFrame(
         [
             {
@@ -121,37 +134,51 @@ def scores_frame(session: Session, contest: Contest) -> pd.DataFrame:
                 "weighted": round(weighted(contest.rubric, score.scores), 6)
                 if score.scores
                 else None,
+                "corrected": round(table.corrected(pair), 6) if pair in table.raw else None,
                 "comment": score.comment,
                 "conflict": score.conflict,
                 "conflict_reason": score.conflict_reason,
-                "updated_at": format_local(score.updated_at, contest.timezone),
+                "updated_at": spreadsheet_time(score.updated_at, contest),
             }
             for score, entry, judge in rows
+            for pair in [(score.judge_id, score.entry_id)]
         ],
         columns=None if rows else ["judge_employee_no", "entry_number", *keys],
     )
 
 
 def results_frame(session: Session, contest: Contest) -> pd.DataFrame:
-    """The published snapshot; else the latest once finalised; else the live computation."""
-    snapshot = (
-        session.get(ResultSnapshot, contest.published_snapshot_id)
-        if contest.published_snapshot_id is not None
-        else latest_snapshot(session, contest.id or 0)
-    )
-    if contest.phase == ContestPhase.FINALISED and snapshot is not None:
-        table = snapshot.payload["table"]
+    """The shown record (results.shown_record), else the live computation; each row with the
+    jury part and vote part its final score is the sum of, at that table's own weights."""
+    snapshot = shown_record(session, contest)
+    if snapshot is not None:
+        table, weight = snapshot.payload["table"], float(snapshot.payload["inputs"]["jury_weight"])
     else:
-        table = [asdict(row) for row in compute(gather(session, contest))]
+        inputs = gather(session, contest)
+        table, weight = [asdict(row) for row in compute(inputs)], inputs.jury_weight
+    rows = [
+        {**row, "jury_part": jury_part, "vote_part": vote_part, "tie": row.get("tie")}
+        for row in table
+        for jury_part, vote_part in [parts(row, weight)]
+    ]
     return pd.DataFrame(
-        [{c: row[c] for c in RESULT_COLUMNS} for row in table], columns=RESULT_COLUMNS
+        [{c: row[c] for c in RESULT_COLUMNS} for row in rows], columns=RESULT_COLUMNS
     )
 
 
 # How a column reads in words: its values as labels, flags as yes/no, numbers rounded.
-STATUS_COLUMNS = frozenset({"status"})
-FLAG_COLUMNS = frozenset({"conflict", "below_quorum"})
-DECIMALS = {"weighted": 2, "raw_mean": 2, "normalised": 2, "vote_scaled": 2, "final": 4}
+WORD_COLUMNS = {"status": "entry.status", "tie": "results.tie", "void_kind": "ledger.void"}
+FLAG_COLUMNS = frozenset({"conflict", "below_quorum", "valid"})
+DECIMALS = {
+    "weighted": 2,
+    "corrected": 2,
+    "raw_mean": 2,
+    "normalised": 2,
+    "vote_scaled": 2,
+    "jury_part": 4,
+    "vote_part": 4,
+    "final": 4,
+}
 
 
 def readable(frame: pd.DataFrame, contest: Contest, lang: str, table: str) -> pd.DataFrame:
@@ -161,8 +188,14 @@ def readable(frame: pd.DataFrame, contest: Contest, lang: str, table: str) -> pd
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        if column in STATUS_COLUMNS:
-            out[column] = values.map(lambda s: t(f"entry.status.{s}", lang))
+        if column == "certificate":
+            out[column] = values.map(
+                lambda n: "" if pd.isna(n) else serial_text(contest.year, int(n), lang)
+            )
+        elif column in WORD_COLUMNS:
+            out[column] = values.map(
+                lambda s, k=WORD_COLUMNS[column]: t(f"{k}.{s}", lang) if s else ""
+            )
         elif column in FLAG_COLUMNS:
             out[column] = values.map(lambda b: t("common.yes" if b else "common.no", lang))
         elif column in DECIMALS:  # numbers stay numbers, so a spreadsheet can still add them
@@ -186,8 +219,8 @@ def export_tables(
     lang: str = DEFAULT_LANGUAGE,
     keys: bool = False,
 ) -> dict[str, pd.DataFrame]:
-    """The four tables by their machine name; readable in ``lang`` unless ``keys``."""
-    require_admin(actor)
+    """Every table of TABLES by its machine name; readable in ``lang`` unless ``keys``."""
+    admin = require_admin(actor)
     contest = get_contest(session, contest_id)
     votes = (
         voter_export(session, actor=actor, contest_id=contest_id, keys=True)
@@ -199,6 +232,8 @@ def export_tables(
         "votes": votes,
         "scores": scores_frame(session, contest),
         "results": results_frame(session, contest),
+        "winners": winners_frame(session, contest),
+        "certificates": ledger_frame(session, contest, admin),
     }
     if keys:
         return tables
@@ -237,21 +272,45 @@ def voter_export(
     return frame if keys else readable(frame, contest, lang, "votes")
 
 
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # CSV: a text every spreadsheet reads as a date-time
+XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+WIDEST = 60  # characters: longer text wraps to the next line of the cell when opened
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
     """The table as CSV, no text cell able to run as a formula. Lines end in CRLF (RFC 4180),
     so a text holding a lone CR or LF is quoted and cannot start a row of its own."""
-    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return (
+        neutralise_frame(frame)
+        .to_csv(index=False, lineterminator="\r\n", date_format=TIME_FORMAT)
+        .encode("utf-8-sig")
+    )
+
+
+def _width(value: object) -> int:
+    """How many character cells a value takes in a spreadsheet (Korean letters take two)."""
+    text = value.strftime(TIME_FORMAT) if isinstance(value, datetime) else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def to_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
-    """One workbook, one sheet per table, in the order given. Text cells are neutralised and
-    typed as text, so no cell of the workbook is a formula."""
+    """One workbook, one sheet per table, in the order given: the header row frozen, a filter
+    on every column, columns as wide as their text (up to WIDEST), times as date-time cells.
+    Text cells are neutralised and typed as text, so no cell of the workbook is a formula."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    with pd.ExcelWriter(
+        buffer, engine="openpyxl", datetime_format=XLSX_TIME_FORMAT, date_format="yyyy-mm-dd"
+    ) as writer:
         for name, frame in tables.items():
             neutralise_frame(frame).to_excel(writer, sheet_name=name, index=False)
-            for row in writer.sheets[name].iter_rows():
+            sheet = writer.sheets[name]
+            for row in sheet.iter_rows():
                 for cell in row:
                     if isinstance(cell.value, str):
                         cell.data_type = "s"
+            sheet.freeze_panes = "A2"
+            sheet.auto_filter.ref = sheet.dimensions
+            for column in sheet.columns:
+                widest = max((_width(c.value) for c in column if c.value is not None), default=0)
+                sheet.column_dimensions[column[0].column_letter].width = min(widest, WIDEST) + 2
     return buffer.getvalue()

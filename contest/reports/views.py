@@ -4,7 +4,7 @@ and the audit log."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
@@ -19,14 +19,22 @@ from contest.core.i18n import DEFAULT_LANGUAGE
 from contest.core.models import Contest, ContestPhase, ResultSnapshot, User
 from contest.core.timeutil import local, utcnow
 from contest.judging.entrants import Entrant, officials_who_entered
+from contest.judging.method import METHOD, Explanation, ResultRow, explain
 from contest.judging.publication import Preview, publish_preview
 from contest.judging.readiness import Readiness, readiness
-from contest.judging.results import ResultRow, compute_results, list_snapshots
+from contest.judging.record import Change, outdated_by
+from contest.judging.results import (
+    compute_results,
+    gather,
+    list_snapshots,
+    shown_record,
+)
 from contest.judging.scoring import JudgingProgress, judging_progress
 from contest.judging.views import ShortlistRow, shortlist_rows
 from contest.reports.audit_log import ACTIONS, LIFECYCLE_ACTIONS, AuditLine, lines
 from contest.reports.dashboard import Dashboard, dashboard
 from contest.reports.exports import export_tables, readable, results_frame
+from contest.reports.record_tables import ledger_frame
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,9 @@ class ResultsAdminView:
     rows: tuple[ResultRow, ...]
     snapshots: tuple[ResultSnapshot, ...]
     table: pd.DataFrame  # the results in words: the finalised record once there is one
+    explanation: Explanation  # how that table's final scores were made, from its own inputs
+    changes: tuple[Change, ...]  # once finalised: what changed since the latest record
+    ledger: pd.DataFrame  # the certificate ledger in words
     exports: dict[str, pd.DataFrame]  # by machine table name
     today: date  # in the contest's time zone: the certificates' date unless changed
 
@@ -150,14 +161,23 @@ class ResultsAdminView:
 def results_admin_view(
     session: Session, *, actor: User | None, lang: str = DEFAULT_LANGUAGE, keys: bool = False
 ) -> ResultsAdminView:
-    require_admin(actor)
+    admin = require_admin(actor)
     contest = require_current(session)
     cid = contest.id or 0
+    shown = shown_record(session, contest)
+    tables = export_tables(session, actor=actor, contest_id=cid, lang=lang, keys=keys)
     return ResultsAdminView(
         contest=contest,
         rows=tuple(compute_results(session, actor=actor, contest_id=cid)),
         snapshots=tuple(list_snapshots(session, actor=actor, contest_id=cid)),
         table=readable(results_frame(session, contest), contest, lang, "results"),
-        exports=export_tables(session, actor=actor, contest_id=cid, lang=lang, keys=keys),
+        explanation=explain(shown.payload["method"], shown.payload["inputs"])
+        if shown is not None
+        else explain(METHOD, asdict(gather(session, contest))),
+        changes=outdated_by(session, contest),
+        ledger=readable(ledger_frame(session, contest, admin), contest, lang, "certificates")
+        if keys
+        else tables["certificates"],
+        exports=tables,
         today=local(utcnow(), contest.timezone).date(),
     )

@@ -26,6 +26,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from contest.contests.published import refuse_while_published
 from contest.contests.queries import get_contest
 from contest.contests.rules import vote_budget
 from contest.contests.visibility import Purpose, author_visibility
@@ -242,6 +243,7 @@ def cast_vote(
     if contest is None or status != EntryStatus.ACTIVE.value or not contest.is_current:
         raise NotFound("error.vote.entry_unavailable")
     ensure_voting_open(contest, now)
+    refuse_while_published(session, contest, entry_id=entry_id)
     if author_id == voter.id:
         raise PermissionDenied("error.vote.own_entry")
     budget = vote_budget(contest, voter)
@@ -264,6 +266,7 @@ def retract_vote(
     if contest is None:
         raise InvalidState("error.vote.not_voted")
     ensure_voting_open(contest, now)
+    refuse_while_published(session, contest, entry_id=entry_id)
     left = _delete_vote(
         session, contest_id=contest.id, voter_id=voter.id, entry_id=entry_id, now=now
     )
@@ -343,6 +346,7 @@ def void_vote(
     if vote is None:
         raise NotFound(what=f"vote {vote_id or (voter_id, entry_id)}")
     contest = get_contest(session, vote.contest_id)
+    refuse_while_published(session, contest, entry_id=vote.entry_id)
     event = _event(
         contest, vote.voter_id, vote.entry_id, VoteKind.VOID, admin, now or utcnow(), reason
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+from datetime import datetime
 
 import openpyxl
 import pandas as pd
@@ -14,11 +16,12 @@ from sqlmodel import col, select
 from contest.core.cells import FORMULA_STARTS, neutralise
 from contest.core.errors import PermissionDenied
 from contest.core.models import AuditEvent, Contest, Entry, JudgeScore, User, Vote
+from contest.core.timeutil import local
 from contest.judging import lifecycle, results
 from contest.judging import scoring as judging
 from contest.reports import exports
 from contest.runtime import Runtime
-from tests.factories import judging_contest
+from tests.factories import flat_scores, judged, judging_contest
 
 SCORES = {"creativity": 9, "policy": 8, "design": 7, "ai_use": 6}  # weighted 7.7
 
@@ -140,7 +143,14 @@ def test_exports_speak_korean_by_default(runtime: Runtime) -> None:
     assert english["entries"].columns[0] == "No."
     assert set(english["entries"]["Status"]) == {"Accepted"}
     workbook = exports.sheets(tables, "ko")
-    assert list(workbook) == ["출품작", "투표", "심사 점수", "결과"]
+    assert list(workbook) == [
+        "출품작",
+        "투표",
+        "심사 점수",
+        "결과",
+        "수상자 명단",
+        "상장 번호 대장",
+    ]
     for frame in tables.values():
         text = frame.astype(str).to_numpy().ravel().tolist() + list(frame.columns)
         assert not [c for c in text if c in ("None", "nan", "True", "False")]
@@ -180,6 +190,10 @@ def _poisoned(runtime: Runtime):  # type: ignore[no-untyped-def]
         contest.rubric = [{**c, "key": "=" + c["key"]} for c in contest.rubric]
         score.scores = {"=" + k: v for k, v in score.scores.items()}
         session.add_all([score, author, contest])
+    with runtime.session() as session:  # finalised: the winners list and ledger name them too
+        lifecycle.close_judging(session, actor=s.admin, contest_id=s.contest.id or 0)
+    with runtime.session() as session:
+        results.finalise(session, actor=s.admin, contest_id=s.contest.id or 0)
     with runtime.session() as session:
         return exports.export_tables(
             session, actor=s.admin, contest_id=s.contest.id or 0, keys=True
@@ -241,3 +255,100 @@ def test_neutralise_prefixes_formula_text_only(text: str) -> None:
         assert neutralise(harmless) == harmless
     for number in (-5, -0.25, 3):
         assert neutralise(number) == number
+
+
+def test_the_winners_list_an_office_hands_on(any_runtime: Runtime) -> None:
+    s = judged(any_runtime, (3, 1, 0), (flat_scores(9), flat_scores(7), flat_scores(5)))
+    cid = s.contest.id or 0
+    with any_runtime.session() as session:
+        empty = exports.export_tables(session, actor=s.admin, contest_id=cid)["winners"]
+        results.finalise(session, actor=s.admin, contest_id=cid)
+    with any_runtime.session() as session:
+        winners = exports.export_tables(session, actor=s.admin, contest_id=cid)["winners"]
+        machine = exports.export_tables(session, actor=s.admin, contest_id=cid, keys=True)
+    assert empty.empty and list(empty.columns) == list(winners.columns)
+    year = s.contest.year
+    assert list(winners.columns) == [
+        "순위",
+        "상",
+        "상장 번호",
+        "번호",
+        "제목",
+        "작성자",
+        "작성자 부서",
+        "작성자 사번",
+        "최종 점수",
+    ]
+    assert winners.values.tolist() == [
+        [1, "최우수", f"제 {year}-1 호", 1, "포스터 1", s.staff.name, s.staff.department,
+         s.staff.employee_no, 9.2],
+        [2, "우수", f"제 {year}-2 호", 2, "포스터 2", s.staff.name, s.staff.department,
+         s.staff.employee_no, 6.4],
+        [3, "우수", f"제 {year}-3 호", 3, "포스터 3", s.staff.name, s.staff.department,
+         s.staff.employee_no, 4.2],
+    ]  # fmt: skip
+    assert list(machine["winners"]["certificate"]) == [1, 2, 3]
+    # How each final score was made: jury part + vote part (80/20; the most votes, 3, is the
+    # floor: vote scores 10, 4, 1).
+    ranked = machine["results"]
+    assert list(ranked["jury_part"]) == pytest.approx([7.2, 5.6, 4.0])
+    assert list(ranked["vote_part"]) == pytest.approx([2.0, 0.8, 0.2])
+    assert list(ranked["jury_part"] + ranked["vote_part"]) == pytest.approx(list(ranked["final"]))
+
+
+def test_each_judges_raw_and_corrected_scores(any_runtime: Runtime) -> None:
+    # Judge 1 scores 8 and 6 (mean 7, std 1); judge 2 scores 9 and 5 (mean 7, std 2): both
+    # put poster 1 one std above their mean (z = +1) and poster 2 one below (z = −1).
+    # All four scores: μ = 7, σ = sqrt((1 + 1 + 4 + 4) / 4) = sqrt(2.5) ≈ 1.581139;
+    # corrected = μ + σ·z: 8.581139 for poster 1 from either judge, 5.418861 for poster 2.
+    s = judging_contest(any_runtime, votes=(1, 1), judges=2)
+    for judge, marks in zip(s.judges, ((8, 6), (9, 5)), strict=True):
+        for entry, mark in zip(s.entries, marks, strict=True):
+            with any_runtime.session() as session:
+                judging.save_score(
+                    session, actor=judge, entry_id=entry.id or 0, scores=flat_scores(mark)
+                )
+    with any_runtime.session() as session:
+        scores = exports.export_tables(
+            session, actor=s.admin, contest_id=s.contest.id or 0, keys=True
+        )["scores"]
+    assert list(zip(scores["judge_name"], scores["entry_number"], strict=True)) == [
+        (s.judges[0].name, 1),
+        (s.judges[1].name, 1),
+        (s.judges[0].name, 2),
+        (s.judges[1].name, 2),
+    ]
+    assert list(scores["weighted"]) == [8, 9, 6, 5]
+    high, low = 7 + math.sqrt(2.5), 7 - math.sqrt(2.5)
+    assert list(scores["corrected"]) == pytest.approx([high, high, low, low], abs=1e-6)
+
+
+def test_the_workbook_is_ready_to_read(runtime: Runtime) -> None:
+    """Frozen header, a filter on every column, widths for the text, real date-time cells."""
+    s = _scored(runtime)
+    cid = s.contest.id or 0
+    with runtime.session() as session:
+        tables = exports.export_tables(session, actor=s.admin, contest_id=cid)
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(exports.sheets(tables, "ko"))))
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == sheet.dimensions, sheet.title
+    entries = book["출품작"]
+    header = [cell.value for cell in entries[1]]
+    submitted = entries.cell(row=2, column=header.index("제출 시각") + 1)
+    assert submitted.is_date and isinstance(submitted.value, datetime)
+    assert submitted.number_format.lower() == "yyyy-mm-dd hh:mm:ss"
+    with runtime.session() as session:
+        entry = session.get(Entry, s.entries[0].id)
+        assert entry is not None
+        assert submitted.value == local(entry.created_at, s.contest.timezone).replace(
+            tzinfo=None, microsecond=0
+        )
+    widths = {
+        cell.value: entries.column_dimensions[cell.column_letter].width for cell in entries[1]
+    }
+    assert widths["번호"] < widths["제목"] <= 62  # "포스터 1": Korean letters count double
+    assert widths["제출 시각"] >= len("2026-01-01 00:00:00")
+    # The CSV carries the same time as text a spreadsheet reads as a date-time.
+    back = pd.read_csv(io.BytesIO(exports.to_csv(tables["entries"])), encoding="utf-8-sig")
+    assert back.loc[0, "제출 시각"] == submitted.value.strftime("%Y-%m-%d %H:%M:%S")

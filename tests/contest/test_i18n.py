@@ -12,6 +12,7 @@ import pytest
 
 from contest.accounts import roster
 from contest.contests import freezes
+from contest.contests.rules import TIE_BREAKS
 from contest.contests.settings import SETTINGS, Kind
 from contest.contests.windows import WindowStatus
 from contest.core.i18n import LANGUAGES, LOCALES_DIR, catalog, load_files, t
@@ -21,7 +22,8 @@ from contest.entries.views import Stage
 from contest.judging.panel import Barrier
 from contest.judging.readiness import STEPS
 from contest.reports.audit_log import ACTIONS
-from contest.reports.exports import FLAG_COLUMNS, RESULT_COLUMNS
+from contest.reports.exports import FLAG_COLUMNS, RESULT_COLUMNS, TABLES
+from contest.reports.record_tables import LEDGER_COLUMNS, WINNER_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(
@@ -41,7 +43,21 @@ DYNAMIC_FAMILIES = {
     "entry.lookalike.": [f"{w}.{level.value}" for w in ("own", "other") for level in FlagLevel],
     "audit.action.": list(ACTIONS),
     "audit.sentence.": list(ACTIONS),
-    "export.col.": [*RESULT_COLUMNS, *FLAG_COLUMNS, "status", "votes", "voted_at"],
+    "export.col.": [
+        *RESULT_COLUMNS,
+        *FLAG_COLUMNS,
+        *WINNER_COLUMNS,
+        *LEDGER_COLUMNS,
+        "status",
+        "votes",
+        "voted_at",
+        "corrected",
+    ],
+    "export.sheet.": list(TABLES),
+    "results.tie.": ["jury", "votes", "decision", "shared", "open"],
+    "record.change.": ["entry_out", "entry_in", "title", "votes", "score", "setting", "none"],
+    "contest.tie_break.": list(TIE_BREAKS),
+    "ledger.void.": ["award_changed", "not_awarded"],
     "lifecycle.step.": [*STEPS, "unpublish", "refinalise"],
     **{
         f"lifecycle.{part}.": [*STEPS, "unpublish", "refinalise"]

@@ -96,6 +96,11 @@ def walk_runtime(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
                 session.add(appointed)
 
 
+def require_year(runtime: Runtime) -> int:
+    with runtime.session() as session:
+        return require_current(session).year
+
+
 def open_page(page: Page, title: str, heading: str | None = None) -> None:
     settle(page)
     open_from_menu(page, title)
@@ -262,10 +267,15 @@ def test_officials_walk_the_lifecycle(
         page.get_by_role("button", name=ko("results.export_xlsx")).click()
     sheets = pd.read_excel(io.BytesIO(Path(download.value.path()).read_bytes()), sheet_name=None)
     assert list(sheets) == [
-        ko(f"export.sheet.{n}") for n in ("entries", "votes", "scores", "results")
+        ko(f"export.sheet.{n}")
+        for n in ("entries", "votes", "scores", "results", "winners", "certificates")
     ]
     results = sheets[ko("export.sheet.results")]
     assert list(results[ko("export.col.award")]) == ["최우수", "우수", "우수"]
     assert len(sheets[ko("export.sheet.scores")]) == 3
+    winners = sheets[ko("export.sheet.winners")]
+    assert list(winners[ko("export.col.certificate")]) == [
+        ko("certificates.serial", year=require_year(walk_runtime), serial=n) for n in (1, 2, 3)
+    ]
     with walk_runtime.session() as session:
         assert require_current(session).published_snapshot_id is None

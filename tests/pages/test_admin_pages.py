@@ -146,10 +146,28 @@ def test_admin_runs_lifecycle_results_and_console_pages(app_env: Path) -> None:
     at.radio[0].set_value("hide")
     at.text_input[0].input("부적절한 문구")
     button(at, "적용").click().run()
+    # Poster 1 is part of the published result: refused, saying to take the publication back.
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("error.results.published_input", "ko")]
+    with runtime.session() as session:
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == "entry.hide")).all() == []
+    at.switch_page("pages/admin_judging.py").run()
+    confirm_step(at, "unpublish", reason="수상작 재검토")
+    at.switch_page("pages/admin_moderation.py").run()
+    at.radio[0].set_value("hide")
+    at.text_input[0].input("부적절한 문구")
+    button(at, "적용").click().run()
     assert not at.exception and not at.error
     with runtime.session() as session:
         hidden = session.exec(select(AuditEvent).where(AuditEvent.action == "entry.hide")).one()
         assert hidden.reason == "부적절한 문구"
+    at.switch_page("pages/admin_judging.py").run()  # the record is outdated: finalise again
+    assert [b.key for b in at.button if (b.key or "").startswith("step_")] == ["step_refinalise"]
+    assert any("본선에서 빠졌습니다" in w.value for w in at.warning)
+    at.switch_page("pages/admin_results.py").run()  # the integrity check names the change too
+    at.button(key="verify_snapshot").click().run()
+    assert not at.exception
+    assert any("확정 뒤 바뀐 자료가 1건" in w.value for w in at.warning)
 
     for page in ("admin_duplicates", "admin_audit", "admin_dashboard"):
         at.switch_page(f"pages/{page}.py").run()
