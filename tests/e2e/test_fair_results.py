@@ -27,7 +27,7 @@ from contest.runtime import Runtime
 from tests.e2e.conftest import DEMO_PASSWORD, demo_copy, settle, sign_in
 from tests.e2e.plain import axe_violations, leftovers, read
 from tests.e2e.test_judging_flow import notice, open_page
-from tests.factories import flat_scores
+from tests.factories import awards, flat_scores
 
 CONTEST = "E2E 동점 대회"
 SHOTS = os.environ.get("CONTEST_E2E_SHOTS")
@@ -45,7 +45,12 @@ def ko(key: str, **params: object) -> str:
 def tied_runtime(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     """The copy in judging_closed: shortlist 3, 5, 7, 8 scored by the demo judge."""
     with demo_copy(
-        tmp_path_factory, name=CONTEST, slug="e2e-ties", shortlist_size=4, judge_quorum=1
+        tmp_path_factory,
+        name=CONTEST,
+        slug="e2e-ties",
+        shortlist_size=4,
+        judge_quorum=1,
+        award_tiers=awards(1, 1, 2),  # the shortlist holds every award place
     ) as (runtime, ids):
         with runtime.session() as session:
             cid = require_current(session).id or 0
