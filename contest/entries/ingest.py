@@ -5,6 +5,10 @@ see images.decode), the display copy (long side 2048), then the thumbnail and th
 hashes from the display copy (hashes from the 480 px thumbnail saved 3 ms but found 4 of 40
 screenshot copies fewer in bench/bench_dedupe.py quality). A large PNG's full-size picture is
 dropped as soon as the display copy is made.
+
+What the file says about its making is read from the uploaded bytes first (images.provenance),
+since nothing of its metadata reaches the copies; they carry only the IPTC digital source type
+the contest states for them (images.stamp).
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from contest.images.copies import (
     fit,
     pixel_sha256,
 )
+from contest.images.provenance.read import read_provenance
+from contest.images.provenance.record import TRAINED, Provenance
+from contest.images.stamp import source_type_xmp
 from contest.images.decode import (
     CONTENT_TYPES,
     DEFAULT_LIMITS,
@@ -47,6 +54,14 @@ class ProcessedImage:
     display: bytes
     thumbnail: bytes
     hashes: PosterHashes
+    provenance: Provenance
+    source_type: str  # the digital source type stamped into the copies
+
+
+@dataclass(frozen=True)
+class Copies:
+    display: bytes
+    thumbnail: bytes
 
 
 def _display(data: bytes, limits: ImageLimits) -> tuple[Decoded, Image.Image]:
@@ -60,12 +75,34 @@ def display_picture(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> Image.
     return _display(data, limits)[1]
 
 
-def process_upload(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> ProcessedImage:
-    """Validate an upload and make its display copy, thumbnail and perceptual hashes."""
+def _copies(display: Image.Image, source_type: str) -> Copies:
+    xmp = source_type_xmp(source_type)
+    thumb = fit(display, THUMB_LONG_SIDE)
+    return Copies(
+        display=encode(display, "JPEG", **DISPLAY_OPTIONS, xmp=xmp),
+        thumbnail=encode(thumb, "WEBP", **THUMB_OPTIONS, xmp=xmp),
+    )
+
+
+def stamped_copies(
+    data: bytes, source_type: str, limits: ImageLimits = DEFAULT_LIMITS
+) -> tuple[str, Copies]:
+    """The copies of a stored original made again, exactly as at upload, with another stamp:
+    (pixel sha, copies)."""
+    display = display_picture(data, limits)
+    return pixel_sha256(display), _copies(display, source_type)
+
+
+def process_upload(
+    data: bytes, limits: ImageLimits = DEFAULT_LIMITS, *, source_type: str = TRAINED
+) -> ProcessedImage:
+    """Validate an upload, read what it says about its making, make its display copy and
+    thumbnail (stamped with ``source_type``) and its perceptual hashes."""
     decoded, display = _display(data, limits)
     fmt, width, height = decoded.source_format, decoded.width, decoded.height
     del decoded  # a large PNG's full-size picture is not kept beside its copies
-    thumb = fit(display, THUMB_LONG_SIDE)
+    provenance = read_provenance(data, fmt)  # the checks passed: fmt is what the bytes are
+    copies = _copies(display, source_type)
     return ProcessedImage(
         source_format=fmt,
         width=width,
@@ -75,7 +112,9 @@ def process_upload(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> Process
         pixel_sha256=pixel_sha256(display),
         original=data,
         original_content_type=CONTENT_TYPES[fmt],
-        display=encode(display, "JPEG", **DISPLAY_OPTIONS),
-        thumbnail=encode(thumb, "WEBP", **THUMB_OPTIONS),
+        display=copies.display,
+        thumbnail=copies.thumbnail,
         hashes=compute_hashes(display),
+        provenance=provenance,
+        source_type=source_type,
     )

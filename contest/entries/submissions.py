@@ -32,6 +32,7 @@ from contest.dedupe.flags import (
 )
 from contest.dedupe.indexes import DedupeIndexes
 from contest.entries.ingest import ProcessedImage, process_upload
+from contest.entries.labelling import relabel, source_type_for
 from contest.entries.objects import store_image
 from contest.entries.queries import count_entries
 from storage import ObjectStore
@@ -64,6 +65,7 @@ class EntryDraft:
     human_part: str = ""
     consent_own_work: bool = False
     consent_publish: bool = False
+    share_making: bool = False
 
     def problems(self, contest: Contest) -> dict[str, InvalidInput]:
         """Everything still wrong with the draft, at most one refusal per field ("consent" for
@@ -157,7 +159,9 @@ def submit_entry(
     contest = require_current(session)
     values = draft.cleaned(contest)
     _check_can_submit(session, contest, user, now)
-    image = process_upload(data, upload_limits(contest))
+    image = process_upload(
+        data, upload_limits(contest), source_type=source_type_for(values["human_part"])
+    )
     compared = indexes.images(contest.id or 0)
     lookalikes = find_lookalikes(
         session, indexes, contest_id=contest.id or 0, author_id=user.id or 0, hashes=image.hashes
@@ -256,10 +260,15 @@ def update_entry(
     image: ProcessedImage | None = None
     lookalikes: list[Lookalike] = []
     compared: frozenset[int] = frozenset()
-    if data is not None:
-        user, entry, contest = _editable_entry(session, actor, entry_id, now)
-        draft.cleaned(contest)  # refuse bad text before the slow work
-        image = process_upload(data, upload_limits(contest))
+    relabelled: dict[str, str] | None = None
+    user, entry, contest = _editable_entry(session, actor, entry_id, now)
+    source_type = source_type_for(draft.cleaned(contest)["human_part"])  # refuse bad text first
+    shown = session.get(ImageObject, entry.image_id)
+    if data is None and shown is not None:  # the copies follow the declaration (labelling.py)
+        finish_reading(session)
+        relabelled = relabel(store, shown, source_type)
+    else:
+        image = process_upload(data, upload_limits(contest), source_type=source_type)
         compared = indexes.images(contest.id or 0)
         lookalikes = find_lookalikes(
             session,
@@ -284,6 +293,9 @@ def update_entry(
             before["image_id"] = entry.image_id
             entry.image_id = image_row.id or 0
             record_flags(session, entry=entry, lookalikes=lookalikes)
+        elif relabelled is not None and shown is not None and entry.image_id == shown.id:
+            shown.display_key, shown.thumb_key = relabelled["display_key"], relabelled["thumb_key"]
+            session.add(shown)
         for key, value in values.items():
             setattr(entry, key, value)
         entry.updated_at = now
@@ -302,9 +314,9 @@ def update_entry(
         lookalikes += flag_late_lookalikes(
             session, indexes, entry=entry, hashes=image.hashes, known=lookalikes, compared=compared
         )
-    shown = image_row or session.get(ImageObject, entry.image_id)
-    assert shown is not None
-    return Receipt(entry, shown, lookalikes)
+    current = image_row or session.get(ImageObject, entry.image_id)
+    assert current is not None
+    return Receipt(entry, current, lookalikes)
 
 
 def withdraw_entry(
