@@ -29,9 +29,6 @@ from contest.images.copies import (
     fit,
     pixel_sha256,
 )
-from contest.images.provenance.read import read_provenance
-from contest.images.provenance.record import TRAINED, Provenance
-from contest.images.stamp import source_type_xmp
 from contest.images.decode import (
     CONTENT_TYPES,
     DEFAULT_LIMITS,
@@ -39,6 +36,9 @@ from contest.images.decode import (
     ImageLimits,
     decode_upload,
 )
+from contest.images.provenance.read import read_provenance
+from contest.images.provenance.record import TRAINED, Provenance
+from contest.images.stamp import source_type_xmp
 
 
 @dataclass(frozen=True)
