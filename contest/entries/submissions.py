@@ -264,9 +264,9 @@ def update_entry(
     user, entry, contest = _editable_entry(session, actor, entry_id, now)
     source_type = source_type_for(draft.cleaned(contest)["human_part"])  # refuse bad text first
     shown = session.get(ImageObject, entry.image_id)
-    if data is None and shown is not None:  # the copies follow the declaration (labelling.py)
+    if data is None:  # the copies follow the declaration (labelling.py)
         finish_reading(session)
-        relabelled = relabel(store, shown, source_type)
+        relabelled = relabel(store, shown, source_type) if shown is not None else None
     else:
         image = process_upload(data, upload_limits(contest), source_type=source_type)
         compared = indexes.images(contest.id or 0)
