@@ -159,9 +159,7 @@ def test_chain(organisation: str = "Adobe Inc.", common_name: str = "Test Signer
     pem = serialization.Encoding.PEM
     return Chain(
         certificates=leaf.public_bytes(pem) + root.public_bytes(pem),
-        key=key.private_bytes(
-            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        ),
+        key=key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
         root=root.public_bytes(pem),
     )
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from contest.judging.publication import Board, Tier
+from ui.disclosure import show_ai_use
 from ui.i18n import tr
 from ui.images import thumb_source
+from ui.provenance import say
 from ui.text import caption, md
 
 PER_ROW = 3
@@ -34,6 +36,10 @@ def _tier(tier: Tier) -> None:
                 caption(f"{winner.theme} · {winner.policy}")
                 if winner.author:
                     caption(winner.author)
+                caption(say(winner.ai_label))
+                if winner.making is not None:
+                    with st.expander(tr("making.heading")):
+                        show_ai_use(winner.making, "entry.ai_tools")
 
 
 def show_board(board: Board) -> None:

@@ -23,6 +23,8 @@ from contest.core.db import begin_write, lock_row
 from contest.core.errors import InvalidInput, InvalidState, NotFound
 from contest.core.models import Contest, ContestPhase, Entry, ImageObject, ResultSnapshot, User
 from contest.core.timeutil import utcnow
+from contest.entries.disclosure import Disclosure
+from contest.images.provenance.describe import Line, ai_label
 from contest.judging.results import latest_snapshot
 
 
@@ -39,6 +41,8 @@ class Winner:
     thumb_key: str
     display_key: str
     author: str | None  # name and department, as author_visibility allows
+    ai_label: Line  # made with generative AI, with the tools declared
+    making: Disclosure | None = None  # how it was made, where the author shares it
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,8 @@ def board(session: Session, contest: Contest, snapshot: ResultSnapshot, shown: A
             thumb_key=image.thumb_key,
             display_key=image.display_key,
             author=_credit(shown, author),
+            ai_label=ai_label(entry.ai_tools, entry.ai_tools_other),
+            making=Disclosure(**Disclosure.of(entry)) if entry.share_making else None,
         )
         for row in awarded
         for entry, image, author in [found[row["entry_id"]]]

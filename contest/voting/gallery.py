@@ -23,7 +23,7 @@ from contest.contests.windows import voting_closed
 from contest.core.authz import require_staff
 from contest.core.errors import InvalidInput, InvalidState, NotFound
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, Role, User, Vote
-from contest.entries.disclosure import Disclosure
+from contest.entries.disclosure import Disclosure, making_visible
 
 PAGE_SIZES = (24, 36, 48)
 LARGEST_ID = 2**63 - 1  # a 64-bit key on both databases
@@ -260,7 +260,7 @@ def entry_detail(session: Session, *, actor: User | None, entry_id: int) -> Entr
     entry, author, image, contest = row
     shown = author_visibility(contest, viewer, Purpose.BROWSE)
     return EntryDetail(
-        **Disclosure.of(entry),
+        **Disclosure.of(entry, making=making_visible(entry, viewer)),
         contest_id=entry.contest_id,
         department=shown.department_of(author),
         author_name=shown.name_of(author),

@@ -36,6 +36,15 @@ def ro(word: str) -> str:
     return "로"
 
 
+class Name(str):
+    """A tool's name; formatted with the spec "ro" ("{tool:ro} 생성") it takes the particle."""
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        return str(self) + ro(self) if spec == "ro" else format(str(self), spec)
+
+
 def file_tool(record: Provenance) -> str:
     """The entry form's tool the file names (C2PA generator, software, model, web UI), or ""."""
     named = tool_named(record.tool, record.software, record.model)
@@ -47,10 +56,10 @@ def _c2pa_line(record: Provenance) -> Line:
         return Line("provenance.c2pa.unreadable")
     tool = file_tool(record) or record.tool
     if record.c2pa_source in GENERATIVE:
-        made = Line("provenance.made.ai_tool", {"tool": tool, "ro": ro(tool)}) if tool else None
+        made = Line("provenance.made.ai_tool", {"tool": Name(tool)}) if tool else None
         made = made or Line("provenance.made.ai")
     elif tool:
-        made = Line("provenance.made.tool", {"tool": tool, "ro": ro(tool)})
+        made = Line("provenance.made.tool", {"tool": Name(tool)})
     else:
         made = Line("provenance.made.record")
     return Line(f"provenance.c2pa.{record.c2pa.value}", {"made": made})
