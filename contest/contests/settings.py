@@ -142,6 +142,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rubric", Kind.RUBRIC, Group.JUDGING, 1, 20),
     Setting("award_tiers", Kind.AWARDS, Group.JUDGING, 0, 20),
     Setting("show_author_names", Kind.FLAG, Group.DISPLAY),
+    Setting("share_making_default", Kind.FLAG, Group.DISPLAY),
 )
 EDITABLE = frozenset(setting.name for setting in SETTINGS)
 BY_NAME = {setting.name: setting for setting in SETTINGS}
