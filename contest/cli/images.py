@@ -16,6 +16,7 @@ from contest.dedupe.scan import scan_paths
 from contest.entries.backfill import backfill
 from contest.entries.rehash import rehash_images
 from contest.images.decode import check_file
+from contest.images.publisher import publisher
 from contest.runtime import build_runtime
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
@@ -114,7 +115,8 @@ def backfill_stored(args: argparse.Namespace) -> int:
         if done % 50 == 0 or done == total:
             print(f"{done}/{total}", file=sys.stderr)
 
-    report = backfill(runtime.engine, runtime.store, progress=progress)
+    signer = publisher(runtime.settings)
+    report = backfill(runtime.engine, runtime.store, publisher=signer, progress=progress)
     for image_id, reason in report.failed:
         print(f"failed  image {image_id}  {reason}", file=sys.stderr)
     print(

@@ -20,6 +20,7 @@ from contest.core.errors import ContestError
 from contest.core.models import Entry, ImageObject
 from contest.entries.labelling import relabel, source_type_for, stamped
 from contest.images.provenance.read import read_provenance
+from contest.images.publisher import Publisher
 from storage import ObjectStore, StorageError
 
 
@@ -30,7 +31,7 @@ class BackfillReport:
     failed: list[tuple[int, str]] = field(default_factory=list)  # (image id, reason)
 
 
-def pending_images(session: Session) -> list[tuple[int, str]]:
+def pending_images(session: Session, *, signed: bool = False) -> list[tuple[int, str]]:
     """(image id, the stamp its copies should carry) for every entry's image still to do."""
     rows = session.exec(
         select(ImageObject, Entry.human_part).join(
@@ -40,17 +41,22 @@ def pending_images(session: Session) -> list[tuple[int, str]]:
     pending = []
     for image, human_part in rows:
         source_type = source_type_for(human_part)
-        if image.provenance is None or not stamped(image, source_type):
+        if image.provenance is None or not stamped(image, source_type, signed=signed):
             pending.append((image.id or 0, source_type))
     return sorted(pending)
 
 
 def backfill(
-    engine: Engine, store: ObjectStore, *, progress: Callable[[int, int], None] | None = None
+    engine: Engine,
+    store: ObjectStore,
+    *,
+    publisher: Publisher | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BackfillReport:
-    """Bring every pending image up to date; failures are reported, the rest still done."""
+    """Bring every pending image up to date (copies signed by ``publisher`` if any); failures
+    are reported, the rest still done."""
     with session_scope(engine) as session:
-        pending = pending_images(session)
+        pending = pending_images(session, signed=publisher is not None)
         images = {
             image.id: image
             for image in session.exec(
@@ -67,7 +73,7 @@ def backfill(
             if record is None:
                 original = store.get(image.original_key)
                 record = read_provenance(original, image.source_format).to_json()
-            keys = relabel(store, image, source_type)
+            keys = relabel(store, image, source_type, publisher)
         except (ContestError, StorageError, OSError) as error:
             failed.append((image_id, str(error)))
             continue

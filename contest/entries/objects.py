@@ -27,10 +27,11 @@ PREFIXES = ("originals/", "display/", "thumbs/")
 REFRESH_AFTER = timedelta(hours=1)
 
 
-def copy_keys(pixel_sha256: str, source_type: str) -> dict[str, str]:
+def copy_keys(pixel_sha256: str, source_type: str, *, signed: bool = False) -> dict[str, str]:
     """Derived copies are keyed by the decoded pixels they show and the stamp they carry (the
-    same pixels stamped otherwise are other bytes; copies from before the stamp have no tag)."""
-    name = f"{pixel_sha256[:2]}/{pixel_sha256}.{TAGS[source_type]}"
+    same pixels stamped otherwise are other bytes; copies from before the stamp have no tag),
+    and whether the contest signed them as publisher."""
+    name = f"{pixel_sha256[:2]}/{pixel_sha256}.{TAGS[source_type]}" + (".c2pa" if signed else "")
     return {"display_key": f"display/{name}.jpg", "thumb_key": f"thumbs/{name}.webp"}
 
 
@@ -39,7 +40,7 @@ def keys_for(image: ProcessedImage) -> dict[str, str]:
     ext = EXTENSIONS[image.source_format]
     return {
         "original_key": f"originals/{image.sha256[:2]}/{image.sha256}.{ext}",
-        **copy_keys(image.pixel_sha256, image.source_type),
+        **copy_keys(image.pixel_sha256, image.source_type, signed=image.signed),
     }
 
 

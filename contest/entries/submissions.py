@@ -20,6 +20,7 @@ from contest.contests.rules import TEXT_LIMITS, entry_limit, upload_limits
 from contest.contests.windows import ensure_submission_open
 from contest.core import audit
 from contest.core.authz import require_staff
+from contest.core.config import Settings
 from contest.core.db import all_or_nothing, begin_write, finish_reading, lock_row
 from contest.core.errors import InvalidInput, LimitReached, NotFound, PermissionDenied
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, User
@@ -35,6 +36,7 @@ from contest.entries.ingest import ProcessedImage, process_upload
 from contest.entries.labelling import relabel, source_type_for
 from contest.entries.objects import store_image
 from contest.entries.queries import count_entries
+from contest.images.publisher import publisher
 from storage import ObjectStore
 
 AI_TOOLS = (
@@ -149,6 +151,7 @@ def submit_entry(
     draft: EntryDraft,
     data: bytes,
     now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Receipt:
     """Check, decode, hash and compare the image and write its objects holding no lock; then
     write the rows in one short transaction that locks only what entry numbers and the cap
@@ -160,7 +163,10 @@ def submit_entry(
     values = draft.cleaned(contest)
     _check_can_submit(session, contest, user, now)
     image = process_upload(
-        data, upload_limits(contest), source_type=source_type_for(values["human_part"])
+        data,
+        upload_limits(contest),
+        source_type=source_type_for(values["human_part"]),
+        publisher=publisher(settings),
     )
     compared = indexes.images(contest.id or 0)
     lookalikes = find_lookalikes(
@@ -250,6 +256,7 @@ def update_entry(
     draft: EntryDraft,
     data: bytes | None = None,
     now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Receipt:
     """Edit the text and optionally replace the image; the audit log keeps what changed.
 
@@ -264,11 +271,14 @@ def update_entry(
     user, entry, contest = _editable_entry(session, actor, entry_id, now)
     source_type = source_type_for(draft.cleaned(contest)["human_part"])  # refuse bad text first
     shown = session.get(ImageObject, entry.image_id)
+    signer = publisher(settings)  # the contest signs the copies, when configured
     if data is None:  # the copies follow the declaration (labelling.py)
         finish_reading(session)
-        relabelled = relabel(store, shown, source_type) if shown is not None else None
+        relabelled = relabel(store, shown, source_type, signer) if shown is not None else None
     else:
-        image = process_upload(data, upload_limits(contest), source_type=source_type)
+        image = process_upload(
+            data, upload_limits(contest), source_type=source_type, publisher=signer
+        )
         compared = indexes.images(contest.id or 0)
         lookalikes = find_lookalikes(
             session,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from contest.core.i18n import t
 from contest.core.models import Entry, ImageObject, Role
 from contest.core.timeutil import utcnow
 from contest.entries.backfill import backfill
-from contest.entries.submissions import EntryDraft, update_entry
+from contest.entries.submissions import EntryDraft, submit_entry, update_entry
 from contest.entries.views import moderation_view
 from contest.exhibition.public import visitor_view
 from contest.images.provenance.describe import Line
@@ -258,3 +259,36 @@ def test_unreadable_manifest_is_recorded_not_refused(any_runtime: Runtime, setup
     with any_runtime.session() as session:
         ids = session.exec(select(Entry.id)).all()
     assert sent.entry.id in ids
+
+
+def test_the_contest_signs_the_copies_when_an_operator_gives_a_certificate(
+    any_runtime: Runtime, setup: dict, tmp_path: Path
+) -> None:
+    """Off by default (every test above); with a certificate the copies carry a C2PA manifest
+    naming the contest as publisher, beside the XMP stamp, under keys of their own."""
+    chain = samples.test_chain(organisation="Incheon Metropolitan City")
+    (tmp_path / "cert.pem").write_bytes(chain.certificates)
+    (tmp_path / "key.pem").write_bytes(chain.key)
+    settings = any_runtime.settings.model_copy(
+        update={"c2pa_cert": tmp_path / "cert.pem", "c2pa_key": tmp_path / "key.pem"}
+    )
+    with any_runtime.session() as session:
+        receipt = submit_entry(
+            session,
+            store=any_runtime.store,
+            indexes=any_runtime.indexes,
+            actor=setup["author"],
+            draft=_draft(session),
+            data=samples.sd_png(14),
+            settings=settings,
+        )
+    assert receipt.image.display_key.endswith(".ai.c2pa.jpg")
+    for key, fmt in ((receipt.image.display_key, "JPEG"), (receipt.image.thumb_key, "WEBP")):
+        data = any_runtime.store.get(key)
+        record = read_provenance(data, fmt)
+        assert (record.c2pa, record.c2pa_source) == (C2pa.VALID, TRAINED)
+        assert record.tool == "인천광역시 AI 혁신 포스터 경진대회"
+        assert record.actions == ("c2pa.created", "c2pa.published")
+        assert f"digitalsourcetype/{TRAINED}<" in _xmp_and_exif(data)[0]
+    _, image = _stored(any_runtime, receipt.entry.id or 0)  # the upload's own record is kept
+    assert Provenance.from_json(image.provenance).texts == Texts.A1111
