@@ -6,6 +6,9 @@ gallery's tool filter, the AI usage page and its downloads."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -170,16 +173,22 @@ def test_own_work_makes_the_copies_composite_and_an_edit_restamps(
     assert f"digitalsourcetype/{TRAINED}<" in xmp
 
 
-def test_backfill_reads_and_stamps_older_images(any_runtime: Runtime, setup: dict) -> None:
-    sent = submit(any_runtime, setup["author"], seed=5, data=samples.sd_png(), human_part="")
-    with any_runtime.session() as session:  # as stored before this release
-        image = session.get(ImageObject, sent.image.id)
+def _as_before_this_release(runtime: Runtime, image_id: int | None) -> tuple[str, str]:
+    """Take the record and the stamp's key tag off an image; its keys as they were."""
+    with runtime.session() as session:
+        image = session.get(ImageObject, image_id)
         assert image is not None
         old_display, old_thumb = image.display_key, image.thumb_key
         image.provenance = None
         image.display_key = old_display.replace(".ai.jpg", ".jpg")
         image.thumb_key = old_thumb.replace(".ai.webp", ".webp")
         session.add(image)
+    return old_display, old_thumb
+
+
+def test_backfill_reads_and_stamps_older_images(any_runtime: Runtime, setup: dict) -> None:
+    sent = submit(any_runtime, setup["author"], seed=5, data=samples.sd_png(), human_part="")
+    old_display, old_thumb = _as_before_this_release(any_runtime, sent.image.id)
     report = backfill(any_runtime.engine, any_runtime.store)
     assert (report.pending, report.done, report.failed) == (1, 1, [])
     _, image = _stored(any_runtime, sent.entry.id or 0)
@@ -292,3 +301,26 @@ def test_the_contest_signs_the_copies_when_an_operator_gives_a_certificate(
         assert f"digitalsourcetype/{TRAINED}<" in _xmp_and_exif(data)[0]
     _, image = _stored(any_runtime, receipt.entry.id or 0)  # the upload's own record is kept
     assert Provenance.from_json(image.provenance).texts == Texts.A1111
+
+
+def test_backfill_command(runtime: Runtime, tmp_path: Path) -> None:
+    with runtime.session() as session:
+        create_contest(session)
+        author = create_user(session)
+    sent = submit(runtime, author, seed=15, human_part="")
+    _as_before_this_release(runtime, sent.image.id)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTEST_")}
+    env.update(CONTEST_DATA_DIR=str(tmp_path / "data"), CONTEST_SECRET_KEY=TEST_SECRET)
+    done = subprocess.run(
+        [sys.executable, "-m", "contest", "backfill-provenance"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 images lacked their record or stamp: 1 done, 0 failed" in done.stdout
+    _, image = _stored(runtime, sent.entry.id or 0)
+    assert image.provenance == {"v": 1} and image.display_key.endswith(".ai.jpg")

@@ -81,8 +81,9 @@ def comfyui(text: str) -> tuple[str, str, str]:
     nodes = [n for n in graph.values() if isinstance(n, dict)]
     prompt = model = seed = ""
     for node in nodes:
-        inputs = node.get("inputs") if isinstance(node.get("inputs"), dict) else {}
-        assert isinstance(inputs, dict)
+        inputs = node.get("inputs")
+        if not isinstance(inputs, dict):
+            continue
         kind = str(node.get("class_type", ""))
         if kind.startswith("KSampler") and not seed:
             value = inputs.get("seed", inputs.get("noise_seed", ""))
