@@ -84,8 +84,9 @@ with text:
             st.caption(tr(reason, opens=format_local(opens, tz), closes=format_local(closes, tz)))
 
     show_ai_label(poster.ai_label)
-    show_ai_use(poster, "making.heading")
-    if not (poster.prompt or poster.human_part or poster.making_shared):
+    if poster.prompt or poster.human_part:  # shared, or the viewer may read it anyway
+        show_ai_use(poster, "making.heading")
+    elif not poster.making_shared:
         st.caption(tr("making.not_shared"))
     st.markdown(f"**{tr('poster.link')}**")
     st.code(view.link, language=None)

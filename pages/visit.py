@@ -39,7 +39,7 @@ with text:
     if poster.description:
         body(poster.description)
     show_ai_label(poster.ai_label)
-    if poster.making_shared:
+    if poster.prompt or poster.human_part:  # shared by the author (making_visible)
         show_ai_use(poster, "making.heading")
     with st.container(border=True, key="staff_box"):
         st.markdown(f"**{tr('visit.staff_title')}**")
