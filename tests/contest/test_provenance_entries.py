@@ -25,6 +25,7 @@ from contest.core.timeutil import utcnow
 from contest.entries.backfill import backfill
 from contest.entries.submissions import EntryDraft, submit_entry, update_entry
 from contest.entries.views import moderation_view
+from contest.exhibition.labels import exhibition_pdf
 from contest.exhibition.public import visitor_view
 from contest.images.provenance.describe import Line
 from contest.images.provenance.read import read_provenance
@@ -34,6 +35,7 @@ from contest.reports.ai_usage import ai_usage_view, usage_csv, usage_xlsx
 from contest.runtime import Runtime
 from contest.voting.gallery import GalleryQuery, entry_detail, filters, gallery_page
 from tests import provenance_samples as samples
+from tests.contest.test_exhibition import pdf_text
 from tests.factories import (
     TEST_SECRET,
     create_contest,
@@ -324,3 +326,18 @@ def test_backfill_command(runtime: Runtime, tmp_path: Path) -> None:
     assert "1 images lacked their record or stamp: 1 done, 0 failed" in done.stdout
     _, image = _stored(runtime, sent.entry.id or 0)
     assert image.provenance == {"v": 1} and image.display_key.endswith(".ai.jpg")
+
+
+def test_every_exhibition_label_says_the_poster_is_ai_made(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        create_contest(session)
+        author, admin = create_user(session), create_user(session, role=Role.ADMIN)
+    submit(runtime, author, seed=16, ai_tools=("Adobe Firefly",))
+    submit(runtime, author, seed=17, ai_tools=(), ai_tools_other="사내 생성 도구")
+    with runtime.session() as session:
+        pdf = exhibition_pdf(
+            session, store=runtime.store, settings=runtime.settings, actor=admin, compress=False
+        )
+    texts = pdf_text(pdf)
+    assert any("생성형 AI로 만든 작품입니다 (사용 도구: Adobe Firefly)" in t for t in texts)
+    assert any("생성형 AI로 만든 작품입니다 (사용 도구: 사내 생성 도구)" in t for t in texts)
