@@ -1,7 +1,9 @@
 """Admin: the contest at a glance: submissions and votes per day (KST), participation by
-department against the roster, entries by theme and judging progress per judge."""
+department against the roster, entries by theme, judging progress per judge, and the AI
+tools entries were made with, as declared and as their files say."""
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from contest.reports.views import dashboard_view
@@ -9,6 +11,7 @@ from ui import page
 from ui.charts import chart
 from ui.format import share
 from ui.i18n import tr
+from ui.provenance import say
 
 page.header(tr("nav.admin_dashboard"))
 view = page.load(dashboard_view)
@@ -140,3 +143,27 @@ with right:
             ),
             tr("dash.judging_alt"),
         )
+
+declared, files = st.columns(2)
+declared.subheader(tr("dash.ai_declared"), anchor=False)
+declared.dataframe(
+    pd.DataFrame(
+        [
+            {tr("usage.col.tool"): use.tool or tr("usage.other"), ENTRIES: use.entries}
+            for use in view.ai.tools
+        ],
+        columns=[tr("usage.col.tool"), ENTRIES],
+    ),
+    hide_index=True,
+    width="stretch",
+)
+files.subheader(tr("dash.ai_files"), anchor=False)
+files.dataframe(
+    pd.DataFrame(
+        [{tr("usage.col.file"): say(use.says), ENTRIES: use.entries} for use in view.ai.files],
+        columns=[tr("usage.col.file"), ENTRIES],
+    ),
+    hide_index=True,
+    width="stretch",
+)
+st.page_link("pages/ai_usage.py", label=tr("nav.ai_usage"), icon=":material/auto_awesome:")

@@ -11,7 +11,8 @@ from ui import page
 from ui.format import number, share, when
 from ui.i18n import tr
 from ui.images import display_source, marked_source
-from ui.text import caption, md
+from ui.provenance import show_file_record
+from ui.text import body, caption, md
 
 page.header(tr("nav.admin_duplicates"))
 view = page.load(review_view)
@@ -35,6 +36,9 @@ def _side(card: FlagCard, side: FlagSide, tz: str) -> None:
     st.markdown(f"**{md(tr('panel.poster', number=side.number, title=side.title))}**")
     caption(f"{side.author} · {tr(f'entry.status.{side.status}')}")
     st.caption(tr("dup.submitted", at=when(side.submitted_at, tz)))
+    st.markdown(f"**{tr('poster.disclosure')}**")
+    body(side.declared)
+    show_file_record(side.file_record)
 
 
 def _order(card: FlagCard, first: FlagSide, other: FlagSide) -> str:

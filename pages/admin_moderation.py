@@ -11,6 +11,8 @@ from ui import page
 from ui.format import when
 from ui.i18n import tr
 from ui.images import thumb_source
+from ui.provenance import show_file_record
+from ui.text import body
 
 page.header(tr("nav.admin_moderation"))
 status = st.pills(
@@ -54,6 +56,10 @@ left.image(
     thumb_source(chosen.image.thumb_key),
     alt=tr("image.alt", title=chosen.entry.title, theme=chosen.entry.theme),
 )
+with left:
+    st.markdown(f"**{tr('poster.disclosure')}**")
+    body(chosen.declared)
+    show_file_record(chosen.file_record)
 with right.form("moderate"):
     action = st.radio(
         tr("admin.action"),

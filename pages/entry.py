@@ -11,6 +11,7 @@ from ui import page
 from ui.disclosure import show_ai_use
 from ui.i18n import tr
 from ui.images import display_source
+from ui.provenance import show_ai_label
 from ui.text import body, heading
 
 raw_id = st.query_params.get("entry", "")
@@ -82,6 +83,10 @@ with text:
             opens, closes = view.voting_opens_at, view.voting_closes_at
             st.caption(tr(reason, opens=format_local(opens, tz), closes=format_local(closes, tz)))
 
-    show_ai_use(poster)
+    show_ai_label(poster.ai_label)
+    if poster.prompt or poster.human_part:  # shared, or the viewer may read it anyway
+        show_ai_use(poster, "making.heading")
+    elif not poster.making_shared:
+        st.caption(tr("making.not_shared"))
     st.markdown(f"**{tr('poster.link')}**")
     st.code(view.link, language=None)

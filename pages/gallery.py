@@ -28,6 +28,7 @@ def _query() -> GalleryQuery:
         order=get("gallery_order") or Order.SHUFFLE,
         page=int(get(state.GALLERY_PAGE) or 1),
         per_page=get("gallery_per_page") or PAGE_SIZES[0],
+        tool=get("gallery_tool"),
     )
 
 
@@ -37,16 +38,17 @@ choices, grid, votes = view.filters, view.page, view.votes
 
 everything = tr("gallery.all")
 query = _query()
-chosen = sum(bool(v) for v in (query.theme, query.department, query.search.strip()))
+chosen = sum(bool(v) for v in (query.theme, query.department, query.search.strip(), query.tool))
 label = tr("gallery.filters", count=chosen) if chosen else tr("gallery.filters_none")
-# On a phone the five filters would fill the first screen: there they start folded.
+# On a phone the six filters would fill the first screen: there they start folded.
 with st.expander(
     label, expanded=not is_phone(), icon=":material/filter_list:", key="gallery_filters"
 ):
-    cols = st.columns([2, 2, 3, 2, 1])
+    cols = st.columns([2, 2, 2, 2, 2, 1])
     for column, name, options in (
         (0, "theme", choices.themes),
         (1, "department", choices.departments),
+        (2, "tool", choices.tools),
     ):
         if options:  # no departments to offer when this viewer may not see them
             cols[column].selectbox(
@@ -56,15 +58,15 @@ with st.expander(
                 key=f"gallery_{name}",
                 on_change=_first_page,
             )
-    cols[2].text_input(tr("gallery.search"), key="gallery_search", on_change=_first_page)
-    cols[3].selectbox(
+    cols[3].text_input(tr("gallery.search"), key="gallery_search", on_change=_first_page)
+    cols[4].selectbox(
         tr("gallery.order"),
         choices.orders,
         format_func=lambda o: tr(f"gallery.order.{o.value}"),
         key="gallery_order",
         on_change=_first_page,
     )
-    cols[4].selectbox(
+    cols[5].selectbox(
         tr("gallery.per_page"), PAGE_SIZES, key="gallery_per_page", on_change=_first_page
     )
 

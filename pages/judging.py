@@ -11,6 +11,7 @@ from ui.disclosure import show_ai_use
 from ui.format import when
 from ui.i18n import tr
 from ui.images import display_source
+from ui.provenance import show_file_record
 from ui.text import body, heading, md
 
 CHOICE = "judge_entry"
@@ -103,6 +104,7 @@ with right:
     else:
         st.warning(tr("judging.not_saved"), icon=":material/edit_note:")
     show_ai_use(item, "judging.ai_disclosure")
+    show_file_record(item.file_record)
 
     keys = {c["key"]: f"score_{item.entry_id}_{c['key']}" for c in view.rubric}
     comment_key = f"comment_{item.entry_id}"

@@ -12,6 +12,7 @@ from contest.exhibition.links import KIOSK_PARAM
 from ui import page, state
 from ui.i18n import tr
 from ui.images import display_source, qr_image
+from ui.provenance import show_ai_label
 from ui.text import md
 
 st.html(
@@ -51,6 +52,7 @@ def screen() -> None:
         st.markdown(md(poster.policy))
         if poster.credit:
             st.markdown(md(poster.credit))
+        show_ai_label(poster.ai_label)
         st.image(qr_image(poster.link), width=340)
         st.caption(tr("kiosk.scan"))
         st.caption(

@@ -9,6 +9,7 @@ from ui import page
 from ui.disclosure import show_ai_use
 from ui.i18n import tr
 from ui.images import display_source
+from ui.provenance import show_ai_label
 from ui.text import body, caption, heading
 
 raw_id = st.query_params.get("entry", "")
@@ -39,7 +40,9 @@ with text:
         body(" · ".join(credit))
     if poster.description:
         body(poster.description)
-    show_ai_use(poster)
+    show_ai_label(poster.ai_label)
+    if poster.prompt or poster.human_part:  # shared by the author (making_visible)
+        show_ai_use(poster, "making.heading")
     with st.container(border=True, key="staff_box"):
         st.markdown(f"**{tr('visit.staff_title')}**")
         st.caption(tr("visit.staff_vote" if poster.voting_open else "visit.staff_closed"))

@@ -76,6 +76,12 @@ def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDr
     )
     own = st.checkbox(tr("entry.consent_own_work"), bool(entry), key=f"{key}_consent_own")
     publish = st.checkbox(tr("entry.consent_publish"), bool(entry), key=f"{key}_consent_pub")
+    share = st.checkbox(
+        tr("entry.share_making"),
+        entry.share_making if entry else form.share_default,
+        help=tr("entry.share_making_help"),
+        key=f"{key}_share_making",
+    )
     return EntryDraft(
         title=title,
         theme=theme or "",
@@ -87,6 +93,7 @@ def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDr
         human_part=human,
         consent_own_work=own,
         consent_publish=publish,
+        share_making=share,
     )
 
 

@@ -54,6 +54,7 @@ PAGES: tuple[PageSpec, ...] = (
         ALL,
         CONTEST,
     ),
+    PageSpec("pages/ai_usage.py", "nav.ai_usage", ":material/auto_awesome:", ALL, CONTEST),
     PageSpec("pages/entry.py", "nav.entry", ":material/image:", ALL, CONTEST, hidden=True),
     # Judging.
     PageSpec("pages/judging.py", "nav.judging", ":material/rate_review:", JUDGES, JUDGING),

@@ -8,9 +8,11 @@ import streamlit as st
 
 from contest.judging.method import Explanation
 from contest.judging.publication import Board, Tier, Winner
+from ui.disclosure import show_ai_use
 from ui.format import number
 from ui.i18n import tr
 from ui.images import thumb_source
+from ui.provenance import say
 from ui.text import caption, md
 
 PER_ROW = 3
@@ -38,6 +40,10 @@ def _tier(tier: Tier) -> None:
                 if winner.author:
                     caption(winner.author)
                 st.caption(score_text(winner))
+                caption(say(winner.ai_label))
+                if winner.making is not None:
+                    with st.expander(tr("making.heading")):
+                        show_ai_use(winner.making, "entry.ai_tools")
 
 
 def score_text(winner: Winner) -> str:

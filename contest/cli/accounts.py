@@ -13,7 +13,9 @@ from contest.accounts.roster import import_roster
 from contest.core.errors import ContestError
 from contest.core.i18n import error_message, t
 from contest.demo.seed import seed_demo
+from contest.entries.backfill import backfill
 from contest.entries.rehash import rehash_images
+from contest.images.publisher import publisher
 from contest.runtime import build_runtime
 
 
@@ -64,6 +66,10 @@ def _prepare(_args: argparse.Namespace) -> int:
     report = rehash_images(runtime.engine, runtime.store)  # a data folder from an older release
     if report.stale:
         print(f"duplicate-check hashes recomputed: {report.recomputed} of {report.stale}")
+    # Images stored before files were read, or before the copies were signed.
+    filled = backfill(runtime.engine, runtime.store, publisher=publisher(runtime.settings))
+    if filled.pending:
+        print(f"provenance read and copies stamped: {filled.done} of {filled.pending}")
     print("database is ready")
     return 0
 

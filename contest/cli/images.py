@@ -1,5 +1,6 @@
-"""``check-image``, ``dedupe-scan`` and ``rehash``: the upload checks and the duplicate detector
-on files, and recomputing stored hashes after the hash recipe changed."""
+"""``check-image``, ``dedupe-scan``, ``rehash`` and ``backfill-provenance``: the upload checks
+and the duplicate detector on files, recomputing stored hashes after the hash recipe changed,
+and reading and stamping images stored before files' records were read."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import Any
 from contest.core.errors import ContestError
 from contest.core.i18n import LANGUAGES, error_message
 from contest.dedupe.scan import scan_paths
+from contest.entries.backfill import backfill
 from contest.entries.rehash import rehash_images
 from contest.images.decode import check_file
+from contest.images.publisher import publisher
 from contest.runtime import build_runtime
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
@@ -34,6 +37,11 @@ def register(subparsers: Any) -> None:
         "rehash", help="recompute stored duplicate-check hashes of an older format"
     )
     rehash.set_defaults(handler=rehash_stored)
+    backfill_cmd = subparsers.add_parser(
+        "backfill-provenance",
+        help="read the files' records of their making and stamp the copies of older images",
+    )
+    backfill_cmd.set_defaults(handler=backfill_stored)
 
 
 def _message(error: Exception, lang: str) -> str:
@@ -94,6 +102,25 @@ def rehash_stored(args: argparse.Namespace) -> int:
         print(f"failed  image {image_id}  {reason}", file=sys.stderr)
     print(
         f"{report.stale} images had hashes of an older format: {report.recomputed} recomputed, "
+        f"{len(report.failed)} failed"
+    )
+    return 2 if report.failed else 0
+
+
+def backfill_stored(args: argparse.Namespace) -> int:
+    """Read and stamp the images stored before this was done at upload; exit 2 if any failed."""
+    runtime = build_runtime()
+
+    def progress(done: int, total: int) -> None:
+        if done % 50 == 0 or done == total:
+            print(f"{done}/{total}", file=sys.stderr)
+
+    signer = publisher(runtime.settings)
+    report = backfill(runtime.engine, runtime.store, publisher=signer, progress=progress)
+    for image_id, reason in report.failed:
+        print(f"failed  image {image_id}  {reason}", file=sys.stderr)
+    print(
+        f"{report.pending} images lacked their record or stamp: {report.done} done, "
         f"{len(report.failed)} failed"
     )
     return 2 if report.failed else 0

@@ -171,6 +171,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("shared_awards", Kind.FLAG, Group.JUDGING, freezes=JUDGING),
     Setting("show_author_names", Kind.FLAG, Group.DISPLAY),
     Setting("winners_named", Kind.FLAG, Group.DISPLAY),
+    Setting("share_making_default", Kind.FLAG, Group.DISPLAY),
 )
 EDITABLE = frozenset(setting.name for setting in SETTINGS)
 BY_NAME = {setting.name: setting for setting in SETTINGS}

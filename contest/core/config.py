@@ -76,6 +76,23 @@ class Settings(BaseSettings):
         "the same long random value on every replica.",
     )
 
+    c2pa_cert: Path | None = Field(
+        None,
+        description="PEM certificate chain (signing certificate first) to sign the served "
+        "copies with a C2PA manifest naming the contest as publisher; unset: not signed.",
+    )
+    c2pa_key: Path | None = Field(None, description="The PEM private key of c2pa_cert.")
+    c2pa_alg: Literal["es256", "es384", "ps256", "ed25519"] = "es256"
+    c2pa_publisher: str = Field(
+        "인천광역시 AI 혁신 포스터 경진대회", description="The publisher the manifest names."
+    )
+
+    @model_validator(mode="after")
+    def _signing_needs_both(self) -> Settings:
+        if (self.c2pa_cert is None) != (self.c2pa_key is None):
+            raise ValueError("CONTEST_C2PA_CERT and CONTEST_C2PA_KEY go together")
+        return self
+
     @model_validator(mode="after")
     def _refuse_weak_secret(self) -> Settings:
         if not self.demo and weak_secret(self.secret_key):

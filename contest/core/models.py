@@ -113,6 +113,8 @@ class Contest(SQLModel, table=True):
     exhibition_public: bool = False
     exhibition_opens_at: datetime | None = _utc(nullable=True)
     exhibition_closes_at: datetime | None = _utc(nullable=True)
+    # Whether the poster form's "share how I made it" box starts ticked (the office decides).
+    share_making_default: bool = True
     created_at: datetime = _utc(now=True)
 
 
@@ -162,6 +164,11 @@ class ImageObject(SQLModel, table=True):
     size_bytes: int
     pixel_sha256: str = Field(max_length=64, index=True)
     hashes: dict[str, Any] = _json(dict)
+    # What the file said about its making before its metadata was dropped
+    # (images/provenance/record.py); None for an image stored before it was read.
+    provenance: dict[str, Any] | None = Field(
+        default=None, sa_column=sa.Column(sa.JSON, nullable=True)
+    )
     uploaded_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _utc(now=True)
 
@@ -183,6 +190,8 @@ class Entry(SQLModel, table=True):
     human_part: str = Field(default="", max_length=2000)
     consent_own_work: bool = False
     consent_publish: bool = False
+    # The author lets colleagues see how the poster was made (prompt, own work).
+    share_making: bool = False
     image_id: int = Field(foreign_key="image_object.id")
     status: str = Field(default=EntryStatus.ACTIVE.value, max_length=16, index=True)
     status_reason: str = Field(default="", max_length=1000)

@@ -12,6 +12,7 @@ from contest.core.authz import require_admin
 from contest.core.models import DuplicateFlag, Entry, ImageObject, User
 from contest.dedupe.explain import Box, Finding, differing_boxes, findings
 from contest.dedupe.flags import review_queue
+from contest.images.provenance.describe import FileRecord, declared_tools
 
 SHOWN = 20  # flags per screen; deciding one brings the next up
 
@@ -25,6 +26,8 @@ class FlagSide:
     status: str
     display_key: str
     submitted_at: datetime
+    declared: str  # the AI tools the author declared
+    file_record: FileRecord  # what the file said about its making
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ def review_view(session: Session, *, actor: User | None) -> ReviewView:
             entry.status,
             image.display_key,
             entry.created_at,
+            declared_tools(entry.ai_tools, entry.ai_tools_other),
+            FileRecord.of(image.provenance, entry.ai_tools, entry.ai_tools_other),
         )
         for entry, author, image in session.exec(
             select(Entry, User, ImageObject)

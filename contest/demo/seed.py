@@ -165,6 +165,7 @@ def _seed_posters(runtime: Runtime, user_ids: list[int]) -> None:
             human_part="문구 작성과 배치",
             consent_own_work=True,
             consent_publish=True,
+            share_making=True,
         )
         with runtime.session() as session:
             actor = session.get_one(User, user_ids[author])

@@ -5,6 +5,10 @@ see images.decode), the display copy (long side 2048), then the thumbnail and th
 hashes from the display copy (hashes from the 480 px thumbnail saved 3 ms but found 4 of 40
 screenshot copies fewer in bench/bench_dedupe.py quality). A large PNG's full-size picture is
 dropped as soon as the display copy is made.
+
+What the file says about its making is read from the uploaded bytes first (images.provenance),
+since nothing of its metadata reaches the copies; they carry only the IPTC digital source type
+the contest states for them (images.stamp).
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ from contest.images.decode import (
     ImageLimits,
     decode_upload,
 )
+from contest.images.provenance.read import read_provenance
+from contest.images.provenance.record import TRAINED, Provenance
+from contest.images.publisher import Publisher
+from contest.images.stamp import source_type_xmp
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,16 @@ class ProcessedImage:
     display: bytes
     thumbnail: bytes
     hashes: PosterHashes
+    provenance: Provenance
+    source_type: str  # the digital source type stamped into the copies
+    signed: bool  # the copies carry the contest's C2PA manifest as publisher
+
+
+@dataclass(frozen=True)
+class Copies:
+    display: bytes
+    thumbnail: bytes
+    signed: bool
 
 
 def _display(data: bytes, limits: ImageLimits) -> tuple[Decoded, Image.Image]:
@@ -60,12 +78,45 @@ def display_picture(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> Image.
     return _display(data, limits)[1]
 
 
-def process_upload(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> ProcessedImage:
-    """Validate an upload and make its display copy, thumbnail and perceptual hashes."""
+def _copies(display: Image.Image, source_type: str, publisher: Publisher | None) -> Copies:
+    xmp = source_type_xmp(source_type)
+    thumb = fit(display, THUMB_LONG_SIDE)
+    copies = {
+        "JPEG": encode(display, "JPEG", **DISPLAY_OPTIONS, xmp=xmp),
+        "WEBP": encode(thumb, "WEBP", **THUMB_OPTIONS, xmp=xmp),
+    }
+    if publisher is not None:
+        copies = {fmt: publisher.sign(data, fmt, source_type) for fmt, data in copies.items()}
+    return Copies(copies["JPEG"], copies["WEBP"], signed=publisher is not None)
+
+
+def stamped_copies(
+    data: bytes,
+    source_type: str,
+    limits: ImageLimits = DEFAULT_LIMITS,
+    publisher: Publisher | None = None,
+) -> tuple[str, Copies]:
+    """The copies of a stored original made again, exactly as at upload, with another stamp:
+    (pixel sha, copies)."""
+    display = display_picture(data, limits)
+    return pixel_sha256(display), _copies(display, source_type, publisher)
+
+
+def process_upload(
+    data: bytes,
+    limits: ImageLimits = DEFAULT_LIMITS,
+    *,
+    source_type: str = TRAINED,
+    publisher: Publisher | None = None,
+) -> ProcessedImage:
+    """Validate an upload, read what it says about its making, make its display copy and
+    thumbnail (stamped with ``source_type``, signed by ``publisher`` if any) and its perceptual
+    hashes."""
     decoded, display = _display(data, limits)
     fmt, width, height = decoded.source_format, decoded.width, decoded.height
     del decoded  # a large PNG's full-size picture is not kept beside its copies
-    thumb = fit(display, THUMB_LONG_SIDE)
+    provenance = read_provenance(data, fmt)  # the checks passed: fmt is what the bytes are
+    copies = _copies(display, source_type, publisher)
     return ProcessedImage(
         source_format=fmt,
         width=width,
@@ -75,7 +126,10 @@ def process_upload(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> Process
         pixel_sha256=pixel_sha256(display),
         original=data,
         original_content_type=CONTENT_TYPES[fmt],
-        display=encode(display, "JPEG", **DISPLAY_OPTIONS),
-        thumbnail=encode(thumb, "WEBP", **THUMB_OPTIONS),
+        display=copies.display,
+        thumbnail=copies.thumbnail,
         hashes=compute_hashes(display),
+        provenance=provenance,
+        source_type=source_type,
+        signed=copies.signed,
     )

@@ -20,6 +20,7 @@ from contest.core.db import begin_write, lock_row
 from contest.core.errors import InvalidInput, InvalidState, NotFound
 from contest.core.models import Entry, EntryStatus, ImageObject, User
 from contest.core.timeutil import utcnow
+from contest.images.provenance.describe import FileRecord, declared_tools
 
 # action → (statuses it may start from, status it leads to)
 ACTIONS: dict[str, tuple[frozenset[EntryStatus], EntryStatus]] = {
@@ -34,6 +35,16 @@ class ModerationRow:
     entry: Entry
     image: ImageObject
     author: User
+
+    @property
+    def declared(self) -> str:
+        """The AI tools the author declared."""
+        return declared_tools(self.entry.ai_tools, self.entry.ai_tools_other)
+
+    @property
+    def file_record(self) -> FileRecord:
+        """What the file said about its making, beside the declaration."""
+        return FileRecord.of(self.image.provenance, self.entry.ai_tools, self.entry.ai_tools_other)
 
 
 def moderate(

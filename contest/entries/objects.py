@@ -16,7 +16,8 @@ from contest.core.errors import StorageUnavailable
 from contest.core.models import ImageObject
 from contest.core.store import storage_errors
 from contest.core.timeutil import utcnow
-from contest.entries.ingest import ProcessedImage
+from contest.entries.ingest import Copies, ProcessedImage
+from contest.images.stamp import TAGS
 from storage import ObjectStore
 
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
@@ -26,14 +27,31 @@ PREFIXES = ("originals/", "display/", "thumbs/")
 REFRESH_AFTER = timedelta(hours=1)
 
 
+def copy_keys(pixel_sha256: str, source_type: str, *, signed: bool = False) -> dict[str, str]:
+    """Derived copies are keyed by the decoded pixels they show and the stamp they carry (the
+    same pixels stamped otherwise are other bytes; copies from before the stamp have no tag),
+    and whether the contest signed them as publisher."""
+    name = f"{pixel_sha256[:2]}/{pixel_sha256}.{TAGS[source_type]}" + (".c2pa" if signed else "")
+    return {"display_key": f"display/{name}.jpg", "thumb_key": f"thumbs/{name}.webp"}
+
+
 def keys_for(image: ProcessedImage) -> dict[str, str]:
-    """Originals are keyed by their bytes; derived copies by the decoded pixels they show."""
+    """Originals are keyed by their bytes, copies by copy_keys."""
     ext = EXTENSIONS[image.source_format]
     return {
         "original_key": f"originals/{image.sha256[:2]}/{image.sha256}.{ext}",
-        "display_key": f"display/{image.pixel_sha256[:2]}/{image.pixel_sha256}.jpg",
-        "thumb_key": f"thumbs/{image.pixel_sha256[:2]}/{image.pixel_sha256}.webp",
+        **copy_keys(image.pixel_sha256, image.source_type, signed=image.signed),
     }
+
+
+def store_copies(store: ObjectStore, keys: dict[str, str], copies: Copies) -> None:
+    """Write a display copy and thumbnail made again with another stamp (labelling.py)."""
+    try:
+        with storage_errors():
+            _put_fresh(store, keys["display_key"], copies.display, "image/jpeg")
+            _put_fresh(store, keys["thumb_key"], copies.thumbnail, "image/webp")
+    except StorageUnavailable as exc:
+        raise StorageUnavailable("error.storage_unavailable_upload") from exc
 
 
 def _put_fresh(store: ObjectStore, key: str, data: bytes, content_type: str) -> None:
@@ -68,5 +86,6 @@ def store_image(
         size_bytes=image.size_bytes,
         pixel_sha256=image.pixel_sha256,
         hashes=image.hashes.to_json(),
+        provenance=image.provenance.to_json(),
         uploaded_by=uploaded_by,
     )

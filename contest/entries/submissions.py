@@ -21,6 +21,7 @@ from contest.contests.rules import TEXT_LIMITS, entry_limit, may_enter, upload_l
 from contest.contests.windows import ensure_submission_open
 from contest.core import audit
 from contest.core.authz import require_staff
+from contest.core.config import Settings
 from contest.core.db import all_or_nothing, begin_write, finish_reading, lock_row
 from contest.core.errors import InvalidInput, LimitReached, NotFound, PermissionDenied
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, User
@@ -33,8 +34,10 @@ from contest.dedupe.flags import (
 )
 from contest.dedupe.indexes import DedupeIndexes
 from contest.entries.ingest import ProcessedImage, process_upload
+from contest.entries.labelling import relabel, source_type_for
 from contest.entries.objects import store_image
 from contest.entries.queries import count_entries
+from contest.images.publisher import publisher
 from storage import ObjectStore
 
 AI_TOOLS = (
@@ -65,6 +68,7 @@ class EntryDraft:
     human_part: str = ""
     consent_own_work: bool = False
     consent_publish: bool = False
+    share_making: bool = False
 
     def problems(self, contest: Contest) -> dict[str, InvalidInput]:
         """Everything still wrong with the draft, at most one refusal per field ("consent" for
@@ -150,6 +154,7 @@ def submit_entry(
     draft: EntryDraft,
     data: bytes,
     now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Receipt:
     """Check, decode, hash and compare the image and write its objects holding no lock; then
     write the rows in one short transaction that locks only what entry numbers and the cap
@@ -160,7 +165,12 @@ def submit_entry(
     contest = require_current(session)
     values = draft.cleaned(contest)
     _check_can_submit(session, contest, user, now)
-    image = process_upload(data, upload_limits(contest))
+    image = process_upload(
+        data,
+        upload_limits(contest),
+        source_type=source_type_for(values["human_part"]),
+        publisher=publisher(settings),
+    )
     compared = indexes.images(contest.id or 0)
     lookalikes = find_lookalikes(
         session, indexes, contest_id=contest.id or 0, author_id=user.id or 0, hashes=image.hashes
@@ -250,6 +260,7 @@ def update_entry(
     draft: EntryDraft,
     data: bytes | None = None,
     now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Receipt:
     """Edit the text and optionally replace the image; the audit log keeps what changed.
 
@@ -260,10 +271,18 @@ def update_entry(
     image: ProcessedImage | None = None
     lookalikes: list[Lookalike] = []
     compared: frozenset[int] = frozenset()
-    if data is not None:
-        user, entry, contest = _editable_entry(session, actor, entry_id, now)
-        draft.cleaned(contest)  # refuse bad text before the slow work
-        image = process_upload(data, upload_limits(contest))
+    relabelled: dict[str, str] | None = None
+    user, entry, contest = _editable_entry(session, actor, entry_id, now)
+    source_type = source_type_for(draft.cleaned(contest)["human_part"])  # refuse bad text first
+    shown = session.get(ImageObject, entry.image_id)
+    signer = publisher(settings)  # the contest signs the copies, when configured
+    if data is None:  # the copies follow the declaration (labelling.py)
+        finish_reading(session)
+        relabelled = relabel(store, shown, source_type, signer) if shown is not None else None
+    else:
+        image = process_upload(
+            data, upload_limits(contest), source_type=source_type, publisher=signer
+        )
         compared = indexes.images(contest.id or 0)
         lookalikes = find_lookalikes(
             session,
@@ -288,6 +307,9 @@ def update_entry(
             before["image_id"] = entry.image_id
             entry.image_id = image_row.id or 0
             record_flags(session, entry=entry, lookalikes=lookalikes)
+        elif relabelled is not None and shown is not None and entry.image_id == shown.id:
+            shown.display_key, shown.thumb_key = relabelled["display_key"], relabelled["thumb_key"]
+            session.add(shown)
         for key, value in values.items():
             setattr(entry, key, value)
         entry.updated_at = now
@@ -306,9 +328,9 @@ def update_entry(
         lookalikes += flag_late_lookalikes(
             session, indexes, entry=entry, hashes=image.hashes, known=lookalikes, compared=compared
         )
-    shown = image_row or session.get(ImageObject, entry.image_id)
-    assert shown is not None
-    return Receipt(entry, shown, lookalikes)
+    current = image_row or session.get(ImageObject, entry.image_id)
+    assert current is not None
+    return Receipt(entry, current, lookalikes)
 
 
 def withdraw_entry(

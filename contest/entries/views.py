@@ -106,10 +106,11 @@ class EntryForm:
     themes: tuple[str, ...]
     ai_tools: tuple[str, ...]
     text_limits: Mapping[str, int]
+    share_default: bool  # whether "share how I made it" starts ticked (a contest setting)
 
 
 def _form(contest: Contest) -> EntryForm:
-    return EntryForm(tuple(contest.themes), AI_TOOLS, TEXT_LIMITS)
+    return EntryForm(tuple(contest.themes), AI_TOOLS, TEXT_LIMITS, contest.share_making_default)
 
 
 @dataclass(frozen=True)

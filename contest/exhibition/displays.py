@@ -27,6 +27,7 @@ from contest.core.errors import InvalidInput, InvalidState, NotFound, Permission
 from contest.core.models import DisplayLink, Entry, EntryStatus, ImageObject, User
 from contest.core.timeutil import utcnow
 from contest.exhibition.links import kiosk_link, poster_link
+from contest.images.provenance.describe import Line, ai_label
 from contest.judging.publication import published_winners
 
 SECONDS_RANGE = (5, 120)  # how long one poster stays on a kiosk screen
@@ -135,6 +136,7 @@ class KioskPoster:
     credit: str | None  # the author's name and department, as author_visibility allows
     display_key: str
     link: str  # the QR code's address: the poster's page
+    ai_label: Line  # made with generative AI, with the tools declared
     award: str | None = None
 
 
@@ -172,6 +174,7 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
                 w.author,
                 w.display_key,
                 poster_link(settings, w.entry_id),
+                w.ai_label,
                 w.award,
             )
             for w in zone
@@ -201,6 +204,7 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
                 or None,
                 image.display_key,
                 poster_link(settings, entry.id or 0),
+                ai_label(entry.ai_tools, entry.ai_tools_other),
                 awards.get(entry.id or 0),
             )
             for entry, image, author in rows

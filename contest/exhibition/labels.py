@@ -27,6 +27,7 @@ from contest.core.i18n import DEFAULT_LANGUAGE, t
 from contest.core.models import Entry, EntryStatus, ImageObject, User
 from contest.core.pdf import FONT, MARGIN, document, fit, lines, picture
 from contest.exhibition.links import poster_link
+from contest.images.provenance.describe import Line, ai_label
 from storage import ObjectStore
 
 QR_ERROR = "q"  # survives a smudged or partly covered print
@@ -43,6 +44,7 @@ class Label:
     department: str  # "" where author_visibility keeps it off the exhibition
     display_key: str
     url: str
+    ai_label: Line  # made with generative AI, with the tools declared
     award: str | None = None  # the award it won, once the results are published
 
 
@@ -75,6 +77,7 @@ def labels(session: Session, *, settings: Settings, actor: User | None) -> list[
             shown.department_of(author) or "",
             image.display_key,
             poster_link(settings, entry.id or 0),
+            ai_label(entry.ai_tools, entry.ai_tools_other),
             awards.get(entry.id or 0),
         )
         for entry, author, image in rows
@@ -113,7 +116,8 @@ def exhibition_pdf(
         number = t("exhibition.label_number", lang, number=label.number)
         if label.award:
             number = t("exhibition.label_award", lang, number=number, award=label.award)
-        _label_page(pdf, store, label, t(hint, lang), number)
+        made = t(label.ai_label.key, lang, **label.ai_label.params)
+        _label_page(pdf, store, label, t(hint, lang), number, made)
     audit.record(
         session,
         actor=admin,
@@ -144,7 +148,9 @@ def _index_page(pdf: FPDF, contest_name: str, items: list[Label], start: int, la
         pdf.ln(8)
 
 
-def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str, number: str) -> None:
+def _label_page(
+    pdf: FPDF, store: ObjectStore, label: Label, hint: str, number: str, made: str
+) -> None:
     pdf.add_page()
     page_w, page_h = pdf.w, pdf.h
     pdf.set_font(FONT, "B", 28)
@@ -158,7 +164,9 @@ def _label_page(pdf: FPDF, store: ObjectStore, label: Label, hint: str, number: 
     )
     pdf.set_font(FONT, "", 13)
     credit = " · ".join(part for part in (label.theme, label.department) if part)
-    pdf.multi_cell(box_w - QR_SIDE - 5, 7, credit, align="L")
+    pdf.multi_cell(box_w - QR_SIDE - 5, 7, credit, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 13)
+    pdf.multi_cell(box_w - QR_SIDE - 5, 7, made, align="L")
     qr_x, qr_y = page_w - MARGIN - QR_SIDE, page_h - MARGIN - QR_SIDE - 8
     pdf.image(io.BytesIO(qr_png(label.url)), x=qr_x, y=qr_y, w=QR_SIDE, h=QR_SIDE)
     pdf.set_xy(qr_x - 40, qr_y + QR_SIDE + 1)

@@ -22,7 +22,7 @@ from contest.core.authz import require_admin
 from contest.core.errors import InvalidInput
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, User
 from contest.core.timeutil import as_utc
-from contest.entries.disclosure import Disclosure
+from contest.entries.disclosure import Disclosure, making_visible
 
 
 def set_exhibition(
@@ -105,7 +105,7 @@ def visitor_view(
     return VisitorView(
         public=True,
         poster=VisitorPoster(
-            **Disclosure.of(entry),
+            **Disclosure.of(entry, making=making_visible(entry, None)),
             contest_name=contest.name,
             department=shown.department_of(author),
             author_name=shown.name_of(author),

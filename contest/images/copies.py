@@ -1,9 +1,11 @@
 """The copies others see: a display JPEG and a thumbnail, re-encoded from pixels alone.
 
 Nothing of the uploaded file reaches them but its pixels: no EXIF (camera, GPS), XMP, IPTC,
-comment or colour profile. The pixels were converted to sRGB first (images.colour.normalise,
-which also drops the upload's info), which is what browsers assume for an image without a
-profile, so the profile is left out deliberately.
+comment or colour profile. The one piece of metadata they carry is the contest's own statement
+that the poster was made with generative AI (stamp.py), passed to ``encode`` as ``xmp``. The
+pixels were converted to sRGB first (images.colour.normalise, which also drops the upload's
+info), which is what browsers assume for an image without a profile, so the profile is left
+out deliberately.
 """
 
 from __future__ import annotations

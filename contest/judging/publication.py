@@ -23,6 +23,8 @@ from contest.core.db import begin_write, lock_row
 from contest.core.errors import InvalidInput, InvalidState, NotFound
 from contest.core.models import Contest, ContestPhase, Entry, ImageObject, ResultSnapshot, User
 from contest.core.timeutil import utcnow
+from contest.entries.disclosure import Disclosure
+from contest.images.provenance.describe import Line, ai_label
 from contest.judging.method import Explanation, explain, parts
 from contest.judging.record import changes_since
 from contest.judging.results import latest_snapshot
@@ -48,6 +50,8 @@ class Winner:
     votes: int
     vote_score: float
     vote_part: float
+    ai_label: Line  # made with generative AI, with the tools declared
+    making: Disclosure | None = None  # how it was made, where the author shares it
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ def board(session: Session, contest: Contest, snapshot: ResultSnapshot, shown: A
             votes=row["votes"],
             vote_score=row["vote_scaled"],
             vote_part=vote_part,
+            ai_label=ai_label(entry.ai_tools, entry.ai_tools_other),
+            making=Disclosure(**Disclosure.of(entry)) if entry.share_making else None,
         )
         for row in awarded
         for entry, image, author in [found[row["entry_id"]]]

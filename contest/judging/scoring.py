@@ -36,6 +36,7 @@ from contest.core.models import (
 )
 from contest.core.timeutil import utcnow
 from contest.entries.disclosure import Disclosure
+from contest.images.provenance.describe import FileRecord
 from contest.judging.queries import competing_authors, shortlisted_ids
 
 # Judges may look at their list from the lock on; they save scores only while judging is open.
@@ -53,6 +54,7 @@ class JudgeItem(Disclosure):
 
     display_key: str
     thumb_key: str
+    file_record: FileRecord  # what the file said about its making (tools only, never a person)
     scores: dict[str, int] = field(default_factory=dict)
     comment: str = ""
     saved_at: datetime | None = None  # when this judge last saved a score for it
@@ -174,6 +176,9 @@ def judge_queue(session: Session, *, actor: User | None, contest_id: int) -> lis
             **Disclosure.of(entry),
             display_key=images[entry.image_id].display_key,
             thumb_key=images[entry.image_id].thumb_key,
+            file_record=FileRecord.of(
+                images[entry.image_id].provenance, entry.ai_tools, entry.ai_tools_other
+            ),
             scores=dict(score.scores) if score else {},
             comment=score.comment if score else "",
             saved_at=score.updated_at if score and score.scores else None,

@@ -31,6 +31,7 @@ from contest.judging.results import (
 )
 from contest.judging.scoring import JudgingProgress, judging_progress
 from contest.judging.views import ShortlistRow, shortlist_rows
+from contest.reports.ai_usage import Usage, ai_usage_view
 from contest.reports.audit_log import ACTIONS, LIFECYCLE_ACTIONS, AuditLine, lines
 from contest.reports.dashboard import Dashboard, dashboard
 from contest.reports.exports import export_tables, readable, results_frame
@@ -41,12 +42,17 @@ from contest.reports.record_tables import ledger_frame
 class DashboardView:
     contest: Contest
     board: Dashboard
+    ai: Usage  # entries by declared tool and by what the files say
 
 
 def dashboard_view(session: Session, *, actor: User | None) -> DashboardView:
     require_admin(actor)
     contest = require_current(session)
-    return DashboardView(contest, dashboard(session, actor=actor, contest_id=contest.id or 0))
+    return DashboardView(
+        contest,
+        dashboard(session, actor=actor, contest_id=contest.id or 0),
+        ai_usage_view(session, actor=actor),
+    )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from contest.contests.windows import voting_closed
 from contest.core.authz import require_staff
 from contest.core.errors import InvalidInput, InvalidState, NotFound
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, Role, User, Vote
-from contest.entries.disclosure import Disclosure
+from contest.entries.disclosure import Disclosure, making_visible
+from contest.entries.submissions import AI_TOOLS
 
 PAGE_SIZES = (24, 36, 48)
 LARGEST_ID = 2**63 - 1  # a 64-bit key on both databases
@@ -43,6 +44,7 @@ class GalleryQuery:
     order: Order = Order.SHUFFLE
     page: int = 1
     per_page: int = PAGE_SIZES[0]
+    tool: str | None = None  # an AI tool the author declared
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Filters:
     themes: tuple[str, ...]
     departments: tuple[str, ...]
     orders: tuple[Order, ...]
+    tools: tuple[str, ...] = ()  # the entry form's tools some poster on show declares
 
 
 @dataclass(frozen=True)
@@ -131,19 +134,32 @@ def filters(session: Session, *, actor: User | None, now: datetime | None = None
     orders: tuple[Order, ...] = (Order.SHUFFLE, Order.NEWEST)
     if voting_closed(contest, now):
         orders = (*orders, Order.VOTES)
-    return Filters(contest.id or 0, tuple(contest.themes), tuple(departments), orders)
+    declared = {
+        t for tools in session.exec(select(Entry.ai_tools).where(*_visible(contest))) for t in tools
+    }
+    tools = tuple(t for t in AI_TOOLS if t in declared)
+    return Filters(contest.id or 0, tuple(contest.themes), tuple(departments), orders, tools)
 
 
 def _visible(contest: Contest) -> list[ColumnElement[bool]]:
     return [col(Entry.contest_id) == contest.id, col(Entry.status) == EntryStatus.ACTIVE.value]
 
 
+def _declaring(session: Session, contest: Contest, tool: str) -> ColumnElement[bool]:
+    """Entries on show whose author declared ``tool``. The tools are a JSON list, which the two
+    databases query differently: the ids are picked here (a contest has hundreds of entries)."""
+    rows = session.exec(select(Entry.id, Entry.ai_tools).where(*_visible(contest))).all()
+    return col(Entry.id).in_([entry_id for entry_id, tools in rows if tool in tools])
+
+
 def _conditions(
-    contest: Contest, query: GalleryQuery, shown: AuthorView
+    session: Session, contest: Contest, query: GalleryQuery, shown: AuthorView
 ) -> list[ColumnElement[bool]]:
     """What the query asks for; a department filter only where the viewer may see departments
     (else it would tell a judge which posters come from a department)."""
     conditions = _visible(contest)
+    if query.tool:
+        conditions.append(_declaring(session, contest, query.tool))
     if query.theme:
         conditions.append(col(Entry.theme) == query.theme)
     if query.department and shown.department:
@@ -175,7 +191,7 @@ def gallery_page(
     if query.order == Order.VOTES and not voting_closed(contest, now):
         raise InvalidState("error.gallery.votes_order_closed")
     shown = author_visibility(contest, viewer, Purpose.BROWSE)
-    conditions = _conditions(contest, query, shown)
+    conditions = _conditions(session, contest, query, shown)
     # sqlmodel types select() for at most four columns; naming the ten a card needs keeps
     # prompts and hash JSON out of a gallery page's query.
     base = select(*_CARD_COLUMNS).join(User, col(User.id) == col(Entry.author_id))  # type: ignore[call-overload]
@@ -260,7 +276,7 @@ def entry_detail(session: Session, *, actor: User | None, entry_id: int) -> Entr
     entry, author, image, contest = row
     shown = author_visibility(contest, viewer, Purpose.BROWSE)
     return EntryDetail(
-        **Disclosure.of(entry),
+        **Disclosure.of(entry, making=making_visible(entry, viewer)),
         contest_id=entry.contest_id,
         department=shown.department_of(author),
         author_name=shown.name_of(author),

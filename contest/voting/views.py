@@ -45,7 +45,9 @@ def gallery_view(
     """One page of the gallery with its filter choices and the viewer's votes."""
     choices = filters(session, actor=actor, now=now)
     if query.order not in choices.orders:
-        query = GalleryQuery(query.theme, query.department, query.search, page=query.page)
+        query = GalleryQuery(
+            query.theme, query.department, query.search, page=query.page, tool=query.tool
+        )
     page = gallery_page(session, actor=actor, secret_key=settings.secret_key, query=query, now=now)
     contest = get_contest(session, choices.contest_id)
     return GalleryView(

@@ -119,8 +119,10 @@ def test_a_visitor_reads_a_poster_without_sign_in_and_nothing_else(
     page.goto(f"{app_server}/?entry={entry_id}")
     expect(page.get_by_role("heading", name="바다가 가까운 도시")).to_be_visible(timeout=UI_TIMEOUT)
     expect(page.get_by_text("해양친수도시 조성").first).to_be_visible()
-    expect(page.get_by_text(ko("poster.disclosure"))).to_be_visible()
-    expect(page.get_by_text("Stable Diffusion")).to_be_visible()
+    made = ko("ai_label.tools", tools="Stable Diffusion").replace(": ", ":\u2060 ")  # md()
+    expect(page.get_by_text(made)).to_be_visible()
+    expect(page.get_by_text(ko("making.heading"))).to_be_visible()  # the author shares it
+    expect(page.get_by_text("문구 작성과 배치")).to_be_visible()
     expect(page.get_by_text("감사관").first).to_be_visible()  # the department, as on the label
     expect(page.get_by_text("박지훈")).to_have_count(0)  # the name: hidden by the contest's setting
     expect(page.get_by_role("button", name=ko("vote.button"))).to_have_count(0)
