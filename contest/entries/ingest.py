@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from contest.core import metrics
 from contest.dedupe.hashes import PosterHashes
 from contest.dedupe.hashing import compute_hashes
 from contest.images.copies import (
@@ -60,8 +61,10 @@ def display_picture(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> Image.
     return _display(data, limits)[1]
 
 
+@metrics.UPLOAD_CHECK_SECONDS.time()
 def process_upload(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> ProcessedImage:
-    """Validate an upload and make its display copy, thumbnail and perceptual hashes."""
+    """Validate an upload and make its display copy, thumbnail and perceptual hashes (timed
+    for the replica's figures, refusals included)."""
     decoded, display = _display(data, limits)
     fmt, width, height = decoded.source_format, decoded.width, decoded.height
     del decoded  # a large PNG's full-size picture is not kept beside its copies
