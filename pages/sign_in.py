@@ -5,16 +5,39 @@ import streamlit as st
 from contest.accounts.users import authenticate
 from contest.core.errors import ContestError
 from contest.demo.seed import DEMO_PASSWORD, SHOWN_ACCOUNTS
+from contest.privacy.views import privacy_notice as privacy_view_notice
 from ui import auth, page
+from ui.format import moment
 from ui.i18n import error_text, tr
 from ui.runtime import get_runtime
+from ui.telemetry import measured
+from ui.text import md
 
 st.title(tr("app.title"))
 if "entry" in st.query_params:
     st.info(tr("auth.sign_in_to_see_entry"), icon=":material/qr_code:")
 
+
+def privacy_notice() -> None:
+    """How long the current contest keeps staff's records (privacy/retention.py)."""
+    notice = page.public(privacy_view_notice, actor=None)
+    if notice is None:
+        return
+    if notice.purged:
+        kept = tr("privacy.notice_purged")
+    elif notice.until is not None:
+        kept = tr("privacy.notice_until", until=moment(notice.until, notice.timezone))
+    else:
+        kept = tr("privacy.notice_days", days=notice.days)
+    with st.container(border=True):
+        st.markdown(f"**{tr('privacy.notice_title')}**")
+        said = (tr("privacy.notice", contest=md(notice.contest_name)), kept)
+        st.caption(" ".join((*said, tr("privacy.notice_public"))))
+
+
 if auth.oidc_enabled():
     st.button(tr("auth.oidc_button"), on_click=st.login, type="primary", key="oidc_login")
+    privacy_notice()
     st.stop()
 
 runtime = get_runtime()
@@ -26,7 +49,7 @@ with st.form("sign_in"):
 
 if submitted:
     try:
-        with runtime.session() as session:
+        with measured("action", "authenticate"), runtime.session() as session:
             user = authenticate(session, login=login, password=password)
         auth.sign_in(user)
         st.rerun()
@@ -47,3 +70,4 @@ if runtime.settings.demo:
                 for a in SHOWN_ACCOUNTS
             ]
         )
+privacy_notice()

@@ -336,7 +336,7 @@ def published_contest(runtime: Runtime) -> PublishedContest:
             award_tiers=awards,
             show_author_names=True,
         )
-        admin = create_user(session, role=Role.ADMIN, name="관리자", department="총무과")
+        admin = create_user(session, role=Role.ADMIN, name="최유진", department="총무과")
         judges = [
             create_user(session, role=Role.JUDGE, department=f"심사부서{i}") for i in range(2)
         ]

@@ -82,6 +82,12 @@ PAGES: tuple[PageSpec, ...] = (
         "pages/admin_exhibition.py", "nav.admin_exhibition", ":material/qr_code_2:", ADMINS, ADMIN
     ),
     PageSpec("pages/admin_audit.py", "nav.admin_audit", ":material/history:", ADMINS, ADMIN),
+    PageSpec(
+        "pages/admin_privacy.py", "nav.admin_privacy", ":material/privacy_tip:", ADMINS, ADMIN
+    ),
+    PageSpec(
+        "pages/admin_system.py", "nav.admin_system", ":material/monitor_heart:", ADMINS, ADMIN
+    ),
     # Account.
     PageSpec("pages/account.py", "nav.account", ":material/person:", ALL, ACCOUNT),
 )

@@ -20,3 +20,4 @@ KIOSK_SHOWN = "kiosk_shown"  # how many posters this kiosk screen has shown so f
 NEW_DISPLAY = "admin_new_display"  # a kiosk link just made: shown once, then gone
 CERTIFICATES_PDF = "admin_certificates_pdf"  # the award certificates just made, for download
 CONFIRMING = "lifecycle_confirming"  # the lifecycle step whose confirmation is open
+PURGE_CONFIRMING = "admin_purge_confirming"  # the contest whose purge confirmation is open

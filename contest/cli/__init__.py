@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "contest.cli.exhibition",
     "contest.cli.health",
     "contest.cli.backups",
+    "contest.cli.privacy",
 )
 
 

@@ -206,3 +206,10 @@ def counts(counter: Counter) -> dict[tuple[str, ...], int]:
         for sample in family.samples
         if sample.name.endswith("_total")
     }
+
+
+def active_sessions() -> int:
+    """The sessions gauge as this process reads it now."""
+    return int(
+        sum(sample.value for family in ACTIVE_SESSIONS.collect() for sample in family.samples)
+    )

@@ -18,6 +18,7 @@ from contest.entries import submissions
 from contest.entries.views import Stage
 from contest.judging.panel import Barrier
 from contest.judging.readiness import STEPS
+from contest.privacy.plan import FACTS
 from contest.reports.audit_log import ACTIONS
 from contest.reports.exports import FLAG_COLUMNS, RESULT_COLUMNS
 
@@ -47,6 +48,10 @@ DYNAMIC_FAMILIES = {
     },
     "panel.barrier.": [b.value for b in Barrier],
     "shortlist.source.": ["vote", "manual"],
+    "privacy.fact.": list(FACTS),
+    "system.kind.": ["view", "action", "check", "call", "download"],
+    "system.check.": ["database", "store"],
+    "date.weekday.": [str(day) for day in range(7)],
 }
 
 
