@@ -8,6 +8,7 @@ from contest.core.metrics import Timing
 from contest.ops.status import system_view
 from ui import page
 from ui.i18n import tr
+from ui.nav import title_key
 from ui.telemetry import replica
 
 page.header(tr("nav.admin_system"))
@@ -30,7 +31,6 @@ for check in view.checks:
         page.show(tr("system.check_failed", name=name, seconds=took), "error")
         st.code(check.detail, language=None)  # the technical answer, as the logs have it
 
-slowest = max(view.reruns, key=lambda r: r.p95 or 0.0, default=None)
 top = st.columns(4)
 top[0].metric(tr("system.sessions"), view.sessions)
 top[1].metric(tr("system.actions"), view.total_actions)
@@ -38,7 +38,7 @@ top[2].metric(tr("system.trouble"), view.total_trouble)
 pool = view.pool
 top[3].metric(tr("system.pool"), f"{pool.in_use}/{pool.limit}" if pool else tr("system.pool_none"))
 times = st.columns(3)
-times[0].metric(tr("system.rerun_p95"), seconds(slowest))
+times[0].metric(tr("system.rerun_p95"), seconds(view.rerun_all))
 times[1].metric(tr("system.upload_p95"), seconds(view.upload_checks))
 times[2].metric(tr("system.dedupe_p95"), seconds(view.dedupe_searches))
 
@@ -56,13 +56,17 @@ def p95(timing: Timing) -> float | None:
     return None if timing.p95 is None else round(timing.p95, 3)
 
 
+def page_title(address: str) -> str:
+    key = title_key(address)
+    return tr(key) if key else tr("system.page_other")
+
+
 st.subheader(tr("system.by_action"), anchor=False)
 table(
     [
         {
-            "page": a.page,
+            "page": page_title(a.page),
             "kind": tr(f"system.kind.{a.kind}"),
-            "name": a.name,
             "count": a.count,
             "refused": a.refused,
             "trouble": a.trouble,
@@ -71,12 +75,12 @@ table(
         }
         for a in view.actions
     ],
-    ["page", "kind", "name", "count", "refused", "trouble", "mean", "p95"],
+    ["page", "kind", "count", "refused", "trouble", "mean", "p95"],
 )
 st.subheader(tr("system.by_page"), anchor=False)
 table(
     [
-        {"page": r.labels[0], "count": r.count, "mean": round(r.mean, 3), "p95": p95(r)}
+        {"page": page_title(r.labels[0]), "count": r.count, "mean": round(r.mean, 3), "p95": p95(r)}
         for r in view.reruns
     ],
     ["page", "count", "mean", "p95"],
@@ -85,11 +89,9 @@ st.subheader(tr("system.by_storage"), anchor=False)
 table(
     [
         {
-            "operation": s.labels[0],
+            "operation": tr(f"system.operation.{s.labels[0]}"),
             "count": s.count,
-            "errors": sum(
-                n for k, n in view.storage_errors.items() if k.startswith(f"{s.labels[0]}/")
-            ),
+            "errors": view.storage_failures(s.labels[0]),
             "mean": round(s.mean, 3),
             "p95": p95(s),
         }

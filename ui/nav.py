@@ -159,6 +159,13 @@ def signed_in_extras(role: Role) -> list[Route]:
     ] + _open_routes()
 
 
+def title_key(address: str) -> str | None:
+    """The title key of the page at ``address`` (a page name in the logs and metrics)."""
+    named = {url_path(spec.path): spec.title_key for spec in (*PAGES, *OPEN_PAGES)}
+    named |= {"sign_in": "nav.sign_in", "password": "nav.account", "visit": "nav.entry"}
+    return named.get(address)
+
+
 @cache
 def addresses() -> frozenset[str]:
     """Every page address this app answers, for someone or other."""

@@ -155,28 +155,31 @@ class Timing:
     p95: float | None
 
 
-def timings(histogram: Histogram) -> list[Timing]:
-    """Every labelled series of ``histogram`` in this process, most frequent first."""
+def timings(histogram: Histogram, keep: tuple[str, ...] | None = None) -> list[Timing]:
+    """Every series of ``histogram`` in this process, most frequent first; with ``keep``, the
+    series summed over every other label (one row per page, say, instead of per action)."""
     series: dict[tuple[str, ...], dict[str, Any]] = {}
     for family in histogram.collect():
         for sample in family.samples:
-            labels = tuple(v for k, v in sample.labels.items() if k != "le")
-            found = series.setdefault(labels, {"buckets": []})
+            names = [k for k in sample.labels if k != "le"] if keep is None else list(keep)
+            labels = tuple(sample.labels[k] for k in names)
+            found = series.setdefault(labels, {"buckets": {}, "count": 0, "sum": 0.0})
             if sample.name.endswith("_bucket"):
-                found["buckets"].append((float(sample.labels["le"]), sample.value))
+                bound = float(sample.labels["le"])
+                found["buckets"][bound] = found["buckets"].get(bound, 0.0) + sample.value
             elif sample.name.endswith("_count"):
-                found["count"] = int(sample.value)
+                found["count"] += int(sample.value)
             elif sample.name.endswith("_sum"):
-                found["sum"] = sample.value
+                found["sum"] += sample.value
     rows = [
         Timing(
             labels,
-            found.get("count", 0),
-            found.get("sum", 0.0) / found["count"] if found.get("count") else 0.0,
-            _quantile(found["buckets"], 0.95),
+            found["count"],
+            found["sum"] / found["count"],
+            _quantile(found["buckets"].items(), 0.95),
         )
         for labels, found in series.items()
-        if found.get("count")
+        if found["count"]
     ]
     return sorted(rows, key=lambda row: (-row.count, row.labels))
 

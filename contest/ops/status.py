@@ -21,9 +21,10 @@ HEALTH_TIMEOUT = 5.0  # seconds for both checks together
 
 @dataclass(frozen=True)
 class ActionFigures:
+    """The views or actions of one kind on one page."""
+
     page: str
     kind: str
-    name: str
     count: int
     refused: int  # a rule said no: the user's business
     trouble: int  # unavailable, failed or an error: ours
@@ -34,8 +35,9 @@ class ActionFigures:
 @dataclass(frozen=True)
 class SystemView:
     sessions: int
-    actions: tuple[ActionFigures, ...]  # most frequent first
+    actions: tuple[ActionFigures, ...]  # per page and kind, most frequent first
     reruns: tuple[Timing, ...]  # per page
+    rerun_all: Timing | None  # every page together
     upload_checks: Timing | None
     dedupe_searches: Timing | None
     storage: tuple[Timing, ...]  # per operation
@@ -51,23 +53,28 @@ class SystemView:
     def total_trouble(self) -> int:
         return sum(a.trouble for a in self.actions)
 
+    def storage_failures(self, operation: str) -> int:
+        return sum(n for key, n in self.storage_errors.items() if key.startswith(f"{operation}/"))
+
 
 def _one(histogram: Histogram) -> Timing | None:
     return next(iter(metrics.timings(histogram)), None)
 
 
 def _actions() -> tuple[ActionFigures, ...]:
+    """Per page and kind (view, action, ...): each action's own series are in Prometheus."""
     outcomes: dict[tuple[str, ...], dict[str, int]] = {}
-    for (page, kind, name, outcome), n in metrics.counts(metrics.ACTIONS).items():
-        outcomes.setdefault((page, kind, name), {})[outcome] = n
+    for (page, kind, _name, outcome), n in metrics.counts(metrics.ACTIONS).items():
+        ended = outcomes.setdefault((page, kind), {})
+        ended[outcome] = ended.get(outcome, 0) + n
     rows = []
-    for timing in metrics.timings(metrics.ACTION_SECONDS):
+    for timing in metrics.timings(metrics.ACTION_SECONDS, keep=("page", "kind")):
         ended = outcomes.get(timing.labels, {})
-        page, kind, name = timing.labels
+        page, kind = timing.labels
         refused = ended.get(metrics.REFUSED, 0)
         trouble = sum(n for outcome, n in ended.items() if outcome in metrics.TROUBLE)
         rows.append(
-            ActionFigures(page, kind, name, timing.count, refused, trouble, timing.mean, timing.p95)
+            ActionFigures(page, kind, timing.count, refused, trouble, timing.mean, timing.p95)
         )
     return tuple(rows)
 
@@ -85,6 +92,7 @@ def system_view(session: Session, *, actor: User | None, store: ObjectStore) -> 
         sessions=metrics.active_sessions(),
         actions=_actions(),
         reruns=tuple(metrics.timings(metrics.RERUN_SECONDS)),
+        rerun_all=next(iter(metrics.timings(metrics.RERUN_SECONDS, keep=())), None),
         upload_checks=_one(metrics.UPLOAD_CHECK_SECONDS),
         dedupe_searches=_one(metrics.DEDUPE_SEARCH_SECONDS),
         storage=tuple(metrics.timings(metrics.STORAGE_SECONDS)),

@@ -51,6 +51,7 @@ DYNAMIC_FAMILIES = {
     "privacy.fact.": list(FACTS),
     "system.kind.": ["view", "action", "check", "call", "download"],
     "system.check.": ["database", "store"],
+    "system.operation.": ["put", "get", "url", "delete", "exists", "list", "modified", "scan"],
     "date.weekday.": [str(day) for day in range(7)],
 }
 

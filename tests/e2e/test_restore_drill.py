@@ -25,7 +25,7 @@ from contest.core.i18n import t
 from contest.core.models import Contest, DuplicateFlag, ImageObject, JudgeScore
 from contest.runtime import Runtime, build_runtime
 from tests.conftest import fresh_pg_database
-from tests.e2e.conftest import ROOT, AppSpec, new_page, sign_in, streamlit_app
+from tests.e2e.conftest import ROOT, UI_TIMEOUT, AppSpec, new_page, sign_in, streamlit_app
 from tests.factories import PASSWORD, TEST_SECRET, PublishedContest, published_contest
 
 
@@ -110,7 +110,7 @@ def drill(
 
 def loaded(page: Page, alt: str) -> None:
     image = page.get_by_role("img", name=alt).first
-    expect(image).to_be_visible()
+    expect(image).to_be_visible(timeout=UI_TIMEOUT)
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )
@@ -134,23 +134,27 @@ def test_the_restored_copy_is_the_contest(drill: Drill, browser: Browser) -> Non
         loaded(page, first)
         expect(
             page.get_by_role("img", name=ko("image.alt", title="보존 포스터 4", theme="시민행복"))
-        ).to_be_visible()
+        ).to_be_visible(timeout=UI_TIMEOUT)
 
         page.goto(f"{drill.base_url}/entry?entry={scene.entries[0]}")
-        expect(page.get_by_text("보존 포스터 1").first).to_be_visible()
+        expect(page.get_by_text("보존 포스터 1").first).to_be_visible(timeout=UI_TIMEOUT)
         loaded(page, first)
 
         page.goto(f"{drill.base_url}/results_published")
         contest_name = target_contest_name(drill)
-        expect(page.get_by_text(ko("results.winners_title", name=contest_name))).to_be_visible()
-        expect(page.get_by_text("1. 보존 포스터 1")).to_be_visible()
-        expect(page.get_by_text("2. 보존 포스터 2")).to_be_visible()
+        expect(page.get_by_text(ko("results.winners_title", name=contest_name))).to_be_visible(
+            timeout=UI_TIMEOUT
+        )
+        expect(page.get_by_text("1. 보존 포스터 1")).to_be_visible(timeout=UI_TIMEOUT)
+        expect(page.get_by_text("2. 보존 포스터 2")).to_be_visible(timeout=UI_TIMEOUT)
 
         page.goto(f"{drill.base_url}/admin_results")
         page.get_by_role("button", name=ko("results.verify")).click()
-        expect(page.get_by_text(ko("results.verified_ok", id=scene.snapshot_id))).to_be_visible()
+        expect(page.get_by_text(ko("results.verified_ok", id=scene.snapshot_id))).to_be_visible(
+            timeout=UI_TIMEOUT
+        )
         page.get_by_role("button", name=ko("certificates.make")).click()
-        expect(page.get_by_text(ko("certificates.ready"))).to_be_visible()
+        expect(page.get_by_text(ko("certificates.ready"))).to_be_visible(timeout=UI_TIMEOUT)
         with page.expect_download() as download:
             page.get_by_role("button", name=ko("certificates.download")).click()
         pdf = Path(download.value.path()).read_bytes()
