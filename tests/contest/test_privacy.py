@@ -42,6 +42,7 @@ from contest.privacy.purge import purge_contest, scope
 from contest.privacy.retention import retention
 from contest.privacy.views import privacy_notice
 from contest.reports.audit_log import lines, sentence
+from contest.reports.exports import voter_export
 from contest.runtime import Runtime
 from contest.voting.queries import vote_counts
 from tests.factories import PublishedContest, create_user, published_contest
@@ -155,6 +156,10 @@ def test_purge_removes_people_and_keeps_what_is_public(any_runtime: Runtime) -> 
         tried_now, locked_now = session.get(User, tried.id), session.get(User, locked.id)
         assert tried_now is not None and tried_now.failed_logins == 0
         assert locked_now is not None and locked_now.failed_logins == 7
+
+    with rt.session() as session:  # the export still lists every vote, naming nobody
+        listed = voter_export(session, actor=admin, contest_id=cid, keys=True)
+    assert len(listed) == 9 and set(listed["voter_name"]) == {""}
 
     with rt.session() as session, pytest.raises(InvalidState, match="already_purged"):
         purge_contest(session, actor=admin, store=rt.store, contest_id=cid, now=now)
