@@ -18,6 +18,7 @@ from contest.core.i18n import t
 from contest.core.models import Contest
 from contest.runtime import Runtime, build_runtime
 from tests.e2e.conftest import UI_TIMEOUT, AppSpec, new_page, settle, sign_in, streamlit_app
+from tests.e2e.plain import go
 from tests.factories import PASSWORD, TEST_SECRET, PublishedContest, published_contest
 
 
@@ -80,7 +81,7 @@ def test_an_admin_purges_and_the_winners_stay(purgeable: Purgeable, browser: Bro
     scene = purgeable.scene
     admin = signed_in(browser, purgeable, scene.admin.employee_no)
     try:
-        admin.goto(f"{purgeable.base_url}/admin_privacy")
+        go(admin, "nav.admin_privacy")
         votes = ko("privacy.fact.votes", votes=9, voters=3)
         expect(admin.get_by_text(votes)).to_be_visible(timeout=UI_TIMEOUT)
         admin.get_by_role("button", name=ko("privacy.purge")).click()
@@ -106,16 +107,14 @@ def test_an_admin_purges_and_the_winners_stay(purgeable: Purgeable, browser: Bro
 
     colleague = signed_in(browser, purgeable, scene.voters[0].employee_no)
     try:
-        colleague.goto(f"{purgeable.base_url}/results_published")
-        settle(colleague)
-        colleague.screenshot(path="/tmp/i22-colleague.png", full_page=True)
+        go(colleague, "nav.results_published")
         expect(colleague.get_by_text("1. 보존 포스터 1")).to_be_visible(timeout=UI_TIMEOUT)
         expect(colleague.get_by_text("2. 보존 포스터 2")).to_be_visible(timeout=UI_TIMEOUT)
         for winner in scene.authors[:2]:
             expect(colleague.get_by_text(winner.name, exact=False).first).to_be_visible(
                 timeout=UI_TIMEOUT
             )
-        colleague.goto(f"{purgeable.base_url}/gallery")
+        go(colleague, "nav.gallery")
         expect(colleague.get_by_text(ko("gallery.total", total=4, page=1, pages=1))).to_be_visible(
             timeout=UI_TIMEOUT
         )

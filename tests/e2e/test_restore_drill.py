@@ -9,6 +9,7 @@ integrity check passes. Once on PostgreSQL + S3 (moto over HTTP), once on SQLite
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -25,7 +26,16 @@ from contest.core.i18n import t
 from contest.core.models import Contest, DuplicateFlag, ImageObject, JudgeScore
 from contest.runtime import Runtime, build_runtime
 from tests.conftest import fresh_pg_database
-from tests.e2e.conftest import ROOT, UI_TIMEOUT, AppSpec, new_page, sign_in, streamlit_app
+from tests.e2e.conftest import (
+    ROOT,
+    UI_TIMEOUT,
+    AppSpec,
+    new_page,
+    settle,
+    sign_in,
+    streamlit_app,
+)
+from tests.e2e.plain import go
 from tests.factories import PASSWORD, TEST_SECRET, PublishedContest, published_contest
 
 
@@ -130,25 +140,24 @@ def test_the_restored_copy_is_the_contest(drill: Drill, browser: Browser) -> Non
         sign_in(page, scene.admin.employee_no, PASSWORD)
         first = ko("image.alt", title="보존 포스터 1", theme="시민행복")
 
-        page.goto(f"{drill.base_url}/gallery")
+        go(page, "nav.gallery")
         loaded(page, first)
-        expect(
-            page.get_by_role("img", name=ko("image.alt", title="보존 포스터 4", theme="시민행복"))
-        ).to_be_visible(timeout=UI_TIMEOUT)
+        fourth = ko("image.alt", title="보존 포스터 4", theme="시민행복")
+        expect(page.get_by_role("img", name=fourth)).to_be_visible(timeout=UI_TIMEOUT)
 
-        page.goto(f"{drill.base_url}/entry?entry={scene.entries[0]}")
-        expect(page.get_by_text("보존 포스터 1").first).to_be_visible(timeout=UI_TIMEOUT)
+        page.get_by_role("link", name=ko("gallery.open", number=1, title="보존 포스터 1")).click()
+        settle(page)
+        expect(page).to_have_url(re.compile(rf"entry={scene.entries[0]}\b"), timeout=UI_TIMEOUT)
         loaded(page, first)
 
-        page.goto(f"{drill.base_url}/results_published")
+        go(page, "nav.results_published")
         contest_name = target_contest_name(drill)
-        expect(page.get_by_text(ko("results.winners_title", name=contest_name))).to_be_visible(
-            timeout=UI_TIMEOUT
-        )
+        title = ko("results.winners_title", name=contest_name)
+        expect(page.get_by_text(title)).to_be_visible(timeout=UI_TIMEOUT)
         expect(page.get_by_text("1. 보존 포스터 1")).to_be_visible(timeout=UI_TIMEOUT)
         expect(page.get_by_text("2. 보존 포스터 2")).to_be_visible(timeout=UI_TIMEOUT)
 
-        page.goto(f"{drill.base_url}/admin_results")
+        go(page, "nav.admin_results")
         page.get_by_role("button", name=ko("results.verify")).click()
         expect(page.get_by_text(ko("results.verified_ok", id=scene.snapshot_id))).to_be_visible(
             timeout=UI_TIMEOUT
