@@ -45,7 +45,12 @@ from contest.reports.audit_log import lines, sentence
 from contest.reports.exports import voter_export
 from contest.runtime import Runtime
 from contest.voting.queries import vote_counts
-from tests.factories import PublishedContest, create_user, published_contest
+from tests.factories import (
+    PublishedContest,
+    contest_with_entries,
+    create_user,
+    published_contest,
+)
 
 
 def later(runtime: Runtime, scene: PublishedContest, days: int = 366) -> Any:
@@ -264,3 +269,27 @@ def test_declared_fields_exist_and_can_be_purged() -> None:
             assert "locked_until" in tables[field.table].c, field
         if field.only is not None:
             assert field.only[0] in tables[field.table].c, field
+
+
+def test_a_contest_never_published_counts_from_the_close_of_voting(runtime: Runtime) -> None:
+    long_ago = utcnow() - timedelta(days=500)
+    scene = contest_with_entries(
+        runtime,
+        entries=2,
+        submission_opens_at=long_ago - timedelta(days=20),
+        submission_closes_at=long_ago - timedelta(days=10),
+        voting_opens_at=long_ago - timedelta(days=10),
+        voting_closes_at=long_ago,
+    )
+    cid = scene["contest"].id
+    with runtime.session() as session:
+        contest = session.get(Contest, cid)
+        assert contest is not None and retention(contest).until == long_ago + timedelta(days=365)
+        plan = purge_preview(session, actor=scene["admin"], contest_id=cid)
+    assert (plan.winners, plan.authors, plan.entries) == (0, 1, 2)
+    with runtime.session() as session:
+        purge_contest(session, actor=scene["admin"], store=runtime.store, contest_id=cid)
+    with runtime.session() as session:
+        owners = {e.author_id for e in session.exec(select(Entry)).all()}
+        (owner,) = [session.get(User, owner_id) for owner_id in owners]
+    assert owner is not None and is_pseudonym(owner)
