@@ -6,7 +6,8 @@ no names, and the purge does not touch it).
 
 One transaction changes the rows (the card that replaces deleted pictures is stored before it,
 holding no lock); the pictures nobody refers to any more are deleted after the commit, so no
-row ever names a missing object. A picture whose delete fails is left for ``gc``.
+row ever names a missing object. A picture whose delete fails, or that an upload of the same
+bytes has just written again, is left for ``gc``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from contest.core.models import (
 )
 from contest.core.pseudonyms import is_pseudonym, pseudonym_account, pseudonymise
 from contest.core.timeutil import utcnow
+from contest.entries.garbage import MIN_GRACE
 from contest.entries.ingest import ProcessedImage
 from contest.privacy import placeholder
 from contest.privacy.personal import SCRUBBED_KEYS, Fate, fields
@@ -158,7 +160,9 @@ def _end_sign_in_records(session: Session, now: datetime) -> None:
 
 
 def _delete_objects(session: Session, store: ObjectStore, keys: Iterable[str]) -> tuple[int, int]:
-    """Delete the keys no image row names now: (deleted, left for gc)."""
+    """Delete the keys no image row names now: (deleted, left for gc). As gc does, an object
+    written within its grace period is left: an upload of the very same bytes may have just
+    rewritten it for a row about to commit (entries/objects.py)."""
     columns = (ImageObject.original_key, ImageObject.display_key, ImageObject.thumb_key)
     deleted = left = 0
     for key in sorted(keys):
@@ -168,6 +172,10 @@ def _delete_objects(session: Session, store: ObjectStore, keys: Iterable[str]) -
         if named is not None:
             continue
         try:
+            written = store.modified(key)
+            if written is not None and utcnow() - written < MIN_GRACE:
+                left += 1
+                continue
             store.delete(key)
             deleted += 1
         except StorageFailed:

@@ -19,7 +19,13 @@ from contest.core.models import Contest
 from contest.runtime import Runtime, build_runtime
 from tests.e2e.conftest import UI_TIMEOUT, AppSpec, new_page, settle, sign_in, streamlit_app
 from tests.e2e.plain import go
-from tests.factories import PASSWORD, TEST_SECRET, PublishedContest, published_contest
+from tests.factories import (
+    PASSWORD,
+    TEST_SECRET,
+    PublishedContest,
+    age_objects,
+    published_contest,
+)
 
 
 def ko(key: str, **params: object) -> str:
@@ -44,6 +50,7 @@ def purgeable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Purgeable]:
         assert contest is not None and contest.published_at is not None
         contest.published_at -= timedelta(days=400)
         session.add(contest)
+    age_objects(runtime.settings.objects_dir)  # written long ago, as in a year-old contest
     with streamlit_app(spec) as base_url:
         yield Purgeable(base_url, scene, runtime)
     runtime.engine.dispose()
