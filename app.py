@@ -4,10 +4,11 @@ serves each page address (ui/nav.py)."""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from contest.core.errors import ContestError
 from contest.core.models import Role
-from ui import auth
+from ui import auth, telemetry
 from ui.i18n import error_text, follow, language_switch, tr
 from ui.nav import (
     CONTEST,
@@ -45,6 +46,13 @@ def configure_page() -> None:
     st.set_page_config(page_title=tr("app.title"), page_icon=FAVICON, layout="wide")
 
 
+def run(page: StreamlitPage, root: str) -> None:
+    """Run the page the address chose, timed as one rerun of it (``root``: the default page's
+    name, whose address is empty)."""
+    with telemetry.page_run(page.url_path or root):
+        page.run()
+
+
 def unavailable(error: ContestError) -> None:
     """The database is down: say so on a page of its own; the next rerun tries again."""
     page = st.Page(
@@ -71,9 +79,9 @@ if forget_unknown_address():
     show(tr("nav.unknown_address"), "info")
 if user is None:
     routes = signed_out_routes(qr_scan="entry" in st.query_params)
-    st.navigation(_pages(routes), position="hidden").run()
+    run(st.navigation(_pages(routes), position="hidden"), "sign_in")
 elif user.must_change_password and not auth.oidc_enabled():
-    st.navigation(_pages(password_routes()), position="hidden").run()
+    run(st.navigation(_pages(password_routes()), position="hidden"), "password")
 else:
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(Role(user.role)):
@@ -91,4 +99,4 @@ else:
         if st.button(tr("auth.sign_out"), icon=":material/logout:", key="sign_out"):
             auth.sign_out(user)
             st.rerun()
-    st.navigation(sections, expanded=True).run()
+    run(st.navigation(sections, expanded=True), "home")

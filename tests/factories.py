@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import itertools
+import os
 import random
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -326,3 +328,95 @@ def demo_to_judging(runtime: Runtime, *, until: ContestPhase = ContestPhase.JUDG
         if phase == until:
             break
     return cid
+
+
+@dataclasses.dataclass
+class PublishedContest:
+    """A contest walked to its published results through the services (real uploads)."""
+
+    contest_id: int
+    admin: User
+    judges: list[User]
+    authors: list[User]
+    voters: list[User]
+    entries: list[int]  # by number: 1-4 shortlisted, 5 a near-copy (disqualified), 6 withdrawn
+    winners: list[int]  # entry ids awarded, best first
+    snapshot_id: int
+
+
+def published_contest(runtime: Runtime) -> PublishedContest:
+    """Entries by four authors (one a near-copy, flagged and disqualified; one withdrawn),
+    votes, a shortlist of four scored by two judges, finalised and published with two awards,
+    and the certificates printed."""
+    from contest.entries.moderation import disqualify_entry
+    from contest.entries.submissions import withdraw_entry
+    from contest.judging import publication, results, scoring
+    from contest.reports.certificates import certificates_pdf
+    from contest.voting.votes import cast_vote
+
+    awards = [{"name": "최우수", "count": 1}, {"name": "우수", "count": 1}]
+    with runtime.session() as session:
+        contest = create_contest(
+            session,
+            shortlist_size=4,
+            judge_quorum=1,
+            votes_per_voter=4,
+            award_tiers=awards,
+            show_author_names=True,
+        )
+        admin = create_user(session, role=Role.ADMIN, name="최유진", department="총무과")
+        judges = [
+            create_user(session, role=Role.JUDGE, department=f"심사부서{i}") for i in range(2)
+        ]
+        authors = [create_user(session, department=f"출품부서{i}") for i in range(4)]
+        voters = [create_user(session, department="투표부서") for _ in range(3)]
+    cid = contest.id or 0
+    ids = [
+        submit(runtime, author, seed=7000 + i, title=f"보존 포스터 {i + 1}").entry.id or 0
+        for i, author in enumerate(authors)
+    ]
+    copy = poster_bytes(7000, fmt="JPEG")  # the first poster again: flagged as a duplicate
+    ids.append(submit(runtime, authors[3], seed=0, data=copy, title="보존 포스터 5").entry.id or 0)
+    ids.append(submit(runtime, authors[2], seed=7100, title="보존 포스터 6").entry.id or 0)
+    with runtime.session() as session:
+        withdraw_entry(session, actor=authors[2], entry_id=ids[5])
+    with runtime.session() as session:
+        disqualify_entry(session, actor=admin, entry_id=ids[4], reason="복제")
+    for voter in voters:
+        for entry_id in ids[: 4 - voters.index(voter)]:
+            with runtime.session() as session:
+                cast_vote(session, actor=voter, entry_id=entry_id)
+    steps = (
+        lambda s: lifecycle.close_voting(s, actor=admin, contest_id=cid, reason="보존 시험"),
+        lambda s: lifecycle.build_shortlist(s, actor=admin, contest_id=cid),
+        lambda s: lifecycle.lock_shortlist(s, actor=admin, contest_id=cid),
+        lambda s: lifecycle.open_judging(s, actor=admin, contest_id=cid),
+    )
+    for step in steps:
+        with runtime.session() as session:
+            step(session)
+    for judge in judges:
+        for n, entry_id in enumerate(ids[:4]):
+            with runtime.session() as session:
+                scoring.save_score(
+                    session, actor=judge, entry_id=entry_id, scores=flat_scores(9 - n)
+                )
+    with runtime.session() as session:
+        lifecycle.close_judging(session, actor=admin, contest_id=cid)
+    with runtime.session() as session:
+        snapshot = results.finalise(session, actor=admin, contest_id=cid)
+    with runtime.session() as session:
+        publication.publish(session, actor=admin, contest_id=cid, snapshot_id=snapshot.id or 0)
+    with runtime.session() as session:
+        certificates_pdf(session, actor=admin, contest_id=cid)
+    winners = [row["entry_id"] for row in snapshot.payload["table"] if row["award"]]
+    return PublishedContest(cid, admin, judges, authors, voters, ids, winners, snapshot.id or 0)
+
+
+def age_objects(folder: Path, hours: float = 48) -> None:
+    """Make every object of a local store under ``folder`` look written ``hours`` ago (the purge
+    and gc leave objects written within their grace period)."""
+    moment = time.time() - hours * 3600
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.utime(path, (moment, moment))

@@ -26,6 +26,8 @@ LAYERS = (
     "judging",
     "exhibition",
     "reports",
+    "privacy",
+    "ops",
     "runtime",
     "demo",
     "cli",

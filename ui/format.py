@@ -15,6 +15,15 @@ def when(moment: datetime | None, tz: str) -> str:
     return NONE if moment is None else local(moment, tz).strftime("%Y-%m-%d %H:%M")
 
 
+def moment(value: datetime | None, tz: str) -> str:
+    """A moment in the house style, in the contest's time zone: 2026. 12. 4.(금) 09:00."""
+    if value is None:
+        return NONE
+    at = local(value, tz)
+    weekday = tr(f"date.weekday.{at.weekday()}")
+    return tr("date.moment", y=at.year, m=at.month, d=at.day, wd=weekday, hm=f"{at:%H:%M}")
+
+
 def share(value: float | None) -> str:
     """A fraction as a percentage: 0.1333 -> 13%."""
     return NONE if value is None else f"{value:.0%}"

@@ -83,6 +83,12 @@ PAGES: tuple[PageSpec, ...] = (
         "pages/admin_exhibition.py", "nav.admin_exhibition", ":material/qr_code_2:", ADMINS, ADMIN
     ),
     PageSpec("pages/admin_audit.py", "nav.admin_audit", ":material/history:", ADMINS, ADMIN),
+    PageSpec(
+        "pages/admin_privacy.py", "nav.admin_privacy", ":material/privacy_tip:", ADMINS, ADMIN
+    ),
+    PageSpec(
+        "pages/admin_system.py", "nav.admin_system", ":material/monitor_heart:", ADMINS, ADMIN
+    ),
     # Account.
     PageSpec("pages/account.py", "nav.account", ":material/person:", ALL, ACCOUNT),
 )
@@ -152,6 +158,13 @@ def signed_in_extras(role: Role) -> list[Route]:
         for spec in PAGES
         if role not in spec.roles
     ] + _open_routes()
+
+
+def title_key(address: str) -> str | None:
+    """The title key of the page at ``address`` (a page name in the logs and metrics)."""
+    named = {url_path(spec.path): spec.title_key for spec in (*PAGES, *OPEN_PAGES)}
+    named |= {"sign_in": "nav.sign_in", "password": "nav.account", "visit": "nav.entry"}
+    return named.get(address)
 
 
 @cache

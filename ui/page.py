@@ -16,6 +16,7 @@ from ui import auth
 from ui.i18n import error_text
 from ui.notices import notices, notify, show, stop_with
 from ui.runtime import get_runtime
+from ui.telemetry import measured
 
 T = TypeVar("T")
 FAVICON = str(Path(__file__).with_name("favicon.png"))  # the browser tab's icon
@@ -51,9 +52,10 @@ def _runtime_arguments(function: Callable[..., Any]) -> dict[str, Any]:
     return {name: value for name, value in parts.items() if name in wanted}
 
 
-def call(function: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run a view or action as the signed-in user in one short unit of work."""
-    with get_runtime().session() as session:
+def call(function: Callable[..., T], /, *, as_kind: str = "call", **kwargs: Any) -> T:
+    """Run a view or action as the signed-in user in one short unit of work; timed, counted
+    and logged as ``as_kind`` (view, action, check) by ui/telemetry.py."""
+    with measured(as_kind, function.__name__), get_runtime().session() as session:
         return function(session, actor=signed_in(), **_runtime_arguments(function), **kwargs)
 
 
@@ -64,7 +66,7 @@ def deferred(function: Callable[..., T], /, **kwargs: Any) -> Callable[[], T]:
     parts = _runtime_arguments(function)
 
     def run() -> T:
-        with runtime.session() as session:
+        with measured("download", function.__name__), runtime.session() as session:
             return function(session, actor=user, **parts, **kwargs)
 
     return run
@@ -73,7 +75,7 @@ def deferred(function: Callable[..., T], /, **kwargs: Any) -> Callable[[], T]:
 def load(view: Callable[..., T], /, **kwargs: Any) -> T:
     """The screen's view; if it refuses, the page shows why and stops there."""
     try:
-        return call(view, **kwargs)
+        return call(view, as_kind="view", **kwargs)
     except ContestError as error:
         show(error_text(error), "error")
         st.stop()
@@ -83,7 +85,7 @@ def public(view: Callable[..., T], /, **kwargs: Any) -> T:
     """A view for someone who need not be signed in (a visitor, a kiosk screen): the caller
     passes what the view checks instead (``actor=None``, a kiosk link's token)."""
     try:
-        with get_runtime().session() as session:
+        with measured("view", view.__name__), get_runtime().session() as session:
             return view(session, **_runtime_arguments(view), **kwargs)
     except ContestError as error:
         show(error_text(error), "error")
@@ -94,7 +96,7 @@ def attempt(function: Callable[..., T], /, **kwargs: Any) -> T | str:
     """Run a check whose refusal belongs on the screen (a file failing the upload checks): the
     result, or the refusal in the user's language."""
     try:
-        return call(function, **kwargs)
+        return call(function, as_kind="check", **kwargs)
     except ContestError as error:
         return error_text(error)
 
@@ -111,7 +113,7 @@ def act(
     becomes the notice after the rerun; a refusal becomes an error notice. ``rerun=False``
     inside widget callbacks (they run before the page, which then draws fresh data anyway)."""
     try:
-        result = call(action, **kwargs)
+        result = call(action, as_kind="action", **kwargs)
     except ContestError as error:
         notify(error_text(error), "error")
         result = None

@@ -10,6 +10,7 @@ import streamlit as st
 from contest.core.config import Settings
 from contest.demo.seed import seed_demo
 from contest.runtime import Runtime, build_runtime
+from ui import telemetry
 
 
 @st.cache_resource(show_spinner=False)
@@ -21,6 +22,7 @@ def _runtime_for(source: str) -> Runtime:
         port = int(st.get_option("server.port"))
         settings = settings.model_copy(update={"base_url": f"http://localhost:{port}"})
     runtime = build_runtime(settings)
+    telemetry.start(settings, runtime.engine)
     if settings.demo:
         seed_demo(runtime)
     return runtime

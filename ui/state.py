@@ -21,3 +21,4 @@ NEW_DISPLAY = "admin_new_display"  # a kiosk link just made: shown once, then go
 CERTIFICATES_PDF = "admin_certificates_pdf"  # the award certificates just made, for download
 CONFIRMING = "lifecycle_confirming"  # the lifecycle step whose confirmation is open
 SETTINGS_PENDING = "admin_settings_pending"  # (contest id, values) of a save being confirmed
+PURGE_CONFIRMING = "admin_purge_confirming"  # the contest whose purge confirmation is open

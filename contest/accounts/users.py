@@ -19,7 +19,7 @@ from contest.accounts.passwords import (
     verify_password,
 )
 from contest.accounts.remember import end_sign_ins
-from contest.core import audit
+from contest.core import audit, pseudonyms
 from contest.core.authz import require_admin, require_staff
 from contest.core.db import finish_reading
 from contest.core.errors import (
@@ -224,7 +224,11 @@ def create_admin(
 
 def list_users(session: Session, *, actor: User | None, search: str = "") -> Sequence[User]:
     require_admin(actor)
-    query = select(User).order_by(col(User.department), col(User.name))
+    query = (
+        select(User)
+        .where(col(User.email).not_like(f"%@{pseudonyms.DOMAIN}"))  # nobody to manage
+        .order_by(col(User.department), col(User.name))
+    )
     if search:
         like = f"%{search.strip()}%"
         query = query.where(

@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "contest.cli.storage",
     "contest.cli.exhibition",
     "contest.cli.health",
+    "contest.cli.backups",
+    "contest.cli.privacy",
 )
 
 

@@ -109,6 +109,7 @@ class Group(StrEnum):
     LIMITS = "limits"
     JUDGING = "judging"
     DISPLAY = "display"
+    PRIVACY = "privacy"
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("show_author_names", Kind.FLAG, Group.DISPLAY),
     Setting("winners_named", Kind.FLAG, Group.DISPLAY),
     Setting("share_making_default", Kind.FLAG, Group.DISPLAY),
+    # Days the records of people are kept after publication (privacy/retention.py): a month at
+    # least (objections to the results), ten years at most.
+    Setting("retention_days", Kind.COUNT, Group.PRIVACY, 30, 3650),
 )
 EDITABLE = frozenset(setting.name for setting in SETTINGS)
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -3,7 +3,8 @@ name or department (gallery, poster page, tallies, winners, judges' views, admin
 exhibition's labels, kiosks and public poster pages, where the viewer is anyone: None).
 
 Judging is blind: a judge sees no author and no department anywhere (not only on the scoring
-page) until the results are published."""
+page) until the results are published. After the purge, a non-winner's entry belongs to a
+pseudonym, which nobody sees named (core/pseudonyms.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from enum import StrEnum
 
 from contest.contests.phases import results_published
 from contest.core.models import Contest, Role, User
+from contest.core.pseudonyms import is_pseudonym
 
 
 class Purpose(StrEnum):
@@ -32,10 +34,10 @@ class AuthorView:
     department: bool
 
     def name_of(self, author: User) -> str | None:
-        return author.name if self.name else None
+        return author.name if self.name and not is_pseudonym(author) else None
 
     def department_of(self, author: User) -> str | None:
-        return author.department if self.department else None
+        return author.department if self.department and not is_pseudonym(author) else None
 
 
 HIDDEN = AuthorView(name=False, department=False)

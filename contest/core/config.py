@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     s3_read_timeout: float = Field(5.0, gt=0, le=300)
     s3_max_attempts: int = Field(2, ge=1, le=10, description="Tries per S3 call, first included.")
     base_url: str = "http://localhost:8501"
+    metrics_port: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="Port of this replica's Prometheus endpoint (/metrics); unset: off.",
+    )
+    metrics_address: str = Field(
+        "127.0.0.1", description="Address the metrics endpoint listens on (the internal one)."
+    )
     secret_key: str = Field(
         "demo-secret",
         description="Signs stay-signed-in cookies and seeds each viewer's gallery order; "

@@ -152,12 +152,23 @@ def migrate(engine: Engine) -> None:
         command.upgrade(alembic_config(engine), "head")
 
 
+def head_revision() -> str | None:
+    """The newest migration revision this code knows."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def current_revision(conn: sa.Connection) -> str | None:
+    """The revision the database behind ``conn`` is at (None: not migrated)."""
+    return MigrationContext.configure(conn).get_current_revision()
+
+
 def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
     """(the database's migration revision, the newest one this code knows)."""
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-    return current, head
+        current = current_revision(conn)
+    return current, head_revision()
 
 
 def begin_write(session: Session) -> None:

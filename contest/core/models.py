@@ -115,6 +115,10 @@ class Contest(SQLModel, table=True):
     exhibition_closes_at: datetime | None = _utc(nullable=True)
     # Whether the poster form's "share how I made it" box starts ticked (the office decides).
     share_making_default: bool = True
+    # Personal data of the contest is kept this many days after publication, then purged
+    # (privacy/retention.py owns the date; privacy/purge.py the purge, once: purged_at).
+    retention_days: int = 365
+    purged_at: datetime | None = _utc(nullable=True)
     created_at: datetime = _utc(now=True)
 
 
@@ -219,25 +223,27 @@ class DuplicateFlag(SQLModel, table=True):
 
 
 class Vote(SQLModel, table=True):
-    """A vote that currently counts. Retracted or voided votes are removed (see VoteEvent)."""
+    """A vote that currently counts. Retracted or voided votes are removed (see VoteEvent).
+    ``voter_id`` is None once the contest's personal data was purged: the vote still counts."""
 
     __table_args__ = (sa.UniqueConstraint("voter_id", "entry_id", name="uq_vote_voter_entry"),)
 
     id: int | None = Field(default=None, primary_key=True)
     contest_id: int = Field(foreign_key="contest.id", index=True)
-    voter_id: int = Field(foreign_key="user.id", index=True)
+    voter_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     entry_id: int = Field(foreign_key="entry.id", index=True)
     created_at: datetime = _utc(now=True)
 
 
 class VoteEvent(SQLModel, table=True):
-    """Append-only record of every cast, retraction and void, with its time."""
+    """Append-only record of every cast, retraction and void, with its time (``voter_id`` None
+    after the purge, as on Vote)."""
 
     __tablename__ = "vote_event"
 
     id: int | None = Field(default=None, primary_key=True)
     contest_id: int = Field(foreign_key="contest.id", index=True)
-    voter_id: int = Field(foreign_key="user.id", index=True)
+    voter_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     entry_id: int = Field(foreign_key="entry.id", index=True)
     kind: str = Field(max_length=16)
     actor_id: int | None = Field(default=None, foreign_key="user.id")

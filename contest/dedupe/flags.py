@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from contest.core import audit
+from contest.core import audit, metrics
 from contest.core.authz import require_admin
 from contest.core.db import UNAVAILABLE, all_or_nothing, begin_write, end_write
 from contest.core.errors import ContestError, InvalidInput, InvalidState, NotFound
@@ -52,9 +52,10 @@ def find_lookalikes(
     hashes: PosterHashes,
     exclude_entry_id: int | None = None,
 ) -> list[Lookalike]:
-    matches: list[Match] = indexes.sync(session, contest_id).query(
-        hashes, exclude={exclude_entry_id} if exclude_entry_id else set()
-    )
+    with metrics.DEDUPE_SEARCH_SECONDS.time():
+        matches: list[Match] = indexes.sync(session, contest_id).query(
+            hashes, exclude={exclude_entry_id} if exclude_entry_id else set()
+        )
     if not matches:
         return []
     entries = {

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from contest.core import metrics
 from contest.dedupe.hashes import PosterHashes
 from contest.dedupe.hashing import compute_hashes
 from contest.images.copies import (
@@ -102,6 +103,7 @@ def stamped_copies(
     return pixel_sha256(display), _copies(display, source_type, publisher)
 
 
+@metrics.UPLOAD_CHECK_SECONDS.time()
 def process_upload(
     data: bytes,
     limits: ImageLimits = DEFAULT_LIMITS,
@@ -111,7 +113,7 @@ def process_upload(
 ) -> ProcessedImage:
     """Validate an upload, read what it says about its making, make its display copy and
     thumbnail (stamped with ``source_type``, signed by ``publisher`` if any) and its perceptual
-    hashes."""
+    hashes (timed for the replica's figures, refusals included)."""
     decoded, display = _display(data, limits)
     fmt, width, height = decoded.source_format, decoded.width, decoded.height
     del decoded  # a large PNG's full-size picture is not kept beside its copies

@@ -64,6 +64,7 @@ ACTIONS = (
     "user.reset_password",
     "password.change",
     "demo.seed",
+    "privacy.purge",
 )
 LIFECYCLE_ACTIONS = (
     "lifecycle.close_voting",
@@ -113,15 +114,23 @@ def _words(value: Any, lang: str) -> Any:
 @dataclass(frozen=True)
 class AuditLine:
     at: datetime  # local time in the contest's zone
-    actor: str | None  # "name (department)"; None: the system
+    actor: str | None  # "name (department)"; None: the system, or a name purged (actor_role)
     action: str
     # what it was done to: names, or entries (a flag names two); () when nothing in particular
     target: tuple[str | EntryRef, ...]
     reason: str
     facts: Mapping[str, Any] = field(default_factory=dict)  # what the sentence needs besides
+    actor_role: str | None = None  # kept when the purge removed who acted
 
     def label(self, lang: str) -> str:
         return action_label(self.action, lang)
+
+    def who(self, lang: str) -> str:
+        if self.actor:
+            return self.actor
+        if self.actor_role:
+            return t("audit.removed_person", lang, role=t(f"role.{self.actor_role}", lang))
+        return t("audit.system", lang)
 
     def target_text(self, lang: str) -> str:
         return " ↔ ".join(str(_words(part, lang)) for part in self.target)
@@ -234,6 +243,7 @@ def lines(session: Session, events: Sequence[AuditEvent], timezone: str) -> list
             target=target(event),
             reason=event.reason,
             facts=facts(event),
+            actor_role=(event.details or {}).get("actor_role") or None,
         )
         for event in events
     ]
@@ -252,7 +262,7 @@ def _what(line: AuditLine, lang: str) -> str:
     for side in ("status_from", "status_to"):
         if side in facts:
             facts[side] = t(f"entry.status.{facts[side]}", lang)
-    who = line.actor or t("audit.system", lang)
+    who = line.who(lang)
     key = f"audit.sentence.{line.action}" if line.action in ACTIONS else "audit.sentence.other"
     text = t(key, lang, actor=who, target=line.target_text(lang) or "—", **facts)
     # What else the event says, each in a clause of its own.
@@ -283,7 +293,7 @@ def audit_frame(log: Sequence[AuditLine], lang: str) -> pd.DataFrame:
         [
             (
                 when(line.at),
-                line.actor or t("audit.system", lang),
+                line.who(lang),
                 line.label(lang),
                 line.target_text(lang),
                 line.reason,

@@ -95,7 +95,7 @@ def dashboard(
     department = {u.id: u.department for u in users}
     staff = Counter(u.department for u in users if u.is_active)
     authors = {u.id for _e, u in entries}
-    voters = {voter for voter, _at in casts}
+    voters = {voter for voter, _at in casts if voter is not None}  # None: purged
     rows = []
     for name in sorted(set(staff) | {department[a] for a in authors | voters}):
         mine = {uid for uid, d in department.items() if d == name}

@@ -91,7 +91,7 @@ def votes_frame(session: Session, contest: Contest, *, include_voters: bool) -> 
     rows = session.exec(
         select(Vote, Entry, User)
         .join(Entry, col(Vote.entry_id) == col(Entry.id))
-        .join(User, col(Vote.voter_id) == col(User.id))
+        .join(User, col(Vote.voter_id) == col(User.id), isouter=True)  # purged: no voter
         .where(Vote.contest_id == contest.id)
         .order_by(col(Vote.created_at), col(Vote.id))
     ).all()
@@ -104,9 +104,9 @@ def votes_frame(session: Session, contest: Contest, *, include_voters: bool) -> 
         }
         if include_voters:
             record |= {
-                "voter_employee_no": voter.employee_no,
-                "voter_name": voter.name,
-                "voter_department": voter.department,
+                "voter_employee_no": voter.employee_no if voter else "",
+                "voter_name": voter.name if voter else "",
+                "voter_department": voter.department if voter else "",
             }
         records.append(record)
     return pd.DataFrame(records, columns=None if records else ["entry_number", "voted_at"])

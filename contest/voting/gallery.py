@@ -124,7 +124,7 @@ def filters(session: Session, *, actor: User | None, now: datetime | None = None
         session.exec(
             select(User.department)
             .join(Entry, col(Entry.author_id) == col(User.id))
-            .where(*_visible(contest))
+            .where(*_visible(contest), User.department != "")  # a pseudonym has none
             .distinct()
             .order_by(col(User.department))
         ).all()

@@ -76,7 +76,9 @@ def integrity_report(
     )
 
 
-def votes_per_hour(events: Sequence[tuple[int, str, datetime]], tz_name: str) -> pd.DataFrame:
+def votes_per_hour(
+    events: Sequence[tuple[int | None, str, datetime]], tz_name: str
+) -> pd.DataFrame:
     """Event counts per local clock hour, one column per kind (cast, retract, void)."""
     frame = pd.DataFrame(
         [(local(at, tz_name).replace(minute=0, second=0, microsecond=0), k) for _, k, at in events],
@@ -91,14 +93,14 @@ def votes_per_hour(events: Sequence[tuple[int, str, datetime]], tz_name: str) ->
 def fast_voters(
     session: Session,
     contest: Contest,
-    events: Sequence[tuple[int, str, datetime]],
+    events: Sequence[tuple[int | None, str, datetime]],
     within_seconds: float,
 ) -> list[FastVoter]:
     """Voters who cast their whole budget in a row inside ``within_seconds`` (the fastest
-    run)."""
+    run). Votes whose voter was purged (None) name nobody and are left out."""
     casts: dict[int, list[datetime]] = {}
     for voter_id, kind, at in events:
-        if kind == "cast":
+        if kind == "cast" and voter_id is not None:
             casts.setdefault(voter_id, []).append(at)
     if not casts:
         return []

@@ -368,7 +368,7 @@ def void_vote(
 
 def _event(
     contest: Contest,
-    voter_id: int,
+    voter_id: int | None,
     entry_id: int,
     kind: VoteKind,
     actor: User,

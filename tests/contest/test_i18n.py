@@ -21,6 +21,7 @@ from contest.entries import submissions
 from contest.entries.views import Stage
 from contest.judging.panel import Barrier
 from contest.judging.readiness import STEPS
+from contest.privacy.plan import FACTS
 from contest.reports.audit_log import ACTIONS
 from contest.reports.exports import FLAG_COLUMNS, RESULT_COLUMNS, TABLES
 from contest.reports.record_tables import LEDGER_COLUMNS, WINNER_COLUMNS
@@ -70,6 +71,11 @@ DYNAMIC_FAMILIES = {
     "entrants.rule_note.": [r.value for r in OfficialsEntering],
     "settings.unit.": [s.name for s in SETTINGS if s.kind == Kind.COUNT],
     "shortlist.source.": ["vote", "manual"],
+    "privacy.fact.": list(FACTS),
+    "system.kind.": ["view", "action", "check", "call", "download"],
+    "system.check.": ["database", "store"],
+    "system.operation.": ["put", "get", "url", "delete", "exists", "list", "modified", "scan"],
+    "date.weekday.": [str(day) for day in range(7)],
 }
 
 

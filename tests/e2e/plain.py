@@ -16,8 +16,9 @@ from functools import cache
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from contest.core.i18n import catalog
+from contest.core.i18n import catalog, t
 from contest.entries.submissions import AI_TOOLS
+from tests.e2e.conftest import settle
 
 # Every text node a person can see or hear, with the attributes screen readers read out. Icons
 # are Material Symbols ligatures ("shield"): their text is the icon's name, never read as text.
@@ -204,3 +205,12 @@ def open_from_menu(page: Page, title: str) -> None:
     if not link.is_visible():
         more.click()
     link.click()
+
+
+def go(page: Page, title_key: str) -> None:
+    """Open a page from the menu by its title's key, in the same browser session (an address
+    typed in opens a new session, which needs the stay-signed-in cookie the first one may not
+    have written yet)."""
+    settle(page)
+    open_from_menu(page, t(title_key, "ko"))
+    settle(page)
