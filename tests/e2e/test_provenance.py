@@ -34,7 +34,7 @@ from tests.e2e.conftest import (
     sign_in,
 )
 from tests.e2e.test_submit import choose
-from tests.factories import user_id_of
+from tests.factories import awards, user_id_of
 
 SHOTS = os.environ.get("CONTEST_E2E_SHOTS")  # a folder: save a screenshot of every screen
 TITLE = "파일 기록 시험 포스터"
@@ -54,6 +54,7 @@ def scene(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         slug="e2e-provenance",
         entries_per_person=20,
         shortlist_size=1,
+        award_tiers=awards(1),  # the shortlist holds every award place
         judge_quorum=1,
         exhibition_public=True,
         exhibition_opens_at=now - timedelta(days=1),
