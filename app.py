@@ -8,12 +8,14 @@ import streamlit as st
 from contest.core.errors import ContestError
 from contest.core.models import Role
 from ui import auth
+from ui.browser import habits
 from ui.i18n import error_text, follow, language_switch, tr
 from ui.nav import (
     CONTEST,
     HOME,
     Route,
     forget_unknown_address,
+    is_poster_visit,
     pages_for,
     password_routes,
     signed_in_extras,
@@ -62,6 +64,7 @@ except ContestError as error:
     unavailable(error)
 follow(user)
 configure_page()
+habits()
 auth.write_cookie()
 language_switch(user)
 if runtime.settings.demo:
@@ -70,7 +73,7 @@ if runtime.settings.demo:
 if forget_unknown_address():
     show(tr("nav.unknown_address"), "info")
 if user is None:
-    routes = signed_out_routes(qr_scan="entry" in st.query_params)
+    routes = signed_out_routes(qr_scan=is_poster_visit(st.query_params))
     st.navigation(_pages(routes), position="hidden").run()
 elif user.must_change_password and not auth.oidc_enabled():
     st.navigation(_pages(password_routes()), position="hidden").run()

@@ -10,7 +10,7 @@ import streamlit as st
 from contest.exhibition.displays import KioskMode, kiosk_view
 from contest.exhibition.links import KIOSK_PARAM
 from ui import page, state
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.images import display_source, qr_image
 from ui.text import md
 
@@ -52,7 +52,7 @@ def screen() -> None:
         if poster.credit:
             st.markdown(md(poster.credit))
         st.image(qr_image(poster.link), width=340)
-        st.caption(tr("kiosk.scan"))
+        st.caption(view.scan.text(lang()))
         st.caption(
             tr(
                 "kiosk.position",

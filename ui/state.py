@@ -6,6 +6,7 @@ LANG = "lang"
 LANG_OF = "lang_of_user"  # the user whose saved language this session has applied
 SHOW_PASSWORDS = "admin_roster_passwords"
 GALLERY_PAGE = "gallery_page"
+GALLERY_QUERY = "gallery_query"  # the gallery's address query, for the poster's way back
 SUBMIT_CHECKED = "submit_checked_sha"
 SUBMIT_FORM = "submit_form"  # the submit form's generation: a new one is an empty form
 EXPORT_VOTERS_CSV = "admin_export_voters_csv"

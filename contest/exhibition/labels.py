@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 
 from contest.contests.queries import require_current
 from contest.contests.visibility import Purpose, author_visibility
-from contest.contests.windows import voting_closed
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.config import Settings
@@ -26,6 +25,7 @@ from contest.core.i18n import DEFAULT_LANGUAGE, t
 from contest.core.models import Entry, EntryStatus, ImageObject, User
 from contest.core.pdf import FONT, MARGIN, document, fit, lines, picture
 from contest.exhibition.links import poster_link
+from contest.exhibition.public import scan_promise
 from storage import ObjectStore
 
 QR_ERROR = "q"  # survives a smudged or partly covered print
@@ -97,17 +97,18 @@ def exhibition_pdf(
 ) -> bytes:
     """Index page(s) first, then one A4 label per active entry; ``compress`` off for tests.
 
-    The label invites colleagues to vote only until voting closes."""
+    The label promises what a scan will open (``scan_promise``): the public page within the
+    public dates, else the staff sign-in; a vote only until voting closes."""
     admin = require_admin(actor)
     contest = require_current(session)
     items = labels(session, settings=settings, actor=admin)
-    hint = "exhibition.scan_hint_closed" if voting_closed(contest, now) else "exhibition.scan_hint"
+    hint = scan_promise(contest, now).text(lang)
     pdf = document(compress)
     for start in range(0, max(len(items), 1), INDEX_ROWS_PER_PAGE):
         _index_page(pdf, contest.name, items, start, lang)
     for label in items:
         number = t("exhibition.label_number", lang, number=label.number)
-        _label_page(pdf, store, label, t(hint, lang), number)
+        _label_page(pdf, store, label, hint, number)
     audit.record(
         session,
         actor=admin,

@@ -16,6 +16,7 @@ from contest.core.i18n import LANGUAGES, LOCALES_DIR, catalog, load_files, t
 from contest.core.models import FlagLevel, Role
 from contest.entries import submissions
 from contest.entries.views import Stage
+from contest.exhibition.public import Viewing
 from contest.judging.panel import Barrier
 from contest.judging.readiness import STEPS
 from contest.reports.audit_log import ACTIONS
@@ -47,6 +48,11 @@ DYNAMIC_FAMILIES = {
     },
     "panel.barrier.": [b.value for b in Barrier],
     "shortlist.source.": ["vote", "manual"],
+    # What a scan promises (exhibition/public.py) and a poster's address says outside the dates.
+    "scan.": ["public", "public_vote", "staff", "staff_vote"],
+    "visit.viewing.": [
+        f"{s.value}{part}" for s in Viewing if s != Viewing.OPEN for part in ("", ".body")
+    ],
 }
 
 

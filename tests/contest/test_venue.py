@@ -244,7 +244,8 @@ def test_the_vote_button_says_why_it_is_off(runtime: Runtime, venue: dict[str, A
         closed = poster_view(
             session, actor=venue["voter"], settings=settings, entry_id=second, now=later
         )
-        assert closed.cannot_vote == closed.cannot_retract == "vote.why.closed"
+        assert closed.cannot_vote == "vote.why.closed"
+        assert closed.cannot_retract == "error.vote.retract_closed"  # as retract_vote says
         early = utcnow() - timedelta(days=5)
         before = poster_view(
             session, actor=venue["voter"], settings=settings, entry_id=second, now=early
