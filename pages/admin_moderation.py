@@ -54,7 +54,7 @@ left.image(
     thumb_source(chosen.image.thumb_key),
     alt=tr("image.alt", title=chosen.entry.title, theme=chosen.entry.theme),
 )
-with right.form("moderate"):
+with right.form("moderate", enter_to_submit=False):
     action = st.radio(
         tr("admin.action"),
         list(moderation.ACTIONS),

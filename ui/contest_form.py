@@ -93,7 +93,7 @@ def settings_form(contest: Contest) -> dict[str, Any] | None:
     """Render the form; return every setting's value when saved, else None."""
     prefix = f"contest{contest.id}"
     values: dict[str, Any] = {}
-    with st.form(f"{prefix}_settings"):
+    with st.form(f"{prefix}_settings", enter_to_submit=False):
         for group in Group:
             settings = [s for s in SETTINGS if s.group == group]
             st.markdown(f"**{tr(f'contest.group.{group.value}')}**")

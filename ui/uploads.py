@@ -18,8 +18,9 @@ def _css_text(text: str) -> str:
 
 
 def upload_limit(contest_mb: int) -> int:
-    """The megabytes an uploader on this page takes: the contest's limit, within the server's
-    own cap (.streamlit/config.toml); the page's uploaders say so in the user's language."""
+    """The contest's upload limit in megabytes, which the page's uploaders state in the user's
+    language. The uploaders themselves take up to the server's cap (twice as much at least,
+    contests/settings.py): a larger file reaches the app's check, which explains the limit."""
     mb = min(int(contest_mb), int(st.get_option("server.maxUploadSize")))
     st.html(
         "<style>"

@@ -62,8 +62,10 @@ DEFAULT_AWARDS: tuple[dict[str, Any], ...] = (
 )
 
 
-# The web server refuses larger uploads itself (Streamlit's server.maxUploadSize, in MB): a
-# contest may not promise more than that. Streamlit reads the environment variable first.
+# The web server refuses larger uploads itself (Streamlit's server.maxUploadSize, in MB), in
+# English and only in a tooltip. A contest's own limit stays at most half of it
+# (contest_upload_cap_mb), so a file up to twice over the contest's limit still reaches the app,
+# which explains the limit in the user's language. Streamlit reads the environment first.
 SERVER_CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
 SERVER_UPLOAD_ENV = "STREAMLIT_SERVER_MAX_UPLOAD_SIZE"
 STREAMLIT_DEFAULT_UPLOAD_MB = 200
@@ -79,6 +81,11 @@ def server_upload_mb() -> int:
     except FileNotFoundError:
         return STREAMLIT_DEFAULT_UPLOAD_MB
     return int(config.get("server", {}).get("maxUploadSize", STREAMLIT_DEFAULT_UPLOAD_MB))
+
+
+def contest_upload_cap_mb() -> int:
+    """The highest upload limit a contest may set: half what the server takes."""
+    return server_upload_mb() // 2
 
 
 class Kind(StrEnum):
@@ -131,7 +138,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("voting_closes_at", Kind.MOMENT, Group.WINDOWS),
     Setting("entries_per_person", Kind.COUNT, Group.LIMITS, 1, 50),
     Setting("votes_per_voter", Kind.COUNT, Group.LIMITS, 1, 100),
-    Setting("max_upload_mb", Kind.COUNT, Group.LIMITS, 1, server_upload_mb()),
+    Setting("max_upload_mb", Kind.COUNT, Group.LIMITS, 1, contest_upload_cap_mb()),
     # 100 MP decodes to 300 MB of RGB: two at once still fit a replica; an A1 print is ~70 MP.
     Setting("max_megapixels", Kind.COUNT, Group.LIMITS, 1, 100),
     Setting("min_short_side", Kind.COUNT, Group.LIMITS, 100, 5000),
