@@ -7,7 +7,7 @@ import streamlit as st
 
 from contest.core.errors import ContestError
 from contest.core.models import Role
-from ui import auth
+from ui import auth, state
 from ui.browser import habits
 from ui.i18n import error_text, follow, language_switch, tr
 from ui.nav import (
@@ -94,4 +94,7 @@ else:
         if st.button(tr("auth.sign_out"), icon=":material/logout:", key="sign_out"):
             auth.sign_out(user)
             st.rerun()
-    st.navigation(sections, expanded=True).run()
+    current = st.navigation(sections, expanded=True)
+    if current.url_path != "submit":
+        st.session_state.pop(state.SUBMIT_RECEIPT, None)  # seen: it stays behind on leaving
+    current.run()

@@ -43,7 +43,10 @@ def screen() -> None:
     poster = view.posters[shown % len(view.posters)]
     picture, text = st.columns([3, 2], gap="large", vertical_alignment="center")
     with picture.container(key="kiosk_poster"):
-        st.image(display_source(poster.display_key))
+        st.image(
+            display_source(poster.display_key),
+            alt=tr("image.alt", title=poster.title, theme=poster.theme),
+        )
     with text.container(key="kiosk_text"):
         if view.mode == KioskMode.WINNERS and poster.award:
             st.markdown(f"**{md(tr('kiosk.award', award=poster.award))}**")
@@ -51,7 +54,7 @@ def screen() -> None:
         st.markdown(md(poster.policy))
         if poster.credit:
             st.markdown(md(poster.credit))
-        st.image(qr_image(poster.link), width=340)
+        st.image(qr_image(poster.link), width=340, alt=tr("exhibition.qr_alt", link=poster.link))
         st.caption(view.scan.text(lang()))
         st.caption(
             tr(

@@ -53,6 +53,7 @@ def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDr
         default=known,
         key=f"{key}_tools",
         placeholder=tr("entry.ai_tools_pick"),
+        select_all=False,  # Streamlit's English "Select all"; every tool at once makes no sense
     )
     other = st.text_input(
         tr("entry.ai_tools_other"),

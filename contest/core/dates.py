@@ -1,6 +1,7 @@
 """Dates and times as people read them, in the contest's time zone and the reader's language:
 "2026. 12. 4.(금) 09:00" in Korean, "Fri 4 Dec 2026, 09:00" in English (the house style;
-seconds only where they matter, which is never on these screens)."""
+seconds only where they matter, which is never on these screens). The spaces inside are
+no-break spaces (locales/*/dates.json), so a line never breaks inside a date."""
 
 from __future__ import annotations
 
