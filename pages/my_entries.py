@@ -15,7 +15,7 @@ from contest.entries.submissions import EntryDraft, update_entry, withdraw_entry
 from contest.entries.views import my_entries_view
 from ui import page, state
 from ui.entry_check import checked_file, checklist, forget, show_file
-from ui.entry_form import entry_form, show_draft, show_lookalikes
+from ui.entry_form import Slots, entry_form, show_draft, show_lookalikes
 from ui.i18n import error_text, lang, tr
 from ui.images import thumb_source
 from ui.text import body, heading, md
@@ -57,10 +57,14 @@ def _edit_panel(entry: Entry, key: str, thumb_key: str) -> None:
     checked = checked_file(upload, key, exclude_entry_id=entry.id)
     if checked is not None:
         show_file(checked)
-    draft = entry_form(form, key, entry)
+    slots: Slots = {}
+    draft = entry_form(form, key, entry, slots)
     problems = {name: error_text(problem) for name, problem in draft.problems(contest).items()}
     if checked is not None and "error" in checked:
         problems["file"] = checked["error"]
+    for name, message in problems.items():
+        if name in slots:  # under its field
+            slots[name].caption(f":red[✗] {message}")
     checklist(problems, f"{key}_checklist")
     if refused := st.session_state.get(f"{key}_refused"):
         page.show(refused, "error")
