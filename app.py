@@ -9,7 +9,7 @@ from contest.core.errors import ContestError
 from contest.core.models import Role
 from ui import auth, state
 from ui.browser import habits
-from ui.i18n import error_text, follow, language_switch, tr
+from ui.i18n import error_text, follow, lang, language_switch, tr
 from ui.nav import (
     CONTEST,
     HOME,
@@ -64,7 +64,7 @@ except ContestError as error:
     unavailable(error)
 follow(user)
 configure_page()
-habits()
+habits(lang())
 auth.write_cookie()
 language_switch(user)
 if runtime.settings.demo:

@@ -10,6 +10,7 @@ itself once per page load):
   and Streamlit told, as the back button tells it.
 - On a phone the side menu starts closed on every page load: Streamlit remembers an opened
   menu in the browser, and a menu opened once covered every later QR scan's page.
+- The page says which language it is in (``<html lang="ko">``), for screen readers.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ _STYLE = (
 )
 _SCRIPT = (
     "<script>(() => {"
+    "document.documentElement.lang = '{lang}';"
     "if (window.contestHabits) return;"
     "window.contestHabits = true;"
     "window.addEventListener('click', (event) => {"
@@ -73,8 +75,12 @@ _SCRIPT = (
 )
 
 
-def habits() -> None:
-    """Draw the page's habits; call on every run, before the page."""
+def habits(lang: str) -> None:
+    """Draw the page's habits; call on every run, before the page. The page's language is
+    ``lang`` (Streamlit's own markup says "en"; screen readers pronounce by it)."""
     st.html(_STYLE)
     with st.container(key=_KEY):
-        st.html(_SCRIPT, unsafe_allow_javascript=True)
+        st.html(
+            _SCRIPT.replace("{lang}", lang if lang.isalpha() else "ko"),
+            unsafe_allow_javascript=True,
+        )

@@ -121,7 +121,8 @@ def test_submit_from_empty_to_receipt_then_edit_and_withdraw(
     title.press("Tab")
     pending = ko("my_entries.pending", number=number, count=1)
     expect(page.get_by_text(pending)).to_be_visible(timeout=UI_TIMEOUT)
-    expect(page.get_by_text(ko("error.entry.missing.title"))).to_be_visible()
+    missing = page.get_by_text(ko("error.entry.missing.title"))
+    expect(missing).to_have_count(2)  # under the title, and in the checklist
     expect(page.get_by_role("button", name=ko("my_entries.save"))).to_have_count(0)
     title.fill("스마트 정류장 2.0")
     title.press("Tab")

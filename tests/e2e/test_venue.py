@@ -129,6 +129,7 @@ def test_a_visitor_reads_a_poster_without_sign_in_and_nothing_else(
     expect(staff).to_be_visible()
     alt = ko("image.alt", title="바다가 가까운 도시", theme="시민행복")
     expect(page.get_by_role("img", name=alt)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "ko")  # read out in Korean
     settle(page)
     assert leftovers(read(page), "ko") + axe_violations(page, EVERY_LEVEL) == []
 
