@@ -31,7 +31,7 @@ venv: $(BIN)/.runtime
 run: $(BIN)/.runtime
 	@echo "==> Preparing the database (and the demo contest on the first run)"
 	CONTEST_DEMO=true $(BIN)/python -m contest prepare
-	@echo "==> Starting the app on http://localhost:$(PORT)"
+	@echo "==> Starting the app on http://localhost:$(PORT) (Ctrl+C stops it)"
 	CONTEST_DEMO=true CONTEST_BASE_URL="$${CONTEST_BASE_URL:-http://localhost:$(PORT)}" \
 		$(BIN)/streamlit run app.py --server.port $(PORT)
 

@@ -8,13 +8,15 @@ from streamlit.navigation.page import StreamlitPage
 
 from contest.core.errors import ContestError
 from contest.core.models import Role
-from ui import auth, telemetry
-from ui.i18n import error_text, follow, language_switch, tr
+from ui import auth, state, telemetry
+from ui.browser import habits
+from ui.i18n import error_text, follow, lang, language_switch, tr
 from ui.nav import (
     CONTEST,
     HOME,
     Route,
     forget_unknown_address,
+    is_poster_visit,
     pages_for,
     password_routes,
     signed_in_extras,
@@ -70,6 +72,7 @@ except ContestError as error:
     unavailable(error)
 follow(user)
 configure_page()
+habits(lang())
 auth.write_cookie()
 language_switch(user)
 if runtime.settings.demo:
@@ -78,7 +81,7 @@ if runtime.settings.demo:
 if forget_unknown_address():
     show(tr("nav.unknown_address"), "info")
 if user is None:
-    routes = signed_out_routes(qr_scan="entry" in st.query_params)
+    routes = signed_out_routes(qr_scan=is_poster_visit(st.query_params))
     run(st.navigation(_pages(routes), position="hidden"), "sign_in")
 elif user.must_change_password and not auth.oidc_enabled():
     run(st.navigation(_pages(password_routes()), position="hidden"), "password")
@@ -99,4 +102,7 @@ else:
         if st.button(tr("auth.sign_out"), icon=":material/logout:", key="sign_out"):
             auth.sign_out(user)
             st.rerun()
-    run(st.navigation(sections, expanded=True), "home")
+    current = st.navigation(sections, expanded=True)
+    if current.url_path != "submit":
+        st.session_state.pop(state.SUBMIT_RECEIPT, None)  # seen: it stays behind on leaving
+    run(current, "home")

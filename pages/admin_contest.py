@@ -45,7 +45,10 @@ if chosen is not None:
         settings_review.ask(chosen.id or 0, values)
     settings_review.save_or_confirm(view)
 
-with st.expander(tr("contest.create"), expanded=chosen is None), st.form("create_contest"):
+with (
+    st.expander(tr("contest.create"), expanded=chosen is None),
+    st.form("create_contest", enter_to_submit=False),
+):
     name = st.text_input(tr("contest.name"), key="new_name")
     cols = st.columns(2)
     year = cols[0].number_input(tr("contest.year"), 2020, 2100, 2027, key="new_year")

@@ -85,7 +85,7 @@ for card in view.cards:
             ]
             st.markdown("\n".join(f"- {name}: {value}" for name, value in measures))
             st.caption(tr("dup.measure.help"))
-        with st.form(f"flag_{flag.id}"):
+        with st.form(f"flag_{flag.id}", enter_to_submit=False):
             reason = st.text_input(tr("admin.reason"), max_chars=TEXT_LIMITS["reason"])
             labels = {
                 side.entry_id: tr("panel.poster", number=side.number, title=side.title)

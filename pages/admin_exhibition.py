@@ -49,7 +49,7 @@ elif view.public and view.opens_at and view.closes_at:
 else:
     st.info(tr("exhibition.public_off"), icon=":material/lock:")
 today = local(view.opens_at, tz).date() if view.opens_at else date.today()
-with st.form("exhibition_public"):
+with st.form("exhibition_public", enter_to_submit=False):
     public = st.toggle(tr("exhibition.public_switch"), view.public, key="exhibition_public")
     left, right = st.columns(2)
     opens = left.date_input(tr("exhibition.public_opens"), today, key="exhibition_opens")
@@ -98,7 +98,7 @@ if made is not None:
         st.success(tr("kiosk.made", theme=made.display.theme), icon=":material/tv:")
         st.code(made.link, language=None)
         st.warning(tr("kiosk.link_once"), icon=":material/visibility_off:")
-with st.form("kiosk_new"):
+with st.form("kiosk_new", enter_to_submit=False):
     cols = st.columns([2, 1, 2])
     theme = cols[0].selectbox(tr("kiosk.theme"), view.themes, key="kiosk_theme")
     low, high = SECONDS_RANGE

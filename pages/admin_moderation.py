@@ -60,7 +60,7 @@ with left:
     st.markdown(f"**{tr('poster.disclosure')}**")
     body(chosen.declared)
     show_file_record(chosen.file_record)
-with right.form("moderate"):
+with right.form("moderate", enter_to_submit=False):
     action = st.radio(
         tr("admin.action"),
         list(moderation.ACTIONS),

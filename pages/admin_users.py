@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.accounts import users
-from contest.accounts.roster import RosterImport, import_roster
+from contest.accounts.roster import MAX_BYTES, RosterImport, import_roster
 from contest.accounts.views import users_view
 from contest.contests.rules import TEXT_LIMITS
 from contest.core.models import Role
@@ -13,12 +13,16 @@ from ui import page, state
 from ui.format import yes_no
 from ui.i18n import tr
 from ui.text import md
+from ui.uploads import uploader_texts
+
+ROSTER_MB = MAX_BYTES // (1024 * 1024)
 
 page.header(tr("nav.admin_users"))
 
 with st.container(border=True):
     st.subheader(tr("roster.import_title"))
     st.caption(tr("roster.import_help"))
+    uploader_texts(tr("upload.limit_csv", mb=ROSTER_MB))
     upload = st.file_uploader(tr("roster.file"), type=["csv"], key="roster_file")
     if upload is not None and st.button(tr("roster.import"), type="primary", key="roster_go"):
         result: RosterImport | None = page.act(import_roster, data=upload.getvalue(), rerun=False)

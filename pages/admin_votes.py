@@ -141,7 +141,7 @@ with void:
         )
         for v in in_force
     }
-    with st.form("vote_void", clear_on_submit=True):
+    with st.form("vote_void", clear_on_submit=True, enter_to_submit=False):
         vote_id = st.selectbox(
             tr("vote.void_entry"),
             list(labels),

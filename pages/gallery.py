@@ -1,4 +1,10 @@
-"""The gallery: every poster on show as a thumbnail grid, filtered, ordered and paged."""
+"""The gallery: every poster on show as a thumbnail grid, filtered, ordered and paged.
+
+Filters, order, search and page live in the address (each widget bound to a query parameter),
+so a poster and back, the browser's back button or a copied address find the same place."""
+
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -7,44 +13,67 @@ from contest.voting.views import gallery_view
 from contest.voting.votes import retract_vote
 from ui import page, state
 from ui.device import is_phone
+from ui.gallery_grid import show_cards
 from ui.i18n import tr
-from ui.images import thumb_sources
-from ui.text import md
 
-COLUMNS = 4
+FILTERS = {
+    "gallery_theme": None,
+    "gallery_department": None,
+    "gallery_tool": None,
+    "gallery_search": "",
+}
 
 
 def _first_page() -> None:
     st.session_state[state.GALLERY_PAGE] = 1
 
 
+def _reset() -> None:
+    st.session_state.update(FILTERS)
+    _first_page()
+
+
+def _order_label(order: Order) -> str:
+    return tr(f"gallery.order.{order.value}")
+
+
+def _chosen(key: str, parse: Callable[[str], Any]) -> Any:
+    """A widget's value: what it holds once drawn, before that (a first load, the way back from
+    a poster) what the address says."""
+    if key in st.session_state:
+        return st.session_state[key]
+    raw = st.query_params.get(key)
+    return parse(raw) if raw else None
+
+
 def _query() -> GalleryQuery:
-    """What the filter widgets held when this rerun started (they are drawn below)."""
-    get = st.session_state.get
+    orders = {_order_label(o): o for o in Order}
+    number = lambda raw: int(raw) if raw.isdigit() else None  # noqa: E731
     return GalleryQuery(
-        theme=get("gallery_theme"),
-        department=get("gallery_department"),
-        search=get("gallery_search") or "",
-        order=get("gallery_order") or Order.SHUFFLE,
-        page=int(get(state.GALLERY_PAGE) or 1),
-        per_page=get("gallery_per_page") or PAGE_SIZES[0],
-        tool=get("gallery_tool"),
+        theme=_chosen("gallery_theme", str),
+        department=_chosen("gallery_department", str),
+        search=_chosen("gallery_search", str) or "",
+        order=_chosen("gallery_order", orders.get) or Order.SHUFFLE,
+        page=_chosen(state.GALLERY_PAGE, number) or 1,
+        per_page=_chosen("gallery_per_page", number) or PAGE_SIZES[0],
+        tool=_chosen("gallery_tool", str),
     )
 
 
 page.header(tr("gallery.title"))
-view = page.load(gallery_view, query=_query())
+query = _query()
+view = page.load(gallery_view, query=query)
 choices, grid, votes = view.filters, view.page, view.votes
 
 everything = tr("gallery.all")
-query = _query()
 chosen = sum(bool(v) for v in (query.theme, query.department, query.search.strip(), query.tool))
 label = tr("gallery.filters", count=chosen) if chosen else tr("gallery.filters_none")
+bound: dict[str, Any] = {"on_change": _first_page, "bind": "query-params"}
 # On a phone the six filters would fill the first screen: there they start folded.
 with st.expander(
     label, expanded=not is_phone(), icon=":material/filter_list:", key="gallery_filters"
 ):
-    cols = st.columns([2, 2, 2, 2, 2, 1])
+    cols = st.columns([2, 2, 2, 3, 2, 1])
     for column, name, options in (
         (0, "theme", choices.themes),
         (1, "department", choices.departments),
@@ -53,22 +82,17 @@ with st.expander(
         if options:  # no departments to offer when this viewer may not see them
             cols[column].selectbox(
                 tr(f"gallery.{name}"),
-                [None, *options],
-                format_func=lambda v: everything if v is None else v,
+                options,
+                index=None,
+                placeholder=everything,
                 key=f"gallery_{name}",
-                on_change=_first_page,
+                **bound,
             )
-    cols[3].text_input(tr("gallery.search"), key="gallery_search", on_change=_first_page)
+    cols[3].text_input(tr("gallery.search"), key="gallery_search", **bound)
     cols[4].selectbox(
-        tr("gallery.order"),
-        choices.orders,
-        format_func=lambda o: tr(f"gallery.order.{o.value}"),
-        key="gallery_order",
-        on_change=_first_page,
+        tr("gallery.order"), choices.orders, format_func=_order_label, key="gallery_order", **bound
     )
-    cols[5].selectbox(
-        tr("gallery.per_page"), PAGE_SIZES, key="gallery_per_page", on_change=_first_page
-    )
+    cols[5].selectbox(tr("gallery.per_page"), PAGE_SIZES, key="gallery_per_page", **bound)
 
 left, right = st.columns([3, 1])
 left.caption(tr("gallery.total", total=grid.total, page=grid.page, pages=grid.pages))
@@ -78,46 +102,40 @@ right.metric(tr("vote.left"), tr("vote.left_value", left=votes.left, budget=vote
 
 if not grid.cards:
     st.info(tr("gallery.empty"))
-box = st.container(key="gallery_grid")
-pictures = thumb_sources([card.thumb_key for card in grid.cards])
-for row_start in range(0, len(grid.cards), COLUMNS):
-    cards = grid.cards[row_start : row_start + COLUMNS]
-    row = zip(cards, pictures[row_start : row_start + COLUMNS], strict=True)
-    for column, (card, picture) in zip(box.columns(COLUMNS)[: len(cards)], row, strict=True):
-        with column.container(border=True):
-            st.image(
-                picture,
-                width="stretch",
-                alt=tr("image.alt", title=card.title, theme=card.theme),
-            )
-            st.page_link(
-                "pages/entry.py",
-                label=tr("gallery.open", number=card.number, title=md(card.title)),
-                query_params={"entry": str(card.entry_id)},
-                icon="✅" if card.entry_id in votes.voted_entry_ids else None,
-            )
-            names = [card.theme, card.department, card.author_name]
-            st.caption(md(" · ".join(n for n in names if n)))
+    if chosen:
+        st.button(tr("gallery.reset"), key="gallery_reset", on_click=_reset, icon=":material/undo:")
+show_cards(grid.cards, votes.voted_entry_ids)
 
 if grid.pages > 1:
     st.session_state[state.GALLERY_PAGE] = grid.page  # clamped by the service; never None
-    st.segmented_control(tr("gallery.page"), list(range(1, grid.pages + 1)), key=state.GALLERY_PAGE)
+    st.segmented_control(
+        tr("gallery.page"),
+        list(range(1, grid.pages + 1)),
+        key=state.GALLERY_PAGE,
+        bind="query-params",
+    )
+if _query() != query:  # the address changed under the widgets (the browser's back button)
+    st.rerun()
+st.session_state[state.GALLERY_QUERY] = dict(st.query_params)  # the poster's way back
 
 with st.expander(f"{tr('vote.my_votes')} ({votes.used}/{votes.budget})"):
     if not view.my_votes:
         st.caption(tr("vote.my_votes_empty"))
+    if view.my_votes and not view.voting_open:
+        st.caption(tr("error.vote.retract_closed"))
     for vote in view.my_votes:
         line = st.columns([4, 1])
         label = tr("gallery.open", number=vote.number, title=vote.title)
         line[0].text(label if vote.active else f"{label} {tr('vote.no_longer_shown')}")
-        line[1].button(
-            tr("vote.retract"),
-            key=f"gallery_retract_{vote.entry_id}",
-            on_click=page.act,
-            args=(retract_vote,),
-            kwargs={
-                "entry_id": vote.entry_id,
-                "done": lambda votes: tr("vote.retract_done", left=votes.left),
-                "rerun": False,
-            },
-        )
+        if view.voting_open:
+            line[1].button(
+                tr("vote.retract"),
+                key=f"gallery_retract_{vote.entry_id}",
+                on_click=page.act,
+                args=(retract_vote,),
+                kwargs={
+                    "entry_id": vote.entry_id,
+                    "done": lambda votes: tr("vote.retract_done", left=votes.left),
+                    "rerun": False,
+                },
+            )

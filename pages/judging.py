@@ -108,7 +108,7 @@ with right:
 
     keys = {c["key"]: f"score_{item.entry_id}_{c['key']}" for c in view.rubric}
     comment_key = f"comment_{item.entry_id}"
-    with st.form(f"score_{item.entry_id}"):
+    with st.form(f"score_{item.entry_id}", enter_to_submit=False):
         for criterion in view.rubric:
             low, high = int(criterion["min"]), int(criterion["max"])
             st.slider(

@@ -10,7 +10,7 @@ import streamlit as st
 from contest.exhibition.displays import kiosk_view
 from contest.exhibition.links import KIOSK_PARAM
 from ui import page, state
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.images import display_source, qr_image
 from ui.provenance import show_ai_label
 from ui.text import md
@@ -44,7 +44,10 @@ def screen() -> None:
     poster = view.posters[shown % len(view.posters)]
     picture, text = st.columns([3, 2], gap="large", vertical_alignment="center")
     with picture.container(key="kiosk_poster"):
-        st.image(display_source(poster.display_key))
+        st.image(
+            display_source(poster.display_key),
+            alt=tr("image.alt", title=poster.title, theme=poster.theme),
+        )
     with text.container(key="kiosk_text"):
         if poster.award:
             st.markdown(f"**{md(tr('kiosk.award', award=poster.award))}**")
@@ -53,8 +56,8 @@ def screen() -> None:
         if poster.credit:
             st.markdown(md(poster.credit))
         show_ai_label(poster.ai_label)
-        st.image(qr_image(poster.link), width=340)
-        st.caption(tr("kiosk.scan"))
+        st.image(qr_image(poster.link), width=340, alt=tr("exhibition.qr_alt", link=poster.link))
+        st.caption(view.scan.text(lang()))
         st.caption(
             tr(
                 "kiosk.position",

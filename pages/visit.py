@@ -1,24 +1,51 @@
-"""A poster's public page: what a visitor's phone opens from the QR code beside the poster
-while the exhibition is public, without signing in. Colleagues sign in from here to vote; while
-the exhibition is not public, the QR code leads straight to sign-in."""
+"""A poster's public page: what a visitor's phone opens from the QR code beside the poster (or
+the staff page's address) without signing in. While the exhibition is public it shows the
+poster; outside its dates it says when they are. Either way colleagues find a link to sign in
+(and vote)."""
 
 import streamlit as st
 
-from contest.exhibition.public import visitor_view
+from contest.exhibition.public import viewing_dates, visitor_view
 from ui import page
 from ui.disclosure import show_ai_use
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.images import display_source
+from ui.nav import ENTRY_PARAM, SIGN_IN_PARAM, VISIT
+from ui.poster import show_poster
 from ui.provenance import show_ai_label
-from ui.text import body, caption, heading
+from ui.text import body, caption, heading, md
 
-raw_id = st.query_params.get("entry", "")
+raw_id = st.query_params.get(ENTRY_PARAM, "")
 entry_id = int(raw_id) if raw_id.isdigit() else 0
-# The sign-in page at the staff poster page's address: after sign-in, that page.
-staff_sign_in = st.Page("pages/sign_in.py", url_path="entry")
 view = page.public(visitor_view, actor=None, entry_id=entry_id)
+
+
+def staff_box() -> None:
+    """Colleagues sign in at the staff page's address, and land on the poster."""
+    with st.container(border=True, key="staff_box"):
+        st.markdown(f"**{tr('visit.staff_title')}**")
+        st.caption(tr("visit.staff_vote" if view.voting_open else "visit.staff_closed"))
+        st.page_link(
+            st.Page(VISIT, url_path="entry"),  # this page's address there, for the router
+            label=tr("visit.staff_sign_in"),
+            icon=":material/login:",
+            query_params={ENTRY_PARAM: raw_id, SIGN_IN_PARAM: "1"},
+        )
+
+
+if view.viewing is None:  # no contest at all
+    page.header(tr("app.title"))
+    page.stop_with(tr("home.no_contest"))
 if not view.public:
-    st.switch_page(staff_sign_in, query_params={"entry": raw_id})
+    status = view.viewing.status.value
+    page.header(tr("app.title"))
+    st.info(
+        f"**{tr(f'visit.viewing.{status}')}**  \n"
+        + tr(f"visit.viewing.{status}.body", **viewing_dates(view.viewing, lang())),
+        icon=":material/schedule:",
+    )
+    staff_box()
+    st.stop()
 
 poster = view.poster
 if poster is None:
@@ -28,11 +55,16 @@ if poster is None:
 
 caption(poster.contest_name)
 picture, text = st.columns([3, 2])
-picture.image(display_source(poster.display_key), width="stretch")
+with picture:
+    show_poster(
+        display_source(poster.display_key),
+        alt=tr("image.alt", title=poster.title, theme=poster.theme),
+        key="visit_poster",
+    )
 with text:
     st.caption(tr("poster.number", number=poster.number))
     if poster.award:
-        st.badge(tr("visit.award", award=poster.award), icon=":material/emoji_events:")
+        st.badge(tr("visit.award", award=md(poster.award)), icon=":material/emoji_events:")
     heading(poster.title)
     body(f"{poster.theme} · {poster.policy}")
     credit = [part for part in (poster.author_name, poster.department) if part]
@@ -43,12 +75,4 @@ with text:
     show_ai_label(poster.ai_label)
     if poster.prompt or poster.human_part:  # shared by the author (making_visible)
         show_ai_use(poster, "making.heading")
-    with st.container(border=True, key="staff_box"):
-        st.markdown(f"**{tr('visit.staff_title')}**")
-        st.caption(tr("visit.staff_vote" if poster.voting_open else "visit.staff_closed"))
-        st.page_link(
-            staff_sign_in,
-            label=tr("visit.staff_sign_in"),
-            icon=":material/login:",
-            query_params={"entry": str(poster.entry_id)},
-        )
+    staff_box()

@@ -156,7 +156,7 @@ def settings_form(
     poster has now, for the preview of what one vote is worth."""
     prefix = f"contest{contest.id}"
     values: dict[str, Any] = {}
-    with st.form(f"{prefix}_settings"):
+    with st.form(f"{prefix}_settings", enter_to_submit=False):
         for group in Group:
             settings = [s for s in SETTINGS if s.group == group]
             st.markdown(f"**{tr(f'contest.group.{group.value}')}**")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
+from typing import Any
 
 import streamlit as st
 
@@ -14,16 +16,28 @@ from ui.disclosure import show_ai_use
 from ui.i18n import tr
 from ui.text import body, heading
 
+Slots = dict[str, Any]  # problem name -> the st.empty() under its field
 
-def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDraft:
-    """Text widgets for one entry. Returns what is filled in now."""
+
+def _slot(slots: Slots | None, name: str) -> None:
+    if slots is not None:
+        slots[name] = st.empty()
+
+
+def entry_form(
+    form: EntryForm, key: str, entry: Entry | None = None, slots: Slots | None = None
+) -> EntryDraft:
+    """Text widgets for one entry. Returns what is filled in now. With ``slots``, a place under
+    each field (by the name its problems carry) where the caller can say what is wrong."""
     limit = form.text_limits
+    below = partial(_slot, slots)
     title = st.text_input(
         tr("entry.title"),
         entry.title if entry else "",
         max_chars=limit["title"],
         key=f"{key}_title",
     )
+    below("title")
     themes = list(form.themes)
     index = themes.index(entry.theme) if entry and entry.theme in themes else None
     theme = st.selectbox(
@@ -33,6 +47,7 @@ def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDr
         key=f"{key}_theme",
         placeholder=tr("entry.theme_pick"),
     )
+    below("theme")
     policy = st.text_input(
         tr("entry.policy"),
         entry.policy if entry else "",
@@ -40,12 +55,14 @@ def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDr
         help=tr("entry.policy_help"),
         key=f"{key}_policy",
     )
+    below("policy")
     description = st.text_area(
         tr("entry.description"),
         entry.description if entry else "",
         max_chars=limit["description"],
         key=f"{key}_description",
     )
+    below("description")
     known = [t for t in (entry.ai_tools if entry else []) if t in form.ai_tools]
     tools = st.multiselect(
         tr("entry.ai_tools"),
@@ -53,13 +70,16 @@ def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDr
         default=known,
         key=f"{key}_tools",
         placeholder=tr("entry.ai_tools_pick"),
+        select_all=False,  # Streamlit's English "Select all"; every tool at once makes no sense
     )
+    below("ai_tools")
     other = st.text_input(
         tr("entry.ai_tools_other"),
         entry.ai_tools_other if entry else "",
         max_chars=limit["ai_tools_other"],
         key=f"{key}_tools_other",
     )
+    below("ai_tools_other")
     prompt = st.text_area(
         tr("entry.prompt"),
         entry.prompt if entry else "",
@@ -67,6 +87,7 @@ def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDr
         help=tr("entry.prompt_help"),
         key=f"{key}_prompt",
     )
+    below("prompt")
     human = st.text_area(
         tr("entry.human_part"),
         entry.human_part if entry else "",
@@ -74,8 +95,10 @@ def entry_form(form: EntryForm, key: str, entry: Entry | None = None) -> EntryDr
         help=tr("entry.human_part_help"),
         key=f"{key}_human",
     )
+    below("human_part")
     own = st.checkbox(tr("entry.consent_own_work"), bool(entry), key=f"{key}_consent_own")
     publish = st.checkbox(tr("entry.consent_publish"), bool(entry), key=f"{key}_consent_pub")
+    below("consent")
     share = st.checkbox(
         tr("entry.share_making"),
         entry.share_making if entry else form.share_default,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from contest.core import dates
 from contest.core.timeutil import local
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 NONE = "—"  # shown for a value that does not exist (never "None")
 
@@ -17,11 +18,7 @@ def when(moment: datetime | None, tz: str) -> str:
 
 def moment(value: datetime | None, tz: str) -> str:
     """A moment in the house style, in the contest's time zone: 2026. 12. 4.(금) 09:00."""
-    if value is None:
-        return NONE
-    at = local(value, tz)
-    weekday = tr(f"date.weekday.{at.weekday()}")
-    return tr("date.moment", y=at.year, m=at.month, d=at.day, wd=weekday, hm=f"{at:%H:%M}")
+    return NONE if value is None else dates.moment(value, tz, lang())
 
 
 def share(value: float | None) -> str:

@@ -1,16 +1,19 @@
 """Which pages exist, which roles see them and what every page address serves to whom.
 app.py builds st.navigation from this.
 
-Every address of the app answers everyone: signed out, ``/gallery`` or a copied
-``/entry?entry=5`` serves the sign-in page at that address, and after sign-in the same address
-serves the page itself (Streamlit knows a page by its address). So nobody meets Streamlit's
-"Page not found", and only the sign-in page, a visitor's poster page and a kiosk screen run for
-someone who is not signed in. An address no page has (a typo, an old link) opens the start
+Every address of the app answers everyone: signed out, ``/gallery`` serves the sign-in page at
+that address, and after sign-in the same address serves the page itself (Streamlit knows a page
+by its address). A poster's address, the QR code's ``/?entry=5`` or the staff page's
+``/entry?entry=5``, serves a visitor the poster's public page (or when it will be public), with
+a link to sign in at ``/entry?entry=5&sign_in=1``. So nobody meets Streamlit's "Page not found",
+and only the sign-in page, a visitor's poster page and a kiosk screen run for someone who is
+not signed in. An address no page has (a typo, an old link) opens the start
 page with a note in the user's language (``forget_unknown_address``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePosixPath
@@ -99,7 +102,10 @@ def pages_for(role: Role) -> list[PageSpec]:
 
 
 SIGN_IN = "pages/sign_in.py"
-VISIT = "pages/visit.py"  # a poster's public page (while the exhibition is public)
+VISIT = "pages/visit.py"  # a poster's public page (or when the exhibition is public)
+ENTRY = "pages/entry.py"
+ENTRY_PARAM = "entry"  # the poster a QR code or a copied address names
+SIGN_IN_PARAM = "sign_in"  # with ENTRY_PARAM: the staff sign-in, not the visitor's page
 PASSWORD = "pages/account.py"
 NO_ACCESS = "pages/no_access.py"
 HOME = "pages/home.py"
@@ -133,14 +139,31 @@ def _open_routes() -> list[Route]:
     return [Route(s.path, url_path(s.path), s.title_key, s.icon) for s in OPEN_PAGES]
 
 
+def is_poster_visit(params: Mapping[str, str]) -> bool:
+    """A signed-out visit to a poster's address (``?entry=ID``), not its staff sign-in."""
+    return ENTRY_PARAM in params and SIGN_IN_PARAM not in params
+
+
 def signed_out_routes(*, qr_scan: bool) -> list[Route]:
-    """Signed out: the sign-in page at every address; a QR code's ``/?entry=ID`` (``qr_scan``)
-    opens the poster's public page, which sends colleagues to sign in when it is closed.
+    """Signed out: the sign-in page at every address; a poster's address (``qr_scan``: the QR
+    code's ``/?entry=ID`` or the staff page's ``/entry?entry=ID``) opens its public page, which
+    says when the exhibition is public and links colleagues to sign in.
 
     The root address keeps the sign-in page's own name: after sign-in Streamlit finds no page
     by that name and opens the home page (which forwards a QR code's ``?entry=``)."""
-    first = Route(VISIT if qr_scan else SIGN_IN, "sign_in", "nav.sign_in", ":material/login:", True)
-    routes = [_stand_in(SIGN_IN, spec, "nav.sign_in", ":material/login:") for spec in PAGES]
+    sign_in = ("nav.sign_in", ":material/login:")
+    visit = ("app.title", ":material/image:")
+    first = (
+        Route(VISIT, "sign_in", *visit, True)
+        if qr_scan
+        else Route(SIGN_IN, "sign_in", *sign_in, True)
+    )
+    routes = [
+        _stand_in(VISIT, spec, *visit)
+        if qr_scan and spec.path == ENTRY
+        else _stand_in(SIGN_IN, spec, *sign_in)
+        for spec in PAGES
+    ]
     return [first, *routes, *_open_routes()]
 
 

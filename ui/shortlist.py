@@ -48,7 +48,7 @@ def shortlist(view: LifecycleView) -> None:
 
 def _changes(view: LifecycleView) -> None:
     by_id = {row.entry_id: row for row in view.entries}
-    with st.form("shortlist_change"):
+    with st.form("shortlist_change", enter_to_submit=False):
         entry_id = st.selectbox(
             tr("admin.entry"),
             list(by_id),

@@ -1,5 +1,5 @@
 """Streamlit's file uploader labels its button "Upload" and its limit "200MB per file" in English
-whatever the language; this says both in the user's language, with the contest's own limit."""
+whatever the language; this says both in the user's language, with the limit that applies."""
 
 from __future__ import annotations
 
@@ -17,10 +17,8 @@ def _css_text(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("<", "\\3C ")
 
 
-def upload_limit(contest_mb: int) -> int:
-    """The megabytes an uploader on this page takes: the contest's limit, within the server's
-    own cap (.streamlit/config.toml); the page's uploaders say so in the user's language."""
-    mb = min(int(contest_mb), int(st.get_option("server.maxUploadSize")))
+def uploader_texts(limit: str) -> None:
+    """The page's uploaders' button and limit line in the user's language (``limit``)."""
     st.html(
         "<style>"
         f"{_ZONE} button [data-testid='stMarkdownContainer'] p {{font-size: 0;}}"
@@ -28,7 +26,15 @@ def upload_limit(contest_mb: int) -> int:
         f" {{content: {_css_text(tr('upload.button'))}; font-size: 0.875rem;}}"
         f"{_ZONE} [data-testid='stFileUploaderDropzoneInstructions'] span {{font-size: 0;}}"
         f"{_ZONE} [data-testid='stFileUploaderDropzoneInstructions'] span::after"
-        f" {{content: {_css_text(tr('upload.limit', mb=mb))}; font-size: 0.875rem;}}"
+        f" {{content: {_css_text(limit)}; font-size: 0.875rem;}}"
         "</style>"
     )
+
+
+def upload_limit(contest_mb: int) -> int:
+    """The contest's upload limit in megabytes, which the page's uploaders state in the user's
+    language. The uploaders themselves take up to the server's cap (twice as much at least,
+    contests/settings.py): a larger file reaches the app's check, which explains the limit."""
+    mb = min(int(contest_mb), int(st.get_option("server.maxUploadSize")))
+    uploader_texts(tr("upload.limit", mb=mb))
     return mb

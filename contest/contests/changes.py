@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from contest.contests.settings import BY_NAME, SETTINGS, Kind, Setting
-from contest.core.i18n import DEFAULT_LANGUAGE, Moment, catalog, t
+from contest.core.dates import Moment
+from contest.core.i18n import DEFAULT_LANGUAGE, catalog, t
 from contest.core.models import Contest
 from contest.core.timeutil import as_utc
 

@@ -18,7 +18,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from contest.core.i18n import Moment, Phrase, phrase
+from contest.core.dates import Moment
+from contest.core.i18n import Phrase, phrase
 from contest.core.models import Contest, ContestPhase
 from contest.core.timeutil import as_utc
 

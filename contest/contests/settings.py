@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from contest.contests.freezes import Allowed, Freeze, Stage
 from contest.contests.rules import TIE_BREAKS
+from contest.core.dates import Moment
 from contest.core.errors import InvalidInput
-from contest.core.i18n import Moment, Phrase, phrase
+from contest.core.i18n import Phrase, phrase
 from contest.core.models import Contest, OfficialsEntering
 from contest.core.timeutil import as_utc
 
@@ -67,8 +68,10 @@ DEFAULT_AWARDS: tuple[dict[str, Any], ...] = (
 )
 
 
-# The web server refuses larger uploads itself (Streamlit's server.maxUploadSize, in MB): a
-# contest may not promise more than that. Streamlit reads the environment variable first.
+# The web server refuses larger uploads itself (Streamlit's server.maxUploadSize, in MB), in
+# English and only in a tooltip. A contest's own limit stays at most half of it
+# (contest_upload_cap_mb), so a file up to twice over the contest's limit still reaches the app,
+# which explains the limit in the user's language. Streamlit reads the environment first.
 SERVER_CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
 SERVER_UPLOAD_ENV = "STREAMLIT_SERVER_MAX_UPLOAD_SIZE"
 STREAMLIT_DEFAULT_UPLOAD_MB = 200
@@ -84,6 +87,11 @@ def server_upload_mb() -> int:
     except FileNotFoundError:
         return STREAMLIT_DEFAULT_UPLOAD_MB
     return int(config.get("server", {}).get("maxUploadSize", STREAMLIT_DEFAULT_UPLOAD_MB))
+
+
+def contest_upload_cap_mb() -> int:
+    """The highest upload limit a contest may set: half what the server takes."""
+    return server_upload_mb() // 2
 
 
 class Kind(StrEnum):
@@ -156,7 +164,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("entries_per_person", Kind.COUNT, Group.LIMITS, 1, 50, freezes=SUBMITTING_MORE),
     Setting("votes_per_voter", Kind.COUNT, Group.LIMITS, 1, 100, freezes=VOTING_MORE),
     Setting(
-        "max_upload_mb", Kind.COUNT, Group.LIMITS, 1, server_upload_mb(), freezes=SUBMITTING_MORE
+        "max_upload_mb",
+        Kind.COUNT,
+        Group.LIMITS,
+        1,
+        contest_upload_cap_mb(),
+        freezes=SUBMITTING_MORE,
     ),
     # 100 MP decodes to 300 MB of RGB: two at once still fit a replica; an A1 print is ~70 MP.
     Setting("max_megapixels", Kind.COUNT, Group.LIMITS, 1, 100, freezes=SUBMITTING_MORE),

@@ -17,8 +17,9 @@ from contest.contests.manage import planned_changes
 from contest.contests.queries import get_contest, list_contests, top_votes
 from contest.contests.settings import SETTINGS
 from contest.core.authz import require_admin
+from contest.core.dates import Duration
 from contest.core.errors import ContestError
-from contest.core.i18n import Duration, Phrase, phrase
+from contest.core.i18n import Phrase, phrase
 from contest.core.models import Contest, Entry, EntryStatus, Role, User, Vote
 from contest.core.timeutil import utcnow
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from contest.core.errors import ContestError
-from contest.core.timeutil import local
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
@@ -57,58 +55,27 @@ def phrase(key: str, **params: Any) -> Phrase:
     return Phrase(key, params)
 
 
-@dataclass(frozen=True)
-class Moment:
-    """A moment written in the reader's language in the contest's time zone: in Korean
-    "2026. 12. 4.(금) 09:00", seconds only when they are not zero (a window closing at
-    23:59:59)."""
+@runtime_checkable
+class Said(Protocol):
+    """Words said later in the reader's language: a Phrase, or a moment or a length of time
+    (core/dates.py)."""
 
-    at: datetime
-    tz: str
-
-    def text(self, lang: str) -> str:
-        moment = local(self.at, self.tz)
-        clock = moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
-        return t(
-            "time.moment",
-            lang,
-            year=moment.year,
-            month=t(f"time.month.{moment.month}", lang),
-            day=moment.day,
-            weekday=t(f"time.weekday.{moment.weekday()}", lang),
-            clock=clock,
-        )
-
-
-@dataclass(frozen=True)
-class Duration:
-    """A length of time in words, to the minute: "3일 2시간", "45분"."""
-
-    seconds: float
-
-    def text(self, lang: str) -> str:
-        minutes = round(abs(self.seconds) / 60)
-        parts = {"days": minutes // 1440, "hours": minutes // 60 % 24, "minutes": minutes % 60}
-        said = [t(f"time.{unit}", lang, n=n) for unit, n in parts.items() if n]
-        return " ".join(said) or t("time.minutes", lang, n=0)
-
-
-Words = Phrase | Moment | Duration
+    def text(self, lang: str) -> str: ...
 
 
 def _said(value: Any, lang: str) -> Any:
-    """A parameter in words: a Phrase, Moment or Duration said in ``lang``; a tuple of them
+    """A parameter in words (a Phrase, Moment or Duration) said in ``lang``; a tuple of them
     said one after another, separated by commas."""
-    if isinstance(value, Phrase | Moment | Duration):
+    if isinstance(value, Said):
         return value.text(lang)
-    if isinstance(value, tuple) and value and all(isinstance(v, Words) for v in value):
+    if isinstance(value, tuple) and value and all(isinstance(v, Said) for v in value):
         return ", ".join(v.text(lang) for v in value)
     return value
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """Translate ``key``; falls back to Korean, then to the key itself so a gap is visible.
-    Parameters that are Phrases, Moments or Durations are said in the same language."""
+    Parameters that are ``Said`` (Phrases, Moments, Durations) are said in the same language."""
     text = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
     params = {name: _said(value, lang) for name, value in params.items()}
     try:

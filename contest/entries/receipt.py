@@ -1,6 +1,7 @@
 """The receipt of a submitted poster: what the author sees right after sending it, and the same
 as a one-page A4 PDF to keep (entry number, the picture, the time it was received in the
-contest's time zone, and the AI disclosure)."""
+contest's time zone, its status now, and the AI disclosure). A withdrawn entry's receipt says
+it was withdrawn, never that it was accepted."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlmodel import Session, col, select
 from contest.core.authz import require_staff
 from contest.core.errors import NotFound, PermissionDenied
 from contest.core.i18n import DEFAULT_LANGUAGE, t
-from contest.core.models import Contest, Entry, ImageObject, Role, User
+from contest.core.models import Contest, Entry, EntryStatus, ImageObject, Role, User
 from contest.core.pdf import FONT, MARGIN, document, fit, lines, picture
 from contest.core.timeutil import format_local
 from contest.entries.disclosure import Disclosure
@@ -87,6 +88,7 @@ def receipt_pdf(
     rows = (
         ("receipt.number", str(receipt.number)),
         ("receipt.received", receipt.received),
+        ("receipt.status", t(f"entry.status.{receipt.status}", lang)),
         ("entry.theme", receipt.theme),
         ("entry.policy", receipt.policy),
     )
@@ -107,8 +109,17 @@ def receipt_pdf(
         _section(pdf, t("entry.human_part", lang), receipt.human_part, width, 5)
     pdf.set_xy(MARGIN, pdf.h - MARGIN - 10)
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(width, 5, t("receipt.pdf_note", lang), align="L")
+    pdf.multi_cell(width, 5, _note(receipt, lang), align="L")
     return bytes(pdf.output())
+
+
+def _note(receipt: ReceiptView, lang: str) -> str:
+    """What the receipt confirms: acceptance while the entry stands; once it is withdrawn (or
+    taken out), that it was received and is no longer in the contest."""
+    if receipt.status == EntryStatus.ACTIVE.value:
+        return t("receipt.pdf_note", lang)
+    status = t(f"entry.status.{receipt.status}", lang)
+    return t("receipt.pdf_note_inactive", lang, status=status)
 
 
 def _tools(receipt: ReceiptView) -> list[str]:

@@ -27,6 +27,7 @@ from contest.core.errors import InvalidInput, InvalidState, NotFound, Permission
 from contest.core.models import DisplayLink, Entry, EntryStatus, ImageObject, User
 from contest.core.timeutil import utcnow
 from contest.exhibition.links import kiosk_link, poster_link
+from contest.exhibition.public import ScanPromise, scan_promise
 from contest.images.provenance.describe import Line, ai_label
 from contest.judging.publication import published_winners
 
@@ -147,6 +148,7 @@ class KioskView:
     seconds: int
     mode: KioskMode
     posters: tuple[KioskPoster, ...]
+    scan: ScanPromise  # what the QR code under each poster opens now, as its label says
 
 
 def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView:
@@ -210,4 +212,5 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
             for entry, image, author in rows
         ]
         mode = KioskMode.POSTERS
-    return KioskView(contest.name, display.theme, display.seconds, mode, tuple(posters))
+    scan = scan_promise(contest)
+    return KioskView(contest.name, display.theme, display.seconds, mode, tuple(posters), scan)

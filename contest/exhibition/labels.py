@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 from contest.contests.published import published_awards
 from contest.contests.queries import require_current
 from contest.contests.visibility import Purpose, author_visibility
-from contest.contests.windows import voting_closed
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.config import Settings
@@ -27,6 +26,7 @@ from contest.core.i18n import DEFAULT_LANGUAGE, t
 from contest.core.models import Entry, EntryStatus, ImageObject, User
 from contest.core.pdf import FONT, MARGIN, document, fit, lines, picture
 from contest.exhibition.links import poster_link
+from contest.exhibition.public import scan_promise
 from contest.images.provenance.describe import Line, ai_label
 from storage import ObjectStore
 
@@ -104,11 +104,12 @@ def exhibition_pdf(
 ) -> bytes:
     """Index page(s) first, then one A4 label per active entry; ``compress`` off for tests.
 
-    The label invites colleagues to vote only until voting closes."""
+    The label promises what a scan will open (``scan_promise``): the public page within the
+    public dates, else the staff sign-in; a vote only until voting closes."""
     admin = require_admin(actor)
     contest = require_current(session)
     items = labels(session, settings=settings, actor=admin)
-    hint = "exhibition.scan_hint_closed" if voting_closed(contest, now) else "exhibition.scan_hint"
+    hint = scan_promise(contest, now).text(lang)
     pdf = document(compress)
     for start in range(0, max(len(items), 1), INDEX_ROWS_PER_PAGE):
         _index_page(pdf, contest.name, items, start, lang)
@@ -117,7 +118,7 @@ def exhibition_pdf(
         if label.award:
             number = t("exhibition.label_award", lang, number=number, award=label.award)
         made = t(label.ai_label.key, lang, **label.ai_label.params)
-        _label_page(pdf, store, label, t(hint, lang), number, made)
+        _label_page(pdf, store, label, hint, number, made)
     audit.record(
         session,
         actor=admin,

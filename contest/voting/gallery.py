@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -27,6 +28,7 @@ from contest.entries.disclosure import Disclosure, making_visible
 from contest.entries.submissions import AI_TOOLS
 
 PAGE_SIZES = (24, 36, 48)
+_NUMBER = re.compile(r"(\d+)\s*번?")
 LARGEST_ID = 2**63 - 1  # a 64-bit key on both databases
 
 
@@ -168,11 +170,19 @@ def _conditions(
     if term:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         # ilike is ILIKE on PostgreSQL and lower() LIKE lower() on SQLite.
-        conditions.append(
-            col(Entry.title).ilike(pattern, escape="\\")
-            | col(Entry.policy).ilike(pattern, escape="\\")
+        matches = col(Entry.title).ilike(pattern, escape="\\") | col(Entry.policy).ilike(
+            pattern, escape="\\"
         )
+        if (number := _entry_number(term)) is not None:  # "13" or "13번", as labels print it
+            matches = matches | (col(Entry.number) == number)
+        conditions.append(matches)
     return conditions
+
+
+def _entry_number(term: str) -> int | None:
+    """The entry number a search names ("13", "13번", "13 번"), or None."""
+    found = _NUMBER.fullmatch(term.strip())
+    return int(found.group(1)) if found and len(found.group(1)) <= 9 else None
 
 
 def gallery_page(

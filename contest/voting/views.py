@@ -67,7 +67,7 @@ class PosterView:
     link: str
     voted: bool  # the viewer's vote for this poster counts now
     cannot_vote: str | None  # why the vote button is disabled (a message key), None: it works
-    cannot_retract: str | None  # likewise for taking the vote back
+    cannot_retract: str | None  # likewise for taking the vote back (the page then hides it)
     voting_opens_at: datetime
     voting_closes_at: datetime
     timezone: str
@@ -89,6 +89,13 @@ def _cannot_vote(
     if votes.left == 0:
         return "vote.why.no_votes_left"
     return None
+
+
+def _cannot_retract(window: WindowStatus) -> str | None:
+    """Why a vote cannot be taken back now, in retract_vote's own words."""
+    if window == WindowStatus.OPEN:
+        return None
+    return "error.vote.retract_closed" if window == WindowStatus.CLOSED else "vote.why.before"
 
 
 def poster_view(
@@ -113,7 +120,7 @@ def poster_view(
         link=settings.entry_link(poster.entry_id),
         voted=voted,
         cannot_vote=_cannot_vote(poster, votes, window, voted),
-        cannot_retract=None if window == WindowStatus.OPEN else f"vote.why.{window.value}",
+        cannot_retract=_cannot_retract(window),
         voting_opens_at=contest.voting_opens_at,
         voting_closes_at=contest.voting_closes_at,
         timezone=contest.timezone,

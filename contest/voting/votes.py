@@ -40,6 +40,7 @@ from contest.core.errors import (
     InvalidState,
     NotFound,
     PermissionDenied,
+    WindowClosed,
 )
 from contest.core.models import Contest, Entry, EntryStatus, Role, User, Vote, VoteEvent
 from contest.core.timeutil import utcnow
@@ -260,11 +261,14 @@ def cast_vote(
 def retract_vote(
     session: Session, *, actor: User | None, entry_id: int, now: datetime | None = None
 ) -> VoteState:
-    """Take a vote back while the window is open, whatever became of the poster since."""
+    """Take a vote back while the window is open, whatever became of the poster since; once
+    voting has closed the refusal says so in those words."""
     now = now or utcnow()
     voter, contest = _lock_voter(session, actor, _RETRACT_READ, entry_id=entry_id)
     if contest is None:
         raise InvalidState("error.vote.not_voted")
+    if voting_closed(contest, now):
+        raise WindowClosed("error.vote.retract_closed")
     ensure_voting_open(contest, now)
     refuse_while_published(session, contest, entry_id=entry_id)
     left = _delete_vote(

@@ -13,7 +13,13 @@ from sqlmodel import Session, col, select
 from contest.contests import manage as contests
 from contest.contests import queries
 from contest.contests.manage import new_contest
-from contest.contests.settings import BY_NAME, DEFAULT_THEMES, SERVER_CONFIG, server_upload_mb
+from contest.contests.settings import (
+    BY_NAME,
+    DEFAULT_THEMES,
+    SERVER_CONFIG,
+    contest_upload_cap_mb,
+    server_upload_mb,
+)
 from contest.contests.windows import (
     Window,
     default_windows,
@@ -255,8 +261,9 @@ def test_settings_stay_within_sensible_ranges_and_the_servers_limits(
 
 def test_the_upload_cap_is_read_from_the_server_config(monkeypatch: pytest.MonkeyPatch) -> None:
     config = tomllib.loads(SERVER_CONFIG.read_text(encoding="utf-8"))
-    assert server_upload_mb() == config["server"]["maxUploadSize"] == 25
-    assert BY_NAME["max_upload_mb"].high == 25
+    assert server_upload_mb() == config["server"]["maxUploadSize"] == 50
+    # A file up to twice over a contest's limit reaches the app, which explains the limit.
+    assert BY_NAME["max_upload_mb"].high == contest_upload_cap_mb() == 25
     assert new_contest(name="n", year=2026, slug="n", max_upload_mb=25).max_upload_mb == 25
     monkeypatch.setenv("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", "40")
     server_upload_mb.cache_clear()

@@ -139,6 +139,20 @@ def test_filters_and_search(any_runtime: Runtime) -> None:
     assert choices.orders == (Order.SHUFFLE, Order.NEWEST)
 
 
+def test_a_number_search_finds_that_entry(any_runtime: Runtime) -> None:
+    """Labels print "13번": searching "13" or "13번" finds entry 13 (and "13" any title with it)."""
+    world = thirty_posters(any_runtime)
+    number_13, titled_13 = world["ids"][12], world["ids"][13]  # numbers 13 and 14 ("포스터 13")
+    with world["rt"].session() as session:
+        found = {
+            term: {c.entry_id for c in _page(session, world["viewer"], search=term).cards}
+            for term in ("13", "13번", " 13 번 ", "99번", "번")
+        }
+    assert found["13"] == {number_13, titled_13}
+    assert found["13번"] == found[" 13 번 "] == {number_13}
+    assert found["99번"] == found["번"] == set()
+
+
 def test_newest_order(any_runtime: Runtime) -> None:
     world = thirty_posters(any_runtime)
     with world["rt"].session() as session:

@@ -19,6 +19,7 @@ from contest.core.i18n import LANGUAGES, LOCALES_DIR, catalog, load_files, t
 from contest.core.models import FlagLevel, OfficialsEntering, Role
 from contest.entries import submissions
 from contest.entries.views import Stage
+from contest.exhibition.public import Viewing
 from contest.judging.panel import Barrier
 from contest.judging.readiness import STEPS
 from contest.privacy.plan import FACTS
@@ -75,7 +76,11 @@ DYNAMIC_FAMILIES = {
     "system.kind.": ["view", "action", "check", "call", "download"],
     "system.check.": ["database", "store"],
     "system.operation.": ["put", "get", "url", "delete", "exists", "list", "modified", "scan"],
-    "date.weekday.": [str(day) for day in range(7)],
+    # What a scan promises (exhibition/public.py) and a poster's address says outside the dates.
+    "scan.": ["public", "public_vote", "staff", "staff_vote"],
+    "visit.viewing.": [
+        f"{s.value}{part}" for s in Viewing if s != Viewing.OPEN for part in ("", ".body")
+    ],
 }
 
 

@@ -15,16 +15,18 @@ from sqlmodel import select
 from contest.accounts.users import set_language
 from contest.contests.queries import require_current
 from contest.contests.windows import exhibition_open
+from contest.core.dates import day
 from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
+from contest.core.i18n import t
 from contest.core.models import AuditEvent, Contest, DisplayLink, Entry, Role, User
 from contest.core.timeutil import utcnow
 from contest.entries.receipt import receipt_pdf, receipt_view
-from contest.entries.submissions import EntryDraft
+from contest.entries.submissions import EntryDraft, withdraw_entry
 from contest.entries.views import Stage, home_view
 from contest.exhibition.displays import KioskMode, create_display, kiosk_view, revoke_display
 from contest.exhibition.labels import exhibition_pdf
 from contest.exhibition.links import is_local, public_base
-from contest.exhibition.public import set_exhibition, visitor_view
+from contest.exhibition.public import Viewing, scan_promise, set_exhibition, visitor_view
 from contest.runtime import Runtime
 from contest.voting.views import poster_view
 from contest.voting.votes import cast_vote
@@ -125,6 +127,43 @@ def test_a_visitor_sees_a_poster_only_while_the_exhibition_is_public(
         assert poster is not None and poster.author_name == "정하은"
 
 
+def test_a_scan_promises_what_the_posters_address_then_does(
+    runtime: Runtime, venue: dict[str, Any]
+) -> None:
+    """Outside the public dates a poster's address says when they are (no poster); the label
+    and the kiosk promise the same: the public page within the dates, else the staff sign-in,
+    a vote only until voting closes (the venue's voting closes tomorrow)."""
+    first, now = venue["ids"][0], utcnow()
+    opens, closes = now + timedelta(days=2), now + timedelta(days=9)
+    with runtime.session() as session:
+        contest = require_current(session)
+        unset = visitor_view(session, actor=None, entry_id=first)
+        assert unset.viewing is not None and unset.viewing.status == Viewing.NONE
+        assert unset.poster is None and unset.voting_open
+        assert scan_promise(contest).text() == t("scan.staff_vote", "ko")
+        set_exhibition(session, actor=venue["admin"], public=True, opens_at=opens, closes_at=closes)
+    moments = {
+        Viewing.BEFORE: now,
+        Viewing.OPEN: now + timedelta(days=3),
+        Viewing.CLOSED: now + timedelta(days=10),
+    }
+    with runtime.session() as session:
+        contest = require_current(session)
+        views = {
+            s: visitor_view(session, actor=None, entry_id=first, now=m) for s, m in moments.items()
+        }
+        promises = {s: scan_promise(contest, now=m).text() for s, m in moments.items()}
+        english = scan_promise(contest, now=now).text("en")
+    assert {s: v.viewing.status for s, v in views.items() if v.viewing} == {s: s for s in moments}
+    assert [s for s, v in views.items() if v.poster is not None] == [Viewing.OPEN]
+    assert views[Viewing.BEFORE].public is False and views[Viewing.OPEN].public
+    days = (day(opens, "Asia/Seoul"), day(closes, "Asia/Seoul"))
+    assert all(d in promises[Viewing.BEFORE] for d in days)  # "2026. 12. 9.(수)" …
+    assert "투표" in promises[Viewing.BEFORE] and "투표" not in promises[Viewing.OPEN]
+    assert promises[Viewing.CLOSED] == t("scan.staff", "ko")  # ended, and voting too
+    assert day(opens, "Asia/Seoul", "en") in english and "to read about this poster" in english
+
+
 def test_kiosk_links_keep_a_hash_show_one_zone_and_stop_when_revoked(
     runtime: Runtime, venue: dict[str, Any]
 ) -> None:
@@ -154,6 +193,7 @@ def test_kiosk_links_keep_a_hash_show_one_zone_and_stop_when_revoked(
     assert [p.title for p in view.posters] == ["바다가 가까운 도시", "모두의 문화"]
     assert view.posters[0].link == settings.entry_link(venue["ids"][0])
     assert view.posters[0].credit == DEPARTMENT
+    assert view.scan.text() == t("scan.staff_vote", "ko")  # not public: the label's promise
     with runtime.session() as session:
         with pytest.raises(PermissionDenied):
             kiosk_view(session, settings=settings, token=token + "x")
@@ -212,6 +252,17 @@ def test_the_receipt_is_the_authors_with_number_time_and_disclosure(
     for expected in ("출품 접수증", "바다가 가까운 도시", str(receipt.number), receipt.received):
         assert any(expected in text for text in texts), expected
     assert any("Midjourney" in text for text in texts)
+    assert any("정상적으로 접수되었음" in text for text in texts)
+
+    with runtime.session() as session:  # withdrawn: the receipt no longer says it was accepted
+        withdraw_entry(session, actor=venue["author"], entry_id=first)
+        withdrawn = pdf_text(
+            receipt_pdf(
+                session, store=runtime.store, actor=venue["author"], entry_id=first, compress=False
+            )
+        )
+    assert any("철회됨" in text for text in withdrawn)
+    assert not any("정상적으로 접수되었음" in text for text in withdrawn)
 
 
 def test_a_draft_lists_every_problem_at_once(runtime: Runtime, venue: dict[str, Any]) -> None:
@@ -244,7 +295,8 @@ def test_the_vote_button_says_why_it_is_off(runtime: Runtime, venue: dict[str, A
         closed = poster_view(
             session, actor=venue["voter"], settings=settings, entry_id=second, now=later
         )
-        assert closed.cannot_vote == closed.cannot_retract == "vote.why.closed"
+        assert closed.cannot_vote == "vote.why.closed"
+        assert closed.cannot_retract == "error.vote.retract_closed"  # as retract_vote says
         early = utcnow() - timedelta(days=5)
         before = poster_view(
             session, actor=venue["voter"], settings=settings, entry_id=second, now=early

@@ -124,10 +124,11 @@ def test_window_is_enforced_for_cast_and_retract(any_runtime: Runtime) -> None:
     with pytest.raises(WindowClosed) as err, any_runtime.session() as session:
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][1], now=late)
     assert err.value.key == "error.voting_closed"
-    with pytest.raises(WindowClosed), any_runtime.session() as session:
+    with pytest.raises(WindowClosed) as err, any_runtime.session() as session:
         retract_vote(
             session, actor=c["voter"], entry_id=c["ids"][0], now=closes + timedelta(seconds=1)
         )
+    assert err.value.key == "error.vote.retract_closed"  # "투표가 마감되어 취소할 수 없습니다."
     with any_runtime.session() as session:  # the last second is still inside
         cast_vote(session, actor=c["voter"], entry_id=c["ids"][1], now=closes)
     assert count(any_runtime, Vote) == 2

@@ -67,6 +67,7 @@ __all__ = [
     "new_page",
     "settle",
     "sign_in",
+    "sign_in_at_poster",
     "streamlit_app",
     "streamlit_apps",
     "streamlit_server",
@@ -255,6 +256,13 @@ def sign_in(page: Page, login: str, password: str) -> None:
     page.get_by_label(t("auth.password", "ko")).fill(password)
     page.get_by_role("button", name=t("auth.sign_in", "ko")).click()
     expect(page.get_by_label(label)).to_have_count(0, timeout=UI_TIMEOUT)
+
+
+def sign_in_at_poster(page: Page, login: str, password: str = DEMO_PASSWORD) -> None:
+    """Signed out at a poster's address (a QR scan): its public page (or when it is public)
+    links colleagues to the sign-in; follow it and sign in, to land on the poster."""
+    page.get_by_role("link", name=t("visit.staff_sign_in", "ko")).click()
+    sign_in(page, login, password)
 
 
 WINDOWS = ("submission_opens_at", "submission_closes_at", "voting_opens_at", "voting_closes_at")

@@ -180,12 +180,17 @@ STREAMLIT_AXE = (
 )
 
 
-def axe_violations(page: Page) -> list[str]:
-    """Serious and critical axe-core violations outside Streamlit's own known faults."""
+SERIOUS = ("serious", "critical")
+EVERY_LEVEL = ("minor", "moderate", *SERIOUS)  # the pages citizens see (docs/accessibility.md)
+
+
+def axe_violations(page: Page, impacts: tuple[str, ...] = SERIOUS) -> list[str]:
+    """axe-core violations of ``impacts`` (serious and critical unless asked for more) outside
+    Streamlit's own known faults."""
     found = []
     response = Axe().run(page).response
     for violation in response["violations"]:
-        if violation["impact"] not in ("serious", "critical"):
+        if violation["impact"] not in impacts:
             continue
         for node in violation["nodes"]:
             where = " ".join(node["target"]) + " " + node["html"]

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from contest.core.i18n import t
 from contest.demo.seed import DEMO_PASSWORD
-from tests.e2e.conftest import UI_TIMEOUT, settle, sign_in
+from tests.e2e.conftest import UI_TIMEOUT, settle, sign_in, sign_in_at_poster
 
 
 def ko(key: str, **params: object) -> str:
@@ -34,10 +34,11 @@ def poster_link(page: Page, title: str) -> tuple[int, str]:
 
 
 def open_by_qr_link(page: Page, base_url: str, entry_id: int, login: str) -> None:
-    """As a phone not yet signed in does after scanning: /?entry=ID, sign-in, the poster."""
+    """As a phone not yet signed in does after scanning: /?entry=ID, its public page's staff
+    sign-in, the poster."""
     page.context.clear_cookies()  # no stay-signed-in cookie from an earlier sign-in
     page.goto(f"{base_url}/?entry={entry_id}")
-    sign_in(page, login, DEMO_PASSWORD)
+    sign_in_at_poster(page, login)
     expect(page).to_have_url(re.compile(rf"[?&]entry={entry_id}\b"), timeout=UI_TIMEOUT)
     expect(page.get_by_text(ko("poster.link"))).to_be_visible(timeout=UI_TIMEOUT)
 

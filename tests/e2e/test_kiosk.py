@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from contest.core.i18n import t
 from contest.demo.seed import SAMPLE_POSTERS
 from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, new_page, settle, sign_in
+from tests.e2e.plain import EVERY_LEVEL, axe_violations, leftovers, read
 
 TV = {"viewport": {"width": 1920, "height": 1080}}
 ZONE = "시민행복"
@@ -47,6 +48,10 @@ def test_a_kiosk_link_rotates_posters_until_revoked(
         expect(title).not_to_have_text(first, timeout=30_000)  # the next poster, unattended
         expect(tv.locator(".st-key-kiosk_text img")).to_be_visible()  # its QR code
         expect(tv.get_by_label(ko("auth.login"))).to_have_count(0)
+        # What a scan opens, as the labels say it: not public, so colleagues sign in and vote.
+        expect(tv.get_by_text(ko("scan.staff_vote"))).to_be_visible()
+        settle(tv)
+        assert leftovers(read(tv), "ko") + axe_violations(tv, EVERY_LEVEL) == []
 
         settle(admin)
         admin.get_by_role("button", name=ko("kiosk.revoke")).first.click()

@@ -27,7 +27,10 @@ def test_a_new_tab_stays_signed_in_until_sign_out(app_server: str, browser_page:
 
     settle(scan)
     scan.get_by_role("button", name=t("auth.sign_out", "ko")).click()
-    expect(scan.get_by_label(t("auth.login", "ko"))).to_be_visible(timeout=UI_TIMEOUT)
+    # Signed out at the poster's address: its public page, with the staff sign-in link.
+    staff = scan.get_by_role("link", name=t("visit.staff_sign_in", "ko"))
+    expect(staff).to_be_visible(timeout=UI_TIMEOUT)
+    expect(scan.get_by_role("button", name=t("auth.sign_out", "ko"))).to_have_count(0)
     settle(scan)
     again = page.context.new_page()
     again.goto(app_server)

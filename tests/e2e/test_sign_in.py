@@ -36,6 +36,7 @@ def test_qr_link_keeps_the_entry_parameter_through_sign_in(
 ) -> None:
     page = browser_page
     page.goto(f"{app_server}/?entry=1")
+    page.get_by_role("link", name=t("visit.staff_sign_in", "ko")).click()  # its public page's
     expect(page.get_by_text(t("auth.sign_in_to_see_entry", "ko"))).to_be_visible(timeout=UI_TIMEOUT)
     sign_in(page, "D1001", DEMO_PASSWORD)
     expect(page.get_by_text(t("auth.sign_in_to_see_entry", "ko"))).to_have_count(0)

@@ -40,9 +40,9 @@ def test_submit_from_empty_to_receipt_then_edit_and_withdraw(
     poster.write_bytes(poster_bytes(31337))
     page.goto(f"{app_server}/submit")
     sign_in(page, "D1001", DEMO_PASSWORD)
-    left = page.get_by_text(re.compile(r"더 출품할 수 있는 작품 (\d)점"))
+    left = page.get_by_text(re.compile(r"더 출품할 수 있는 작품 (\d)편"))
     expect(left).to_be_visible(timeout=UI_TIMEOUT)
-    before = int(re.search(r"작품 (\d)점", left.inner_text()).group(1))  # type: ignore[union-attr]
+    before = int(re.search(r"작품 (\d)편", left.inner_text()).group(1))  # type: ignore[union-attr]
 
     # Empty: every requirement is listed, and there is nothing to send yet.
     expect(checklist(page)).to_contain_text(ko("submit.check.no_file"))
@@ -86,7 +86,7 @@ def test_submit_from_empty_to_receipt_then_edit_and_withdraw(
     )
     expect(receipt.get_by_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d KST"))).to_be_visible()
     expect(receipt.get_by_text("Midjourney")).to_be_visible()
-    expect(page.get_by_text(f"더 출품할 수 있는 작품 {before - 1}점")).to_be_visible()
+    expect(page.get_by_text(re.compile(f"더 출품할 수 있는 작품 {before - 1}편"))).to_be_visible()
     expect(page.get_by_role("textbox", name=ko("entry.title"))).to_have_value("")
     expect(page.get_by_text(ko("submit.file_ok"))).to_have_count(0)
     number = re.search(r"제(\d+)번", receipt.inner_text()).group(1)  # type: ignore[union-attr]
@@ -101,12 +101,35 @@ def test_submit_from_empty_to_receipt_then_edit_and_withdraw(
     card = page.get_by_role("heading", name=re.compile(f"#{number} 스마트 버스 정류장"))
     expect(card).to_be_visible()
     settle(page)
+    page.go_back()  # the submit page again: the receipt stayed behind
+    expect(page.get_by_role("textbox", name=ko("entry.title"))).to_be_visible(timeout=UI_TIMEOUT)
+    expect(page.locator(".st-key-submit_receipt")).to_have_count(0)
+    page.go_forward()
+    expect(card).to_be_visible(timeout=UI_TIMEOUT)
+
+    # The edit panel checks as the submit page does and stays open through a new file.
+    settle(page)
     page.get_by_text(ko("my_entries.edit")).first.click()
     title = page.get_by_role("textbox", name=ko("entry.title")).first
+    expect(title).to_have_value("스마트 버스 정류장", timeout=UI_TIMEOUT)
+    replacement = tmp_path / "새 포스터.png"
+    replacement.write_bytes(poster_bytes(4242))
+    page.locator("input[type=file]").first.set_input_files(str(replacement))
+    expect(page.get_by_text(ko("submit.file_ok"))).to_be_visible(timeout=UI_TIMEOUT)
+    expect(title).to_be_visible()  # still open
+    title.fill("")
+    title.press("Tab")
+    pending = ko("my_entries.pending", number=number, count=1)
+    expect(page.get_by_text(pending)).to_be_visible(timeout=UI_TIMEOUT)
+    missing = page.get_by_text(ko("error.entry.missing.title"))
+    expect(missing).to_have_count(2)  # under the title, and in the checklist
+    expect(page.get_by_role("button", name=ko("my_entries.save"))).to_have_count(0)
     title.fill("스마트 정류장 2.0")
+    title.press("Tab")
     settle(page)
     page.get_by_role("button", name=ko("my_entries.save")).first.click()
-    expect(page.get_by_text(ko("my_entries.saved"))).to_be_visible(timeout=UI_TIMEOUT)
+    saved = ko("my_entries.saved_which", number=number)
+    expect(page.get_by_text(saved)).to_be_visible(timeout=UI_TIMEOUT)
 
     settle(page)  # the page reran after saving and shows the entry as it is now
     expect(page.get_by_role("heading", name=f"#{number} 스마트 정류장 2.0")).to_be_visible()

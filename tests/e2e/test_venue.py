@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import select
 
 from contest.contests.queries import require_current
+from contest.core.dates import day
 from contest.core.i18n import t
 from contest.core.models import Entry, User
 from contest.core.timeutil import utcnow
@@ -26,8 +27,10 @@ from tests.e2e.conftest import (
     new_page,
     settle,
     sign_in,
+    sign_in_at_poster,
     streamlit_server,
 )
+from tests.e2e.plain import EVERY_LEVEL, axe_violations, leftovers, read
 
 COOKIE = "contest_auth"
 # The cookie used to be written by a script that raced the rerun after sign-in: on a phone it
@@ -66,10 +69,7 @@ def test_qr_scan_after_qr_scan_signs_in_once(
         try:
             first, second = 1 + round_no % 6, 7 + round_no % 6
             page.goto(f"{app_server}/?entry={first}")
-            expect(page.get_by_text(ko("auth.sign_in_to_see_entry"))).to_be_visible(
-                timeout=UI_TIMEOUT
-            )
-            sign_in(page, "D1001", DEMO_PASSWORD)
+            sign_in_at_poster(page, "D1001")
             expect_poster(page, first)
             settle(page)
             if wait_for_cookie(page.context, COOKIE) is None:
@@ -129,8 +129,16 @@ def test_a_visitor_reads_a_poster_without_sign_in_and_nothing_else(
     expect(page.get_by_label(ko("auth.login"))).to_have_count(0)
     staff = page.get_by_role("link", name=ko("visit.staff_sign_in"))
     expect(staff).to_be_visible()
+    alt = ko("image.alt", title="바다가 가까운 도시", theme="시민행복")
+    expect(page.get_by_role("img", name=alt)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "ko")  # read out in Korean
+    settle(page)
+    assert leftovers(read(page), "ko") + axe_violations(page, EVERY_LEVEL) == []
 
-    for closed in ("/gallery", f"/entry?entry={entry_id}", "/admin_users", "/kiosk"):
+    page.goto(f"{app_server}/entry?entry={entry_id}")  # the staff page's address: the same
+    expect(page.get_by_role("heading", name="바다가 가까운 도시")).to_be_visible(timeout=UI_TIMEOUT)
+    expect(page.get_by_label(ko("auth.login"))).to_have_count(0)
+    for closed in ("/gallery", "/admin_users", "/kiosk"):
         page.goto(app_server + closed)
         if closed == "/kiosk":
             expect(page.get_by_text(ko("error.display.invalid"))).to_be_visible(timeout=UI_TIMEOUT)
@@ -149,14 +157,50 @@ def test_a_visitor_reads_a_poster_without_sign_in_and_nothing_else(
     expect(page.get_by_role("button", name=ko("vote.button"))).to_be_visible()
 
 
-def test_a_closed_exhibition_sends_a_qr_scan_to_sign_in(
-    app_server: str, browser_page: Page, server_runtime: Runtime
+@pytest.fixture(params=["before", "ended"])
+def outside_public_viewing(
+    request: pytest.FixtureRequest, server_runtime: Runtime
+) -> Iterator[str]:
+    """The demo exhibition's public dates lie ahead, or behind; the viewing's name."""
+    now, ahead = utcnow(), request.param == "before"
+    with server_runtime.session() as session:
+        contest = require_current(session)
+        contest.exhibition_public = True
+        contest.exhibition_opens_at = now + timedelta(days=3 if ahead else -10)
+        contest.exhibition_closes_at = now + timedelta(days=10 if ahead else -3)
+        session.add(contest)
+    try:
+        yield "before" if ahead else "closed"
+    finally:
+        with server_runtime.session() as session:
+            contest = require_current(session)
+            contest.exhibition_public = False
+            contest.exhibition_opens_at = contest.exhibition_closes_at = None
+            session.add(contest)
+
+
+def test_outside_public_viewing_a_posters_address_says_when(
+    app_server: str, device_page: Page, server_runtime: Runtime, outside_public_viewing: str
 ) -> None:
-    page = browser_page
+    """Both of a poster's addresses tell a visitor when public viewing opens (or that it has
+    ended), show nothing of the poster, and lead colleagues to sign in and to the poster."""
+    page = device_page
     entry_id = entry_id_of(server_runtime, "바다가 가까운 도시")
-    page.goto(f"{app_server}/?entry={entry_id}")
-    expect(page.get_by_text(ko("auth.sign_in_to_see_entry"))).to_be_visible(timeout=UI_TIMEOUT)
-    expect(page.get_by_text("바다가 가까운 도시")).to_have_count(0)
+    with server_runtime.session() as session:
+        contest = require_current(session)
+        opens = day(contest.exhibition_opens_at, contest.timezone)  # type: ignore[arg-type]
+    for address in (f"/?entry={entry_id}", f"/entry?entry={entry_id}"):
+        page.goto(app_server + address)
+        notice = page.get_by_text(ko(f"visit.viewing.{outside_public_viewing}"), exact=True)
+        expect(notice).to_be_visible(timeout=UI_TIMEOUT)
+        expect(page.get_by_text(opens, exact=False).first).to_be_visible()  # 2026. 12. 10.(목)
+        expect(page.get_by_text("바다가 가까운 도시")).to_have_count(0)
+        expect(page.get_by_label(ko("auth.login"))).to_have_count(0)
+        expect(page.get_by_role("link", name=ko("visit.staff_sign_in"))).to_be_visible()
+    settle(page)
+    assert leftovers(read(page), "ko") + axe_violations(page, EVERY_LEVEL) == []
+    sign_in_at_poster(page, "D1001")
+    expect_poster(page, entry_id)
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
@@ -167,9 +211,9 @@ def test_a_signed_out_deep_address_signs_in_and_lands_there(
     try:
         entry_id = entry_id_of(server_runtime, "인천 i-패스")
         page.goto(f"{app_server}/entry?entry={entry_id}")
-        expect(page.get_by_label(ko("auth.login"))).to_be_visible(timeout=UI_TIMEOUT)
+        expect(page.get_by_text(ko("visit.viewing.none"))).to_be_visible(timeout=UI_TIMEOUT)
         expect(page.get_by_text("Page not found")).to_have_count(0)
-        sign_in(page, "D1001", DEMO_PASSWORD)
+        sign_in_at_poster(page, "D1001")
         expect(page).to_have_url(re.compile(rf"/entry\?entry={entry_id}\b"), timeout=UI_TIMEOUT)
         expect(page.get_by_role("heading", name="인천 i-패스")).to_be_visible(timeout=UI_TIMEOUT)
 
@@ -225,20 +269,36 @@ def test_the_language_is_kept_per_browser_and_per_user(
             session.add(user)
 
 
+# Every page menu the sidebar ever draws on this page, as its text.
+MENUS_SEEN = """
+window.menusSeen = [];
+new MutationObserver(() => {
+  const menu = document.querySelector('[data-testid="stSidebarNav"]');
+  if (menu && !window.menusSeen.includes(menu.innerText)) window.menusSeen.push(menu.innerText);
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
 def test_a_fresh_server_routes_its_very_first_visit(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Until a session has run st.navigation, Streamlit (finding a pages/ folder) would run
-    pages/admin_users.py itself for a first visit to /admin_users: no router, no sign-in."""
+    pages/admin_users.py itself for a first visit to /admin_users: no router, no sign-in. And
+    its sidebar would list every file of pages/ by its English name until the router's menu
+    replaced it, after the first start's database work: no menu at all is drawn meanwhile."""
     with streamlit_server(tmp_path_factory.mktemp("fresh"), warm_up=False) as base_url:
         page = new_page(browser)
         try:
+            page.add_init_script(MENUS_SEEN)
             page.goto(f"{base_url}/admin_users")
             expect(page.get_by_label(ko("auth.login"))).to_be_visible(timeout=UI_TIMEOUT)
             settle(page)
+            assert page.evaluate("window.menusSeen") == []
             expect(page.get_by_text("admin users")).to_have_count(0)
             expect(page.get_by_text(ko("nav.admin_users"))).to_have_count(0)
             expect(page).to_have_url(re.compile(r"/admin_users$"))
+            sign_in(page, "D1001", DEMO_PASSWORD)  # the router's menu, on this first page too
+            expect(page.get_by_test_id("stSidebarNav")).to_contain_text(ko("nav.gallery"))
         finally:
             page.context.close()
 

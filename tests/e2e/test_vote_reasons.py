@@ -15,7 +15,7 @@ from contest.core.i18n import t
 from contest.core.models import Entry
 from contest.core.timeutil import format_local, utcnow
 from contest.runtime import Runtime
-from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, sign_in
+from tests.e2e.conftest import UI_TIMEOUT, sign_in_at_poster
 
 
 def ko(key: str, **params: object) -> str:
@@ -29,7 +29,7 @@ def open_poster(page: Page, base_url: str, runtime: Runtime, title: str, login: 
             select(Entry.id).where(Entry.title == title, Entry.contest_id == contest.id)
         ).one()
     page.goto(f"{base_url}/entry?entry={entry_id}")
-    sign_in(page, login, DEMO_PASSWORD)
+    sign_in_at_poster(page, login)
     expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=UI_TIMEOUT)
 
 

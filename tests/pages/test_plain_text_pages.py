@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from contest.contests.settings import server_upload_mb
+from contest.contests.settings import contest_upload_cap_mb, server_upload_mb
 from contest.core.models import Contest, User
 from tests.pages.support import demo_app, demo_runtime, sign_in_as, signed_in_session
 from ui.text import md
@@ -64,7 +64,7 @@ def test_a_refusal_quotes_what_the_admin_typed_as_text(app_env: Path) -> None:
 def test_the_settings_form_offers_no_upload_cap_above_the_servers(app_env: Path) -> None:
     at = _contest_settings()
     cap = next(box for box in at.number_input if box.key and box.key.endswith("_max_upload_mb"))
-    assert cap.max == server_upload_mb() == 25
+    assert cap.max == contest_upload_cap_mb() == server_upload_mb() // 2 == 25
 
 
 def test_the_jury_weight_is_chosen_as_a_percentage(app_env: Path) -> None:

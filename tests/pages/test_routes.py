@@ -11,6 +11,7 @@ from ui.nav import (
     PASSWORD,
     SIGN_IN,
     VISIT,
+    is_poster_visit,
     pages_for,
     password_routes,
     signed_in_extras,
@@ -30,9 +31,18 @@ def test_signed_out_every_address_serves_only_the_sign_in_page() -> None:
 
 
 def test_a_qr_scan_signed_out_opens_the_public_poster_page_and_nothing_more() -> None:
+    """At both of a poster's addresses: the QR code's ``/?entry=ID`` and the staff page's."""
     routes = signed_out_routes(qr_scan=True)
     assert {r.script for r in routes} == {SIGN_IN, VISIT, *OPEN}
-    assert [r for r in routes if r.script == VISIT] == [r for r in routes if r.default]
+    visits = [r for r in routes if r.script == VISIT]
+    assert [r for r in visits if r.default] == [r for r in routes if r.default]
+    assert {r.url_path for r in visits} == {"sign_in", "entry"}
+
+
+def test_a_poster_address_is_a_visit_unless_a_colleague_asked_to_sign_in() -> None:
+    assert is_poster_visit({"entry": "13"}) and is_poster_visit({"entry": ""})
+    assert not is_poster_visit({"entry": "13", "sign_in": "1"})
+    assert not is_poster_visit({}) and not is_poster_visit({"gallery_theme": "시민행복"})
 
 
 def test_a_new_password_first_then_the_page_asked_for() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from contest.core.models import EntryStatus
 from tests.factories import poster_bytes
-from tests.pages.support import button, demo_app, entries, sign_in_as
+from tests.pages.support import demo_app, entries, sign_in_as
 
 
 def test_submit_preview_receipt_edit_and_withdraw(app_env: Path) -> None:
@@ -35,8 +35,14 @@ def test_submit_preview_receipt_edit_and_withdraw(app_env: Path) -> None:
 
     at.switch_page("pages/my_entries.py").run()
     assert any(f"#{entry.number} 스마트 버스 정류장" in h.value for h in at.subheader)
-    at.text_input(key=f"edit{entry.id}_title").set_value("스마트 정류장 2.0")
-    button(at, "저장").click().run()
+    assert not [t for t in at.text_input if t.key == f"edit{entry.id}_title"]  # folded
+    at.session_state[f"edit{entry.id}_open"] = True  # as a click on "수정하기" does
+    at.run()
+    at.text_input(key=f"edit{entry.id}_title").set_value("").run()
+    assert not [b for b in at.button if b.key == f"edit{entry.id}_save"]
+    assert any(f"{entry.number}번 출품작" in c.value for c in at.caption)  # which entry
+    at.text_input(key=f"edit{entry.id}_title").set_value("스마트 정류장 2.0").run()
+    at.button(key=f"edit{entry.id}_save").click().run()
     assert not at.exception
     assert entries(author_id=user_id)[0].title == "스마트 정류장 2.0"
 
