@@ -8,6 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from contest.core.errors import ContestError, InvalidImage
+from contest.core.models import FlagLevel
 from contest.dedupe.hashes import PosterHashes
 from contest.dedupe.hashing import compute_hashes
 from contest.dedupe.index import SCAN_CANDIDATES, HashIndex, Match
@@ -51,8 +52,17 @@ def scan_paths(
         else:
             hashes.append((path, result))
     index = HashIndex.build((i, h) for i, (_, h) in enumerate(hashes))
-    pairs = []
-    for i, (path, item) in enumerate(hashes):
-        for match in index.query(item, exclude=range(i + 1), max_candidates=SCAN_CANDIDATES):
-            pairs.append((path, hashes[match.entry_id][0], match))
-    return pairs
+    best: dict[tuple[int, int], Match] = {}
+    for i, (_, item) in enumerate(hashes):
+        # every file against every other: a poster is found inside a screenshot only when
+        # the screenshot is the one searched, whichever of the two comes first
+        for match in index.query(item, exclude={i}, max_candidates=SCAN_CANDIDATES):
+            pair = (min(i, match.entry_id), max(i, match.entry_id))
+            if pair not in best or _better(match, best[pair]):
+                best[pair] = match
+    return [(hashes[i][0], hashes[j][0], best[(i, j)]) for i, j in sorted(best)]
+
+
+def _better(match: Match, other: Match) -> bool:
+    rank = {FlagLevel.DUPLICATE: 0, FlagLevel.SIMILAR: 1}
+    return (rank[match.level], match.distance) < (rank[other.level], other.distance)

@@ -1,0 +1,221 @@
+"""A stored poster found inside an upload (a screenshot, a desktop capture, a photo of a screen
+or a print) and cut out of it, to be compared as any copy is.
+
+``locate`` matches the poster's keypoints with the upload's (Hamming distance, the second
+best of the upload's well behind the best: a corner repeated all over a sidebar says nothing)
+and fits a homography with RANSAC (OpenCV's USAC/MAGSAC): a perspective map, so a photo whose
+left and right edges lean differently is fitted as well as a flat screenshot. The fit must
+place the poster as a plausible picture of it: a convex quadrilateral, corners at nearly
+right angles (a photo 2-4 degrees off square leans a little), at least a fifth of the
+upload's width, and not the whole upload (that is a copy of the whole picture, which the
+window hashes handle, and the only way two screenshots of different posters in one browser
+frame could "match": by their frame).
+
+``cut_out`` then samples the part of the poster the upload shows (a phone or a desktop page
+can hide its lower part below the fold) as a signature and a colour map, upright and square
+like a stored poster's, so verify.compare judges it by the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from contest.dedupe.feature_index import Pairs
+from contest.dedupe.features import Features, Scene
+from contest.dedupe.hashes import COLOUR_SIDE, SIG_SIDE, THUMB_SIDE, PosterHashes
+from contest.dedupe.hashing import colour_map
+from contest.dedupe.verify import Bounds, Prepared, Verdict, compare, window_warp
+
+MIN_INLIERS = 12  # keypoint pairs the homography must explain
+RANSAC_PIXELS = 5.0  # reprojection error allowed, pixels of the scene
+MIN_WIDTH = 0.18  # the located poster spans at least this share of the upload's width...
+MAX_AREA = 0.85  # ...and covers at most this share of the upload (else: a whole copy)
+MAX_SKEW = 12.0  # degrees a corner of the located poster may be off a right angle
+MIN_SHOWN = 0.45  # share of the poster's height (and width) the upload must show
+FLAT_SHARE = 0.9  # a flat map is taken when it explains this share of the perspective's pairs
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a stored poster lies in an upload."""
+
+    homography: np.ndarray  # (3, 3): stored poster shares (x, y) -> scene pixels
+    inliers: int
+    quad: tuple[tuple[float, float], ...]  # its corners in shares of the upload (TL, TR, BR, BL)
+    shown: tuple[float, float, float, float]  # the part of it the upload shows (poster shares)
+
+
+def _unique(pairs: Pairs) -> tuple[np.ndarray, np.ndarray]:
+    """(stored positions, scene indices): per stored keypoint its closest scene keypoint
+    among the pairs, each scene keypoint used once (the closest pair keeps it)."""
+    key = np.round(pairs.stored[:, 0] * 65535) * 65536 + np.round(pairs.stored[:, 1] * 65535)
+    order = np.lexsort((pairs.bits, key))
+    stored, scene, bits = pairs.stored[order], pairs.scene[order], pairs.bits[order]
+    key = key[order]
+    first = np.r_[True, key[1:] != key[:-1]]
+    stored, scene, bits = stored[first], scene[first], bits[first]
+    order = np.lexsort((bits, scene))
+    keep = order[np.r_[True, scene[order][1:] != scene[order][:-1]]]
+    return stored[keep], scene[keep]
+
+
+def _fit(source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """A perspective map source -> target pixels and its inliers; a flat copy's map
+    (scale, turn and shift only) when it explains nearly as many pairs (a screenshot: the
+    perspective of a few pairs along one text line would make up a tilt that is not there)."""
+    homography, mask = cv2.findHomography(
+        source, target, cv2.USAC_MAGSAC, RANSAC_PIXELS, maxIters=2000, confidence=0.995
+    )
+    if homography is None or mask is None:
+        return None
+    inliers = int(mask.sum())
+    flat, flat_mask = cv2.estimateAffinePartial2D(
+        source, target, method=cv2.RANSAC, ransacReprojThreshold=RANSAC_PIXELS, maxIters=2000
+    )
+    if flat is not None and flat_mask is not None and flat_mask.sum() >= FLAT_SHARE * inliers:
+        return np.vstack([flat, [0.0, 0.0, 1.0]]), int(flat_mask.sum())
+    return homography, inliers
+
+
+def _corners(homography: np.ndarray) -> np.ndarray:
+    unit = np.array([[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]])
+    corners: np.ndarray = cv2.perspectiveTransform(unit, homography)[0]
+    return corners
+
+
+def _plausible(corners: np.ndarray, aspect: float, size: tuple[int, int]) -> bool:
+    """A picture of a poster: convex, corners near right angles, sides in the poster's
+    proportions (within a photo's foreshortening), large enough, not the whole upload."""
+    width, height = size
+    edges = np.roll(corners, -1, axis=0) - corners
+    cross = edges[:, 0] * np.roll(edges, -1, axis=0)[:, 1] - edges[:, 1] * np.roll(edges, -1, 0)[:, 0]
+    if not ((cross > 0).all() or (cross < 0).all()):
+        return False
+    lengths = np.linalg.norm(edges, axis=1)
+    if lengths.min() < 1:
+        return False
+    cosines = -(edges * np.roll(edges, -1, axis=0)).sum(1) / (lengths * np.roll(lengths, -1))
+    if np.degrees(np.arcsin(np.clip(np.abs(cosines), 0, 1))).max() > MAX_SKEW:
+        return False
+    shown_aspect = (lengths[0] + lengths[2]) / (lengths[1] + lengths[3])
+    if not 0.8 < shown_aspect / aspect < 1.25:
+        return False
+    wide_enough = lengths[[0, 2]].mean() >= MIN_WIDTH * width
+    return bool(wide_enough and _area(corners) <= MAX_AREA * width * height)
+
+
+def _area(corners: np.ndarray) -> float:
+    x, y = corners[:, 0], corners[:, 1]
+    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+
+def _shown(homography: np.ndarray, size: tuple[int, int]) -> tuple[float, float, float, float]:
+    """The largest band of the poster (left, top, right, bottom in its shares) whose rows
+    and columns lie inside the upload (the rest cut off by the screen's edge)."""
+    steps = 33
+    u, v = np.meshgrid(np.linspace(0, 1, steps), np.linspace(0, 1, steps))
+    grid = np.stack([u.ravel(), v.ravel()], axis=1)[None].astype(np.float64)
+    xy = cv2.perspectiveTransform(grid, homography)[0]
+    width, height = size
+    inside = ((xy[:, 0] >= 0) & (xy[:, 0] <= width) & (xy[:, 1] >= 0) & (xy[:, 1] <= height))
+    inside = inside.reshape(steps, steps)
+    rows = np.flatnonzero(inside.mean(1) >= 0.98)
+    cols = np.flatnonzero(inside.mean(0) >= 0.98)
+    if not len(rows) or not len(cols):
+        return (0.0, 0.0, 0.0, 0.0)
+    scale = steps - 1
+    return (cols[0] / scale, rows[0] / scale, cols[-1] / scale, rows[-1] / scale)
+
+
+def locate(stored: Features, aspect: float, scene: Scene, pairs: Pairs) -> Located | None:
+    """Where the stored poster (its keypoints, the width/height of its trimmed picture) lies
+    in the upload's scene, from the close keypoint pairs the search found; or None."""
+    mine, theirs = _unique(pairs)
+    if len(mine) < MIN_INLIERS:
+        return None
+    sides = np.array([min(1.0, aspect), min(1.0, 1 / aspect)]) * stored.side
+    source = mine.astype(np.float64) * sides
+    fitted = _fit(source, scene.features.points[theirs].astype(np.float64))
+    if fitted is None or fitted[1] < MIN_INLIERS:
+        return None
+    homography = fitted[0] @ np.diag([sides[0], sides[1], 1.0])
+    height, width = scene.grey.shape
+    corners = _corners(homography)
+    if not _plausible(corners, aspect, (width, height)):
+        return None
+    shown = _shown(homography, (width, height))
+    if shown[2] - shown[0] < MIN_SHOWN or shown[3] - shown[1] < MIN_SHOWN:
+        return None
+    quad = tuple((float(x) / width, float(y) / height) for x, y in corners)
+    return Located(homography, fitted[1], quad, shown)
+
+
+def _sampling(homography: np.ndarray, shown: tuple[float, ...], side: int, scale: float) -> np.ndarray:
+    """The map from a side x side picture of the shown part of the poster to pixels of the
+    scene scaled by ``scale``."""
+    left, top, right, bottom = shown
+    to_shares = np.array(
+        [[(right - left) / side, 0, left + 0.5 * (right - left) / side],
+         [0, (bottom - top) / side, top + 0.5 * (bottom - top) / side],
+         [0, 0, 1]]
+    )
+    sampling: np.ndarray = np.diag([scale, scale, 1.0]) @ homography @ to_shares
+    return sampling
+
+
+def cut_out(scene: Scene, located: Located) -> tuple[np.ndarray, np.ndarray | None]:
+    """The shown part of the poster as a (SIG_SIDE, SIG_SIDE) uint8 signature and a colour
+    map (None when grey), sampled from the upload through the homography."""
+    corners = np.array(located.quad) * np.array([scene.grey.shape[1], scene.grey.shape[0]])
+    left, top, right, bottom = located.shown
+    span = max(np.ptp(corners[:, 0]) * (right - left), np.ptp(corners[:, 1]) * (bottom - top))
+    grey = scene.grey
+    scale = 1.0
+    if span > 2 * SIG_SIDE:  # shrink the scene first: a warp samples, it does not average
+        scale = 2 * SIG_SIDE / span
+        size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
+        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
+    flags = cv2.INTER_AREA | cv2.WARP_INVERSE_MAP
+    double = _sampling(located.homography, located.shown, 2 * SIG_SIDE, scale)
+    big = cv2.warpPerspective(grey, double, (2 * SIG_SIDE, 2 * SIG_SIDE), flags=flags)
+    signature = cv2.resize(big, (SIG_SIDE, SIG_SIDE), interpolation=cv2.INTER_AREA)
+    colour_scale = scene.colour.shape[1] / scene.grey.shape[1]
+    small = cv2.warpPerspective(
+        np.ascontiguousarray(scene.colour),
+        _sampling(located.homography, located.shown, 4 * COLOUR_SIDE, colour_scale),
+        (4 * COLOUR_SIDE, 4 * COLOUR_SIDE),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+    )
+    return signature, colour_map(Image.fromarray(small, "RGB"))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A stored poster located in the upload and its cut-out compared with it."""
+
+    row: int
+    votes: int
+    located: Located
+    verdict: Verdict
+
+
+def compare_inside(
+    stored: PosterHashes, scene: Scene, located: Located, bounds: Bounds
+) -> Verdict:
+    """verify.compare of the stored poster with the part of it the upload shows, cut out."""
+    signature, colour = cut_out(scene, located)
+    left, top, right, bottom = located.shown
+    start = window_warp(located.shown, (0.0, 0.0, 1.0, 1.0), THUMB_SIDE)
+    aspect = stored.aspect * (right - left) / (bottom - top)
+    return compare(
+        Prepared(stored.signature),
+        Prepared(signature),
+        start,
+        (stored.aspect, aspect),
+        (stored.colour, colour),
+        bounds,
+    )
