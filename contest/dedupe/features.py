@@ -12,7 +12,7 @@ browser's bars or a sidebar cannot take them all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -73,8 +73,8 @@ class Features:
 @dataclass(frozen=True, eq=False)
 class Scene:
     """An upload as a picture a poster may be found in: its keypoints (pixels of ``grey``),
-    ``grey`` (long side SCENE_SIDE) and ``colour`` (RGB, long side COLOUR_SCENE_SIDE). Kept in
-    memory for the upload's own search only; never stored."""
+    ``grey`` (the picture as it came) and ``colour`` (RGB, long side COLOUR_SCENE_SIDE). Kept
+    in memory for the upload's own search only; never stored."""
 
     features: Features
     grey: np.ndarray
@@ -132,7 +132,14 @@ def poster_features(trimmed: Image.Image) -> Features:
 
 
 def scene_of(image: Image.Image) -> Scene:
-    """An upload's scene: its whole picture (nothing trimmed: the poster may be anywhere)."""
-    grey = np.asarray(_fit(image.convert("L"), SCENE_SIDE))
+    """An upload's scene: its whole picture (nothing trimmed: the poster may be anywhere).
+    Keypoints are found at long side SCENE_SIDE, their positions given in pixels of the
+    picture as it came (the display copy: a poster a fifth of a desktop's width keeps the
+    detail its strokes are compared at)."""
+    grey = image.convert("L")
+    small = _fit(grey, SCENE_SIDE)
+    found = detect(np.asarray(small), SCENE_POINTS, max(small.size))
+    ratio = np.array([grey.width / small.width, grey.height / small.height], np.float32)
+    features = replace(found, points=(found.points + 0.5) * ratio - 0.5, side=max(grey.size))
     colour = np.asarray(_fit(image.convert("RGB"), COLOUR_SCENE_SIDE))
-    return Scene(detect(grey, SCENE_POINTS, max(grey.shape)), grey, colour)
+    return Scene(features, np.asarray(grey), colour)

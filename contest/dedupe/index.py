@@ -25,6 +25,7 @@ from contest.core.models import FlagLevel
 from contest.dedupe import located, verify
 from contest.dedupe.feature_index import FeatureIndex
 from contest.dedupe.features import Scene
+from contest.dedupe.frames import different_picture_in_frame
 from contest.dedupe.hashes import THUMB_SIDE, TURNS, WINDOWS, PosterHashes
 
 
@@ -455,6 +456,7 @@ def _level(verdict: verify.Verdict) -> FlagLevel | None:
         or not SCALE_RANGE[0] <= verdict.scale <= SCALE_RANGE[1]
         or verdict.differing > SIMILAR_SHARE
         or verdict.correlation < SIMILAR_CORRELATION
+        or different_picture_in_frame(verdict.mask)
     ):
         return None
     if DUPLICATE.holds(verdict):

@@ -18,25 +18,31 @@ like a stored poster's, so verify.compare judges it by the same rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 from PIL import Image
 
 from contest.dedupe.feature_index import Pairs
-from contest.dedupe.features import Features, Scene
+from contest.dedupe.features import SCENE_SIDE, Features, Scene
 from contest.dedupe.hashes import COLOUR_SIDE, SIG_SIDE, THUMB_SIDE, PosterHashes
 from contest.dedupe.hashing import colour_map
 from contest.dedupe.verify import Bounds, Prepared, Verdict, compare, window_warp
 
 MIN_INLIERS = 12  # keypoint pairs the homography must explain
-RANSAC_PIXELS = 5.0  # reprojection error allowed, pixels of the scene
+RANSAC_PIXELS = 5.0  # reprojection error allowed, pixels at the scene's SCENE_SIDE
 MIN_WIDTH = 0.18  # the located poster spans at least this share of the upload's width...
 MAX_AREA = 0.85  # ...and covers at most this share of the upload (else: a whole copy)
 MAX_SKEW = 12.0  # degrees a corner of the located poster may be off a right angle
 MIN_SHOWN = 0.45  # share of the poster's height (and width) the upload must show
 FLAT_SHARE = 0.9  # a flat map is taken when it explains this share of the perspective's pairs
+# A cut-out with less than this share of the stored signature's fine detail is compared with
+# the stored signature blurred to match, by the first of BLURS (px at 256) that gets there
+SHARP_ENOUGH = 0.8
+HIDDEN_SPREAD = 3.0  # grey levels: a line of the cut-out this plain, where the poster's is not, is hidden
+BLURS = (0.5, 0.7, 1.0, 1.4, 2.0, 2.8)
+MIN_SPREAD = 0.25  # ... or when those pairs cover less than this share of the poster's area
 
 
 @dataclass(frozen=True)
@@ -63,21 +69,34 @@ def _unique(pairs: Pairs) -> tuple[np.ndarray, np.ndarray]:
     return stored[keep], scene[keep]
 
 
-def _fit(source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, int] | None:
+def _spread(points: np.ndarray, sides: np.ndarray) -> float:
+    """Share of the poster's area the convex hull of ``points`` (pixels) covers."""
+    if len(points) < 3:
+        return 0.0
+    hull = cv2.convexHull(points.astype(np.float32))
+    return float(cv2.contourArea(hull)) / float(sides[0] * sides[1])
+
+
+def _fit(
+    source: np.ndarray, target: np.ndarray, sides: np.ndarray, error: float
+) -> tuple[np.ndarray, int] | None:
     """A perspective map source -> target pixels and its inliers; a flat copy's map
     (scale, turn and shift only) when it explains nearly as many pairs (a screenshot: the
-    perspective of a few pairs along one text line would make up a tilt that is not there)."""
+    perspective of a few pairs along one text line would make up a tilt that is not there),
+    or when the perspective's pairs cover too little of the poster to say how it leans."""
     homography, mask = cv2.findHomography(
-        source, target, cv2.USAC_MAGSAC, RANSAC_PIXELS, maxIters=2000, confidence=0.995
+        source, target, cv2.USAC_MAGSAC, error, maxIters=2000, confidence=0.995
     )
     if homography is None or mask is None:
         return None
     inliers = int(mask.sum())
     flat, flat_mask = cv2.estimateAffinePartial2D(
-        source, target, method=cv2.RANSAC, ransacReprojThreshold=RANSAC_PIXELS, maxIters=2000
+        source, target, method=cv2.RANSAC, ransacReprojThreshold=error, maxIters=2000
     )
-    if flat is not None and flat_mask is not None and flat_mask.sum() >= FLAT_SHARE * inliers:
-        return np.vstack([flat, [0.0, 0.0, 1.0]]), int(flat_mask.sum())
+    if flat is not None and flat_mask is not None:
+        narrow = _spread(source[mask.ravel() > 0], sides) < MIN_SPREAD
+        if narrow or flat_mask.sum() >= FLAT_SHARE * inliers:
+            return np.vstack([flat, [0.0, 0.0, 1.0]]), int(flat_mask.sum())
     return homography, inliers
 
 
@@ -114,21 +133,27 @@ def _area(corners: np.ndarray) -> float:
 
 
 def _shown(homography: np.ndarray, size: tuple[int, int]) -> tuple[float, float, float, float]:
-    """The largest band of the poster (left, top, right, bottom in its shares) whose rows
-    and columns lie inside the upload (the rest cut off by the screen's edge)."""
+    """The part of the poster (left, top, right, bottom in its shares) that lies inside the
+    upload (a screen's edge or a window can cut it off): from the whole poster, the edge row
+    or column with most points outside is peeled off until none is."""
     steps = 33
     u, v = np.meshgrid(np.linspace(0, 1, steps), np.linspace(0, 1, steps))
     grid = np.stack([u.ravel(), v.ravel()], axis=1)[None].astype(np.float64)
     xy = cv2.perspectiveTransform(grid, homography)[0]
     width, height = size
-    inside = ((xy[:, 0] >= 0) & (xy[:, 0] <= width) & (xy[:, 1] >= 0) & (xy[:, 1] <= height))
-    inside = inside.reshape(steps, steps)
-    rows = np.flatnonzero(inside.mean(1) >= 0.98)
-    cols = np.flatnonzero(inside.mean(0) >= 0.98)
-    if not len(rows) or not len(cols):
+    inside = (xy[:, 0] >= -1) & (xy[:, 0] <= width + 1) & (xy[:, 1] >= -1) & (xy[:, 1] <= height + 1)
+    outside = ~inside.reshape(steps, steps)
+    top, bottom, left, right = 0, steps, 0, steps
+    while top < bottom and left < right and outside[top:bottom, left:right].any():
+        part = outside[top:bottom, left:right]
+        edges = [part[0].sum(), part[-1].sum(), part[:, 0].sum(), part[:, -1].sum()]
+        worst = int(np.argmax(edges))
+        top, bottom = top + (worst == 0), bottom - (worst == 1)
+        left, right = left + (worst == 2), right - (worst == 3)
+    if top >= bottom or left >= right:
         return (0.0, 0.0, 0.0, 0.0)
     scale = steps - 1
-    return (cols[0] / scale, rows[0] / scale, cols[-1] / scale, rows[-1] / scale)
+    return (left / scale, top / scale, (right - 1) / scale, (bottom - 1) / scale)
 
 
 def locate(stored: Features, aspect: float, scene: Scene, pairs: Pairs) -> Located | None:
@@ -139,7 +164,8 @@ def locate(stored: Features, aspect: float, scene: Scene, pairs: Pairs) -> Locat
         return None
     sides = np.array([min(1.0, aspect), min(1.0, 1 / aspect)]) * stored.side
     source = mine.astype(np.float64) * sides
-    fitted = _fit(source, scene.features.points[theirs].astype(np.float64))
+    error = RANSAC_PIXELS * max(scene.grey.shape) / SCENE_SIDE
+    fitted = _fit(source, scene.features.points[theirs].astype(np.float64), sides, error)
     if fitted is None or fitted[1] < MIN_INLIERS:
         return None
     homography = fitted[0] @ np.diag([sides[0], sides[1], 1.0])
@@ -193,14 +219,59 @@ def cut_out(scene: Scene, located: Located) -> tuple[np.ndarray, np.ndarray | No
     return signature, colour_map(Image.fromarray(small, "RGB"))
 
 
-@dataclass(frozen=True)
-class Found:
-    """A stored poster located in the upload and its cut-out compared with it."""
+def _line_spread(picture: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Standard deviation of each row and each column of a picture at 64 px."""
+    small = cv2.resize(picture, (64, 64), interpolation=cv2.INTER_AREA).astype(np.float32)
+    return small.std(1), small.std(0)
 
-    row: int
-    votes: int
-    located: Located
-    verdict: Verdict
+
+def _unhidden(
+    stored: np.ndarray, cut: np.ndarray, shown: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """``shown`` less the lines at the cut-out's edges that something plain hides (a taskbar
+    over a window, a phone's navigation bar, a window's own edge): plain in the cut-out where
+    the poster has something to show. Text that differs is not plain: a template's other
+    title is never taken for something hiding it."""
+    cut_rows, cut_cols = _line_spread(cut)
+    poster_rows, poster_cols = _line_spread(stored)
+    left, top, right, bottom = shown
+    out = []
+    for cut_lines, poster_lines, low, high in (
+        (cut_cols, poster_cols, left, right),
+        (cut_rows, poster_rows, top, bottom),
+    ):
+        # the cut-out's line k shows the poster's line at low + (high - low) * k / 64
+        at = np.clip(((low + (high - low) * (np.arange(64) + 0.5) / 64) * 64).astype(int), 0, 63)
+        hidden = (cut_lines < HIDDEN_SPREAD) & (poster_lines[at] > 2 * HIDDEN_SPREAD)
+        first = int(np.argmin(hidden)) if not hidden.all() else 64
+        last = int(np.argmin(hidden[::-1])) if not hidden.all() else 64
+        first, last = first + (first > 0), last + (last > 0)  # and the line it blends into
+        span = high - low
+        out.append((low + span * first / 64, high - span * last / 64))
+    (new_left, new_right), (new_top, new_bottom) = out
+    if new_right - new_left < MIN_SHOWN or new_bottom - new_top < MIN_SHOWN:
+        return shown
+    return (new_left, new_top, new_right, new_bottom)
+
+
+def _fine(picture: np.ndarray) -> float:
+    """How much fine detail a picture has: the RMS of it less its blur at 1.5 px."""
+    grey = picture.astype(np.float32)
+    return float(np.sqrt(np.mean((grey - cv2.GaussianBlur(grey, (0, 0), 1.5)) ** 2)))
+
+
+def as_sharp_as(stored: np.ndarray, cut: np.ndarray) -> np.ndarray:
+    """The stored signature blurred as much as the cut-out is (a photo: the camera's focus
+    and shake, the screen's pixels): strokes are then compared at the detail both still
+    have. A sharp cut-out (a screenshot) leaves it as it is."""
+    target = _fine(cut)
+    if target >= SHARP_ENOUGH * _fine(stored):
+        return stored
+    for sigma in BLURS:
+        softened = cv2.GaussianBlur(stored, (0, 0), sigma)
+        if _fine(softened) <= target:
+            return softened
+    return softened
 
 
 def compare_inside(
@@ -208,11 +279,16 @@ def compare_inside(
 ) -> Verdict:
     """verify.compare of the stored poster with the part of it the upload shows, cut out."""
     signature, colour = cut_out(scene, located)
+    unhidden = replace(located, shown=_unhidden(stored.signature, signature, located.shown))
+    if unhidden.shown != located.shown:
+        located = unhidden
+        signature, colour = cut_out(scene, located)
     left, top, right, bottom = located.shown
+    stored_signature = as_sharp_as(stored.signature, signature)
     start = window_warp(located.shown, (0.0, 0.0, 1.0, 1.0), THUMB_SIDE)
     aspect = stored.aspect * (right - left) / (bottom - top)
     return compare(
-        Prepared(stored.signature),
+        Prepared(stored_signature),
         Prepared(signature),
         start,
         (stored.aspect, aspect),

@@ -69,7 +69,7 @@ def poster_page(page: Page, base_url: str, entry_id: int) -> bytes:
     """A screenshot of the poster page (what the screen shows, nothing scrolled)."""
     page.goto(f"{base_url}/entry?entry={entry_id}")
     image = page.get_by_test_id("stImage").first
-    expect(image.locator("img")).to_be_visible()
+    expect(image.locator("img")).to_be_visible(timeout=UI_TIMEOUT)
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stImage] img')]"
         ".every(i => i.complete && i.naturalWidth > 0)"
@@ -83,7 +83,7 @@ def full_size(page: Page) -> bytes:
     image = page.get_by_test_id("stImage").first
     image.hover()
     page.get_by_role("button", name="Fullscreen").first.click()
-    expect(page.get_by_role("button", name="Close fullscreen")).to_be_visible()
+    expect(page.get_by_role("button", name="Close fullscreen")).to_be_visible(timeout=UI_TIMEOUT)
     settle(page)
     shot = page.screenshot()
     page.keyboard.press("Escape")
@@ -95,7 +95,7 @@ def gallery_cards(page: Page, base_url: str, wanted: dict[int, str]) -> Iterator
     the whole page with a little of the page around it."""
     page.goto(f"{base_url}/gallery")
     grid = page.locator(".st-key-gallery_grid")
-    expect(grid.locator("img").first).to_be_visible()
+    expect(grid.locator("img").first).to_be_visible(timeout=UI_TIMEOUT)
     page.wait_for_function(
         "() => [...document.querySelectorAll('.st-key-gallery_grid img')]"
         ".every(i => i.complete && i.naturalWidth > 0)"

@@ -66,12 +66,11 @@ def page(poster: Image.Image, size: tuple[int, int], rng: random.Random, share: 
 
 
 def viewer(poster: Image.Image, size: tuple[int, int], rng: random.Random) -> Image.Image:
-    """A browser showing the image alone: centred on dark grey, fitted or at a set scale."""
+    """A browser showing the image alone: fitted to the window (as browsers do), centred on
+    dark grey."""
     canvas = Image.new("RGB", size, (14, 14, 14))
-    room = (size[0], size[1])
-    shown = _fit(poster, room) if rng.random() < 0.7 else _fit(poster, (room[0], room[1] * 2))
-    shown = shown.crop((0, 0, shown.width, min(shown.height, size[1])))
-    canvas.paste(shown, ((size[0] - shown.width) // 2, max(0, (size[1] - shown.height) // 2)))
+    shown = _fit(poster, size)
+    canvas.paste(shown, ((size[0] - shown.width) // 2, (size[1] - shown.height) // 2))
     return canvas
 
 
@@ -224,7 +223,7 @@ def photo(picture: Image.Image, rng: random.Random, *, screen: bool) -> Image.Im
     if screen:  # moire: a faint beat of the screen's pixel grid with the camera's
         period, angle = rng.uniform(5, 12), rng.uniform(0, np.pi)
         beat = np.sin((xx * np.cos(angle) + yy * np.sin(angle)) * 2 * np.pi / period)
-        pixels += (rng.uniform(4, 10) * beat)[..., None]
+        pixels += (rng.uniform(2, 6) * beat)[..., None]
     gx, gy = rng.uniform(0, out_size[0]), rng.uniform(0, out_size[1])  # glare or uneven light
     radius = rng.uniform(0.2, 0.5) * out_size[0]
     light = np.exp(-((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * radius**2))
