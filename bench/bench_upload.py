@@ -68,7 +68,10 @@ def main() -> None:
     stored_json = [len(json.dumps(h.to_json())) for h in real]
     print(f"stored JSON per entry: mean {statistics.mean(stored_json) / 1000:.1f} kB")
     for size in sizes:
-        rows = [(i, real[i] if i < len(real) else _changed(rng, real[i % len(real)])) for i in range(size)]
+        rows = [
+            (i, real[i] if i < len(real) else _changed(rng, real[i % len(real)]))
+            for i in range(size)
+        ]
         tracemalloc.start()
         index = HashIndex.build(rows)
         for match_all in (index.query(real[0]),):

@@ -62,7 +62,10 @@ def _caption(picture: Image.Image, rng: random.Random) -> bytes:
     band = round(picture.height * rng.uniform(0.08, 0.15))
     out = ImageOps.expand(picture.convert("RGB"), (0, 0, 0, band), fill="white")
     ImageDraw.Draw(out).text(
-        (20, picture.height + band // 4), "인천 포스터 공모 출품작", font=font(band // 3), fill="black"
+        (20, picture.height + band // 4),
+        "인천 포스터 공모 출품작",
+        font=font(band // 3),
+        fill="black",
     )
     return _jpeg(out, 88)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 
 def main() -> None:
-    with open(sys.argv[1]) as handle:
+    with Path(sys.argv[1]).open() as handle:
         labels = {row["file"]: row for row in csv.DictReader(handle)}
     levels: dict[frozenset[str], str] = {}
     for line in Path(sys.argv[2]).read_text().splitlines():

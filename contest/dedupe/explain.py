@@ -2,9 +2,10 @@
 
 ``findings`` turns what the detector measured into sentences (message keys with their numbers):
 the same picture or the same background with other text, a screen capture of entry 3, turned
-90°, tilted, cropped about 5%, different in two areas. ``located_region`` is where the older
-poster lies inside a capture, to be drawn on it. ``differing_boxes`` places the differing areas on the newer poster (the
-upload that raised the flag) as boxes in shares of its width and height, for highlighting.
+90°, tilted, cropped about 5%, different in two areas. ``differing_boxes`` places the differing
+areas on the newer poster (the upload that raised the flag) as boxes in shares of its width and
+height, for highlighting; ``located_region`` is where the older poster lies inside the newer
+upload when that is a capture of it, to be drawn on it.
 
 Evidence is read from the flag's stored JSON, so flags recorded by older detector versions still
 read: a field that is missing is simply not mentioned. The block mask and the implied crop (rows

@@ -69,12 +69,13 @@ class _Tables:
 
     def __init__(self, parts: list[tuple[int, Features]]) -> None:
         parts = [(row, f) for row, f in parts if len(f)]
-        self.owners = np.concatenate([np.full(len(f), r, np.int32) for r, f in parts] or [[]])
+        none = np.empty(0, np.int16)
+        self.owners = np.concatenate([np.full(len(f), r) for r, f in parts] or [none])
         self.owners = self.owners.astype(np.int32)
         self.points = np.concatenate([f.points for _, f in parts] or [np.empty((0, 2))])
         self.points = self.points.astype(np.float32)
-        self.levels = np.concatenate([f.levels for _, f in parts] or [[]]).astype(np.int16)
-        self.angles = np.concatenate([f.angles for _, f in parts] or [[]]).astype(np.int16)
+        self.levels = np.concatenate([f.levels for _, f in parts] or [none]).astype(np.int16)
+        self.angles = np.concatenate([f.angles for _, f in parts] or [none]).astype(np.int16)
         descriptors = np.concatenate(
             [f.descriptors for _, f in parts] or [np.empty((0, DESCRIPTOR_BYTES), np.uint8)]
         )
@@ -167,11 +168,17 @@ class FeatureIndex:
             if live is not None:
                 keep = live[tables.owners[s]]
                 q, s, bits = q[keep], s[keep], bits[keep]
-            parts.append((q, bits, tables.owners[s], tables.points[s], tables.levels[s], tables.angles[s]))
-        q, bits, owners, points, levels, angles = (np.concatenate(p) for p in zip(*parts, strict=True))
+            parts.append(
+                (q, bits, tables.owners[s], tables.points[s], tables.levels[s], tables.angles[s])
+            )
+        q, bits, owners, points, levels, angles = (
+            np.concatenate(p) for p in zip(*parts, strict=True)
+        )
         if not len(q):
             return []
-        return _placements(scene, Pairs(q, points, bits), owners, levels, angles, self._sides, wanted)
+        return _placements(
+            scene, Pairs(q, points, bits), owners, levels, angles, self._sides, wanted
+        )
 
 
 def _placements(
@@ -199,7 +206,7 @@ def _placements(
     size = scale * long_side
     scores = np.zeros(len(row_sides), np.int64)
     chosen = np.full(len(row_sides), -1, np.int64)
-    bins, votes = [], []
+    bins: list[np.ndarray] = []
     for shift in (0.0, 0.5):
         level_bin = np.floor(step / LEVELS_PER_BIN + shift).astype(np.int64)
         cell = CELL * SCALE_STEP ** (LEVELS_PER_BIN * (level_bin - shift)) * long_side
@@ -220,7 +227,6 @@ def _placements(
         scores[rows[improve]] = best[improve]
         chosen[rows[improve]] = firsts[improve] + len(bins) * len(q)
         bins.append(bin_of)
-        votes.append(per_pair)
     out = []
     for row in np.argsort(-scores, kind="stable")[:wanted]:
         if scores[row] <= 0:
@@ -234,5 +240,7 @@ def _placements(
         near = np.linalg.norm(centre[mine] - centre0, axis=1) <= 0.5 * size0
         near &= np.abs(np.log(size[mine] / size0)) <= np.log(SCALE_STEP) * LEVELS_PER_BIN
         keep = mine[near]
-        out.append((int(row), int(scores[row]), Pairs(q[keep], pairs.stored[keep], pairs.bits[keep])))
+        out.append(
+            (int(row), int(scores[row]), Pairs(q[keep], pairs.stored[keep], pairs.bits[keep]))
+        )
     return out

@@ -29,7 +29,8 @@ GRID = 8  # keypoints are spread over GRID x GRID cells (by the longer side; few
 DESCRIPTOR_BYTES = 32
 SCALE_STEP = 1.2  # ORB pyramid: each level this much smaller
 PATCH = 31
-_ORB_OPTIONS = {"scaleFactor": SCALE_STEP, "nlevels": 8, "edgeThreshold": 19, "patchSize": PATCH}
+LEVELS = 8
+EDGE = 19  # pixels at a picture's edge where no keypoint is looked for
 
 
 POINT_BYTES = 6 + DESCRIPTOR_BYTES  # x, y (uint16 shares), pyramid level, angle, descriptor
@@ -107,7 +108,7 @@ def _spread(keypoints: list[cv2.KeyPoint], shape: tuple[int, int], count: int) -
 
 def detect(grey: np.ndarray, count: int, side: int) -> Features:
     """ORB keypoints of a greyscale picture spread over a grid, in pixels."""
-    orb = cv2.ORB_create(nfeatures=count * 3, fastThreshold=12, **_ORB_OPTIONS)
+    orb = cv2.ORB.create(count * 3, SCALE_STEP, LEVELS, EDGE, 0, 2, cv2.ORB_HARRIS_SCORE, PATCH, 12)
     keypoints, descriptors = orb.detectAndCompute(grey, None)
     if descriptors is None or not keypoints:
         empty = np.empty(0, np.uint8)

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import ndimage
 
-DIFFERENT_AREA = 0.08  # share of the compared blocks
-SOLID = 0.6  # share of its bounding box the area fills
+DIFFERENT_AREA = 0.06  # share of the compared blocks
+SOLID = 0.5  # share of its bounding box the area fills
 
 
 def different_picture_in_frame(mask: Sequence[Sequence[int]]) -> bool:
@@ -27,7 +27,7 @@ def different_picture_in_frame(mask: Sequence[Sequence[int]]) -> bool:
     if blocks.size == 0:
         return False
     compared = int((blocks >= 0).sum())
-    groups, count = ndimage.label(blocks == 1)
+    groups, _ = ndimage.label(blocks == 1)
     for found in ndimage.find_objects(groups):
         if found is None:
             continue

@@ -358,9 +358,7 @@ class HashIndex:
             best.setdefault(match.entry_id, match)
         return sorted(best.values(), key=lambda m: (_LEVEL_ORDER[m.level], m.distance, m.entry_id))
 
-    def _inside(
-        self, scene: Scene, exclude: Container[int], copies: Container[int]
-    ) -> list[Match]:
+    def _inside(self, scene: Scene, exclude: Container[int], copies: Container[int]) -> list[Match]:
         """The stored posters found inside the upload (located.py), best voted first; not
         those excluded, nor those already found as duplicates of the whole upload."""
         matches = []
@@ -395,7 +393,9 @@ class HashIndex:
                 mask=verdict.mask,
                 located={
                     "quad": [[round(x, 4), round(y, 4)] for x, y in place.quad],
-                    "shown": dict(zip(("left", "top", "right", "bottom"), place.shown)),
+                    "shown": dict(
+                        zip(("left", "top", "right", "bottom"), place.shown, strict=True)
+                    ),
                     "inliers": place.inliers,
                     "votes": votes,
                 },

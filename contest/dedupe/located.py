@@ -40,7 +40,9 @@ FLAT_SHARE = 0.9  # a flat map is taken when it explains this share of the persp
 # A cut-out with less than this share of the stored signature's fine detail is compared with
 # the stored signature blurred to match, by the first of BLURS (px at 256) that gets there
 SHARP_ENOUGH = 0.8
-HIDDEN_SPREAD = 3.0  # grey levels: a line of the cut-out this plain, where the poster's is not, is hidden
+HIDDEN_SPREAD = (
+    3.0  # grey levels: a line of the cut-out this plain, where the poster's is not, is hidden
+)
 BLURS = (0.5, 0.7, 1.0, 1.4, 2.0, 2.8)
 MIN_SPREAD = 0.25  # ... or when those pairs cover less than this share of the poster's area
 
@@ -111,7 +113,9 @@ def _plausible(corners: np.ndarray, aspect: float, size: tuple[int, int]) -> boo
     proportions (within a photo's foreshortening), large enough, not the whole upload."""
     width, height = size
     edges = np.roll(corners, -1, axis=0) - corners
-    cross = edges[:, 0] * np.roll(edges, -1, axis=0)[:, 1] - edges[:, 1] * np.roll(edges, -1, 0)[:, 0]
+    cross = (
+        edges[:, 0] * np.roll(edges, -1, axis=0)[:, 1] - edges[:, 1] * np.roll(edges, -1, 0)[:, 0]
+    )
     if not ((cross > 0).all() or (cross < 0).all()):
         return False
     lengths = np.linalg.norm(edges, axis=1)
@@ -141,7 +145,9 @@ def _shown(homography: np.ndarray, size: tuple[int, int]) -> tuple[float, float,
     grid = np.stack([u.ravel(), v.ravel()], axis=1)[None].astype(np.float64)
     xy = cv2.perspectiveTransform(grid, homography)[0]
     width, height = size
-    inside = (xy[:, 0] >= -1) & (xy[:, 0] <= width + 1) & (xy[:, 1] >= -1) & (xy[:, 1] <= height + 1)
+    inside = (
+        (xy[:, 0] >= -1) & (xy[:, 0] <= width + 1) & (xy[:, 1] >= -1) & (xy[:, 1] <= height + 1)
+    )
     outside = ~inside.reshape(steps, steps)
     top, bottom, left, right = 0, steps, 0, steps
     while top < bottom and left < right and outside[top:bottom, left:right].any():
@@ -180,14 +186,18 @@ def locate(stored: Features, aspect: float, scene: Scene, pairs: Pairs) -> Locat
     return Located(homography, fitted[1], quad, shown)
 
 
-def _sampling(homography: np.ndarray, shown: tuple[float, ...], side: int, scale: float) -> np.ndarray:
+def _sampling(
+    homography: np.ndarray, shown: tuple[float, ...], side: int, scale: float
+) -> np.ndarray:
     """The map from a side x side picture of the shown part of the poster to pixels of the
     scene scaled by ``scale``."""
     left, top, right, bottom = shown
     to_shares = np.array(
-        [[(right - left) / side, 0, left + 0.5 * (right - left) / side],
-         [0, (bottom - top) / side, top + 0.5 * (bottom - top) / side],
-         [0, 0, 1]]
+        [
+            [(right - left) / side, 0, left + 0.5 * (right - left) / side],
+            [0, (bottom - top) / side, top + 0.5 * (bottom - top) / side],
+            [0, 0, 1],
+        ]
     )
     sampling: np.ndarray = np.diag([scale, scale, 1.0]) @ homography @ to_shares
     return sampling
@@ -274,9 +284,7 @@ def as_sharp_as(stored: np.ndarray, cut: np.ndarray) -> np.ndarray:
     return softened
 
 
-def compare_inside(
-    stored: PosterHashes, scene: Scene, located: Located, bounds: Bounds
-) -> Verdict:
+def compare_inside(stored: PosterHashes, scene: Scene, located: Located, bounds: Bounds) -> Verdict:
     """verify.compare of the stored poster with the part of it the upload shows, cut out."""
     signature, colour = cut_out(scene, located)
     unhidden = replace(located, shown=_unhidden(stored.signature, signature, located.shown))

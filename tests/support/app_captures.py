@@ -23,7 +23,14 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from contest.core.config import Settings
 from contest.demo.seed import DEMO_PASSWORD, seed_demo
 from contest.runtime import Runtime, build_runtime
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT, settle, sign_in, streamlit_server
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    UI_TIMEOUT,
+    settle,
+    sign_in,
+    streamlit_server,
+)
 from tests.factories import TEST_SECRET, create_user, submit
 
 DEVICES: dict[str, dict[str, Any]] = {

@@ -40,9 +40,11 @@ def _fit(picture: Image.Image, box: tuple[int, int]) -> Image.Image:
     return picture.resize(size, Image.Resampling.LANCZOS)
 
 
-def page(poster: Image.Image, size: tuple[int, int], rng: random.Random, share: float) -> Image.Image:
+def page(
+    poster: Image.Image, size: tuple[int, int], rng: random.Random, share: float
+) -> Image.Image:
     """A web page of ``size`` showing the poster ``share`` of its width wide among text."""
-    width, height = size
+    width = size[0]
     dark = rng.random() < 0.3
     canvas = Image.new("RGB", size, _grey(rng, 10, 30) if dark else _grey(rng, 240, 255))
     draw = ImageDraw.Draw(canvas)
@@ -92,7 +94,12 @@ def browser(content: Image.Image, rng: random.Random) -> Image.Image:
     draw.rounded_rectangle(
         (110, tabs + 6, content.width - 120, tabs + bar - 6), 14, fill=_grey(rng, 236, 245)
     )
-    draw.text((130, tabs + 12), "https://poster.example.go.kr/entry?entry=12", font=_font(15), fill=(60, 60, 60))
+    draw.text(
+        (130, tabs + 12),
+        "https://poster.example.go.kr/entry?entry=12",
+        font=_font(15),
+        fill=(60, 60, 60),
+    )
     for n in range(3):
         draw.ellipse((14 + 30 * n, tabs + 12, 30 + 30 * n, tabs + 28), outline=ink, width=2)
     window.paste(content, (0, tabs + bar))
@@ -102,7 +109,11 @@ def browser(content: Image.Image, rng: random.Random) -> Image.Image:
 def browser_window(poster: Image.Image, rng: random.Random) -> Image.Image:
     """A screenshot of a browser window showing the poster (the window cropped close)."""
     size = (rng.randint(1000, 1600), rng.randint(650, 1000))
-    content = viewer(poster, size, rng) if rng.random() < 0.5 else page(poster, size, rng, rng.uniform(0.3, 0.6))
+    content = (
+        viewer(poster, size, rng)
+        if rng.random() < 0.5
+        else page(poster, size, rng, rng.uniform(0.3, 0.6))
+    )
     return browser(content, rng)
 
 
@@ -134,7 +145,12 @@ def desktop(poster: Image.Image, rng: random.Random) -> Image.Image:
         box = (0, 0, size[0], size[1] - bar.height)
     else:
         x0, y0 = rng.randint(0, size[0] // 8), rng.randint(0, size[1] // 10)
-        box = (x0, y0, size[0] - rng.randint(0, size[0] // 8), size[1] - bar.height - rng.randint(0, 40))
+        box = (
+            x0,
+            y0,
+            size[0] - rng.randint(0, size[0] // 8),
+            size[1] - bar.height - rng.randint(0, 40),
+        )
     inner = (box[2] - box[0], box[3] - box[1] - 90)
     share = rng.uniform(0.2, 0.35) * size[0] / inner[0]
     content = page(poster, inner, rng, min(share, 0.9))
@@ -155,8 +171,12 @@ def phone(content: Image.Image, rng: random.Random) -> Image.Image:
     ink = (240, 240, 240) if dark else (20, 20, 20)
     draw.text((40, status // 3), "9:41", font=_font(36), fill=ink)
     for n in range(3):
-        draw.rectangle((width - 160 + n * 40, status // 3, width - 135 + n * 40, status // 3 + 28), fill=ink)
-    draw.rectangle((0, status, width, status + app), fill=_grey(rng, 20, 40) if dark else (255, 255, 255))
+        draw.rectangle(
+            (width - 160 + n * 40, status // 3, width - 135 + n * 40, status // 3 + 28), fill=ink
+        )
+    draw.rectangle(
+        (0, status, width, status + app), fill=_grey(rng, 20, 40) if dark else (255, 255, 255)
+    )
     draw.text((110, status + app // 3), _text(rng, 2), font=_font(44), fill=ink)
     margin = rng.choice((0, 0, 16, 48))
     shown = content.resize(
@@ -164,8 +184,14 @@ def phone(content: Image.Image, rng: random.Random) -> Image.Image:
         Image.Resampling.LANCZOS,
     )
     screen.paste(shown, (margin, status + app + rng.randint(0, 60)))
-    draw.rectangle((0, height - nav, width, height), fill=(245, 245, 245) if rng.random() < 0.7 else (0, 0, 0))
-    draw.rounded_rectangle((width // 2 - 140, height - nav // 2 - 6, width // 2 + 140, height - nav // 2 + 6), 6, fill=(60, 60, 60))
+    draw.rectangle(
+        (0, height - nav, width, height), fill=(245, 245, 245) if rng.random() < 0.7 else (0, 0, 0)
+    )
+    draw.rounded_rectangle(
+        (width // 2 - 140, height - nav // 2 - 6, width // 2 + 140, height - nav // 2 + 6),
+        6,
+        fill=(60, 60, 60),
+    )
     return screen
 
 
@@ -192,11 +218,15 @@ def photo(picture: Image.Image, rng: random.Random, *, screen: bool) -> Image.Im
     background, brightness, mild blur, noise."""
     if screen:
         bezel = 24
-        framed = Image.new("RGB", (picture.width + 2 * bezel, picture.height + 2 * bezel), (15, 15, 18))
+        framed = Image.new(
+            "RGB", (picture.width + 2 * bezel, picture.height + 2 * bezel), (15, 15, 18)
+        )
         framed.paste(picture, (bezel, bezel))
     else:
         margin = picture.width // 20
-        framed = Image.new("RGB", (picture.width + 2 * margin, picture.height + 2 * margin), (248, 246, 240))
+        framed = Image.new(
+            "RGB", (picture.width + 2 * margin, picture.height + 2 * margin), (248, 246, 240)
+        )
         framed.paste(picture, (margin, margin))
     out_size = (2048, 1536) if framed.width > framed.height else (1536, 2048)
     fill = rng.uniform(0.6, 0.85)
@@ -215,8 +245,12 @@ def photo(picture: Image.Image, rng: random.Random, *, screen: bool) -> Image.Im
         corners.append((cx + x, cy + y))
     background = wallpaper(out_size, rng).filter(ImageFilter.GaussianBlur(6))
     coefficients = _perspective(corners, framed.size)
-    warped = framed.transform(out_size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC)
-    mask = Image.new("L", framed.size, 255).transform(out_size, Image.Transform.PERSPECTIVE, coefficients)
+    warped = framed.transform(
+        out_size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC
+    )
+    mask = Image.new("L", framed.size, 255).transform(
+        out_size, Image.Transform.PERSPECTIVE, coefficients
+    )
     shot = Image.composite(warped, background, mask)
     pixels = np.asarray(shot, np.float32)
     yy, xx = np.mgrid[0 : out_size[1], 0 : out_size[0]].astype(np.float32)
