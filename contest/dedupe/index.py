@@ -122,8 +122,9 @@ FRAMED_MIN = 0.9
 FRAMED_TALLER = 1.02
 SURE_BITS = 6  # ... unless its hashes are this close (a faint, smooth poster's thumbnail is flat)
 MAX_CANDIDATES = 8  # best candidates verified per query (upload: bounded time)
-# Stored posters with the most keypoint votes (feature_index.py) looked for inside the upload,
-# and the votes one needs
+# Stored posters with the most keypoint votes (feature_index.py) looked for inside the upload
+# (in a folder scan as many as its max_candidates: a poster's own copies crowd the best
+# places), and the votes one needs
 INSIDE_CANDIDATES = 6
 MIN_VOTES = 8
 SCAN_CANDIDATES = 16  # in a folder scan a poster's own copies and its template siblings crowd
@@ -352,17 +353,20 @@ class HashIndex:
                 matches.append(match)
         if hashes.scene is not None and self._rows:
             copies = {m.entry_id for m in matches if m.level == FlagLevel.DUPLICATE}
-            matches += self._inside(hashes.scene, exclude, copies)
+            matches += self._inside(hashes.scene, exclude, copies, max_candidates)
         best: dict[int, Match] = {}
         for match in sorted(matches, key=lambda m: (_LEVEL_ORDER[m.level], m.distance)):
             best.setdefault(match.entry_id, match)
         return sorted(best.values(), key=lambda m: (_LEVEL_ORDER[m.level], m.distance, m.entry_id))
 
-    def _inside(self, scene: Scene, exclude: Container[int], copies: Container[int]) -> list[Match]:
+    def _inside(
+        self, scene: Scene, exclude: Container[int], copies: Container[int], limit: int
+    ) -> list[Match]:
         """The stored posters found inside the upload (located.py), best voted first; not
         those excluded, nor those already found as duplicates of the whole upload."""
         matches = []
-        for row, votes, pairs in self._keypoints.search(scene.features, INSIDE_CANDIDATES):
+        wanted = INSIDE_CANDIDATES if limit <= MAX_CANDIDATES else limit
+        for row, votes, pairs in self._keypoints.search(scene.features, wanted):
             entry_id = int(self._ids[row])
             stored = self._details[row]
             if votes < MIN_VOTES:
@@ -373,7 +377,7 @@ class HashIndex:
             if place is None:
                 continue
             verdict = located.compare_inside(stored, scene, place, BOUNDS)
-            level = _level(verdict)
+            level = _level(verdict, stored)
             if level is None:
                 continue
             left, top, right, bottom = place.shown
@@ -418,7 +422,7 @@ class HashIndex:
             (stored.colour, colour),
             BOUNDS,
         )
-        level = _level(verdict)
+        level = _level(verdict, stored)
         if level is None:
             return None
         evidence = Evidence(
@@ -448,7 +452,7 @@ def _margin(frame: int) -> tuple[float, float, float, float]:
     return (left, top, right, bottom)
 
 
-def _level(verdict: verify.Verdict) -> FlagLevel | None:
+def _level(verdict: verify.Verdict, stored: PosterHashes) -> FlagLevel | None:
     if (
         verdict.overlap < MIN_OVERLAP
         or verdict.detail < MIN_DETAIL
@@ -456,7 +460,7 @@ def _level(verdict: verify.Verdict) -> FlagLevel | None:
         or not SCALE_RANGE[0] <= verdict.scale <= SCALE_RANGE[1]
         or verdict.differing > SIMILAR_SHARE
         or verdict.correlation < SIMILAR_CORRELATION
-        or different_picture_in_frame(verdict.mask)
+        or different_picture_in_frame(verdict.mask, stored.aspect)
     ):
         return None
     if DUPLICATE.holds(verdict):

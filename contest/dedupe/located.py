@@ -206,17 +206,23 @@ def _sampling(
 def cut_out(scene: Scene, located: Located) -> tuple[np.ndarray, np.ndarray | None]:
     """The shown part of the poster as a (SIG_SIDE, SIG_SIDE) uint8 signature and a colour
     map (None when grey), sampled from the upload through the homography."""
-    corners = np.array(located.quad) * np.array([scene.grey.shape[1], scene.grey.shape[0]])
+    height, width = scene.grey.shape
+    corners = np.array(located.quad) * np.array([width, height])
     left, top, right, bottom = located.shown
     span = max(np.ptp(corners[:, 0]) * (right - left), np.ptp(corners[:, 1]) * (bottom - top))
-    grey = scene.grey
+    # only the poster's box of the upload is used (shrunk first when large: a warp samples,
+    # it does not average)
+    x0, y0 = (max(0, int(v) - 2) for v in corners.min(0))
+    x1, y1 = min(width, int(corners[:, 0].max()) + 3), min(height, int(corners[:, 1].max()) + 3)
+    grey = scene.grey[y0:y1, x0:x1]
     scale = 1.0
-    if span > 2 * SIG_SIDE:  # shrink the scene first: a warp samples, it does not average
+    if span > 2 * SIG_SIDE:
         scale = 2 * SIG_SIDE / span
         size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
         grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
     flags = cv2.INTER_AREA | cv2.WARP_INVERSE_MAP
-    double = _sampling(located.homography, located.shown, 2 * SIG_SIDE, scale)
+    moved = np.array([[1.0, 0.0, -x0], [0.0, 1.0, -y0], [0.0, 0.0, 1.0]]) @ located.homography
+    double = _sampling(moved, located.shown, 2 * SIG_SIDE, scale)
     big = cv2.warpPerspective(grey, double, (2 * SIG_SIDE, 2 * SIG_SIDE), flags=flags)
     signature = cv2.resize(big, (SIG_SIDE, SIG_SIDE), interpolation=cv2.INTER_AREA)
     colour_scale = scene.colour.shape[1] / scene.grey.shape[1]

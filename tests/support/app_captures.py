@@ -52,13 +52,25 @@ def _png(picture: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def _large_enough(picture: Image.Image) -> Image.Image:
+    """The poster as an entrant's file would be: at least 1,000 px on its short side (the
+    contest refuses pictures under 600)."""
+    scale = 1000 / min(picture.size)
+    if scale <= 1:
+        return picture
+    size = (round(picture.width * scale), round(picture.height * scale))
+    return picture.resize(size, Image.Resampling.LANCZOS)
+
+
 def enter_posters(runtime: Runtime, posters: Sequence[tuple[str, Image.Image]]) -> dict[str, int]:
     """Each poster as an entry of the current contest by an author of its own: name -> id."""
     ids = {}
     for n, (name, picture) in enumerate(posters):
         with runtime.session() as session:
             author = create_user(session, name=f"작가{n}")
-        receipt = submit(runtime, author, seed=n, data=_png(picture), title=f"포스터 {name}"[:40])
+        receipt = submit(
+            runtime, author, seed=n, data=_png(_large_enough(picture)), title=f"포스터 {name}"[:40]
+        )
         ids[name] = receipt.entry.id or 0
     return ids
 
