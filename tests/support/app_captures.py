@@ -138,7 +138,8 @@ def gallery_cards(page: Page, base_url: str, wanted: dict[int, str]) -> Iterator
             min(shot.width, round((box["x"] + box["width"] + pad) * scale)),
             min(shot.height, round((box["y"] + box["height"] + pad) * scale)),
         )
-        yield wanted.pop(entry), _png(shot.crop(crop))
+        if crop[2] > crop[0] + 50 and crop[3] > crop[1] + 50:  # a card laid out on screen
+            yield wanted.pop(entry), _png(shot.crop(crop))
 
 
 @contextmanager
