@@ -56,8 +56,8 @@ def scan_paths(
 
     The minimum short side is not enforced here: a small copy is still a copy. Every file is
     searched against every other: a poster is found inside a screenshot only when the
-    screenshot is the one searched, whichever of the two comes first; a pair found both ways
-    keeps its better verdict.
+    screenshot is the one searched, whichever of the two comes first (see _preferred for a
+    pair found both ways).
     """
     workers = min(os.cpu_count() or 1, 4) if len(paths) > 8 else 1
     if workers > 1:
@@ -80,14 +80,20 @@ def scan_paths(
     else:
         _keep_index(index)
         found = [_search(job) for job in jobs]
-    best: dict[tuple[int, int], Match] = {}
+    kept: dict[tuple[int, int], Match] = {}
     for i, matches in enumerate(found):
         for match in matches:
             pair = (min(i, match.entry_id), max(i, match.entry_id))
-            if pair not in best or _better(match, best[pair]):
-                best[pair] = match
-    return [(hashes[i][0], hashes[j][0], best[(i, j)]) for i, j in sorted(best)]
+            if pair not in kept or _preferred(match, kept[pair]):
+                kept[pair] = match
+    return [(hashes[i][0], hashes[j][0], kept[(i, j)]) for i, j in sorted(kept)]
 
 
-def _better(match: Match, other: Match) -> bool:
-    return (_RANK[match.level], match.distance) < (_RANK[other.level], other.distance)
+def _preferred(match: Match, other: Match) -> bool:
+    """Of a pair's two verdicts, the one found inside a capture (only the capture's search
+    finds it); of two whole-picture verdicts the more cautious, as an upload's search would
+    give one way round (a template pair called a duplicate one way only stays "similar")."""
+    inside, other_inside = match.evidence.located is not None, other.evidence.located is not None
+    if inside != other_inside:
+        return inside
+    return (_RANK[match.level], match.distance) > (_RANK[other.level], other.distance)
