@@ -1,5 +1,6 @@
 """Admin: the duplicate review queue, cross-author pairs first. The two posters side by side
-(the one submitted first on the left, the differing areas marked on the newer upload), what
+(the one submitted first on the left, the differing areas marked on the newer upload, or
+where the older poster lies inside it when it is a capture), what
 the detector found in words, and the decision: no problem, or confirm and disqualify one."""
 
 import streamlit as st
@@ -27,7 +28,9 @@ def _side(card: FlagCard, side: FlagSide, tz: str) -> None:
     st.markdown(f"**{tr(role)}**")
     source = (
         marked_source(
-            side.display_key, tuple((b.left, b.top, b.right, b.bottom) for b in card.boxes)
+            side.display_key,
+            tuple((b.left, b.top, b.right, b.bottom) for b in card.boxes),
+            card.region,
         )
         if newer
         else display_source(side.display_key)
@@ -69,6 +72,8 @@ for card in view.cards:
         st.markdown("\n".join(f"- {tr(key, **params)}" for key, params in card.findings))
         if card.boxes:
             st.caption(tr("dup.marked", count=len(card.boxes)))
+        if card.region:
+            st.caption(tr("dup.region"))
         left, right = st.columns(2)
         with left:
             _side(card, card.older, view.timezone)

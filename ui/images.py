@@ -85,12 +85,17 @@ def thumb_source(key: str) -> str | bytes:
 
 
 Area = tuple[float, float, float, float]  # left, top, right, bottom in shares of the picture
+Outline = tuple[tuple[float, float], ...]  # corners in shares of the picture
 MARK = (220, 30, 30)
+REGION = (20, 90, 230)
 
 
 @st.cache_data(max_entries=DISPLAY_CACHE_ENTRIES, show_spinner=False)
-def _marked_bytes(store_id: str, key: str, areas: tuple[Area, ...]) -> bytes:
-    """The display copy with ``areas`` outlined and lightly tinted (the reviewer's highlight)."""
+def _marked_bytes(
+    store_id: str, key: str, areas: tuple[Area, ...], outline: Outline | None = None
+) -> bytes:
+    """The display copy with ``areas`` outlined and lightly tinted (the reviewer's highlight)
+    and ``outline`` drawn as a closed line (where another poster lies inside it)."""
     with Image.open(io.BytesIO(get_runtime().store.get(key))) as image:
         picture = image.convert("RGB")
     tint = Image.new("RGB", picture.size, MARK)
@@ -106,16 +111,20 @@ def _marked_bytes(store_id: str, key: str, areas: tuple[Area, ...]) -> bytes:
     draw = ImageDraw.Draw(picture)
     for box in boxes:
         draw.rectangle(box, outline=MARK, width=line)
+    if outline:
+        corners = [(round(x * w), round(y * h)) for x, y in outline]
+        draw.line([*corners, corners[0]], fill=REGION, width=line, joint="curve")
     out = io.BytesIO()
     picture.save(out, "JPEG", quality=85)
     return browser_ready(out.getvalue())
 
 
-def marked_source(key: str, areas: tuple[Area, ...]) -> str | bytes:
-    """The display copy with the differing areas highlighted; the plain copy when none."""
-    if not areas:
+def marked_source(key: str, areas: tuple[Area, ...], outline: Outline | None = None) -> str | bytes:
+    """The display copy with the differing areas highlighted and ``outline`` drawn; the plain
+    copy when there is neither."""
+    if not areas and not outline:
         return display_source(key)
-    return _marked_bytes(_store_id(get_runtime().settings), key, areas)
+    return _marked_bytes(_store_id(get_runtime().settings), key, areas, outline)
 
 
 def display_source(key: str) -> str | bytes:

@@ -1,9 +1,11 @@
 """A duplicate flag's evidence in words a reviewer can judge, and where the two posters differ.
 
 ``findings`` turns what the detector measured into sentences (message keys with their numbers):
-the same picture or the same background with other text, turned 90°, tilted, cropped about 5%,
-different in two areas. ``differing_boxes`` places the differing areas on the newer poster (the
-upload that raised the flag) as boxes in shares of its width and height, for highlighting.
+the same picture or the same background with other text, a screen capture of entry 3, turned
+90°, tilted, cropped about 5%, different in two areas. ``differing_boxes`` places the differing
+areas on the newer poster (the upload that raised the flag) as boxes in shares of its width and
+height, for highlighting; ``located_region`` is where the older poster lies inside the newer
+upload when that is a capture of it, to be drawn on it.
 
 Evidence is read from the flag's stored JSON, so flags recorded by older detector versions still
 read: a field that is missing is simply not mentioned. The block mask and the implied crop (rows
@@ -79,11 +81,32 @@ def _areas(mask: list[list[int]]) -> list[list[tuple[int, int]]]:
     return groups
 
 
-def findings(level: str, evidence: Mapping[str, Any]) -> list[Finding]:
-    """What the detector found, in the order a reviewer reads it."""
+def findings(level: str, evidence: Mapping[str, Any], number: int | None = None) -> list[Finding]:
+    """What the detector found, in the order a reviewer reads it; ``number``: the older
+    entry's, named when the upload is a capture of it."""
     found: list[Finding] = [
         ("dup.find.duplicate" if level == FlagLevel.DUPLICATE.value else "dup.find.similar", {})
     ]
+    region = located_region(evidence)
+    if region is not None:
+        found.append(("dup.find.captured", {"number": number}))
+        shown = _shown_share(evidence)
+        if shown < 1 - NOTICEABLE_SHARE:
+            found.append(("dup.find.partly_shown", {"percent": _percent(shown)}))
+    else:
+        found += _framing(evidence)
+    found += _differences(evidence)
+    return found
+
+
+def _shown_share(evidence: Mapping[str, Any]) -> float:
+    left, top, right, bottom = _crop(evidence) or (0.0, 0.0, 0.0, 0.0)
+    return max(0.0, 1 - left - right) * max(0.0, 1 - top - bottom)
+
+
+def _framing(evidence: Mapping[str, Any]) -> list[Finding]:
+    """How a whole-picture copy is turned, tilted, cropped or padded."""
+    found: list[Finding] = []
     turn = int(evidence.get("turn_degrees") or 0) % 360
     if turn:
         found.append(("dup.find.turned", {"degrees": turn}))
@@ -98,6 +121,12 @@ def findings(level: str, evidence: Mapping[str, Any]) -> list[Finding]:
         found.append(("dup.find.cropped", {"percent": _percent(cut)}))
     if pad >= NOTICEABLE_SHARE:
         found.append(("dup.find.padded", {"percent": _percent(pad)}))
+    return found
+
+
+def _differences(evidence: Mapping[str, Any]) -> list[Finding]:
+    """Where and how much the two pictures differ."""
+    found: list[Finding] = []
     mask = _mask(evidence)
     share = float(evidence.get("differing_share") or 0.0)
     if mask is not None:
@@ -123,10 +152,21 @@ def _turned(box: Box, turn: int) -> Box:
     return box
 
 
+def located_region(evidence: Mapping[str, Any]) -> tuple[tuple[float, float], ...] | None:
+    """Where the older poster lies inside the newer upload (a capture of it): its corners in
+    shares of the upload's width and height (top left, top right, bottom right, bottom
+    left); None for a copy of the whole picture."""
+    located = evidence.get("located")
+    if not isinstance(located, Mapping) or len(located.get("quad") or ()) != 4:
+        return None
+    return tuple((float(x), float(y)) for x, y in located["quad"])
+
+
 def differing_boxes(evidence: Mapping[str, Any]) -> list[Box]:
-    """The differing areas on the newer poster, one box per group of touching blocks."""
+    """The differing areas on the newer poster, one box per group of touching blocks (none
+    for a capture: its region is drawn instead, see ``located_region``)."""
     mask = _mask(evidence)
-    if mask is None:
+    if mask is None or located_region(evidence) is not None:
         return []
     rows = len(mask)
     left, top, right, bottom = _crop(evidence) or (0.0, 0.0, 0.0, 0.0)

@@ -22,8 +22,9 @@ import numpy as np
 from PIL import Image
 
 from contest.core.errors import StaleHashes
+from contest.dedupe.features import Features, Scene
 
-VERSION = 4
+VERSION = 5
 # How much of each dimension a window leaves out, (near side, far side): together they cover a
 # copy cut by up to 15% of a dimension, from either side or both, to within about 5%.
 MARGINS = ((0.0, 0.0), (0.1, 0.0), (0.0, 0.1), (0.06, 0.06))
@@ -50,6 +51,9 @@ class PosterHashes:
     signature_jpeg: bytes  # (SIG_SIDE, SIG_SIDE) greyscale as JPEG
     colour: np.ndarray | None  # (COLOUR_SIDE, COLOUR_SIDE, 2) int8 chroma; None when grey
     tilt: float = 0.0  # degrees the picture was turned back by before hashing (a tilted copy)
+    features: Features | None = None  # keypoints of the trimmed picture (stored)
+    # the upload as a picture a poster may be found in (its own search only; never stored)
+    scene: Scene | None = None
     version: int = VERSION
 
     @property
@@ -68,13 +72,14 @@ class PosterHashes:
             "thumb": _b64(np.ascontiguousarray(self.thumb).tobytes()),
             "sig": _b64(self.signature_jpeg),
             "colour": None if self.colour is None else _b64(self.colour.tobytes()),
+            "features": None if self.features is None else _b64(self.features.to_bytes()),
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PosterHashes:
         if data.get("v") != VERSION:
             raise StaleHashes(count=1)
-        colour = data.get("colour")
+        colour, features = data.get("colour"), data.get("features")
         return cls(
             aspect=float(data["aspect"]),
             tilt=float(data["tilt"]),
@@ -89,6 +94,7 @@ class PosterHashes:
             else np.frombuffer(base64.b64decode(colour), np.int8).reshape(
                 COLOUR_SIDE, COLOUR_SIDE, 2
             ),
+            features=None if features is None else Features.from_bytes(base64.b64decode(features)),
         )
 
     def __eq__(self, other: object) -> bool:

@@ -23,6 +23,7 @@ import numpy as np
 import scipy.fftpack  # noqa: F401
 from PIL import Image
 
+from contest.dedupe.features import STORED_SIDE, poster_features, scene_of
 from contest.dedupe.hashes import (
     COLOUR_SIDE,
     SIG_SIDE,
@@ -250,7 +251,7 @@ def _shrink(square: np.ndarray, side: int) -> np.ndarray:
     return small
 
 
-def _colour_map(image: Image.Image) -> np.ndarray | None:
+def colour_map(image: Image.Image) -> np.ndarray | None:
     """Chroma (Cb, Cr around 0) per block of the trimmed picture; None for a grey picture."""
     small = image.convert("YCbCr").resize((COLOUR_SIDE, COLOUR_SIDE), Image.Resampling.BOX)
     chroma = np.asarray(small, dtype=np.int16)[..., 1:] - 128
@@ -259,13 +260,17 @@ def _colour_map(image: Image.Image) -> np.ndarray | None:
     return chroma.clip(-128, 127).astype(np.int8)
 
 
-def _signature(
-    image: Image.Image, work_size: tuple[int, int], box: tuple[int, int, int, int], tilt: float
-) -> np.ndarray:
-    """The trimmed picture as a (SIG_SIDE, SIG_SIDE) greyscale array, from the full picture
-    (not the working copy: a screenshot's or a letterbox's poster is a small part of the
-    working copy, and its letters would be softer than its original's). ``box`` is (left,
-    top, right, bottom) in the working copy, turned back by ``tilt`` when there is one."""
+def _trimmed(
+    image: Image.Image,
+    work_size: tuple[int, int],
+    box: tuple[int, int, int, int],
+    tilt: float,
+    size: tuple[int, int],
+) -> Image.Image:
+    """The trimmed picture in greyscale at ``size``, from the full picture (not the working
+    copy: a screenshot's or a letterbox's poster is a small part of the working copy, and its
+    letters would be softer than its original's). ``box`` is (left, top, right, bottom) in the
+    working copy, turned back by ``tilt`` when there is one."""
     grey = image.convert("L")
     if tilt:  # turned back at twice the working size: enough for 256 pixels, and fast
         grey = grey.resize(_fit_size(grey.size, 2 * WORK_SIDE), Image.Resampling.BOX)
@@ -275,8 +280,7 @@ def _signature(
     sx, sy = grey.width / work_size[0], grey.height / work_size[1]
     left, top, right, bottom = box
     region = (left * sx, top * sy, right * sx, bottom * sy)
-    small = grey.resize((SIG_SIDE, SIG_SIDE), Image.Resampling.BOX, box=region)
-    return np.asarray(small, dtype=np.uint8)
+    return grey.resize(size, Image.Resampling.BOX, box=region)
 
 
 def compute_hashes(image: Image.Image) -> PosterHashes:
@@ -294,7 +298,10 @@ def compute_hashes(image: Image.Image) -> PosterHashes:
         work = work.rotate(tilt, Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
     top, bottom, left, right = trim_box(np.asarray(work.convert("YCbCr"), dtype=np.float32))
     box = (left, top, right, bottom)
-    detail = _signature(image, work.size, box, tilt)
+    detail = np.asarray(_trimmed(image, work.size, box, tilt, (SIG_SIDE, SIG_SIDE)))
+    scale = STORED_SIDE / max(right - left, bottom - top)
+    shape = (max(1, round((right - left) * scale)), max(1, round((bottom - top) * scale)))
+    features = poster_features(_trimmed(image, work.size, box, tilt, shape))
     square = _shrink(detail, SIG_SIDE // 2)
     query = window_hashes(square)
     signature = io.BytesIO()
@@ -305,6 +312,8 @@ def compute_hashes(image: Image.Image) -> PosterHashes:
         query=query,
         thumb=_shrink(detail, THUMB_SIDE),
         signature_jpeg=signature.getvalue(),
-        colour=_colour_map(work.crop(box)),
+        colour=colour_map(work.crop(box)),
         tilt=tilt,
+        features=features,
+        scene=scene_of(image),
     )

@@ -22,7 +22,10 @@ from typing import Any
 import numpy as np
 
 from contest.core.models import FlagLevel
-from contest.dedupe import verify
+from contest.dedupe import located, verify
+from contest.dedupe.feature_index import FeatureIndex
+from contest.dedupe.features import Scene
+from contest.dedupe.frames import different_picture_in_frame
 from contest.dedupe.hashes import THUMB_SIDE, TURNS, WINDOWS, PosterHashes
 
 
@@ -58,11 +61,18 @@ class Evidence:
     # block = 1/16 of the width and of the height): 1 differs, 0 the same, -1 not compared
     # (outside the copy).
     mask: tuple[tuple[int, ...], ...]
+    # When the stored poster was found inside a bigger picture (a screenshot, a photo of a
+    # screen): "quad", its corners in shares of the upload's width and height (top left, top
+    # right, bottom right, bottom left); "shown", the part of the poster the upload shows;
+    # "inliers", keypoint pairs the perspective map explains. None for a whole-picture copy.
+    located: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["crop"] = dict(zip(("left", "top", "right", "bottom"), self.crop, strict=True))
         data["mask"] = [list(row) for row in self.mask]
+        if self.located is None:
+            del data["located"]
         return data
 
 
@@ -112,6 +122,11 @@ FRAMED_MIN = 0.9
 FRAMED_TALLER = 1.02
 SURE_BITS = 6  # ... unless its hashes are this close (a faint, smooth poster's thumbnail is flat)
 MAX_CANDIDATES = 8  # best candidates verified per query (upload: bounded time)
+# Stored posters with the most keypoint votes (feature_index.py) looked for inside the upload
+# (in a folder scan as many as its max_candidates: a poster's own copies crowd the best
+# places), and the votes one needs
+INSIDE_CANDIDATES = 6
+MIN_VOTES = 8
 SCAN_CANDIDATES = 16  # in a folder scan a poster's own copies and its template siblings crowd
 ASPECT_RANGE = 1.4  # a copy's width/height is within this factor of the original's
 MIN_OVERLAP = 0.5  # share of the stored picture's blocks the aligned query must cover (a 15% crop
@@ -160,6 +175,7 @@ class HashIndex:
         self._columns: np.ndarray | None = None  # the search's layout, built when first needed
         self._order = np.empty(0, np.int64)
         self._sorted_logs = np.empty(0, np.float64)
+        self._keypoints = FeatureIndex()
 
     @classmethod
     def build(cls, items: Iterable[tuple[int, PosterHashes]]) -> HashIndex:
@@ -173,6 +189,8 @@ class HashIndex:
             index._tilts = np.array([h.tilt for _, h in rows], np.float64)
             index._details = [h for _, h in rows]
             index._rows = {entry_id: row for row, (entry_id, _) in enumerate(rows)}
+            for row, (_, hashes) in enumerate(rows):
+                index._keypoints.set(row, hashes.features, hashes.aspect)
         return index
 
     def __len__(self) -> int:
@@ -190,6 +208,7 @@ class HashIndex:
         for name, value in zip(_ARRAYS, values, strict=True):
             getattr(self, name)[row] = value
         self._details[row] = hashes
+        self._keypoints.set(row, hashes.features, hashes.aspect)
         self._columns = None
 
     def remove(self, entry_id: int) -> None:
@@ -206,6 +225,7 @@ class HashIndex:
         for name in _ARRAYS:
             setattr(self, name, getattr(self, name)[:last])
         self._details.pop()
+        self._keypoints.swap_remove(row)
         self._columns = None
 
     def _by_shape(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -331,7 +351,61 @@ class HashIndex:
             match = self._verify(candidate, hashes, turned[candidate.turn])
             if match is not None:
                 matches.append(match)
-        return sorted(matches, key=lambda m: (_LEVEL_ORDER[m.level], m.distance, m.entry_id))
+        if hashes.scene is not None and self._rows:
+            copies = {m.entry_id for m in matches if m.level == FlagLevel.DUPLICATE}
+            matches += self._inside(hashes.scene, exclude, copies, max_candidates)
+        best: dict[int, Match] = {}
+        for match in sorted(matches, key=lambda m: (_LEVEL_ORDER[m.level], m.distance)):
+            best.setdefault(match.entry_id, match)
+        return sorted(best.values(), key=lambda m: (_LEVEL_ORDER[m.level], m.distance, m.entry_id))
+
+    def _inside(
+        self, scene: Scene, exclude: Container[int], copies: Container[int], limit: int
+    ) -> list[Match]:
+        """The stored posters found inside the upload (located.py), best voted first; not
+        those excluded, nor those already found as duplicates of the whole upload."""
+        matches = []
+        wanted = INSIDE_CANDIDATES if limit <= MAX_CANDIDATES else limit
+        for row, votes, pairs in self._keypoints.search(scene.features, wanted):
+            entry_id = int(self._ids[row])
+            stored = self._details[row]
+            if votes < MIN_VOTES:
+                break
+            if entry_id in exclude or entry_id in copies or stored.features is None:
+                continue
+            place = located.locate(stored.features, stored.aspect, scene, pairs)
+            if place is None:
+                continue
+            verdict = located.compare_inside(stored, scene, place, BOUNDS)
+            level = _level(verdict, stored)
+            if level is None:
+                continue
+            left, top, right, bottom = place.shown
+            evidence = Evidence(
+                hash_bits=64,
+                quick_correlation=0.0,
+                differing_share=round(verdict.differing, 3),
+                overlap_share=round(verdict.overlap, 3),
+                correlation=round(verdict.correlation, 3),
+                detail_kept=round(verdict.detail_kept, 3),
+                replaced=round(verdict.replaced, 3),
+                colour_checked=verdict.colour_checked,
+                turn_degrees=0,
+                tilt_degrees=round(verdict.angle, 1),
+                scale=1.0,
+                crop=(round(left, 3), round(top, 3), round(1 - right, 3), round(1 - bottom, 3)),
+                mask=verdict.mask,
+                located={
+                    "quad": [[round(x, 4), round(y, 4)] for x, y in place.quad],
+                    "shown": dict(
+                        zip(("left", "top", "right", "bottom"), place.shown, strict=True)
+                    ),
+                    "inliers": place.inliers,
+                    "votes": votes,
+                },
+            )
+            matches.append(Match(entry_id, level, round(verdict.differing, 3), evidence))
+        return matches
 
     def _verify(
         self, candidate: Candidate, hashes: PosterHashes, query: verify.Prepared
@@ -348,7 +422,7 @@ class HashIndex:
             (stored.colour, colour),
             BOUNDS,
         )
-        level = _level(verdict)
+        level = _level(verdict, stored)
         if level is None:
             return None
         evidence = Evidence(
@@ -378,7 +452,7 @@ def _margin(frame: int) -> tuple[float, float, float, float]:
     return (left, top, right, bottom)
 
 
-def _level(verdict: verify.Verdict) -> FlagLevel | None:
+def _level(verdict: verify.Verdict, stored: PosterHashes) -> FlagLevel | None:
     if (
         verdict.overlap < MIN_OVERLAP
         or verdict.detail < MIN_DETAIL
@@ -386,6 +460,7 @@ def _level(verdict: verify.Verdict) -> FlagLevel | None:
         or not SCALE_RANGE[0] <= verdict.scale <= SCALE_RANGE[1]
         or verdict.differing > SIMILAR_SHARE
         or verdict.correlation < SIMILAR_CORRELATION
+        or different_picture_in_frame(verdict.mask, stored.aspect)
     ):
         return None
     if DUPLICATE.holds(verdict):

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from contest.contests.queries import require_current
 from contest.core.authz import require_admin
 from contest.core.models import DuplicateFlag, Entry, ImageObject, User
-from contest.dedupe.explain import Box, Finding, differing_boxes, findings
+from contest.dedupe.explain import Box, Finding, differing_boxes, findings, located_region
 from contest.dedupe.flags import review_queue
 from contest.images.provenance.describe import FileRecord, declared_tools
 
@@ -37,6 +37,8 @@ class FlagCard:
     older: FlagSide
     findings: tuple[Finding, ...]  # what the detector found, as message keys with numbers
     boxes: tuple[Box, ...]  # where the newer poster differs, for highlighting
+    # where the older poster lies inside the newer upload, when that is a capture of it
+    region: tuple[tuple[float, float], ...] | None = None
 
     @property
     def first(self) -> FlagSide:
@@ -84,8 +86,9 @@ def review_view(session: Session, *, actor: User | None) -> ReviewView:
                 f,
                 sides[f.entry_id],
                 sides[f.other_entry_id],
-                tuple(findings(f.level, f.evidence)),
+                tuple(findings(f.level, f.evidence, sides[f.other_entry_id].number)),
                 tuple(differing_boxes(f.evidence)),
+                located_region(f.evidence),
             )
             for f in shown
         ),

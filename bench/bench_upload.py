@@ -1,0 +1,98 @@
+"""The upload's whole duplicate check, timed: decode and normalise the file, compute its hashes
+(and, from v6 on, its keypoints), search the contest's index and verify, at 1,000 and 10,000
+stored entries; and the memory each stored entry takes.
+
+Usage: .venv/bin/python bench/bench_upload.py QUERIES_DIR [--sizes 1000,10000] [--repeats 3]
+
+QUERIES_DIR holds the uploads to time (e.g. a few originals, screenshots and photos written by
+bench/make_copies.py); every file is timed ``--repeats`` times against each size, p50 and p95
+printed. Stored entries: 120 drawn posters hashed for real, the rest made from them (window
+hashes and thumbnails as bench_dedupe.py's speed bench makes them; keypoints moved and their
+descriptors changed in a fifth of their bits, so that no two stored posters share them).
+The script only uses what v5 and v6 both have, so the same file can be run from v5's checkout
+(copy it into that checkout's bench/) for a comparison in the same session.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+import tracemalloc
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from contest.dedupe.hashes import PosterHashes  # noqa: E402
+from contest.dedupe.hashing import compute_hashes  # noqa: E402
+from contest.dedupe.index import HashIndex  # noqa: E402
+from contest.images.copies import DISPLAY_LONG_SIDE, fit  # noqa: E402
+from contest.images.decode import ImageLimits, load_normalised  # noqa: E402
+from tests.contest.synth_posters import draw_poster  # noqa: E402
+
+LIMITS = ImageLimits(min_short_side=1)
+
+
+def _arg(name: str, default: str) -> str:
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+def _changed(rng: np.random.Generator, hashes: PosterHashes) -> PosterHashes:
+    """Another stored entry made from a real one: its own window hashes and thumbnail, and
+    (v6) its keypoints moved and their descriptors changed."""
+    stored = rng.integers(0, 2**64, hashes.stored.shape, dtype=np.uint64)
+    noise = rng.integers(-8, 9, hashes.thumb.shape) + rng.integers(-30, 31)
+    thumb = np.clip(hashes.thumb.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+    changes: dict[str, object] = {"stored": stored, "thumb": thumb}
+    features = getattr(hashes, "features", None)
+    if features is not None:
+        flips = np.packbits(rng.random((len(features), 256)) < 0.2, axis=1)
+        points = np.clip(features.points + rng.normal(0, 0.05, features.points.shape), 0, 1)
+        changes["features"] = replace(
+            features, points=points.astype(np.float32), descriptors=features.descriptors ^ flips
+        )
+    return replace(hashes, **changes)  # type: ignore[arg-type]
+
+
+def main() -> None:
+    queries = sorted(p for p in Path(sys.argv[1]).iterdir() if p.is_file())
+    sizes = [int(s) for s in _arg("--sizes", "1000,10000").split(",")]
+    repeats = int(_arg("--repeats", "3"))
+    rng = np.random.default_rng(0)
+    real = [compute_hashes(fit(draw_poster(seed), DISPLAY_LONG_SIDE)) for seed in range(100, 220)]
+    stored_json = [len(json.dumps(h.to_json())) for h in real]
+    print(f"stored JSON per entry: mean {statistics.mean(stored_json) / 1000:.1f} kB")
+    for size in sizes:
+        rows = [
+            (i, real[i] if i < len(real) else _changed(rng, real[i % len(real)]))
+            for i in range(size)
+        ]
+        tracemalloc.start()
+        index = HashIndex.build(rows)
+        for match_all in (index.query(real[0]),):
+            assert match_all  # the tables are built lazily: the first query builds them
+        memory = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del rows
+        print(f"{size:,} stored: index memory {memory / size / 1000:.1f} kB per entry")
+        walls, cpus = [], []
+        for path in queries:
+            data = path.read_bytes()
+            for _ in range(repeats):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                picture = load_normalised(data, LIMITS)[1]
+                index.query(compute_hashes(fit(picture, DISPLAY_LONG_SIDE)))
+                walls.append((time.perf_counter() - started) * 1000)
+                cpus.append((time.process_time() - started_cpu) * 1000)
+        for name, values in (("wall", walls), ("CPU", cpus)):
+            p50, p95 = np.percentile(values, [50, 95])
+            print(f"  whole check, {name} ms: p50 {p50:.0f}, p95 {p95:.0f} ({len(values)} runs)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""Which stored posters appear in an upload: ORB descriptors looked up by locality-sensitive
+hashing, and the pairs found voting for where the poster would lie (a Hough transform).
+
+Every stored descriptor is filed under TABLES keys of KEY_BITS of its 256 bits (fixed bit
+choices). A descriptor of the same corner in a copy differs in 10-25% of its bits, so it
+shares a key with the stored one most of the time; a random one rarely does. The upload's
+descriptors are looked up in each table and the pairs found measured (Hamming distance).
+
+Close descriptors alone say little: letters of one font look alike in every poster and in every
+browser's bars. So each close pair votes for a placement of its poster in the upload: from the
+two keypoints' pyramid levels, orientations and positions, where the poster's centre would be,
+how large and how turned. The pairs of a poster that is really there agree; chance pairs
+scatter. A poster's score is its largest bin of agreeing pairs (one vote per upload
+keypoint); the pairs of that bin and those consistent with it are what located.py fits a
+perspective map to.
+
+Posters added after the tables were built go to a small second set of tables, rebuilt on each
+addition and merged into the main one when it grows past a tenth of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from contest.dedupe.features import DESCRIPTOR_BYTES, SCALE_STEP, Features
+
+TABLES = 6
+KEY_BITS = 20
+MATCH_BITS = 56  # of 256: a descriptor pair this close votes
+CROWDED = 64  # a key shared by more stored descriptors than this says nothing (flat corners)
+_BITS = np.random.default_rng(24).permuted(np.tile(np.arange(256), (TABLES, 1)), axis=1)
+KEY_POSITIONS = np.sort(_BITS[:, :KEY_BITS], axis=1)  # (TABLES, KEY_BITS)
+_WEIGHTS = (1 << np.arange(KEY_BITS)).astype(np.int64)
+# Placement bins: the centre in steps of CELL times the poster's size there, its size in steps
+# of two pyramid levels, its turn in eighths; every vote goes to two grids, the second
+# shifted by half a bin each way, so agreeing pairs at a bin's edge still meet.
+CELL = 0.2
+TURN_BINS = 8
+LEVELS_PER_BIN = 2
+
+
+def keys_of(descriptors: np.ndarray) -> np.ndarray:
+    """(K, TABLES) int64 keys of (K, 32) uint8 descriptors."""
+    bits = np.unpackbits(descriptors, axis=1)  # (K, 256)
+    keys: np.ndarray = np.stack([bits[:, p] @ _WEIGHTS for p in KEY_POSITIONS], axis=1)
+    return keys
+
+
+def words_of(descriptors: np.ndarray) -> np.ndarray:
+    """(K, 4) uint64 words of (K, 32) uint8 descriptors, for XOR and popcount."""
+    return np.ascontiguousarray(descriptors).view(np.uint64).reshape(-1, DESCRIPTOR_BYTES // 8)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Close descriptor pairs of one stored poster: the upload's keypoint (index), the stored
+    keypoint's position (shares of the poster) and the Hamming distance of each."""
+
+    scene: np.ndarray
+    stored: np.ndarray
+    bits: np.ndarray
+
+
+class _Tables:
+    """One set of hash tables over the keypoints of some rows, with what a vote needs of each
+    keypoint: its row, position, pyramid level and orientation."""
+
+    def __init__(self, parts: list[tuple[int, Features]]) -> None:
+        parts = [(row, f) for row, f in parts if len(f)]
+        none = np.empty(0, np.int16)
+        self.owners = np.concatenate([np.full(len(f), r) for r, f in parts] or [none])
+        self.owners = self.owners.astype(np.int32)
+        self.points = np.concatenate([f.points for _, f in parts] or [np.empty((0, 2))])
+        self.points = self.points.astype(np.float32)
+        self.levels = np.concatenate([f.levels for _, f in parts] or [none]).astype(np.int16)
+        self.angles = np.concatenate([f.angles for _, f in parts] or [none]).astype(np.int16)
+        descriptors = np.concatenate(
+            [f.descriptors for _, f in parts] or [np.empty((0, DESCRIPTOR_BYTES), np.uint8)]
+        )
+        self.words = words_of(descriptors)
+        keys = keys_of(descriptors) if len(descriptors) else np.empty((0, TABLES), np.int64)
+        self.order = np.argsort(keys, axis=0, kind="stable").T.astype(np.int32)  # (T, N)
+        self.keys = np.take_along_axis(keys.T, self.order, 1).astype(np.int32)  # sorted, (T, N)
+
+    def close(self, keys: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(upload keypoint, stored keypoint, bits) of the pairs sharing a key in any table
+        (not a crowded one) and within MATCH_BITS."""
+        queries, found = [], []
+        for table in range(TABLES):
+            starts = np.searchsorted(self.keys[table], keys[:, table], "left")
+            counts = np.searchsorted(self.keys[table], keys[:, table], "right") - starts
+            counts[counts > CROWDED] = 0
+            total = int(counts.sum())
+            if not total:
+                continue
+            queries.append(np.repeat(np.arange(len(keys)), counts))
+            first = np.repeat(np.cumsum(counts) - counts, counts)
+            found.append(self.order[table, np.repeat(starts, counts) + np.arange(total) - first])
+        if not queries:
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+        q, s = np.concatenate(queries), np.concatenate(found)
+        bits = np.bitwise_count(words[q] ^ self.words[s]).sum(1)
+        close = bits <= MATCH_BITS
+        return q[close], s[close], bits[close]
+
+
+class FeatureIndex:
+    """The stored posters' keypoints, by row (the same rows as HashIndex's)."""
+
+    def __init__(self) -> None:
+        self._features: list[Features | None] = []
+        self._sides = np.empty((0, 2), np.float32)  # (width, height) pixels at features.side
+        self._main = _Tables([])
+        self._main_rows = 0  # rows the main tables cover (-1: to be rebuilt)
+        self._recent: _Tables | None = None
+        self._stale = np.empty(0, bool)  # rows whose main-table copy is out of date
+
+    def set(self, row: int, features: Features | None, aspect: float) -> None:
+        """The keypoints of ``row`` (a new row is the next one) and the width/height of the
+        picture they were found in."""
+        side = 0 if features is None else features.side
+        sides = np.array([side * min(1.0, aspect), side * min(1.0, 1 / aspect)], np.float32)
+        if row == len(self._features):
+            self._features.append(features)
+            self._sides = np.concatenate([self._sides, sides[None]])
+            self._stale = np.append(self._stale, False)
+        else:
+            self._features[row], self._sides[row] = features, sides
+            self._stale[row] = row < self._main_rows
+        self._recent = None
+
+    def swap_remove(self, row: int) -> None:
+        """Forget ``row``; the last row moves into its place (HashIndex.remove). Rare (a
+        withdrawn or replaced poster): the tables are rebuilt at the next search."""
+        moved, sides = self._features.pop(), self._sides[-1].copy()
+        self._sides, self._stale = self._sides[:-1], self._stale[:-1]
+        if row < len(self._features):
+            self._features[row], self._sides[row] = moved, sides
+        self._main_rows = -1
+
+    def _tables(self, rows: np.ndarray) -> _Tables:
+        return _Tables([(int(r), f) for r in rows if (f := self._features[r]) is not None])
+
+    def _current(self) -> None:
+        rows = len(self._features)
+        recent = np.flatnonzero((np.arange(rows) >= self._main_rows) | self._stale)
+        if self._main_rows < 0 or len(recent) > max(64, self._main_rows // 10):
+            self._main = self._tables(np.arange(rows))
+            self._main_rows, self._recent = rows, None
+            self._stale[:] = False
+            recent = recent[:0]
+        if self._recent is None:
+            self._recent = self._tables(recent)
+
+    def search(self, scene: Features, wanted: int) -> list[tuple[int, int, Pairs]]:
+        """The stored rows whose keypoints agree best on a placement in the upload, best
+        first: (row, score, the pairs of that placement and those consistent with it)."""
+        if not self._features or not len(scene):
+            return []
+        self._current()
+        assert self._recent is not None
+        keys, words = keys_of(scene.descriptors), words_of(scene.descriptors)
+        parts = []
+        for tables, live in ((self._main, ~self._stale), (self._recent, None)):
+            q, s, bits = tables.close(keys, words)
+            if live is not None:
+                keep = live[tables.owners[s]]
+                q, s, bits = q[keep], s[keep], bits[keep]
+            parts.append(
+                (q, bits, tables.owners[s], tables.points[s], tables.levels[s], tables.angles[s])
+            )
+        q, bits, owners, points, levels, angles = (
+            np.concatenate(p) for p in zip(*parts, strict=True)
+        )
+        if not len(q):
+            return []
+        return _placements(
+            scene, Pairs(q, points, bits), owners, levels, angles, self._sides, wanted
+        )
+
+
+def _placements(
+    scene: Features,
+    pairs: Pairs,
+    owners: np.ndarray,
+    levels: np.ndarray,
+    angles: np.ndarray,
+    row_sides: np.ndarray,
+    wanted: int,
+) -> list[tuple[int, int, Pairs]]:
+    """Each pair's vote for a placement of its poster (see the module docstring); the rows
+    with the largest agreeing bins."""
+    q = pairs.scene
+    sides = row_sides[owners]
+    step = scene.levels[q].astype(np.int64) - levels
+    scale = SCALE_STEP**step
+    turn = (scene.angles[q].astype(np.int64) - angles) * (2 * np.pi / 256)
+    offset = (0.5 - pairs.stored) * sides  # stored keypoint -> stored centre, stored pixels
+    cos, sin = np.cos(turn), np.sin(turn)
+    centre = scene.points[q] + scale[:, None] * np.stack(
+        [cos * offset[:, 0] - sin * offset[:, 1], sin * offset[:, 0] + cos * offset[:, 1]], 1
+    )
+    long_side = sides.max(1)
+    size = scale * long_side
+    scores = np.zeros(len(row_sides), np.int64)
+    chosen = np.full(len(row_sides), -1, np.int64)
+    bins: list[np.ndarray] = []
+    for shift in (0.0, 0.5):
+        level_bin = np.floor(step / LEVELS_PER_BIN + shift).astype(np.int64)
+        cell = CELL * SCALE_STEP ** (LEVELS_PER_BIN * (level_bin - shift)) * long_side
+        turn_bin = np.floor(turn / (2 * np.pi) * TURN_BINS + shift).astype(np.int64) % TURN_BINS
+        cx = np.clip(np.floor(centre[:, 0] / cell + shift), -4096, 4095).astype(np.int64)
+        cy = np.clip(np.floor(centre[:, 1] / cell + shift), -4096, 4095).astype(np.int64)
+        place = (owners.astype(np.int64) * 16 + np.clip(level_bin + 8, 0, 15)) * TURN_BINS
+        place = ((place + turn_bin) * 8192 + cx + 4096) * 8192 + cy + 4096
+        _, bin_of = np.unique(place, return_inverse=True)
+        bin_of = bin_of.ravel()
+        voters = np.unique(bin_of * len(scene) + q) // len(scene)
+        counts = np.bincount(voters, minlength=int(bin_of.max()) + 1)
+        per_pair = counts[bin_of]
+        better = np.lexsort((-per_pair, owners))  # per row, its largest bin's pair first
+        firsts = better[np.r_[True, owners[better][1:] != owners[better][:-1]]]
+        rows, best = owners[firsts], per_pair[firsts]
+        improve = best > scores[rows]
+        scores[rows[improve]] = best[improve]
+        chosen[rows[improve]] = firsts[improve] + len(bins) * len(q)
+        bins.append(bin_of)
+    out = []
+    for row in np.argsort(-scores, kind="stable")[:wanted]:
+        if scores[row] <= 0:
+            break
+        grid, pair = divmod(int(chosen[row]), len(q))
+        members = np.flatnonzero(bins[grid] == bins[grid][pair])
+        # the pairs of the row whose placement is near the bin's: centre within half the
+        # poster's size, the same size within a bin
+        mine = np.flatnonzero(owners == row)
+        centre0, size0 = np.median(centre[members], 0), np.median(size[members])
+        near = np.linalg.norm(centre[mine] - centre0, axis=1) <= 0.5 * size0
+        near &= np.abs(np.log(size[mine] / size0)) <= np.log(SCALE_STEP) * LEVELS_PER_BIN
+        keep = mine[near]
+        out.append(
+            (int(row), int(scores[row]), Pairs(q[keep], pairs.stored[keep], pairs.bits[keep]))
+        )
+    return out
