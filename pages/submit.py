@@ -100,8 +100,8 @@ if upload is not None:
     checked = st.session_state.get(state.SUBMIT_CHECKED)
     if not checked or checked["sha"] != digest:
         result = page.attempt(check_upload, data=data)
-        if isinstance(result, str):
-            checked = {"sha": digest, "error": result}
+        if isinstance(result, page.Refusal):
+            checked = {"sha": digest if result.lasting else "", "error": result.text}
         else:
             checked = {
                 "sha": digest,
@@ -110,7 +110,10 @@ if upload is not None:
                 "lookalikes": result.lookalikes,
             }
         st.session_state[state.SUBMIT_CHECKED] = checked
-    if "error" in checked:
+    if "error" in checked and not checked["sha"]:  # busy: checked again on the next run
+        page.show(checked["error"], "warning")
+        st.button(tr("upload.check_again"), key=f"{prefix}_check_again")
+    elif "error" in checked:
         page.show(checked["error"], "error")
     else:
         left, right = st.columns([1, 2])

@@ -132,7 +132,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("entries_per_person", Kind.COUNT, Group.LIMITS, 1, 50),
     Setting("votes_per_voter", Kind.COUNT, Group.LIMITS, 1, 100),
     Setting("max_upload_mb", Kind.COUNT, Group.LIMITS, 1, server_upload_mb()),
-    # 100 MP decodes to 300 MB of RGB: two at once still fit a replica; an A1 print is ~70 MP.
+    # An A1 print is ~70 MP. What a check may hold in memory is capped apart, from the header
+    # (images/decode.py DECODE_BUDGET, 320 MiB): a 100 MP PNG would need 400 MB and is refused.
     Setting("max_megapixels", Kind.COUNT, Group.LIMITS, 1, 100),
     Setting("min_short_side", Kind.COUNT, Group.LIMITS, 100, 5000),
     Setting("shortlist_size", Kind.COUNT, Group.JUDGING, 1, 500),

@@ -34,6 +34,7 @@ from contest.dedupe.indexes import DedupeIndexes
 from contest.entries.ingest import ProcessedImage, process_upload
 from contest.entries.objects import store_image
 from contest.entries.queries import count_entries
+from contest.entries.turns import UPLOAD_CHECKS
 from storage import ObjectStore
 
 AI_TOOLS = (
@@ -93,6 +94,15 @@ class EntryDraft:
         return values
 
 
+def _processed(session: Session, data: bytes, contest: Contest, user: User) -> ProcessedImage:
+    """The upload checked and its copies made in the user's turn (entries.turns), with no
+    transaction open while it waits or works."""
+    limits = upload_limits(contest)
+    finish_reading(session)
+    with UPLOAD_CHECKS.turn(user.id or 0):
+        return process_upload(data, limits)
+
+
 @dataclass(frozen=True)
 class UploadCheck:
     image: ProcessedImage
@@ -117,7 +127,7 @@ def check_upload(
     """Validate and normalise a file and say which entries it looks like, before sending."""
     user = require_staff(actor)
     contest = require_current(session)
-    image = process_upload(data, upload_limits(contest))
+    image = _processed(session, data, contest, user)
     lookalikes = find_lookalikes(
         session,
         indexes,
@@ -157,7 +167,7 @@ def submit_entry(
     contest = require_current(session)
     values = draft.cleaned(contest)
     _check_can_submit(session, contest, user, now)
-    image = process_upload(data, upload_limits(contest))
+    image = _processed(session, data, contest, user)
     compared = indexes.images(contest.id or 0)
     lookalikes = find_lookalikes(
         session, indexes, contest_id=contest.id or 0, author_id=user.id or 0, hashes=image.hashes
@@ -259,7 +269,7 @@ def update_entry(
     if data is not None:
         user, entry, contest = _editable_entry(session, actor, entry_id, now)
         draft.cleaned(contest)  # refuse bad text before the slow work
-        image = process_upload(data, upload_limits(contest))
+        image = _processed(session, data, contest, user)
         compared = indexes.images(contest.id or 0)
         lookalikes = find_lookalikes(
             session,
