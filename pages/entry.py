@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from contest.core.ids import parse_id
 from contest.core.timeutil import format_local
 from contest.voting.views import poster_view
 from contest.voting.votes import VoteState, cast_vote, retract_vote
@@ -13,13 +14,12 @@ from ui.i18n import tr
 from ui.images import display_source
 from ui.text import body, heading
 
-raw_id = st.query_params.get("entry", "")
 back = {"page": "pages/gallery.py", "label": tr("poster.back"), "icon": ":material/arrow_back:"}
-if not raw_id.isdigit():
+entry_id = parse_id(st.query_params.get("entry"))
+if entry_id is None:
     st.info(tr("poster.no_entry"))
     st.page_link(**back)
     st.stop()
-entry_id = int(raw_id)
 
 
 def _left(key: str) -> Callable[[VoteState], str]:

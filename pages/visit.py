@@ -4,6 +4,7 @@ the exhibition is not public, the QR code leads straight to sign-in."""
 
 import streamlit as st
 
+from contest.core.ids import parse_id
 from contest.exhibition.public import visitor_view
 from ui import page
 from ui.disclosure import show_ai_use
@@ -11,18 +12,19 @@ from ui.i18n import tr
 from ui.images import display_source
 from ui.text import body, caption, heading
 
-raw_id = st.query_params.get("entry", "")
-entry_id = int(raw_id) if raw_id.isdigit() else 0
+# Nothing of the address is shown or passed on but the id it names, if it names one.
+entry_id = parse_id(st.query_params.get("entry"))
+asked = {"entry": str(entry_id)} if entry_id is not None else {}
 # The sign-in page at the staff poster page's address: after sign-in, that page.
 staff_sign_in = st.Page("pages/sign_in.py", url_path="entry")
-view = page.public(visitor_view, actor=None, entry_id=entry_id)
+view = page.public(visitor_view, actor=None, entry_id=entry_id or 0)
 if not view.public:
-    st.switch_page(staff_sign_in, query_params={"entry": raw_id})
+    st.switch_page(staff_sign_in, query_params=asked)
 
 poster = view.poster
 if poster is None:
     page.header(tr("app.title"))
-    page.show(tr("error.gallery.entry_not_found", id=raw_id), "warning")
+    page.show(tr("visit.not_found"), "warning")
     page.stop_with(tr("visit.only_posters"))
 
 caption(poster.contest_name)
