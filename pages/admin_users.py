@@ -6,9 +6,10 @@ import streamlit as st
 from contest.accounts import users
 from contest.accounts.roster import RosterImport, import_roster
 from contest.accounts.views import users_view
+from contest.contests.settings import DEFAULT_TIMEZONE
 from contest.core.models import Role
 from ui import page, state
-from ui.format import yes_no
+from ui.format import when, yes_no
 from ui.i18n import tr
 from ui.text import md
 
@@ -67,6 +68,7 @@ st.dataframe(
                 tr("users.email"): u.email,
                 tr("auth.role"): tr(f"role.{u.role}"),
                 tr("users.active"): yes_no(u.is_active),
+                tr("users.locked"): when(view.locked.get(u.id or 0), DEFAULT_TIMEZONE),
             }
             for u in view.users
         ]
@@ -86,7 +88,7 @@ if view.users:
     )
     target = next(u for u in view.users if u.id == target_id)
     who = md(target.name)
-    cols = st.columns(3)
+    cols = st.columns(4)
     role = cols[0].selectbox(
         tr("auth.role"),
         list(Role),
@@ -110,6 +112,9 @@ if view.users:
             active=not target.is_active,
             done=tr("users.deactivated" if target.is_active else "users.activated", name=who),
         )
+    locked = target.id in view.locked
+    if cols[3].button(tr("users.unlock"), key="user_unlock", disabled=not locked):
+        page.act(users.lift_lock, user_id=target.id, done=tr("users.unlocked", name=who))
     if cols[2].button(tr("users.reset_password"), key="user_reset"):
         password = page.act(users.reset_password, user_id=target.id, rerun=False)
         if password is not None:

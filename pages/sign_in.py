@@ -6,6 +6,7 @@ from contest.accounts.users import authenticate
 from contest.core.errors import ContestError
 from contest.demo.seed import DEMO_PASSWORD, SHOWN_ACCOUNTS
 from ui import auth, page
+from ui.client import this_client
 from ui.i18n import error_text, tr
 from ui.runtime import get_runtime
 
@@ -27,7 +28,7 @@ with st.form("sign_in"):
 if submitted:
     try:
         with runtime.session() as session:
-            user = authenticate(session, login=login, password=password)
+            user = authenticate(session, login=login, password=password, address=this_client())
         auth.sign_in(user)
         st.rerun()
     except ContestError as error:

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     s3_read_timeout: float = Field(5.0, gt=0, le=300)
     s3_max_attempts: int = Field(2, ge=1, le=10, description="Tries per S3 call, first included.")
     base_url: str = "http://localhost:8501"
+    trusted_proxies: str = Field(
+        "127.0.0.1,::1",
+        description="Addresses (or networks) of the proxies whose X-Forwarded-For names the "
+        "client, comma-separated: nginx in front of the replicas.",
+    )
     secret_key: str = Field(
         "demo-secret",
         description="Signs stay-signed-in cookies and seeds each viewer's gallery order; "
