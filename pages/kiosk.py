@@ -37,7 +37,7 @@ def screen() -> None:
     with st.container(key="kiosk_zone"):
         st.markdown(md(tr("kiosk.zone", theme=view.theme)))
     if not view.posters:
-        page.stop_with(tr("kiosk.empty"))
+        page.stop_with(tr("kiosk.no_winners" if view.mode == KioskMode.WINNERS else "kiosk.empty"))
     shown = st.session_state.get(state.KIOSK_SHOWN, -1) + 1
     st.session_state[state.KIOSK_SHOWN] = shown
     poster = view.posters[shown % len(view.posters)]

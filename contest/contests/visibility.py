@@ -3,15 +3,16 @@ name or department (gallery, poster page, tallies, winners, judges' views, admin
 exhibition's labels, kiosks and public poster pages, where the viewer is anyone: None).
 
 Judging is blind: a judge sees no author and no department anywhere (not only on the scoring
-page) until the results are published."""
+page) until the results are published, and since a judge may visit the exhibition signed out,
+the venue names no author either while the shortlist is being judged."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from contest.contests.phases import results_published
-from contest.core.models import Contest, Role, User
+from contest.contests.phases import PHASES, results_published
+from contest.core.models import Contest, ContestPhase, Role, User
 
 
 class Purpose(StrEnum):
@@ -50,12 +51,23 @@ def author_visibility(contest: Contest, viewer: User | None, purpose: Purpose) -
         return HIDDEN
     names = contest.show_author_names
     if purpose == Purpose.EXHIBITION:
+        if judging_under_way(contest):  # anyone at the venue may be a judge, signed in or not
+            return HIDDEN
         # What the printed label beside the poster says anyway: the department; the name only
         # where the contest shows names to colleagues too.
         return AuthorView(name=names, department=True)
     if purpose == Purpose.WINNERS:
         return AuthorView(name=names, department=names)
     return AuthorView(name=names, department=True)
+
+
+def judging_under_way(contest: Contest) -> bool:
+    """From the shortlist until the results are published: the posters judges score are known,
+    so the venue (visitor pages, kiosks, labels printed meanwhile) names no author."""
+    shortlisted = PHASES.index(ContestPhase(contest.phase)) >= PHASES.index(
+        ContestPhase.SHORTLISTED
+    )
+    return shortlisted and not results_published(contest)
 
 
 def _judge(viewer: User | None) -> bool:

@@ -156,11 +156,21 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
     contest = get_contest(session, display.contest_id)
     if not contest.is_current:
         raise PermissionDenied("error.display.invalid")
-    shown = author_visibility(contest, None, Purpose.EXHIBITION)
     posters: list[KioskPoster]
     if display.show_winners and results_published(contest):
+        # Credited as the winners page credits them; only this zone's, and only those still
+        # competing (a winner disqualified since the publication leaves the screen).
+        shown = author_visibility(contest, None, Purpose.WINNERS)
         winners = published_winners(session, contest, shown)
-        zone = [w for w in winners if w.theme == display.theme] or winners
+        active = set(
+            session.exec(
+                select(Entry.id).where(
+                    col(Entry.id).in_([w.entry_id for w in winners]),
+                    Entry.status == EntryStatus.ACTIVE.value,
+                )
+            ).all()
+        )
+        zone = [w for w in winners if w.theme == display.theme and w.entry_id in active]
         posters = [
             KioskPoster(
                 w.entry_id,
@@ -177,6 +187,7 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
         ]
         mode = KioskMode.WINNERS
     else:
+        shown = author_visibility(contest, None, Purpose.EXHIBITION)
         rows = session.exec(
             select(Entry, ImageObject, User)
             .join(ImageObject, col(ImageObject.id) == col(Entry.image_id))
