@@ -6,6 +6,7 @@ import streamlit as st
 from contest.accounts import users
 from contest.accounts.roster import RosterImport, import_roster
 from contest.accounts.views import users_view
+from contest.contests.rules import TEXT_LIMITS
 from contest.contests.settings import DEFAULT_TIMEZONE
 from contest.core.models import Role
 from ui import page, state
@@ -56,7 +57,7 @@ with st.container(border=True):
         ):
             st.session_state.pop(state.SHOW_PASSWORDS, None)
 
-search = st.text_input(tr("users.search"), key="user_search")
+search = st.text_input(tr("users.search"), key="user_search", max_chars=TEXT_LIMITS["search"])
 view = page.load(users_view, search=search)
 st.dataframe(
     pd.DataFrame(

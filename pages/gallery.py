@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from contest.contests.rules import TEXT_LIMITS
 from contest.voting.gallery import PAGE_SIZES, GalleryQuery, Order
 from contest.voting.views import gallery_view
 from contest.voting.votes import retract_vote
@@ -56,7 +57,12 @@ with st.expander(
                 key=f"gallery_{name}",
                 on_change=_first_page,
             )
-    cols[2].text_input(tr("gallery.search"), key="gallery_search", on_change=_first_page)
+    cols[2].text_input(
+        tr("gallery.search"),
+        key="gallery_search",
+        on_change=_first_page,
+        max_chars=TEXT_LIMITS["search"],
+    )
     cols[3].selectbox(
         tr("gallery.order"),
         choices.orders,

@@ -15,6 +15,7 @@ from contest.accounts.passwords import (
 )
 from contest.accounts.remember import end_sign_ins
 from contest.accounts.throttle import account_of, clear, count_attempt, lift, login_key
+from contest.contests.rules import typed
 from contest.core import audit
 from contest.core.authz import require_admin, require_staff
 from contest.core.db import finish_reading
@@ -113,6 +114,9 @@ def create_admin(
     session: Session, *, employee_no: str, name: str, department: str, email: str, password: str
 ) -> User:
     """The first admin, from the shell. Later admins are promoted in the browser."""
+    fields = {"employee_no": employee_no, "name": name, "department": department, "email": email}
+    for field, value in fields.items():
+        typed(field, value, required=True)
     problem = password_problem(password, employee_no=employee_no)
     if problem:
         raise InvalidInput(problem)
@@ -140,9 +144,10 @@ def create_admin(
 
 def list_users(session: Session, *, actor: User | None, search: str = "") -> Sequence[User]:
     require_admin(actor)
+    search = typed("search", search)
     query = select(User).order_by(col(User.department), col(User.name))
     if search:
-        like = f"%{search.strip()}%"
+        like = f"%{search}%"
         query = query.where(
             col(User.name).like(like)
             | col(User.employee_no).like(like)
@@ -177,6 +182,7 @@ def set_active(
     session: Session, *, actor: User | None, user_id: int, active: bool, reason: str = ""
 ) -> User:
     admin = require_admin(actor)
+    reason = typed("reason", reason)
     user = get_user(session, user_id)
     if user.id == admin.id:
         raise PermissionDenied("error.user.cannot_deactivate_self")

@@ -117,6 +117,7 @@ class Setting:
 
 THEME_CHARS = 100  # Entry.theme's column
 LABEL_CHARS = 100  # a rubric criterion's key and label, an award's name
+DESCRIPTION_CHARS = 500  # what a rubric criterion asks of the judges
 SCORE_RANGE = (0, 100)  # a rubric criterion's min and max lie within
 AWARD_COUNT = 500  # winners in one award tier
 
@@ -251,6 +252,7 @@ def _good_rubric(rubric: list[dict[str, Any]]) -> bool:
         if (
             not _label(criterion.get("key"))
             or not _label(criterion.get("label", criterion.get("key")))
+            or len(str(criterion.get("description", ""))) > DESCRIPTION_CHARS
             or not isinstance(weight, int | float)
             or isinstance(weight, bool)
             or not math.isfinite(weight)

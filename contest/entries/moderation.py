@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from contest.contests.rules import typed
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.db import begin_write, lock_row
@@ -41,8 +42,7 @@ def moderate(
     admin = require_admin(actor)
     if action not in ACTIONS:
         raise InvalidInput("error.moderation.unknown_action", action=action)
-    if not reason.strip():
-        raise InvalidInput("error.reason_required")
+    reason = typed("reason", reason, required=True)
     begin_write(session)
     entry = lock_row(session, Entry, entry_id)
     if entry is None:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from contest.contests.queries import get_contest, require_current
-from contest.contests.rules import TEXT_LIMITS, entry_limit, upload_limits
+from contest.contests.rules import TEXT_LIMITS, entry_limit, typed, upload_limits
 from contest.contests.windows import ensure_submission_open
 from contest.core import audit
 from contest.core.authz import require_staff
@@ -90,7 +90,9 @@ class EntryDraft:
         for problem in self.problems(contest).values():
             raise problem
         values = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(self).items()}
-        values["ai_tools"] = [str(t).strip() for t in self.ai_tools if str(t).strip()][:20]
+        values["ai_tools"] = [typed("ai_tool", str(t)) for t in self.ai_tools if str(t).strip()][
+            :20
+        ]
         return values
 
 
