@@ -9,6 +9,7 @@ from contest.contests.windows import local_datetime
 from contest.core.models import DisplayLink
 from contest.core.timeutil import format_local, local
 from contest.exhibition.displays import (
+    SCREENS_PER_ZONE,
     SECONDS_RANGE,
     NewDisplay,
     create_display,
@@ -92,6 +93,7 @@ if pdf:
 # Kiosk screens, one per zone.
 st.subheader(tr("kiosk.admin_title"), anchor=False)
 st.caption(tr("kiosk.admin_help"))
+st.caption(tr("kiosk.limits", limit=SCREENS_PER_ZONE))
 made: NewDisplay | None = st.session_state.pop(state.NEW_DISPLAY, None)
 if made is not None:
     with st.container(border=True, key="kiosk_new_link"):

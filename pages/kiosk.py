@@ -1,17 +1,18 @@
 """A kiosk screen for one exhibition zone (a TV at 1920x1080): the zone's posters one after
 another, each with its title, credit as the contest allows and a large QR code to its page;
 the published winners instead once the admin's link asks for them. No sign-in: the link's token
-is checked on every change of poster, so a revoked link goes dark at the next one."""
+(kept in a cookie, ui/screen_token.py) is checked on every change of poster, so a revoked link,
+or one past the exhibition's dates, goes dark at the next one."""
 
 from datetime import timedelta
 
 import streamlit as st
 
 from contest.exhibition.displays import KioskMode, kiosk_view
-from contest.exhibition.links import KIOSK_PARAM
 from ui import page, state
 from ui.i18n import tr
 from ui.images import display_source, qr_image
+from ui.screen_token import screen_token
 from ui.text import md
 
 st.html(
@@ -27,7 +28,7 @@ st.html(
     ".st-key-kiosk_zone p {font-size: 2.2rem; font-weight: 700;}"
     "</style>"
 )
-token = st.query_params.get(KIOSK_PARAM, "")
+token = screen_token()
 first = page.public(kiosk_view, token=token)
 
 

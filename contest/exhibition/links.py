@@ -43,4 +43,6 @@ def poster_link(settings: Settings, entry_id: int) -> str:
 
 
 def kiosk_link(settings: Settings, token: str) -> str:
-    return f"{public_base(settings)}/{KIOSK_PATH}?{KIOSK_PARAM}={token}"
+    """A kiosk screen's link: the token after '#', which browsers never send to a server, so no
+    access log or proxy ever holds it (ui/screen_token.py moves it into a cookie)."""
+    return f"{public_base(settings)}/{KIOSK_PATH}#{KIOSK_PARAM}={token}"
