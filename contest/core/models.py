@@ -133,6 +133,16 @@ class SignInThrottle(SQLModel, table=True):
     last_failed_at: datetime = _utc(index=True)
 
 
+class ObjectRemoval(SQLModel, table=True):
+    """An object gc has decided to remove and is removing now (entries/garbage.py): no row may
+    start referring to it meanwhile (entries/objects.hold_objects)."""
+
+    __tablename__ = "object_removal"
+
+    key: str = Field(primary_key=True, max_length=512)
+    started_at: datetime = _utc()
+
+
 class ImageObject(SQLModel, table=True):
     """One uploaded picture and its derived copies, under content-addressed keys."""
 

@@ -32,7 +32,7 @@ from contest.dedupe.flags import (
 )
 from contest.dedupe.indexes import DedupeIndexes
 from contest.entries.ingest import ProcessedImage, process_upload
-from contest.entries.objects import store_image
+from contest.entries.objects import hold_objects, store_image
 from contest.entries.queries import count_entries
 from contest.entries.turns import UPLOAD_CHECKS
 from storage import ObjectStore
@@ -188,6 +188,7 @@ def submit_entry(
             session.exec(select(func.max(Entry.number)).where(Entry.contest_id == contest.id)).one()
             or 0
         ) + 1
+        hold_objects(session, image_row)
         session.add(image_row)
         session.flush()
         entry = Entry(
@@ -290,6 +291,7 @@ def update_entry(
         before = {k: getattr(entry, k) for k in values}
         changed = {k: v for k, v in values.items() if before[k] != v}
         if image_row is not None:
+            hold_objects(session, image_row)
             session.add(image_row)
             session.flush()
             changed["image_id"] = image_row.id

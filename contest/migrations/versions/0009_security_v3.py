@@ -1,5 +1,6 @@
 """failed sign-ins counted per account and per account from one client address, forgotten
-after an hour (replaces the per-account columns and the unknown_login table)
+after an hour (replaces the per-account columns and the unknown_login table); the objects gc
+is removing
 
 Revision ID: 0009
 Revises: 0006
@@ -36,6 +37,12 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_sign_in_throttle_last_failed_at"), ["last_failed_at"], unique=False
         )
+    op.create_table(
+        "object_removal",
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+        sa.Column("started_at", contest.core.timeutil.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
     # Counts in the old form are dropped: at worst a guesser gets its free attempts once more.
     op.drop_table("unknown_login")
     with op.batch_alter_table("user", schema=None) as batch_op:
@@ -44,6 +51,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("object_removal")
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0")
