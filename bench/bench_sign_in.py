@@ -12,6 +12,7 @@ again), outside the timing. Wall time of one ``authenticate`` call with its comm
 from __future__ import annotations
 
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -107,7 +108,9 @@ def main() -> None:
         if which in ("postgresql", "all"):
             urls["PostgreSQL 15"] = stack.enter_context(postgres_server())
         for name, url in urls.items():
-            settings = Settings(data_dir=folder, database_url=url, demo=False, secret_key="x" * 32)
+            settings = Settings(
+                data_dir=folder, database_url=url, demo=False, secret_key=secrets.token_urlsafe(32)
+            )
             runtime = build_runtime(settings)
             report(name, measure(runtime, rounds))
             runtime.engine.dispose()
