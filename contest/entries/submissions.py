@@ -101,8 +101,7 @@ def _processed(session: Session, data: bytes, contest: Contest, user: User) -> P
     transaction open while it waits or works."""
     limits = upload_limits(contest)
     finish_reading(session)
-    with UPLOAD_CHECKS.turn(user.id or 0):
-        return process_upload(data, limits)
+    return UPLOAD_CHECKS.run(user.id or 0, lambda: process_upload(data, limits))
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,34 @@ replica's memory and cores from everyone else on it. So: ``AT_ONCE`` checks run,
 more wait up to ``WAIT_SECONDS`` for their turn, and one person has one check at a time;
 anything beyond is told at once to try again in a moment (Busy), nothing is queued
 without bound. The bound is per process on purpose: it is the process that runs out.
+
+The checks run on the pool's own threads at a lower CPU priority (Linux keeps a nice value per
+thread): when the cores are busy, a colleague's vote or gallery page goes first and the check
+takes a little longer.
 """
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from typing import TypeVar
 
 from contest.core.errors import Busy
 
 AT_ONCE = 1  # one check per replica: it keeps a core and its memory; votes keep theirs
 WAITING = 4
 WAIT_SECONDS = 15.0
+NICE = 10  # how much lower the checks' CPU priority is than the sessions'
+T = TypeVar("T")
+
+
+def _yield_cpu() -> None:
+    """Lower this thread's CPU priority (per thread on Linux; elsewhere nothing changes)."""
+    with suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
 
 
 class Turns:
@@ -31,6 +46,7 @@ class Turns:
         self._wait = wait_seconds
         self._lock = threading.Lock()
         self._owners: set[int] = set()
+        self._pool = ThreadPoolExecutor(at_once, "upload-check", initializer=_yield_cpu)
 
     @contextmanager
     def turn(self, owner: int) -> Iterator[None]:
@@ -52,6 +68,11 @@ class Turns:
         finally:
             with self._lock:
                 self._owners.discard(owner)
+
+    def run(self, owner: int, work: Callable[[], T]) -> T:
+        """``work`` done in ``owner``'s turn, on the pool's lower-priority thread."""
+        with self.turn(owner):
+            return self._pool.submit(work).result()
 
 
 UPLOAD_CHECKS = Turns(AT_ONCE, WAITING, WAIT_SECONDS)

@@ -7,6 +7,7 @@ buffers are allocated outside Python, where tracemalloc does not see them."""
 from __future__ import annotations
 
 import io
+import os
 import json
 import struct
 import subprocess
@@ -26,7 +27,7 @@ from contest.core.i18n import t
 from contest.entries import submissions
 from contest.entries.ingest import process_upload
 from contest.entries.submissions import check_upload
-from contest.entries.turns import Turns
+from contest.entries.turns import NICE, Turns
 from contest.images.decode import DECODE_BUDGET, MAX_JPEG_SCANS, ImageLimits, jpeg_scans
 from contest.runtime import Runtime
 from tests.factories import create_contest, create_user, data_file, poster_bytes
@@ -305,3 +306,12 @@ def test_an_upload_check_waits_its_turn_and_says_busy_beyond_it(
         assert "잠시 뒤 다시 시도해 주세요" in t(caught.value.key, "ko")
     with any_runtime.session() as session:
         assert check_upload(session, indexes=any_runtime.indexes, actor=busy, data=data).image
+
+
+def test_checks_run_at_a_lower_cpu_priority_than_the_sessions() -> None:
+    """Linux keeps a nice value per thread: the check's thread yields the CPU to the sessions'."""
+    turns = Turns(at_once=1, waiting=0, wait_seconds=1)
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    theirs = turns.run(1, lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+    assert theirs == min(mine + NICE, 19)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
