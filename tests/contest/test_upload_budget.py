@@ -7,8 +7,8 @@ buffers are allocated outside Python, where tracemalloc does not see them."""
 from __future__ import annotations
 
 import io
-import os
 import json
+import os
 import struct
 import subprocess
 import sys
