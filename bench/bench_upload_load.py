@@ -5,16 +5,21 @@ Usage: .venv/bin/python bench/bench_upload_load.py [--sessions 40] [--duration 6
 The production shape of bench_load.py (PostgreSQL 15, moto's S3 server, one `streamlit run`
 replica with CONTEST_DEMO=false, its seeded contest and colleagues), and its colleagues: each
 session browses, filters, opens a poster and votes, one action every ``--think`` seconds on
-average. Three measurements of the same colleagues, one after another:
+average. Five measurements, each with colleagues of its own, one after another:
 
 - alone: nobody uploads (the baseline every figure is compared with);
-- bombs: one more session picks upload bombs on the submit page, one after another without a
-  pause, as a browser picks a file (Streamlit's upload URL request, the PUT to
-  /_stcore/upload_file, then the uploader's new state): a 40-byte WebP declaring 5000x5000, a
-  350 KB PNG declaring 90 MP of RGBA, a 120 KB progressive JPEG repeating a scan 3,000 times
-  (bombs built by tests/contest/test_upload_budget.py);
-- large: the same session picks, over and over, the largest kind of file still accepted that
-  costs the most to check, a 97 KB 16-bit PNG of 49 MP (1,060 MB to check before the budget).
+- bombs, one a second: one more session picks upload bombs on the submit page, as a browser
+  picks a file (Streamlit's upload URL request, the PUT to /_stcore/upload_file, then the
+  uploader's new state), one pick a second (faster than a person picks files): a 40-byte WebP
+  declaring 5000x5000, a 350 KB PNG declaring 90 MP of RGBA, a 120 KB progressive JPEG
+  repeating a scan 3,000 times (bombs built by tests/contest/test_upload_budget.py);
+- 49 MP PNGs, one a second: the same session picks, over and over, the file still accepted
+  that costs the most to check, a 97 KB 16-bit PNG of 49 MP (1,060 MB to check before the
+  budget);
+- bombs, as fast as answered: the bombs again, each pick as soon as the page has answered the
+  last (a script);
+- gallery reloaded as fast: the control, that session reloading the gallery as fast as it is
+  answered: what any page run in a loop costs the replica.
 
 Reported: the colleagues' p50/p95 per action and errors, how many files the uploader had checked
 and what the page answered, and the replica's CPU and peak memory (VmHWM) in each.
@@ -70,6 +75,15 @@ from tests.contest.test_upload_budget import (  # noqa: E402
     webp_of_one_colour,
 )
 
+# (label, what the extra session does, seconds between its picks)
+PHASES = (
+    ("alone", "", 0.0),
+    ("bombs, one a second", "bombs", 1.0),
+    ("49 MP PNGs, one a second", "large", 1.0),
+    ("bombs, as fast as answered", "bombs", 0.0),
+    ("gallery reloaded as fast", "gallery", 0.0),
+)
+
 
 def files(kind: str) -> tuple[tuple[str, bytes], ...]:
     if kind == "bombs":
@@ -97,11 +111,14 @@ def another(data: bytes, n: int) -> bytes:
 
 
 class Uploader:
-    """One browser tab on the submit page picking one file after another, as fast as the page
-    answers."""
+    """One browser tab on the submit page picking one file after another, a pick every
+    ``pace`` seconds (0: as soon as the page has answered); with no ``picks``, reloading the
+    gallery instead (what any page costs, run in a loop)."""
 
-    def __init__(self, base_url: str, token: str, picks: list[tuple[str, bytes]]) -> None:
-        self.base_url, self.token, self.picks = base_url, token, picks
+    def __init__(
+        self, base_url: str, token: str, picks: list[tuple[str, bytes]], pace: float
+    ) -> None:
+        self.base_url, self.token, self.picks, self.pace = base_url, token, picks, pace
         self.cookies: dict[str, str] = {"contest_auth": token}
         self.ws: websockets.ClientConnection | None = None
         self.session_id = ""
@@ -214,13 +231,20 @@ class Uploader:
         await self.connect()
         await self.run(BackMsg(rerun_script={"page_script_hash": ""}))
         page = BackMsg()
-        page.rerun_script.page_script_hash = self.pages["submit"]
+        page.rerun_script.page_script_hash = self.pages["submit" if self.picks else "gallery"]
         await self.run(page)
         n = 0
         while not self.stop.is_set():
-            name, data = self.picks[n % len(self.picks)]
-            await self.pick(name, another(data, n))
+            started = time.perf_counter()
+            if self.picks:
+                name, data = self.picks[n % len(self.picks)]
+                await self.pick(name, another(data, n))
+            else:
+                await self.run(page)
+                self.times.append((time.perf_counter() - started) * 1000)
+                self.answers["gallery reloaded"] += 1
             n += 1
+            await asyncio.sleep(max(0.0, self.pace - (time.perf_counter() - started)))
         assert self.ws is not None
         await self.ws.close()
 
@@ -246,10 +270,11 @@ def measured(
     users: list[Voter],
     uploader_token: str | None = None,
     picks: tuple[tuple[str, bytes], ...] = (),
+    pace: float = 0.0,
 ) -> tuple[str, bench_load.Result, Uploader | None, float, float]:
     """The colleagues ``users`` measured while an uploader (if any) picks ``picks`` in a loop
     on a thread of its own; with the replica's CPU (cores) and peak memory over the window."""
-    uploader = Uploader(base, uploader_token, list(picks)) if uploader_token else None
+    uploader = Uploader(base, uploader_token, list(picks), pace) if uploader_token else None
     loop = asyncio.new_event_loop()
     task = None
     if uploader is not None:
@@ -285,20 +310,17 @@ def main() -> None:
         server = stack.enter_context(running_postgres())
         s3_url = stack.enter_context(bench_load.s3_process())
         n = args.sessions
-        world = seed(server.url, s3_url, 3 * n + 1, folder / "data")
+        world = seed(server.url, s3_url, len(PHASES) * n + 1, folder / "data")
         spec = AppSpec(folder / "replica", env=world.env)
         (url,) = stack.enter_context(streamlit_apps(spec))
         asyncio.run(warm_up(url, world))
         (replica,) = replicas_of([url])
         token = world.users[-1].token
-        users = [world.users[k * n : (k + 1) * n] for k in range(3)]  # no one votes twice
-        rows.append(measured("alone", url, replica, world, args, users[0]))
-        rows.append(
-            measured("one session uploads bombs", url, replica, world, args, users[1], token, bombs)
-        )
-        rows.append(
-            measured("one uploads 49 MP PNGs", url, replica, world, args, users[2], token, large)
-        )
+        for k, (label, kind, pace) in enumerate(PHASES):
+            picks = {"bombs": bombs, "large": large}.get(kind, ())
+            users = world.users[k * n : (k + 1) * n]  # no one votes twice
+            uploader = token if kind else None
+            rows.append(measured(label, url, replica, world, args, users, uploader, picks, pace))
     report(rows)
 
 
@@ -323,7 +345,7 @@ def report(rows: list[tuple[str, bench_load.Result, Uploader | None, float, floa
         if uploader is None:
             continue
         print(
-            f"\n{label}: {len(uploader.times)} files checked, median"
+            f"\n{label}: {len(uploader.times)} picks or reloads, median"
             f" {statistics.median(uploader.times):.0f} ms from pick to answer"
         )
         for answer, count in uploader.answers.most_common():
