@@ -1,28 +1,29 @@
 """Whether one session uploading in a loop slows its colleagues on the same replica.
 
-Usage: .venv/bin/python bench/bench_upload_load.py [--sessions 40] [--duration 60] [--think 5]
+Usage: .venv/bin/python bench/bench_upload_load.py [--sessions 40] [--window 20] [--rounds 3]
+           [--think 5]
 
 The production shape of bench_load.py (PostgreSQL 15, moto's S3 server, one `streamlit run`
 replica with CONTEST_DEMO=false, its seeded contest and colleagues), and its colleagues: each
 session browses, filters, opens a poster and votes, one action every ``--think`` seconds on
-average. Five measurements, each with colleagues of its own, one after another:
+average, all through the run. Meanwhile the run goes through windows of ``--window`` seconds,
+``--rounds`` times over, each "alone" window followed by one of:
 
-- alone: nobody uploads (the baseline every figure is compared with);
 - bombs, one a second: one more session picks upload bombs on the submit page, as a browser
   picks a file (Streamlit's upload URL request, the PUT to /_stcore/upload_file, then the
-  uploader's new state), one pick a second (faster than a person picks files): a 40-byte WebP
+  uploader's new state), a pick a second (faster than a person picks files): a 40-byte WebP
   declaring 5000x5000, a 350 KB PNG declaring 90 MP of RGBA, a 120 KB progressive JPEG
-  repeating a scan 3,000 times (bombs built by tests/contest/test_upload_budget.py);
-- 49 MP PNGs, one a second: the same session picks, over and over, the file still accepted
-  that costs the most to check, a 97 KB 16-bit PNG of 49 MP (1,060 MB to check before the
-  budget);
-- bombs, as fast as answered: the bombs again, each pick as soon as the page has answered the
-  last (a script);
-- gallery reloaded as fast: the control, that session reloading the gallery as fast as it is
+  repeating a scan 3,000 times (built by tests/contest/test_upload_budget.py);
+- bombs, as fast as answered: the same, each pick as soon as the page has answered (a script);
+- 49 MP PNGs, one a second: the file still accepted that costs the most to check, a 97 KB
+  16-bit PNG of 49 MP (it took 1,060 MB to check before the decode budget);
+- gallery reloaded as fast: the control, a session reloading the gallery as fast as it is
   answered: what any page run in a loop costs the replica.
 
-Reported: the colleagues' p50/p95 per action and errors, how many files the uploader had checked
-and what the page answered, and the replica's CPU and peak memory (VmHWM) in each.
+Windows alternate so that the machine's own load, which drifts (other work shares its cores),
+weighs on every condition alike. Each colleague action counts for the window it ends in.
+Reported per condition: the colleagues' p50/p95 per action and their p95 against the "alone"
+windows, errors, the replica's CPU and peak memory (VmHWM), and what the looping session did.
 """
 
 from __future__ import annotations
@@ -55,9 +56,7 @@ import bench_load
 from bench_load import (
     ACTIONS,
     FINISHED,
-    Replica,
-    Voter,
-    World,
+    Stats,
     cpu_seconds,
     measure,
     percentiles,
@@ -110,23 +109,22 @@ def another(data: bytes, n: int) -> bytes:
     return data[:33] + chunk + data[33:]  # after the signature and IHDR
 
 
-class Uploader:
-    """One browser tab on the submit page picking one file after another, a pick every
-    ``pace`` seconds (0: as soon as the page has answered); with no ``picks``, reloading the
-    gallery instead (what any page costs, run in a loop)."""
+class Looper:
+    """One browser tab doing one thing over and over while its condition holds: picking files
+    on the submit page (a pick every ``pace`` seconds, 0: as soon as the page has answered), or
+    reloading the gallery."""
 
-    def __init__(
-        self, base_url: str, token: str, picks: list[tuple[str, bytes]], pace: float
-    ) -> None:
-        self.base_url, self.token, self.picks, self.pace = base_url, token, picks, pace
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url, self.token = base_url, token
         self.cookies: dict[str, str] = {"contest_auth": token}
         self.ws: websockets.ClientConnection | None = None
         self.session_id = ""
         self.pages: dict[str, str] = {}
         self.widget = ""
-        self.times: list[float] = []
-        self.answers: Counter[str] = Counter()
-        self.stop = asyncio.Event()
+        self.doing: tuple[str, tuple[tuple[str, bytes], ...], float] | None = None
+        self.times: dict[str, list[float]] = {}
+        self.answers: dict[str, Counter[str]] = {}
+        self.stop = False
 
     def _page_cookies(self) -> None:
         """The page, then the health check that sets the XSRF cookie, as a browser loads them;
@@ -172,6 +170,11 @@ class Uploader:
             elif kind == "script_finished" and forward.script_finished in FINISHED:
                 return alerts
 
+    async def open(self, page: str) -> None:
+        message = BackMsg()
+        message.rerun_script.page_script_hash = self.pages[page]
+        await self.run(message)
+
     def _put(self, upload_url: str, name: str, data: bytes) -> None:
         boundary = uuid.uuid4().hex
         head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"'
@@ -193,9 +196,9 @@ class Uploader:
         with urllib.request.urlopen(request, timeout=60) as response:
             response.read()
 
-    async def pick(self, name: str, data: bytes) -> None:
+    async def pick(self, name: str, data: bytes) -> str:
         """What a browser does when a file is chosen: ask for an upload address, PUT the file,
-        then rerun the page with the uploader holding it."""
+        then rerun the page with the uploader holding it; what the page answered."""
         assert self.ws is not None
         asking = BackMsg()
         asking.file_urls_request.request_id = uuid.uuid4().hex
@@ -208,45 +211,53 @@ class Uploader:
             if forward.WhichOneof("type") == "file_urls_response":
                 urls = forward.file_urls_response.file_urls[0]
                 break
-        started = time.perf_counter()
         await asyncio.to_thread(self._put, urls.upload_url, name, data)
         rerun = BackMsg()
-        rerun.rerun_script.page_script_hash = self.pages.get("submit", "")
+        rerun.rerun_script.page_script_hash = self.pages["submit"]
+        info = UploadedFileInfo(file_id=urls.file_id, name=name, size=len(data), file_urls=urls)
         state = WidgetState(
             id=self.widget,
-            file_uploader_state_value=FileUploaderState(
-                uploaded_file_info=[
-                    UploadedFileInfo(
-                        file_id=urls.file_id, name=name, size=len(data), file_urls=urls
-                    )
-                ]
-            ),
+            file_uploader_state_value=FileUploaderState(uploaded_file_info=[info]),
         )
         rerun.rerun_script.widget_states.widgets.append(state)
         alerts = await self.run(rerun)
-        self.times.append((time.perf_counter() - started) * 1000)
-        self.answers[f"{name} -> " + (alerts[-1] if alerts else "accepted")] += 1
+        return f"{name} -> " + (alerts[-1] if alerts else "accepted")
 
     async def loop(self) -> None:
         await self.connect()
         await self.run(BackMsg(rerun_script={"page_script_hash": ""}))
-        page = BackMsg()
-        page.rerun_script.page_script_hash = self.pages["submit" if self.picks else "gallery"]
-        await self.run(page)
-        n = 0
-        while not self.stop.is_set():
+        at, n = "", 0
+        while not self.stop:
+            if self.doing is None:
+                await asyncio.sleep(0.1)
+                continue
+            label, picks, pace = self.doing
+            page = "submit" if picks else "gallery"
+            if page != at:
+                await self.open(page)
+                at = page
             started = time.perf_counter()
-            if self.picks:
-                name, data = self.picks[n % len(self.picks)]
-                await self.pick(name, another(data, n))
+            if picks:
+                name, data = picks[n % len(picks)]
+                answer = await self.pick(name, another(data, n))
             else:
-                await self.run(page)
-                self.times.append((time.perf_counter() - started) * 1000)
-                self.answers["gallery reloaded"] += 1
+                await self.open("gallery")
+                answer = "gallery reloaded"
+            self.times.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+            self.answers.setdefault(label, Counter())[answer] += 1
             n += 1
-            await asyncio.sleep(max(0.0, self.pace - (time.perf_counter() - started)))
+            await asyncio.sleep(max(0.0, pace - (time.perf_counter() - started)))
         assert self.ws is not None
         await self.ws.close()
+
+
+class ByCondition(Stats):
+    """The colleagues' figures, each action under the condition of the window it ended in."""
+
+    condition = "alone"
+
+    def record(self, action: str, ms: float | None, errors: list[str]) -> None:
+        super().record(f"{self.condition}|{action}", ms, errors)
 
 
 def peak_mib(pid: int) -> float:
@@ -261,36 +272,13 @@ def reset_peak(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
-def measured(
-    label: str,
-    base: str,
-    replica: Replica,
-    world: World,
-    args: argparse.Namespace,
-    users: list[Voter],
-    uploader_token: str | None = None,
-    picks: tuple[tuple[str, bytes], ...] = (),
-    pace: float = 0.0,
-) -> tuple[str, bench_load.Result, Uploader | None, float, float]:
-    """The colleagues ``users`` measured while an uploader (if any) picks ``picks`` in a loop
-    on a thread of its own; with the replica's CPU (cores) and peak memory over the window."""
-    uploader = Uploader(base, uploader_token, list(picks), pace) if uploader_token else None
-    loop = asyncio.new_event_loop()
-    task = None
-    if uploader is not None:
-        task = asyncio.run_coroutine_threadsafe(uploader.loop(), loop)
-        threading.Thread(target=loop.run_forever, daemon=True).start()
-    reset_peak(replica.pid)
-    cpu, started = cpu_seconds(replica.pid), time.perf_counter()
-    print(f"{label} ...", flush=True)
-    result = measure(label, base, [replica], world, users, args.duration, args.think, {})
-    cores = (cpu_seconds(replica.pid) - cpu) / (time.perf_counter() - started)
-    peak = peak_mib(replica.pid)
-    if uploader is not None and task is not None:
-        loop.call_soon_threadsafe(uploader.stop.set)
-        task.result(timeout=300)
-        loop.call_soon_threadsafe(loop.stop)
-    return label, result, uploader, cores, peak
+# (label, what the looping session does, seconds between its picks)
+CONDITIONS = (
+    ("bombs, one a second", "bombs", 1.0),
+    ("bombs, as fast as answered", "bombs", 0.0),
+    ("49 MP PNGs, one a second", "large", 1.0),
+    ("gallery reloaded as fast", "gallery", 0.0),
+)
 
 
 def main() -> None:
@@ -299,62 +287,96 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=40)
-    parser.add_argument("--duration", type=float, default=60, help="seconds measured each")
+    parser.add_argument("--window", type=float, default=20, help="seconds of each window")
+    parser.add_argument("--rounds", type=int, default=3, help="times through every condition")
     parser.add_argument("--think", type=float, default=5, help="mean seconds between actions")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
-    bombs, large = files("bombs"), files("large")
-    rows = []
+    picks = {"bombs": files("bombs"), "large": files("large"), "gallery": ()}
+    plan = [
+        window
+        for _ in range(args.rounds)
+        for condition in CONDITIONS
+        for window in (("alone", "", 0.0), condition)
+    ]
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-upload-")))
         server = stack.enter_context(running_postgres())
         s3_url = stack.enter_context(bench_load.s3_process())
-        n = args.sessions
-        world = seed(server.url, s3_url, len(PHASES) * n + 1, folder / "data")
+        world = seed(server.url, s3_url, args.sessions + 1, folder / "data")
         spec = AppSpec(folder / "replica", env=world.env)
         (url,) = stack.enter_context(streamlit_apps(spec))
         asyncio.run(warm_up(url, world))
         (replica,) = replicas_of([url])
-        token = world.users[-1].token
-        for k, (label, kind, pace) in enumerate(PHASES):
-            picks = {"bombs": bombs, "large": large}.get(kind, ())
-            users = world.users[k * n : (k + 1) * n]  # no one votes twice
-            uploader = token if kind else None
-            rows.append(measured(label, url, replica, world, args, users, uploader, picks, pace))
-    report(rows)
+        looper = Looper(url, world.users[-1].token)
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, daemon=True).start()
+        looping = asyncio.run_coroutine_threadsafe(looper.loop(), loop)
+        stats = ByCondition(world.themes, world.entry_ids, world.budget)
+        usage: dict[str, list[tuple[float, float]]] = {}
 
+        def conduct() -> None:
+            """Walk through the windows, switching the looping session and the condition."""
+            time.sleep(args.think * 1.5)  # measure() starts counting after this
+            for label, kind, pace in plan:
+                stats.condition = label
+                looper.doing = (label, picks[kind], pace) if kind else None
+                reset_peak(replica.pid)
+                cpu, started = cpu_seconds(replica.pid), time.perf_counter()
+                time.sleep(args.window)
+                cores = (cpu_seconds(replica.pid) - cpu) / (time.perf_counter() - started)
+                usage.setdefault(label, []).append((cores, peak_mib(replica.pid)))
+            looper.doing = None
 
-def report(rows: list[tuple[str, bench_load.Result, Uploader | None, float, float]]) -> None:
-    print()
-    cells = "  ".join(f"{a:>11s}" for a in ACTIONS[1:])
-    print(f"{'colleagues: p50/p95 ms per action':36s} {'errors':>6s}  {cells}   replica")
-    base = rows[0][1].stats
-    for label, result, _uploader, cores, peak in rows:
-        errors = sum(result.stats.errors.values())
-        cells = "  ".join(f"{percentiles(result.stats.times[a]):>11s}" for a in ACTIONS[1:])
-        print(f"{label:36s} {errors:6d}  {cells}   CPU {cores:.2f} cores, peak {peak:.0f} MiB")
-    for label, result, _uploader, _cores, _peak in rows[1:]:
-        ratios = []
-        for action in ACTIONS[1:]:
-            now, before = result.stats.times[action], base.times[action]
-            if now and before:
-                ratio = _p95(now) / _p95(before)
-                ratios.append(f"{action} {ratio:.2f}x")
-        print(f"  p95 against alone, {label}: " + ", ".join(ratios))
-    for label, _result, uploader, _cores, _peak in rows:
-        if uploader is None:
-            continue
-        print(
-            f"\n{label}: {len(uploader.times)} picks or reloads, median"
-            f" {statistics.median(uploader.times):.0f} ms from pick to answer"
-        )
-        for answer, count in uploader.answers.most_common():
-            print(f"  x{count}: {answer}")
+        conductor = threading.Thread(target=conduct)
+        conductor.start()
+        duration = len(plan) * args.window
+        print(f"{len(plan)} windows of {args.window:g} s ...", flush=True)
+        users = world.users[: args.sessions]
+        measure("colleagues", url, [replica], world, users, duration, args.think, {}, stats)
+        conductor.join()
+        looper.stop = True
+        looping.result(timeout=300)
+        loop.call_soon_threadsafe(loop.stop)
+    report(stats, usage, looper)
+    print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
 
 
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, int(0.95 * len(ordered)) - 1)]
+
+
+def report(stats: ByCondition, usage: dict[str, list[tuple[float, float]]], looper: Looper) -> None:
+    labels = ["alone", *(label for label, _, _ in CONDITIONS)]
+    print()
+    cells = "  ".join(f"{a:>11s}" for a in ACTIONS[1:])
+    print(f"{'colleagues: p50/p95 ms per action':30s} {'n':>5s} {'errors':>6s}  {cells}   replica")
+    for label in labels:
+        times = {a: stats.times.get(f"{label}|{a}", []) for a in ACTIONS[1:]}
+        count = sum(len(v) for v in times.values())
+        errors = sum(n for key, n in stats.errors.items() if key.startswith(f"{label}|"))
+        cells = "  ".join(f"{percentiles(times[a]):>11s}" for a in ACTIONS[1:])
+        cores = statistics.mean(c for c, _ in usage[label])
+        peak = max(p for _, p in usage[label])
+        print(
+            f"{label:30s} {count:5d} {errors:6d}  {cells}   CPU {cores:.2f} cores,"
+            f" peak {peak:.0f} MiB"
+        )
+    alone = [t for a in ACTIONS[1:] for t in stats.times.get(f"alone|{a}", [])]
+    for label in labels[1:]:
+        mine = [t for a in ACTIONS[1:] for t in stats.times.get(f"{label}|{a}", [])]
+        print(
+            f"  every action's p95 against alone, {label}: {_p95(mine):.0f} / {_p95(alone):.0f}"
+            f" ms = {_p95(mine) / _p95(alone):.2f}x"
+        )
+    for label, times in looper.times.items():
+        print(
+            f"\n{label}: {len(times)} picks or reloads, median {statistics.median(times):.0f} ms"
+            " from pick to answer"
+        )
+        for answer, count in looper.answers[label].most_common():
+            print(f"  x{count}: {answer}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 Formats are decided by content (magic bytes, then the matching Pillow decoder), never by file
 name. Cheap checks run first (size, header, pixel count, JPEG scans, the memory the decode will
-hold) so hostile files fail before any pixel is decoded: a 1 KB WebP or a 110 KB 16-bit PNG
-declaring 50 MP, or a JPEG repeating a scan 3,000 times, is refused in milliseconds.
+hold) so hostile files fail before any pixel is decoded: a 1 KB WebP declaring 50 MP (800 MB
+to decode) or a JPEG repeating a scan 3,000 times is refused in milliseconds, and what passes
+is decoded within DECODE_BUDGET (a 110 KB 16-bit PNG of 49 MP: 121 MiB, it held 1 GB).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ _OTHER_KINDS = (  # recognised only to name them in the refusal message
 # What one check may hold in memory while it decodes, estimated from the header (decode_memory)
 # and refused beyond: a PNG up to about 80 MP, a progressive JPEG up to 50 MP (100 MP when its
 # colour is subsampled), a baseline JPEG of any allowed size (it decodes at a reduced scale),
-# a WebP up to 20 MP. docs/deployment.md states the measured peak per check.
+# a WebP up to about 19 MP. docs/deployment.md states the measured peak per check.
 DECODE_BUDGET = 320 * 2**20
 # libjpeg and mozjpeg write 10 scans, jpegli about a dozen, Photoshop 3 to 5; each scan is read
 # over the whole picture, so a file repeating one thousands of times costs seconds of CPU.
