@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.contest.test_upload_budget import (  # noqa: E402
+    flat_png,
     jpeg_repeating_a_scan,
-    png_of_zeros,
     webp_of_one_colour,
 )
 
@@ -80,11 +80,11 @@ def files() -> list[tuple[str, bytes]]:
     return [
         ("bomb: 40 B WebP declaring 5000x5000", webp_of_one_colour((5000, 5000))),
         ("bomb: 1 KB WebP declaring 7000x7000", webp_of_one_colour((7000, 7000))),
-        ("bomb: 350 KB PNG declaring 90 MP RGBA", png_of_zeros(9500, 9500, 8, 6)),
+        ("bomb: 350 KB PNG declaring 90 MP RGBA", flat_png(9500, 9500, 8, 6)),
         ("bomb: 120 KB JPEG, a scan repeated 3000x", jpeg_repeating_a_scan((4000, 3000), 3000)),
-        ("97 KB 16-bit grey PNG, 49 MP", png_of_zeros(7000, 7000, 16, 0)),
-        ("300 KB 16-bit RGBA PNG, 49 MP", png_of_zeros(7000, 7000, 16, 6)),
-        ("RGBA PNG, 49 MP", png_of_zeros(7000, 7000, 8, 6)),
+        ("115 KB 16-bit grey PNG, 49 MP", flat_png(7000, 7000, 16, 0, fill=0x9C)),
+        ("300 KB 16-bit RGBA PNG, 49 MP", flat_png(7000, 7000, 16, 6)),
+        ("RGBA PNG, 49 MP", flat_png(7000, 7000, 8, 6)),
         ("progressive JPEG 4:4:4, 24 MP", encoded(big, "JPEG", progressive=True, subsampling=0)),
         ("baseline JPEG, 24 MP", encoded(big, "JPEG", quality=90)),
         ("WebP, 16 MP", encoded(photo((4000, 4000)), "WEBP", quality=80)),

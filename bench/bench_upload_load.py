@@ -69,8 +69,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.contest.test_upload_budget import (  # noqa: E402
+    flat_png,
     jpeg_repeating_a_scan,
-    png_of_zeros,
     webp_of_one_colour,
 )
 
@@ -88,10 +88,10 @@ def files(kind: str) -> tuple[tuple[str, bytes], ...]:
     if kind == "bombs":
         return (
             ("flat.webp", webp_of_one_colour((5000, 5000))),
-            ("deep.png", png_of_zeros(9500, 9500, 8, 6)),
+            ("deep.png", flat_png(9500, 9500, 8, 6)),
             ("scans.jpg", jpeg_repeating_a_scan((4000, 3000), 3000)),
         )
-    return (("grey16.png", png_of_zeros(7000, 7000, 16, 0)),)
+    return (("grey16.png", flat_png(7000, 7000, 16, 0, fill=0x9C)),)
 
 
 def another(data: bytes, n: int) -> bytes:

@@ -49,12 +49,13 @@ def _deflated(data: bytes) -> bytes:
     return (packer.compress(data) + packer.flush(zlib.Z_FULL_FLUSH))[2:]
 
 
-def png_of_zeros(width: int, height: int, depth: int, colour: int) -> bytes:
-    """A complete, valid PNG of ``width`` x ``height`` black pixels, built in moments: 64 rows
-    compress to a block that stands alone (a full flush), repeated as often as needed, so a
-    picture of 50 MP or more is a file of kilobytes (deflate's best ratio, about 1000:1)."""
+def flat_png(width: int, height: int, depth: int, colour: int, fill: int = 0) -> bytes:
+    """A complete, valid PNG of ``width`` x ``height`` pixels whose every sample byte is
+    ``fill``, built in moments: 64 rows compress to a block that stands alone (a full flush),
+    repeated as often as needed, so a picture of 50 MP or more is a file of kilobytes
+    (deflate's best ratio, about 1000:1)."""
     channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour]
-    row = b"\x00" * (1 + width * channels * depth // 8)
+    row = b"\x00" + bytes([fill]) * (width * channels * depth // 8)
     blocks, rest = divmod(height, 64)
     checksum = 1
     for _ in range(height):
@@ -140,7 +141,7 @@ def bombs() -> dict[str, bytes]:
         # 40 bytes declaring 5000x5000: libwebp and Pillow would hold 400 MB to decode it
         "flat.webp": webp_of_one_colour((5000, 5000)),
         # kilobytes declaring 90 MP of RGBA: 360 MB decoded
-        "deep.png": png_of_zeros(9500, 9500, 8, 6),
+        "deep.png": flat_png(9500, 9500, 8, 6),
         # 3,000 scans, each read over all 12 MP
         "scans.jpg": jpeg_repeating_a_scan((4000, 3000), 3000),
     }
@@ -184,8 +185,8 @@ def test_what_is_accepted_stays_within_the_budget_it_was_estimated_at(tmp_path: 
     out = io.BytesIO()
     Image.new("RGB", (4000, 3000), (200, 30, 60)).save(out, "JPEG", progressive=True)
     files = {
-        "grey16.png": png_of_zeros(7000, 7000, 16, 0),
-        "rgba.png": png_of_zeros(5000, 5000, 8, 6),
+        "grey16.png": flat_png(7000, 7000, 16, 0, fill=0x9C),  # 40092 of 65535
+        "rgba.png": flat_png(5000, 5000, 8, 6),
         "progressive.jpg": out.getvalue(),
     }
     assert len(files["grey16.png"]) < 120_000
