@@ -37,6 +37,7 @@ ACCOUNT_FREE = 50
 FIRST_LOCK = timedelta(seconds=30)
 MAX_LOCK = timedelta(minutes=15)
 FORGET = timedelta(hours=1)
+PURGE_BATCH = 1000  # stale rows forgotten with each new count: more than are ever made per count
 _ANY_ADDRESS = ""
 
 
@@ -145,7 +146,7 @@ def count_attempt(session: Session, *, account: str, address: str, now: datetime
     for address_key, failures, free in counts:
         if lock := lock_duration(failures, free):
             _lock(session, account, address_key, now + lock)
-    if from_here == 1:  # a new count: forget the stale ones (at most one purge per new row)
+    if from_here == 1:  # a new count: forget stale ones (a purge per new row outpaces new rows)
         purge(session, now)
     session.commit()
 
@@ -164,11 +165,18 @@ def clear(session: Session, *, account: str, address: str) -> None:
 
 
 def purge(session: Session, now: datetime) -> int:
-    """Forget every count whose last failure is more than FORGET ago (its lock, at most
-    MAX_LOCK, has ended by then); how many rows went."""
+    """Forget up to PURGE_BATCH counts whose last failure is more than FORGET ago (their locks,
+    at most MAX_LOCK, have ended by then); how many rows went. Rows another attempt holds are
+    skipped (PostgreSQL: SKIP LOCKED), so two purges at once never wait on each other."""
+    stale = (
+        select(col(SignInThrottle.key))
+        .where(col(SignInThrottle.last_failed_at) < now - FORGET)
+        .limit(PURGE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
     result = session.execute(
         delete(SignInThrottle)
-        .where(col(SignInThrottle.last_failed_at) < now - FORGET)
+        .where(col(SignInThrottle.key).in_(stale.scalar_subquery()))
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)

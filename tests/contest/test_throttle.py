@@ -4,10 +4,12 @@ out, a lock an admin sees and lifts, and counts that are forgotten."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from contest.accounts import throttle
 from contest.accounts import users as accounts
@@ -153,3 +155,29 @@ def test_a_reset_password_clears_the_counts(any_runtime: Runtime) -> None:
     assert attempt(any_runtime, "600601", password, GUESSER, now) == "in"
     with any_runtime.session() as session:
         assert session.get(User, user.id) is not None
+
+
+def test_parallel_new_counts_purge_without_waiting_on_each_other(any_runtime: Runtime) -> None:
+    """Twenty logins at once, each a new count that purges stale rows: every purge skips the
+    rows another holds (PostgreSQL: SKIP LOCKED), so none deadlocks and all answer alike."""
+    long_ago = utcnow() - throttle.FORGET - timedelta(minutes=5)
+    for n in range(300):
+        with any_runtime.session() as session:
+            account = throttle.account_of(None, f"stale-{n}")
+            throttle.count_attempt(session, account=account, address=GUESSER, now=long_ago)
+    now, start = utcnow(), threading.Barrier(20)
+
+    def one(n: int) -> str:
+        start.wait()
+        return attempt(any_runtime, f"someone-{n}", "wrong-guess", f"198.51.100.{n}", now)
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(one, range(20)))
+    assert answers == ["failed"] * 20
+    with any_runtime.session() as session:
+        stale = session.exec(
+            select(func.count())
+            .select_from(SignInThrottle)
+            .where(col(SignInThrottle.last_failed_at) < now - throttle.FORGET)
+        ).one()
+    assert stale == 0 and rows(any_runtime) == 2 * 20
