@@ -32,9 +32,12 @@ T = TypeVar("T")
 
 
 def _yield_cpu() -> None:
-    """Lower this thread's CPU priority (per thread on Linux; elsewhere nothing changes)."""
+    """Lower this thread's CPU priority by NICE (per thread on Linux; elsewhere nothing
+    changes)."""
     with suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+        thread = threading.get_native_id()
+        now = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(now + NICE, 19))
 
 
 class Turns:

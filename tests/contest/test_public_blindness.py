@@ -57,7 +57,7 @@ def _public(runtime: Runtime, contest_id: int) -> None:
 def _kiosk(runtime: Runtime, admin: User, theme: str) -> str:
     with runtime.session() as session:
         made = create_display(session, actor=admin, settings=runtime.settings, theme=theme)
-    return parse_qs(urlsplit(made.link).query)["screen"][0]
+    return parse_qs(urlsplit(made.link).fragment)["screen"][0]
 
 
 def _publish(runtime: Runtime, s: JudgingContest) -> None:
