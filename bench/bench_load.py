@@ -669,10 +669,12 @@ def measure(
     duration: float,
     think: float,
     services: dict[str, int],
+    stats: Stats | None = None,
 ) -> Result:
     """One session per user in ``users``, started over one think time, measured for
-    ``duration`` seconds once every session is past its first page."""
-    stats = Stats(world.themes, world.entry_ids, world.budget)
+    ``duration`` seconds once every session is past its first page (into ``stats``, a fresh
+    Stats unless given)."""
+    stats = stats or Stats(world.themes, world.entry_ids, world.budget)
     clients = [Session(base_url, user, stats) for user in users]
     idle = [rss_mib(r.pid) for r in replicas]
     dropped: list[Session] = []

@@ -4,32 +4,32 @@ that an employee number exists.
 Usage: .venv/bin/python bench/bench_sign_in.py [sqlite|postgresql|all] [rounds]
 
 Each round makes one attempt of every kind, in a shuffled order (so machine load drifts over all
-kinds alike); before an attempt its account or login is unlocked and its count reset, outside
-the timing. Wall time of one ``authenticate`` call with its commit; CPU time (process) too,
-since argon2 is the cost. The baseline is a wrong password for a real account.
+kinds alike); before an attempt every count is cleared (and for a locked kind its login locked
+again), outside the timing. Wall time of one ``authenticate`` call with its commit; CPU time
+(process) too, since argon2 is the cost. The baseline is a wrong password for a real account.
 """
 
 from __future__ import annotations
 
 import random
+import secrets
 import statistics
 import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import delete, update  # noqa: E402
+from sqlalchemy import delete  # noqa: E402
 
+from contest.accounts.throttle import PAIR_FREE  # noqa: E402
 from contest.accounts.users import authenticate  # noqa: E402
 from contest.core.config import Settings  # noqa: E402
 from contest.core.errors import AuthFailed  # noqa: E402
-from contest.core.models import UnknownLogin, User  # noqa: E402
-from contest.core.timeutil import utcnow  # noqa: E402
+from contest.core.models import SignInThrottle  # noqa: E402
 from contest.runtime import Runtime, build_runtime  # noqa: E402
 from tests.factories import PASSWORD, create_user  # noqa: E402
 from tests.support.postgres import postgres_server  # noqa: E402
@@ -53,15 +53,14 @@ def seed(runtime: Runtime) -> None:
         create_user(session, employee_no="B1003", password_hash=None)
 
 
-def prepare(runtime: Runtime, locked: bool) -> None:
-    """Every account and unknown login unlocked with no failures, or all locked for an hour."""
-    until = utcnow() + timedelta(hours=1) if locked else None
+def prepare(runtime: Runtime, login: str, locked: bool) -> None:
+    """No failure counted anywhere; for a locked kind, ``login`` locked the way an attacker
+    locks it (its free failures from the bench's address)."""
     with runtime.session() as session:
-        session.execute(update(User).values(failed_logins=9 if locked else 0, locked_until=until))
-        session.execute(delete(UnknownLogin))
+        session.execute(delete(SignInThrottle))
     if locked:
-        for _ in range(6):  # lock the unknown login the way an attacker would
-            attempt(runtime, "B9999", "wrong-password-1")
+        for _ in range(PAIR_FREE):
+            attempt(runtime, login, "wrong-password-1")
 
 
 def attempt(runtime: Runtime, login: str, password: str) -> None:
@@ -80,7 +79,7 @@ def measure(runtime: Runtime, rounds: int) -> dict[str, tuple[list[float], list[
         random.shuffle(order)
         for kind in order:
             login, password, locked = KINDS[kind]
-            prepare(runtime, locked)
+            prepare(runtime, login, locked)
             wall, cpu = time.perf_counter(), time.process_time()
             attempt(runtime, login, password)
             times[kind][0].append((time.perf_counter() - wall) * 1000)
@@ -109,7 +108,9 @@ def main() -> None:
         if which in ("postgresql", "all"):
             urls["PostgreSQL 15"] = stack.enter_context(postgres_server())
         for name, url in urls.items():
-            settings = Settings(data_dir=folder, database_url=url, demo=False, secret_key="x" * 32)
+            settings = Settings(
+                data_dir=folder, database_url=url, demo=False, secret_key=secrets.token_urlsafe(32)
+            )
             runtime = build_runtime(settings)
             report(name, measure(runtime, rounds))
             runtime.engine.dispose()

@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -91,7 +92,9 @@ def run(url: str, which: str, pattern: str) -> dict[str, float]:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-votes-"))
     url = fresh_database(url, folder)
-    settings = Settings(data_dir=folder, database_url=url, demo=False, secret_key="x" * 32)
+    settings = Settings(
+        data_dir=folder, database_url=url, demo=False, secret_key=secrets.token_urlsafe(32)
+    )
     runtime = build_runtime(settings)
     if which == "busy":
         runtime = Runtime(settings, make_engine(url, writer_queue=False), runtime.store)

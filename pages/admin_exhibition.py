@@ -6,9 +6,11 @@ from datetime import date, datetime, time, timedelta
 import streamlit as st
 
 from contest.contests.windows import local_datetime
+from contest.core.ids import MAX_ID
 from contest.core.models import DisplayLink
 from contest.core.timeutil import format_local, local
 from contest.exhibition.displays import (
+    SCREENS_PER_ZONE,
     SECONDS_RANGE,
     NewDisplay,
     create_display,
@@ -92,6 +94,7 @@ if pdf:
 # Kiosk screens, one per zone.
 st.subheader(tr("kiosk.admin_title"), anchor=False)
 st.caption(tr("kiosk.admin_help"))
+st.caption(tr("kiosk.limits", limit=SCREENS_PER_ZONE))
 made: NewDisplay | None = st.session_state.pop(state.NEW_DISPLAY, None)
 if made is not None:
     with st.container(border=True, key="kiosk_new_link"):
@@ -146,7 +149,9 @@ for display in view.displays:
 
 # One poster's code.
 st.subheader(tr("exhibition.qr_one"), anchor=False)
-entry_id = st.number_input(tr("exhibition.qr_id"), min_value=1, step=1, key="exhibition_qr_id")
+entry_id = st.number_input(
+    tr("exhibition.qr_id"), min_value=1, max_value=MAX_ID, step=1, key="exhibition_qr_id"
+)
 qr = page.load(qr_view, entry_id=int(entry_id))
 if qr.png is None:
     page.show(tr("error.gallery.entry_not_found", id=qr.entry_id), "error")

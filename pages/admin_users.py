@@ -7,10 +7,11 @@ from contest.accounts import users
 from contest.accounts.roster import MAX_BYTES, RosterImport, import_roster
 from contest.accounts.views import users_view
 from contest.contests.rules import TEXT_LIMITS
+from contest.contests.settings import DEFAULT_TIMEZONE
 from contest.core.models import Role
 from contest.judging.entrants import change_role
 from ui import page, state
-from ui.format import yes_no
+from ui.format import when, yes_no
 from ui.i18n import tr
 from ui.text import md
 from ui.uploads import uploader_texts
@@ -61,7 +62,7 @@ with st.container(border=True):
         ):
             st.session_state.pop(state.SHOW_PASSWORDS, None)
 
-search = st.text_input(tr("users.search"), key="user_search")
+search = st.text_input(tr("users.search"), key="user_search", max_chars=TEXT_LIMITS["search"])
 view = page.load(users_view, search=search)
 st.dataframe(
     pd.DataFrame(
@@ -73,6 +74,7 @@ st.dataframe(
                 tr("users.email"): u.email,
                 tr("auth.role"): tr(f"role.{u.role}"),
                 tr("users.active"): yes_no(u.is_active),
+                tr("users.locked"): when(view.locked.get(u.id or 0), DEFAULT_TIMEZONE),
             }
             for u in view.users
         ]
@@ -92,7 +94,7 @@ if view.users:
     )
     target = next(u for u in view.users if u.id == target_id)
     who = md(target.name)
-    cols = st.columns(3)
+    cols = st.columns(4)
     role = cols[0].selectbox(
         tr("auth.role"),
         list(Role),
@@ -123,6 +125,9 @@ if view.users:
             active=not target.is_active,
             done=tr("users.deactivated" if target.is_active else "users.activated", name=who),
         )
+    locked = target.id in view.locked
+    if cols[3].button(tr("users.unlock"), key="user_unlock", disabled=not locked):
+        page.act(users.lift_lock, user_id=target.id, done=tr("users.unlocked", name=who))
     if cols[2].button(tr("users.reset_password"), key="user_reset"):
         password = page.act(users.reset_password, user_id=target.id, rerun=False)
         if password is not None:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from contest.core.ids import parse_id
 from contest.core.timeutil import format_local
 from contest.voting.views import poster_view
 from contest.voting.votes import VoteState, cast_vote, retract_vote
@@ -18,18 +19,17 @@ from ui.poster import show_poster
 from ui.provenance import show_ai_label
 from ui.text import body, heading
 
-raw_id = st.query_params.get(ENTRY_PARAM, "")
 back = {
     "page": "pages/gallery.py",
     "label": tr("poster.back"),
     "icon": ":material/arrow_back:",
     "query_params": st.session_state.get(state.GALLERY_QUERY, {}),  # where the gallery was
 }
-if not raw_id.isdigit():
+entry_id = parse_id(st.query_params.get(ENTRY_PARAM))
+if entry_id is None:
     st.info(tr("poster.no_entry"))
     st.page_link(**back)
     st.stop()
-entry_id = int(raw_id)
 
 
 def _left(key: str) -> Callable[[VoteState], str]:

@@ -8,6 +8,8 @@ from typing import Any
 
 import streamlit as st
 
+from contest.contests.rules import TEXT_LIMITS
+from contest.core.ids import parse_id
 from contest.voting.gallery import PAGE_SIZES, GalleryQuery, Order
 from contest.voting.views import gallery_view
 from contest.voting.votes import retract_vote
@@ -48,14 +50,13 @@ def _chosen(key: str, parse: Callable[[str], Any]) -> Any:
 
 def _query() -> GalleryQuery:
     orders = {_order_label(o): o for o in Order}
-    number = lambda raw: int(raw) if raw.isdigit() else None  # noqa: E731
     return GalleryQuery(
         theme=_chosen("gallery_theme", str),
         department=_chosen("gallery_department", str),
         search=_chosen("gallery_search", str) or "",
         order=_chosen("gallery_order", orders.get) or Order.SHUFFLE,
-        page=_chosen(state.GALLERY_PAGE, number) or 1,
-        per_page=_chosen("gallery_per_page", number) or PAGE_SIZES[0],
+        page=_chosen(state.GALLERY_PAGE, parse_id) or 1,
+        per_page=_chosen("gallery_per_page", parse_id) or PAGE_SIZES[0],
         tool=_chosen("gallery_tool", str),
     )
 
@@ -88,7 +89,9 @@ with st.expander(
                 key=f"gallery_{name}",
                 **bound,
             )
-    cols[3].text_input(tr("gallery.search"), key="gallery_search", **bound)
+    cols[3].text_input(
+        tr("gallery.search"), key="gallery_search", max_chars=TEXT_LIMITS["search"], **bound
+    )
     cols[4].selectbox(
         tr("gallery.order"), choices.orders, format_func=_order_label, key="gallery_order", **bound
     )

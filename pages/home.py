@@ -4,6 +4,7 @@ once the winners are published); a QR link (?entry=ID) is forwarded to the poste
 import streamlit as st
 
 from contest.contests.windows import WindowStatus
+from contest.core.ids import parse_id
 from contest.core.timeutil import format_local
 from contest.entries.views import Stage, home_view
 from ui import page
@@ -13,7 +14,8 @@ from ui.text import md
 
 entry_page = "pages/entry.py"
 if "entry" in st.query_params and any(p.path == entry_page for p in PAGES):
-    st.switch_page(entry_page, query_params={"entry": st.query_params["entry"]})
+    entry_id = parse_id(st.query_params["entry"])
+    st.switch_page(entry_page, query_params={"entry": str(entry_id)} if entry_id else {})
 
 view = page.load(home_view)
 contest = view.contest

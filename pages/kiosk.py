@@ -1,18 +1,19 @@
 """A kiosk screen for one exhibition zone (a TV at 1920x1080): the zone's posters one after
 another, each with its title, credit as the contest allows and a large QR code to its page;
 the published winners instead once the admin's link asks for them. No sign-in: the link's token
-is checked on every change of poster, so a revoked link goes dark at the next one."""
+(kept in a cookie, ui/screen_token.py) is checked on every change of poster, so a revoked link,
+or one past the exhibition's dates, goes dark at the next one."""
 
 from datetime import timedelta
 
 import streamlit as st
 
-from contest.exhibition.displays import kiosk_view
-from contest.exhibition.links import KIOSK_PARAM
+from contest.exhibition.displays import KioskMode, kiosk_view
 from ui import page, state
 from ui.i18n import lang, tr
 from ui.images import display_source, qr_image
 from ui.provenance import show_ai_label
+from ui.screen_token import screen_token
 from ui.text import md
 
 st.html(
@@ -28,7 +29,7 @@ st.html(
     ".st-key-kiosk_zone p {font-size: 2.2rem; font-weight: 700;}"
     "</style>"
 )
-token = st.query_params.get(KIOSK_PARAM, "")
+token = screen_token()
 first = page.public(kiosk_view, token=token)
 
 
@@ -38,7 +39,7 @@ def screen() -> None:
     with st.container(key="kiosk_zone"):
         st.markdown(md(tr("kiosk.zone", theme=view.theme)))
     if not view.posters:
-        page.stop_with(tr("kiosk.empty"))
+        page.stop_with(tr("kiosk.no_winners" if view.mode == KioskMode.WINNERS else "kiosk.empty"))
     shown = st.session_state.get(state.KIOSK_SHOWN, -1) + 1
     st.session_state[state.KIOSK_SHOWN] = shown
     poster = view.posters[shown % len(view.posters)]

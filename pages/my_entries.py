@@ -56,7 +56,7 @@ def _edit_panel(entry: Entry, key: str, thumb_key: str) -> None:
     st.caption(tr("submit.file_help", mb=mb, px=contest.min_short_side))
     checked = checked_file(upload, key, exclude_entry_id=entry.id)
     if checked is not None:
-        show_file(checked)
+        show_file(checked, key)
     slots: Slots = {}
     draft = entry_form(form, key, entry, slots)
     problems = {name: error_text(problem) for name, problem in draft.problems(contest).items()}

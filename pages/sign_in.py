@@ -7,6 +7,7 @@ from contest.core.errors import ContestError
 from contest.demo.seed import DEMO_PASSWORD, SHOWN_ACCOUNTS
 from contest.privacy.views import privacy_notice as privacy_view_notice
 from ui import auth, page
+from ui.client import this_client
 from ui.format import moment
 from ui.i18n import error_text, tr
 from ui.runtime import get_runtime
@@ -54,7 +55,7 @@ with st.form("sign_in"):
 if submitted:
     try:
         with measured("action", "authenticate"), runtime.session() as session:
-            user = authenticate(session, login=login, password=password)
+            user = authenticate(session, login=login, password=password, address=this_client())
         auth.sign_in(user)
         st.rerun()
     except ContestError as error:

@@ -81,7 +81,7 @@ upload = st.file_uploader(tr("submit.file"), key=f"{prefix}_file")
 st.caption(tr("submit.file_help", mb=mb, px=contest.min_short_side))
 checked = checked_file(upload, prefix)
 if checked is not None:
-    show_file(checked)
+    show_file(checked, prefix)
 
 draft = entry_form(form, prefix)
 problems = {name: error_text(problem) for name, problem in draft.problems(contest).items()}

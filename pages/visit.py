@@ -5,6 +5,7 @@ poster; outside its dates it says when they are. Either way colleagues find a li
 
 import streamlit as st
 
+from contest.core.ids import parse_id
 from contest.exhibition.public import viewing_dates, visitor_view
 from ui import page
 from ui.disclosure import show_ai_use
@@ -15,9 +16,10 @@ from ui.poster import show_poster
 from ui.provenance import show_ai_label
 from ui.text import body, caption, heading, md
 
-raw_id = st.query_params.get(ENTRY_PARAM, "")
-entry_id = int(raw_id) if raw_id.isdigit() else 0
-view = page.public(visitor_view, actor=None, entry_id=entry_id)
+# Nothing of the address is shown or passed on but the id it names, if it names one.
+entry_id = parse_id(st.query_params.get(ENTRY_PARAM))
+asked = {ENTRY_PARAM: str(entry_id)} if entry_id is not None else {}
+view = page.public(visitor_view, actor=None, entry_id=entry_id or 0)
 
 
 def staff_box() -> None:
@@ -29,7 +31,7 @@ def staff_box() -> None:
             st.Page(VISIT, url_path="entry"),  # this page's address there, for the router
             label=tr("visit.staff_sign_in"),
             icon=":material/login:",
-            query_params={ENTRY_PARAM: raw_id, SIGN_IN_PARAM: "1"},
+            query_params={**asked, SIGN_IN_PARAM: "1"},
         )
 
 
@@ -50,7 +52,7 @@ if not view.public:
 poster = view.poster
 if poster is None:
     page.header(tr("app.title"))
-    page.show(tr("error.gallery.entry_not_found", id=raw_id), "warning")
+    page.show(tr("visit.not_found"), "warning")
     page.stop_with(tr("visit.only_posters"))
 
 caption(poster.contest_name)

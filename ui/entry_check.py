@@ -25,7 +25,7 @@ CHECKS = (
     ("ai_tools", "entry.ai_tools"),
     ("consent", "submit.check.consent"),
 )
-Checked = dict[str, Any]  # {"sha"} and either {"error"} or {"thumb", "size", "lookalikes"}
+Checked = dict[str, Any]  # {"sha"} ("" when busy) and {"error"} or {"thumb", "size", "lookalikes"}
 
 
 def checked_file(upload: UploadedFile | None, slot: str, **kwargs: Any) -> Checked | None:
@@ -39,8 +39,8 @@ def checked_file(upload: UploadedFile | None, slot: str, **kwargs: Any) -> Check
     if slot in checks and checks[slot]["sha"] == digest:
         return checks[slot]
     result = page.attempt(check_upload, data=data, **kwargs)
-    if isinstance(result, str):
-        checked: Checked = {"sha": digest, "error": result}
+    if isinstance(result, page.Refusal):  # a busy server's is checked again on the next run
+        checked: Checked = {"sha": digest if result.lasting else "", "error": result.text}
     else:
         checked = {
             "sha": digest,
@@ -56,8 +56,13 @@ def forget(slot: str) -> None:
     st.session_state.get(state.UPLOAD_CHECKS, {}).pop(slot, None)
 
 
-def show_file(checked: Checked) -> None:
-    """The file's refusal, or its thumbnail, size and any look-alike warning."""
+def show_file(checked: Checked, slot: str) -> None:
+    """The file's refusal, or its thumbnail, size and any look-alike warning; a busy server's
+    answer with a button to check again (the file is checked anew on the next run)."""
+    if "error" in checked and not checked["sha"]:
+        page.show(checked["error"], "warning")
+        st.button(tr("upload.check_again"), key=f"{slot}_check_again")
+        return
     if "error" in checked:
         page.show(checked["error"], "error")
         return

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
 
-from contest.core.errors import ContestError
+from contest.core.errors import Busy, ContestError
 from contest.core.models import User
 from ui import auth
 from ui.i18n import error_text
@@ -21,6 +22,7 @@ from ui.telemetry import measured
 T = TypeVar("T")
 FAVICON = str(Path(__file__).with_name("favicon.png"))  # the browser tab's icon
 __all__ = [
+    "Refusal",
     "act",
     "attempt",
     "call",
@@ -92,13 +94,22 @@ def public(view: Callable[..., T], /, **kwargs: Any) -> T:
         st.stop()
 
 
-def attempt(function: Callable[..., T], /, **kwargs: Any) -> T | str:
+@dataclass(frozen=True)
+class Refusal:
+    """Why a check said no, in the user's language; ``lasting`` False when the same check may
+    pass in a moment (the server was busy), so the page asks again instead of keeping it."""
+
+    text: str
+    lasting: bool
+
+
+def attempt(function: Callable[..., T], /, **kwargs: Any) -> T | Refusal:
     """Run a check whose refusal belongs on the screen (a file failing the upload checks): the
-    result, or the refusal in the user's language."""
+    result, or the refusal."""
     try:
         return call(function, as_kind="check", **kwargs)
     except ContestError as error:
-        return error_text(error)
+        return Refusal(error_text(error), lasting=not isinstance(error, Busy))
 
 
 def act(

@@ -20,12 +20,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from contest.core.authz import require_staff
+from contest.core.ids import parse_id
 from contest.core.models import User
 from contest.core.timeutil import utcnow
 
 LIFETIME = timedelta(hours=12)
 # user id . expiry (unix seconds) . hex signature: anything else is ignored unread.
-_TOKEN = re.compile(r"([1-9][0-9]{0,17})\.([0-9]{1,12})\.([0-9a-f]{64})")
+_TOKEN = re.compile(r"([0-9]{1,10})\.([0-9]{1,12})\.([0-9a-f]{64})")
 
 
 def _signature(user: User, expires: int, secret: str) -> str:
@@ -47,8 +48,8 @@ def user_for_token(
     match = _TOKEN.fullmatch(token)
     if match is None:
         return None
-    user_id, expiry, signature = int(match[1]), int(match[2]), match[3]
-    if expiry < (now or utcnow()).timestamp():
+    user_id, expiry, signature = parse_id(match[1]), int(match[2]), match[3]
+    if user_id is None or expiry < (now or utcnow()).timestamp():
         return None
     user = session.get(User, user_id)
     if user is None or not user.is_active:

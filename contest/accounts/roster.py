@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, func, select
 
 from contest.accounts.passwords import hash_password, one_time_password
+from contest.accounts.throttle import login_key
+from contest.contests.rules import TEXT_LIMITS
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.cells import neutralise
@@ -98,6 +101,13 @@ def parse(data: bytes) -> RosterImport:
     if len(data) > MAX_BYTES:
         raise InvalidInput("error.roster.too_large", limit_mb=MAX_BYTES // (1024 * 1024))
     reader = csv.reader(io.StringIO(decode(data)))
+    try:
+        return _rows(reader)
+    except csv.Error as error:  # a field beyond csv's own limit (128K), a stray NUL, ...
+        raise InvalidInput("error.roster.unreadable", line=reader.line_num) from error
+
+
+def _rows(reader: Iterator[list[str]]) -> RosterImport:
     header = next(reader, None)
     if not header:
         raise InvalidInput("error.roster.empty")
@@ -114,6 +124,10 @@ def parse(data: bytes) -> RosterImport:
         }
         row_problems = [
             RowProblem(line, f"error.roster.missing.{n}") for n in REQUIRED if not values[n]
+        ] + [
+            RowProblem(line, "error.roster.too_long", f"{values[n][:20]}… ({TEXT_LIMITS[n]})")
+            for n in REQUIRED
+            if len(values[n]) > TEXT_LIMITS[n]
         ]
         email = values["email"].lower()
         raw_role = values.get("role", "")
@@ -122,19 +136,20 @@ def parse(data: bytes) -> RosterImport:
             row_problems.append(RowProblem(line, "error.roster.bad_email", email))
         if role is not None and role not in {r.value for r in Role}:
             row_problems.append(RowProblem(line, "error.roster.bad_role", values.get("role", "")))
-        if values["employee_no"] in seen_no:
+        number = login_key(values["employee_no"])  # matched at sign-in in this form
+        if number in seen_no:
             row_problems.append(
                 RowProblem(
                     line,
                     "error.roster.duplicate_employee_no",
-                    f"{values['employee_no']} ({seen_no[values['employee_no']]})",
+                    f"{values['employee_no']} ({seen_no[number]})",
                 )
             )
         if email and email in seen_email:
             row_problems.append(
                 RowProblem(line, "error.roster.duplicate_email", f"{email} ({seen_email[email]})")
             )
-        seen_no.setdefault(values["employee_no"], line)
+        seen_no.setdefault(number, line)
         seen_email.setdefault(email, line)
         result.problems.extend(row_problems)
         if not row_problems:
@@ -152,7 +167,7 @@ def _check_against_database(session: Session, result: RosterImport) -> None:
     """An e-mail already held by a different employee number is a conflict."""
     for row in result.rows:
         holder = session.exec(select(User).where(func.lower(User.email) == row.email)).first()
-        if holder is not None and holder.employee_no != row.employee_no:
+        if holder is not None and login_key(holder.employee_no) != login_key(row.employee_no):
             result.problems.append(
                 RowProblem(
                     row.line, "error.roster.email_taken", f"{row.email} ({holder.employee_no})"
@@ -171,7 +186,9 @@ def import_roster(session: Session, *, actor: User | None, data: bytes) -> Roste
     if not result.ok:
         return result
     for row in result.rows:
-        user = session.exec(select(User).where(User.employee_no == row.employee_no)).first()
+        user = session.exec(
+            select(User).where(func.lower(User.employee_no) == login_key(row.employee_no))
+        ).first()
         if user is None:
             password = one_time_password()
             session.add(

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from contest.core.errors import InvalidInput
 from contest.core.models import Contest, OfficialsEntering, Role, User
 from contest.images.decode import ImageLimits
 
-# Longest text each field takes, in characters (entry fields, reasons, judges' comments).
+# Longest text each field takes, in characters (entry fields, reasons, judges' comments, what a
+# search looks for). The server holds every text to them (``typed``), not only the forms.
 TEXT_LIMITS: Mapping[str, int] = MappingProxyType(
     {
         "title": 200,
@@ -23,8 +25,15 @@ TEXT_LIMITS: Mapping[str, int] = MappingProxyType(
         "prompt": 4000,
         "human_part": 2000,
         "ai_tools_other": 300,
+        "ai_tool": 100,
         "reason": 1000,
         "comment": 2000,
+        "search": 100,
+        # a person on the roster (the User columns)
+        "employee_no": 32,
+        "name": 100,
+        "department": 200,
+        "email": 254,
     }
 )
 
@@ -47,6 +56,17 @@ TIE_BREAKS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 def tie_break(contest: Contest) -> tuple[str, ...]:
     """The criteria that decide a tie on the final score in ``contest``, in order."""
     return TIE_BREAKS[contest.tie_break]
+
+
+def typed(field: str, value: str, *, required: bool = False) -> str:
+    """What someone typed into ``field``, as it is stored: trimmed, and refused (InvalidInput)
+    when longer than TEXT_LIMITS allows, or empty when ``required``."""
+    text = value.strip()
+    if required and not text:
+        raise InvalidInput("error.reason_required" if field == "reason" else "error.text.empty")
+    if len(text) > (limit := TEXT_LIMITS[field]):
+        raise InvalidInput("error.text.too_long", limit=limit, length=len(text))
+    return text
 
 
 def vote_budget(contest: Contest, voter: User) -> int:

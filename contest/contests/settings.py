@@ -134,6 +134,7 @@ class Setting:
 
 THEME_CHARS = 100  # Entry.theme's column
 LABEL_CHARS = 100  # a rubric criterion's key and label, an award's name
+DESCRIPTION_CHARS = 500  # what a rubric criterion asks of the judges
 SCORE_RANGE = (0, 100)  # a rubric criterion's min and max lie within
 AWARD_COUNT = 500  # winners in one award tier
 
@@ -171,7 +172,8 @@ SETTINGS: tuple[Setting, ...] = (
         contest_upload_cap_mb(),
         freezes=SUBMITTING_MORE,
     ),
-    # 100 MP decodes to 300 MB of RGB: two at once still fit a replica; an A1 print is ~70 MP.
+    # An A1 print is ~70 MP. What a check may hold in memory is capped apart, from the header
+    # (images/decode.py DECODE_BUDGET, 320 MiB): a 100 MP PNG would need 400 MB and is refused.
     Setting("max_megapixels", Kind.COUNT, Group.LIMITS, 1, 100, freezes=SUBMITTING_MORE),
     Setting("min_short_side", Kind.COUNT, Group.LIMITS, 100, 5000, freezes=SUBMITTING_FEWER),
     Setting("shortlist_size", Kind.COUNT, Group.JUDGING, 1, 500, freezes=SHORTLISTED),
@@ -339,6 +341,7 @@ def _good_rubric(rubric: list[dict[str, Any]]) -> bool:
         if (
             not _label(criterion.get("key"))
             or not _label(criterion.get("label", criterion.get("key")))
+            or len(str(criterion.get("description", ""))) > DESCRIPTION_CHARS
             or not isinstance(weight, int | float)
             or isinstance(weight, bool)
             or not math.isfinite(weight)

@@ -3,16 +3,17 @@ name or department (gallery, poster page, tallies, winners, judges' views, admin
 exhibition's labels, kiosks and public poster pages, where the viewer is anyone: None).
 
 Judging is blind: a judge sees no author and no department anywhere (not only on the scoring
-page) until the results are published. After the purge, a non-winner's entry belongs to a
-pseudonym, which nobody sees named (core/pseudonyms.py)."""
+page) until the results are published, and since a judge may visit the exhibition signed out,
+the venue names no author either while the shortlist is being judged. After the purge, a
+non-winner's entry belongs to a pseudonym, which nobody sees named (core/pseudonyms.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from contest.contests.phases import results_published
-from contest.core.models import Contest, Role, User
+from contest.contests.phases import PHASES, results_published
+from contest.core.models import Contest, ContestPhase, Role, User
 from contest.core.pseudonyms import is_pseudonym
 
 
@@ -52,6 +53,8 @@ def author_visibility(contest: Contest, viewer: User | None, purpose: Purpose) -
         return HIDDEN
     names = contest.show_author_names
     if purpose == Purpose.EXHIBITION:
+        if judging_under_way(contest):  # anyone at the venue may be a judge, signed in or not
+            return HIDDEN
         # What the printed label beside the poster says anyway: the department; the name only
         # where the contest shows names to colleagues too.
         return AuthorView(name=names, department=True)
@@ -61,6 +64,15 @@ def author_visibility(contest: Contest, viewer: User | None, purpose: Purpose) -
         named = names or contest.winners_named
         return AuthorView(name=named, department=named)
     return AuthorView(name=names, department=True)
+
+
+def judging_under_way(contest: Contest) -> bool:
+    """From the shortlist until the results are published: the posters judges score are known,
+    so the venue (visitor pages, kiosks, labels printed meanwhile) names no author."""
+    shortlisted = PHASES.index(ContestPhase(contest.phase)) >= PHASES.index(
+        ContestPhase.SHORTLISTED
+    )
+    return shortlisted and not results_published(contest)
 
 
 def _judge(viewer: User | None) -> bool:

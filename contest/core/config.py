@@ -6,6 +6,8 @@ variables, so a deployment may keep CONTEST_* values there.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -18,12 +20,31 @@ PLACEHOLDER_SECRETS = frozenset(
     {"", "change-me", "changeme", "secret", "demo-secret", "xxx", "placeholder", "please-change"}
 )
 MIN_SECRET_LENGTH = 32
+# A random secret's characters are spread out: python -c 'import secrets;
+# print(secrets.token_urlsafe(32))' gives about 180 bits by the estimate below, 32 hex digits
+# about 120. A letter repeated 32 times gives 0, "abcd" repeated 8 times 64.
+MIN_SECRET_BITS = 96
+MIN_SECRET_CHARACTERS = 10
+
+
+def secret_bits(secret: str) -> float:
+    """How much chance a secret's characters show: their Shannon entropy (by how often each
+    occurs) times the length, in bits. Not proof of randomness, but it refuses the repeated,
+    patterned and short values a person types when asked for one."""
+    counts = Counter(secret)
+    return -sum(n * math.log2(n / len(secret)) for n in counts.values())
 
 
 def weak_secret(value: str) -> bool:
-    """A placeholder or a value too short to sign anything: refused outside demo mode."""
+    """A placeholder, a value too short, or one too plain to sign anything (too few different
+    characters, too little entropy): refused outside demo mode."""
     secret = value.strip()
-    return secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH
+    return (
+        secret.lower() in PLACEHOLDER_SECRETS
+        or len(secret) < MIN_SECRET_LENGTH
+        or len(set(secret)) < MIN_SECRET_CHARACTERS
+        or secret_bits(secret) < MIN_SECRET_BITS
+    )
 
 
 def check_auth_section(auth: Mapping[str, Any], *, demo: bool) -> None:
@@ -33,7 +54,8 @@ def check_auth_section(auth: Mapping[str, Any], *, demo: bool) -> None:
     """
     if not demo and weak_secret(str(auth.get("cookie_secret", ""))):
         raise ValueError(
-            f"[auth] cookie_secret is a placeholder or shorter than {MIN_SECRET_LENGTH} characters"
+            f"[auth] cookie_secret is a placeholder, shorter than {MIN_SECRET_LENGTH} characters "
+            "or not random enough"
         )
 
 
@@ -79,6 +101,11 @@ class Settings(BaseSettings):
     metrics_address: str = Field(
         "127.0.0.1", description="Address the metrics endpoint listens on (the internal one)."
     )
+    trusted_proxies: str = Field(
+        "127.0.0.1,::1",
+        description="Addresses (or networks) of the proxies whose X-Forwarded-For names the "
+        "client, comma-separated: nginx in front of the replicas.",
+    )
     secret_key: str = Field(
         "demo-secret",
         description="Signs stay-signed-in cookies and seeds each viewer's gallery order; "
@@ -106,8 +133,9 @@ class Settings(BaseSettings):
     def _refuse_weak_secret(self) -> Settings:
         if not self.demo and weak_secret(self.secret_key):
             raise ValueError(
-                f"CONTEST_SECRET_KEY is a placeholder or shorter than {MIN_SECRET_LENGTH} "
-                "characters; set a long random value, the same on every replica "
+                f"CONTEST_SECRET_KEY is a placeholder, shorter than {MIN_SECRET_LENGTH} "
+                "characters or not random enough (a letter repeated, a short pattern); set a long "
+                "random value, the same on every replica "
                 "(python -c 'import secrets; print(secrets.token_urlsafe(32))'), "
                 "or run with CONTEST_DEMO=true"
             )

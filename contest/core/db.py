@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
@@ -215,6 +215,18 @@ def all_or_nothing(session: Session) -> Iterator[None]:
     except BaseException:
         session.rollback()
         raise
+
+
+def lock_names(session: Session, names: Iterable[str]) -> None:
+    """Lock each of ``names`` (any strings, an object key say) until the transaction ends.
+
+    PostgreSQL: transaction-scoped advisory locks, taken in one order so two holders never wait
+    on each other. SQLite: the writer transaction (begin_write) already excludes every other
+    writer."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for name in sorted(set(names)):
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 def lock_row(session: Session, model: type[T], row_id: int) -> T | None:

@@ -53,6 +53,12 @@ class BudgetExhausted(LimitReached):
     default_key = "error.budget_exhausted"
 
 
+class Busy(ContestError):
+    """Refused for now, not for good: the same request, made again in a moment, may pass."""
+
+    default_key = "error.busy"
+
+
 class InvalidImage(ContestError):
     default_key = "error.image.invalid"
 

@@ -132,8 +132,6 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     must_change_password: bool = True
     is_active: bool = True
-    failed_logins: int = 0
-    locked_until: datetime | None = _utc(nullable=True)
     language: str | None = Field(default=None, max_length=8)  # None: as the browser chose
     # Part of every stay-signed-in signature and remembered by every open session: raising it
     # (sign-out, password change or reset, role change, deactivation) ends them all.
@@ -141,15 +139,29 @@ class User(SQLModel, table=True):
     created_at: datetime = _utc(now=True)
 
 
-class UnknownLogin(SQLModel, table=True):
-    """Failed sign-ins for a login that names nobody, counted and locked like a real account's
-    so that the answers never tell which employee numbers exist."""
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted for one account (``address`` "") or for one account from one
+    client address, a real account and a login that names nobody alike (accounts/throttle.py).
+    A row is forgotten an hour after its last failure."""
 
-    __tablename__ = "unknown_login"
+    __tablename__ = "sign_in_throttle"
 
-    key: str = Field(primary_key=True, max_length=64)  # sha256 of the normalised login
+    key: str = Field(primary_key=True, max_length=64)  # sha256 of account and address
+    account: str = Field(max_length=80, index=True)  # "user:<id>" or "login:<sha256>"
+    address: str = Field(default="", max_length=64)  # sha256 of the client address, "" for all
     failed_logins: int = 0
     locked_until: datetime | None = _utc(nullable=True)
+    last_failed_at: datetime = _utc(index=True)
+
+
+class ObjectRemoval(SQLModel, table=True):
+    """An object gc has decided to remove and is removing now (entries/garbage.py): no row may
+    start referring to it meanwhile (entries/objects.hold_objects)."""
+
+    __tablename__ = "object_removal"
+
+    key: str = Field(primary_key=True, max_length=512)
+    started_at: datetime = _utc()
 
 
 class ImageObject(SQLModel, table=True):

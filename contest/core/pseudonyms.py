@@ -36,8 +36,6 @@ def pseudonymise(user: User, code: str | None = None) -> User:
     user.must_change_password = True
     user.is_active = False
     user.language = None
-    user.failed_logins = 0
-    user.locked_until = None
     return user
 
 

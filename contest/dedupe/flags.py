@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from contest.contests.rules import typed
 from contest.core import audit, metrics
 from contest.core.authz import require_admin
 from contest.core.db import UNAVAILABLE, all_or_nothing, begin_write, end_write
@@ -197,8 +198,9 @@ def dismiss_flag(
     session: Session, *, actor: User | None, flag_id: int, reason: str
 ) -> DuplicateFlag:
     admin = require_admin(actor)
+    reason = typed("reason", reason)
     flag = _open_flag(session, flag_id)
-    flag.status, flag.reason = FlagStatus.DISMISSED.value, reason.strip()
+    flag.status, flag.reason = FlagStatus.DISMISSED.value, reason
     flag.decided_by, flag.decided_at = admin.id, utcnow()
     session.add(flag)
     audit.record(
@@ -221,17 +223,16 @@ def confirm_flag(
     flag = _open_flag(session, flag_id)
     if disqualify_entry_id not in (flag.entry_id, flag.other_entry_id):
         raise InvalidInput("error.flag.entry_not_in_pair")
-    if not reason.strip():
-        raise InvalidInput("error.reason_required")
+    reason = typed("reason", reason, required=True)
     entry = session.get(Entry, disqualify_entry_id)
     if entry is None:
         raise NotFound(what=f"entry {disqualify_entry_id}")
     entry.status, entry.status_reason, entry.updated_at = (
         EntryStatus.DISQUALIFIED.value,
-        reason.strip(),
+        reason,
         utcnow(),
     )
-    flag.status, flag.reason = FlagStatus.CONFIRMED.value, reason.strip()
+    flag.status, flag.reason = FlagStatus.CONFIRMED.value, reason
     flag.decided_by, flag.decided_at = admin.id, utcnow()
     session.add_all([flag, entry])
     audit.record(

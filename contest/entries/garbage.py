@@ -2,8 +2,13 @@
 
 Safe to run while people upload. Only objects older than the grace period (by the store's own
 clock) are candidates: an upload writes its objects, or rewrites old ones it reuses (see
-objects.REFRESH_AFTER), moments before its row commits. Right before each delete, the key's
-references and age are looked up again, so a row committed since the listing keeps its files.
+objects.REFRESH_AFTER), moments before its row commits. Each removal is decided where no row
+can slip in: in one writer transaction holding the key's lock (core.db.lock_names), the key is
+checked for references and marked as being removed (ObjectRemoval); only then is the object
+deleted, and the mark lifted after. An upload's row transaction takes the same lock and is
+refused while the mark stands (objects.hold_objects), so a row never refers to an object gc
+deletes, even an old orphan uploaded again at that moment. A mark left by a run that stopped
+half-way is finished by the next run.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, or_, select
+from sqlalchemy import delete as delete_rows
+from sqlmodel import Session, col, or_, select
 
-from contest.core.models import ImageObject
+from contest.core.db import begin_write, lock_names
+from contest.core.models import ImageObject, ObjectRemoval
 from contest.core.timeutil import utcnow
 from contest.entries.objects import PREFIXES, REFRESH_AFTER
 from storage import ObjectInfo, ObjectStore
@@ -52,6 +59,28 @@ def orphans(
     ]
 
 
+def _mark(sessions: Sessions, key: str, now: datetime) -> bool:
+    """Mark ``key`` as being removed, unless a row refers to it (decided under its lock)."""
+    with sessions() as session:
+        begin_write(session)
+        lock_names(session, [key])
+        if _is_referenced(session, key):
+            return False
+        session.merge(ObjectRemoval(key=key, started_at=now))
+    return True
+
+
+def _unmark(sessions: Sessions, key: str) -> None:
+    with sessions() as session:
+        session.execute(delete_rows(ObjectRemoval).where(col(ObjectRemoval.key) == key))
+
+
+def _left_marked(sessions: Sessions) -> list[str]:
+    """Keys a run that stopped half-way marked and may not have deleted."""
+    with sessions() as session:
+        return list(session.exec(select(ObjectRemoval.key)).all())
+
+
 def collect_garbage(
     sessions: Sessions,
     store: ObjectStore,
@@ -60,7 +89,7 @@ def collect_garbage(
     grace: timedelta = DEFAULT_GRACE,
     now: datetime | None = None,
 ) -> list[str]:
-    """The orphaned keys; with ``delete``, the ones removed (each re-checked just before)."""
+    """The orphaned keys; with ``delete``, the ones removed (each decided as above)."""
     if grace < MIN_GRACE:
         raise ValueError(f"grace {grace} is shorter than {MIN_GRACE}: uploads could lose files")
     now = now or utcnow()
@@ -70,13 +99,17 @@ def collect_garbage(
     if not delete:
         return [info.key for info in found]
     removed = []
+    for key in _left_marked(sessions):
+        if _mark(sessions, key, now):
+            store.delete(key)  # a failure leaves the mark: uploads of it wait for the next run
+            removed.append(key)
+        _unmark(sessions, key)
     for info in found:
-        with sessions() as session:
-            if _is_referenced(session, info.key):
-                continue  # an upload committed a row for it since the listing
+        if info.key in removed or not _mark(sessions, info.key, now):
+            continue  # an upload committed a row for it since the listing
         modified = store.modified(info.key)
-        if modified is None or modified >= cutoff:
-            continue  # gone already, or rewritten by an upload that reuses it
-        store.delete(info.key)
-        removed.append(info.key)
+        if modified is not None and modified < cutoff:  # not gone, nor written again since
+            store.delete(info.key)
+            removed.append(info.key)
+        _unmark(sessions, info.key)
     return removed

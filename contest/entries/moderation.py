@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from contest.contests.published import refuse_while_published
 from contest.contests.queries import get_contest
+from contest.contests.rules import typed
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.db import begin_write, lock_row
@@ -54,8 +55,7 @@ def moderate(
     admin = require_admin(actor)
     if action not in ACTIONS:
         raise InvalidInput("error.moderation.unknown_action", action=action)
-    if not reason.strip():
-        raise InvalidInput("error.reason_required")
+    reason = typed("reason", reason, required=True)
     begin_write(session)
     entry = lock_row(session, Entry, entry_id)
     if entry is None:

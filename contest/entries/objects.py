@@ -5,15 +5,20 @@ deletes them: another upload of the same bytes, running at the same moment, may 
 commit a row that refers to the very same keys. Objects no row refers to are removed by
 ``python -m contest gc`` once they are older than its grace period (see garbage.py). An object
 that is already stored is reused, and written again if it is old enough that gc could remove
-it before this upload's row commits.
+it before this upload's row commits. Should gc be removing one of them at that very moment (an
+old orphan uploaded again), the row is not written (``hold_objects``): the user is asked to
+send the poster again, and then its objects are written anew.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from contest.core.errors import StorageUnavailable
-from contest.core.models import ImageObject
+from sqlmodel import Session, col, select
+
+from contest.core.db import lock_names
+from contest.core.errors import StorageFailed, StorageUnavailable
+from contest.core.models import ImageObject, ObjectRemoval
 from contest.core.store import storage_errors
 from contest.core.timeutil import utcnow
 from contest.entries.ingest import Copies, ProcessedImage
@@ -52,6 +57,22 @@ def store_copies(store: ObjectStore, keys: dict[str, str], copies: Copies) -> No
             _put_fresh(store, keys["thumb_key"], copies.thumbnail, "image/webp")
     except StorageUnavailable as exc:
         raise StorageUnavailable("error.storage_unavailable_upload") from exc
+
+
+def image_keys(row: ImageObject) -> list[str]:
+    return [row.original_key, row.display_key, row.thumb_key]
+
+
+def hold_objects(session: Session, row: ImageObject) -> None:
+    """Inside the writer transaction that adds ``row``: its objects' keys are locked until the
+    commit, so gc cannot start removing one meanwhile, and StorageFailed if gc already is."""
+    keys = image_keys(row)
+    lock_names(session, keys)
+    removing = session.exec(
+        select(ObjectRemoval.key).where(col(ObjectRemoval.key).in_(keys))
+    ).first()
+    if removing is not None:
+        raise StorageFailed("error.storage_collecting")
 
 
 def _put_fresh(store: ObjectStore, key: str, data: bytes, content_type: str) -> None:

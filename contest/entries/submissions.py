@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from contest.contests.published import refuse_while_published
 from contest.contests.queries import get_contest, require_current
-from contest.contests.rules import TEXT_LIMITS, entry_limit, may_enter, upload_limits
+from contest.contests.rules import TEXT_LIMITS, entry_limit, may_enter, typed, upload_limits
 from contest.contests.windows import ensure_submission_open
 from contest.core import audit
 from contest.core.authz import require_staff
@@ -35,9 +35,11 @@ from contest.dedupe.flags import (
 from contest.dedupe.indexes import DedupeIndexes
 from contest.entries.ingest import ProcessedImage, process_upload
 from contest.entries.labelling import relabel, source_type_for
-from contest.entries.objects import store_image
+from contest.entries.objects import hold_objects, store_image
 from contest.entries.queries import count_entries
-from contest.images.publisher import publisher
+from contest.entries.turns import UPLOAD_CHECKS
+from contest.images.provenance.record import TRAINED
+from contest.images.publisher import Publisher, publisher
 from storage import ObjectStore
 
 AI_TOOLS = (
@@ -94,8 +96,30 @@ class EntryDraft:
         for problem in self.problems(contest).values():
             raise problem
         values = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(self).items()}
-        values["ai_tools"] = [str(t).strip() for t in self.ai_tools if str(t).strip()][:20]
+        values["ai_tools"] = [typed("ai_tool", str(t)) for t in self.ai_tools if str(t).strip()][
+            :20
+        ]
         return values
+
+
+def _processed(
+    session: Session,
+    data: bytes,
+    contest: Contest,
+    user: User,
+    *,
+    source_type: str = TRAINED,
+    publisher: Publisher | None = None,
+) -> ProcessedImage:
+    """The upload checked and its copies made (stamped with ``source_type``, signed by
+    ``publisher`` if any) in the user's turn (entries.turns), with no transaction open while
+    it waits or works."""
+    limits = upload_limits(contest)
+    finish_reading(session)
+    return UPLOAD_CHECKS.run(
+        user.id or 0,
+        lambda: process_upload(data, limits, source_type=source_type, publisher=publisher),
+    )
 
 
 @dataclass(frozen=True)
@@ -122,7 +146,7 @@ def check_upload(
     """Validate and normalise a file and say which entries it looks like, before sending."""
     user = require_staff(actor)
     contest = require_current(session)
-    image = process_upload(data, upload_limits(contest))
+    image = _processed(session, data, contest, user)
     lookalikes = find_lookalikes(
         session,
         indexes,
@@ -165,9 +189,11 @@ def submit_entry(
     contest = require_current(session)
     values = draft.cleaned(contest)
     _check_can_submit(session, contest, user, now)
-    image = process_upload(
+    image = _processed(
+        session,
         data,
-        upload_limits(contest),
+        contest,
+        user,
         source_type=source_type_for(values["human_part"]),
         publisher=publisher(settings),
     )
@@ -189,6 +215,7 @@ def submit_entry(
             session.exec(select(func.max(Entry.number)).where(Entry.contest_id == contest.id)).one()
             or 0
         ) + 1
+        hold_objects(session, image_row)
         session.add(image_row)
         session.flush()
         entry = Entry(
@@ -280,9 +307,7 @@ def update_entry(
         finish_reading(session)
         relabelled = relabel(store, shown, source_type, signer) if shown is not None else None
     else:
-        image = process_upload(
-            data, upload_limits(contest), source_type=source_type, publisher=signer
-        )
+        image = _processed(session, data, contest, user, source_type=source_type, publisher=signer)
         compared = indexes.images(contest.id or 0)
         lookalikes = find_lookalikes(
             session,
@@ -301,6 +326,7 @@ def update_entry(
         before = {k: getattr(entry, k) for k in values}
         changed = {k: v for k, v in values.items() if before[k] != v}
         if image_row is not None:
+            hold_objects(session, image_row)
             session.add(image_row)
             session.flush()
             changed["image_id"] = image_row.id

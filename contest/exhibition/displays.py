@@ -1,9 +1,10 @@
 """Kiosk screens for the exhibition's zones: a TV per theme shows its posters one after another
 with a large QR code, reached by a read-only link an admin makes and can revoke.
 
-The link carries a random token (256 bits); only its SHA-256 is stored, so the database does
-not hold a working link and the admin sees the link once, when making it. The token is the
-kiosk's only credential: it opens this one screen and nothing else.
+The link carries a random token (256 bits) after '#' (links.kiosk_link); only its SHA-256 is
+stored, so the database does not hold a working link and the admin sees the link once, when
+making it. The token is the kiosk's only credential: it opens this one screen, at most
+SCREENS_PER_ZONE per zone, and only while the exhibition is open (its public dates).
 """
 
 from __future__ import annotations
@@ -14,24 +15,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from contest.contests.phases import results_published
 from contest.contests.published import published_awards
 from contest.contests.queries import get_contest, require_current
 from contest.contests.visibility import Purpose, author_visibility
+from contest.contests.windows import exhibition_open
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.config import Settings
-from contest.core.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
-from contest.core.models import DisplayLink, Entry, EntryStatus, ImageObject, User
-from contest.core.timeutil import utcnow
+from contest.core.errors import (
+    InvalidInput,
+    InvalidState,
+    LimitReached,
+    NotFound,
+    PermissionDenied,
+)
+from contest.core.models import Contest, DisplayLink, Entry, EntryStatus, ImageObject, User
+from contest.core.timeutil import format_local, utcnow
 from contest.exhibition.links import kiosk_link, poster_link
 from contest.exhibition.public import ScanPromise, scan_promise
 from contest.images.provenance.describe import Line, ai_label
 from contest.judging.publication import published_winners
 
 SECONDS_RANGE = (5, 120)  # how long one poster stays on a kiosk screen
+SCREENS_PER_ZONE = 10  # links in use at once for one zone: TVs of a large hall, and spares
 
 
 def _digest(token: str) -> str:
@@ -61,6 +70,17 @@ def create_display(
     low, high = SECONDS_RANGE
     if not low <= seconds <= high:
         raise InvalidInput("error.display.bad_seconds", low=low, high=high)
+    in_use = session.exec(
+        select(func.count())
+        .select_from(DisplayLink)
+        .where(
+            DisplayLink.contest_id == contest.id,
+            DisplayLink.theme == theme,
+            col(DisplayLink.revoked_at).is_(None),
+        )
+    ).one()
+    if in_use >= SCREENS_PER_ZONE:
+        raise LimitReached("error.display.too_many", limit=SCREENS_PER_ZONE)
     token = secrets.token_urlsafe(32)
     link = kiosk_link(settings, token)  # refuses a local address outside demo mode
     display = DisplayLink(
@@ -122,6 +142,16 @@ def displays(session: Session, *, actor: User | None) -> list[DisplayLink]:
     )
 
 
+def _dates(contest: Contest) -> dict[str, str]:
+    opens, closes = contest.exhibition_opens_at, contest.exhibition_closes_at
+    if opens is None or closes is None:
+        return {"opens": "—", "closes": "—"}
+    return {
+        "opens": format_local(opens, contest.timezone),
+        "closes": format_local(closes, contest.timezone),
+    }
+
+
 class KioskMode(StrEnum):
     POSTERS = "posters"
     WINNERS = "winners"
@@ -151,8 +181,11 @@ class KioskView:
     scan: ScanPromise  # what the QR code under each poster opens now, as its label says
 
 
-def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView:
-    """What a kiosk screen shows now; PermissionDenied for an unknown or revoked link."""
+def kiosk_view(
+    session: Session, *, settings: Settings, token: str, now: datetime | None = None
+) -> KioskView:
+    """What a kiosk screen shows now; PermissionDenied for an unknown or revoked link, and
+    outside the exhibition (its public dates, windows.exhibition_open)."""
     display = session.exec(
         select(DisplayLink).where(DisplayLink.token_sha256 == _digest(token))
     ).first()
@@ -161,11 +194,23 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
     contest = get_contest(session, display.contest_id)
     if not contest.is_current:
         raise PermissionDenied("error.display.invalid")
-    shown = author_visibility(contest, None, Purpose.EXHIBITION)
+    if not exhibition_open(contest, now):
+        raise PermissionDenied("error.display.closed", **_dates(contest))
     posters: list[KioskPoster]
     if display.show_winners and results_published(contest):
+        # Credited as the winners page credits them; only this zone's, and only those still
+        # competing (a winner disqualified since the publication leaves the screen).
+        shown = author_visibility(contest, None, Purpose.WINNERS)
         winners = published_winners(session, contest, shown)
-        zone = [w for w in winners if w.theme == display.theme] or winners
+        active = set(
+            session.exec(
+                select(Entry.id).where(
+                    col(Entry.id).in_([w.entry_id for w in winners]),
+                    Entry.status == EntryStatus.ACTIVE.value,
+                )
+            ).all()
+        )
+        zone = [w for w in winners if w.theme == display.theme and w.entry_id in active]
         posters = [
             KioskPoster(
                 w.entry_id,
@@ -184,6 +229,7 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
         mode = KioskMode.WINNERS
     else:
         awards = published_awards(session, contest)
+        shown = author_visibility(contest, None, Purpose.EXHIBITION)
         rows = session.exec(
             select(Entry, ImageObject, User)
             .join(ImageObject, col(ImageObject.id) == col(Entry.image_id))
@@ -212,5 +258,5 @@ def kiosk_view(session: Session, *, settings: Settings, token: str) -> KioskView
             for entry, image, author in rows
         ]
         mode = KioskMode.POSTERS
-    scan = scan_promise(contest)
+    scan = scan_promise(contest, now)
     return KioskView(contest.name, display.theme, display.seconds, mode, tuple(posters), scan)

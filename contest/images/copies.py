@@ -36,11 +36,18 @@ def pixel_sha256(image: Image.Image) -> str:
     return digest.hexdigest()
 
 
-def fit(image: Image.Image, long_side: int) -> Image.Image:
-    scale = long_side / max(image.size)
+def fit_size(size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    """``size`` scaled so its long side is at most ``long_side``."""
+    scale = long_side / max(size)
     if scale >= 1:
+        return size
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def fit(image: Image.Image, long_side: int) -> Image.Image:
+    size = fit_size(image.size, long_side)
+    if size == image.size:
         return image
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
 
 

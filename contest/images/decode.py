@@ -1,7 +1,10 @@
 """Upload validation and normalisation: pure functions over bytes, no storage, no database.
 
 Formats are decided by content (magic bytes, then the matching Pillow decoder), never by file
-name. Cheap checks run first (size, header, pixel count) so hostile files fail before decoding.
+name. Cheap checks run first (size, header, pixel count, JPEG scans, the memory the decode will
+hold) so hostile files fail before any pixel is decoded: a 1 KB WebP declaring 50 MP (800 MB
+to decode) or a JPEG repeating a scan 3,000 times is refused in milliseconds, and what passes
+is decoded within DECODE_BUDGET (a 110 KB 16-bit PNG of 49 MP: 121 MiB, it held 1 GB).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from pathlib import Path
 from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
 from contest.core.errors import InvalidImage
-from contest.images.colour import normalise
+from contest.images.colour import FLAT_MODES, flat_size, normalise
+from contest.images.copies import fit_size
 
 ACCEPTED = "PNG, JPEG, WebP"
 CONTENT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
@@ -40,16 +44,33 @@ _OTHER_KINDS = (  # recognised only to name them in the refusal message
 )
 
 
+# What one check may hold in memory while it decodes, estimated from the header (decode_memory)
+# and refused beyond: a PNG up to about 80 MP, a progressive JPEG up to 50 MP (100 MP when its
+# colour is subsampled), a baseline JPEG of any allowed size (it decodes at a reduced scale),
+# a WebP up to about 19 MP. docs/deployment.md states the measured peak per check.
+DECODE_BUDGET = 320 * 2**20
+# libjpeg and mozjpeg write 10 scans, jpegli about a dozen, Photoshop 3 to 5; each scan is read
+# over the whole picture, so a file repeating one thousands of times costs seconds of CPU.
+MAX_JPEG_SCANS = 32
+
+
 @dataclass(frozen=True)
 class ImageLimits:
     max_bytes: int = 20 * 1024 * 1024
     max_pixels: int = 50_000_000
     min_short_side: int = 600
+    max_decode_bytes: int = DECODE_BUDGET
 
 
 DEFAULT_LIMITS = ImageLimits()
-# check_file keeps no pixels: a JPEG is checked at the smallest scale libjpeg offers.
-CHECK_LONG_SIDE = 1
+# check_file keeps no pixels: a JPEG is checked at the smallest scale libjpeg offers, others
+# reduced to this as they are flattened.
+CHECK_LONG_SIDE = 64
+# Bytes per pixel of the buffer Pillow decodes into, by mode (every other mode: 4).
+_PIXEL_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+# Pillow's WebP plugin holds libwebp's two canvases and a copy of the frame's bytes besides its
+# own picture while it decodes: four buffers of 4 bytes per pixel (measured: 16.0 bytes).
+_WEBP_BUFFERS = 4
 
 
 @dataclass(frozen=True)
@@ -117,7 +138,81 @@ def open_checked(data: bytes, limits: ImageLimits) -> ImageFile.ImageFile:
         raise InvalidImage(
             "error.image.too_small", width=width, height=height, min_side=limits.min_short_side
         )
+    if fmt == "JPEG" and (scans := jpeg_scans(data)) > MAX_JPEG_SCANS:
+        raise InvalidImage("error.image.too_many_scans", scans=scans, limit=MAX_JPEG_SCANS)
     return image
+
+
+def jpeg_scans(data: bytes) -> int:
+    """How many scans a JPEG holds: its start-of-scan markers from the first scan to the end of
+    the picture. The header is walked segment by segment (an EXIF thumbnail inside it has
+    scans of its own); after it the markers can be counted directly, as 0xFF inside
+    entropy-coded data is always followed by 0x00."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xDA:
+            end = data.find(b"\xff\xd9", at)
+            return data.count(b"\xff\xda", at, end if end >= 0 else len(data))
+        if marker == 0xFF:  # a fill byte before a marker
+            at += 1
+            continue
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+    return 0  # no scan in sight: the decoder refuses the file as damaged
+
+
+def _coefficient_bytes(image: JpegImagePlugin.JpegImageFile, size: tuple[int, int]) -> int:
+    """What libjpeg keeps for a progressive or multi-scan JPEG of ``size`` (the full size,
+    whatever the scale it is decoded at): every DCT coefficient, 2 bytes each."""
+    h_max = max(layer[1] for layer in image.layer)
+    v_max = max(layer[2] for layer in image.layer)
+    blocks = sum(
+        math.ceil(size[0] * h / h_max / 8) * math.ceil(size[1] * v / v_max / 8)
+        for _, h, v, _ in image.layer
+    )
+    return blocks * 64 * 2
+
+
+def decode_memory(
+    image: ImageFile.ImageFile, data: bytes, full_size: tuple[int, int], factor: tuple[int, int]
+) -> int:
+    """Bytes a check holds at once to decode ``image`` (opened, at the scale it will be decoded
+    at) and bring it to upright sRGB reduced by ``factor``, estimated from the header:
+    width x height x bytes per pixel of the decoded picture, what the decoder keeps besides it,
+    and the smaller pictures made on the way (at most two at a time, 4 bytes per pixel)."""
+    pixels = image.size[0] * image.size[1]
+    decoded = pixels * _PIXEL_BYTES.get(image.mode, 4)
+    if isinstance(image, WebPImagePlugin.WebPImageFile):
+        decoded = pixels * 4 * _WEBP_BUFFERS
+    elif isinstance(image, JpegImagePlugin.JpegImageFile) and (
+        image.info.get("progressive") or jpeg_scans(data) > 1
+    ):
+        decoded += _coefficient_bytes(image, full_size)
+    steps = (
+        factor != (1, 1) or image.mode not in FLAT_MODES,  # flattened into a new picture
+        bool(image.info.get("icc_profile")) or image.mode != "RGB",  # converted to sRGB
+        _orientation(image) not in (None, 1),  # turned upright
+    )
+    width, height = flat_size(image.size, factor)
+    return decoded + width * height * 4 * min(2, sum(steps))
+
+
+def _check_memory(
+    image: ImageFile.ImageFile,
+    data: bytes,
+    full_size: tuple[int, int],
+    factor: tuple[int, int],
+    limits: ImageLimits,
+) -> None:
+    needed = decode_memory(image, data, full_size, factor)
+    if needed > limits.max_decode_bytes:
+        raise InvalidImage(
+            "error.image.too_much_memory",
+            width=full_size[0],
+            height=full_size[1],
+            memory_mb=math.ceil(needed / 2**20),
+            limit_mb=limits.max_decode_bytes // 2**20,
+        )
 
 
 def _decode(image: ImageFile.ImageFile, data: bytes, fmt: str) -> None:
@@ -144,6 +239,15 @@ class Decoded:
     image: Image.Image
 
 
+def _reduction(size: tuple[int, int], long_side: int | None) -> tuple[int, int]:
+    """Whole blocks of pixels a picture of ``size`` can be averaged by and still give copies of
+    ``long_side``: the blocks copies.fit's resize would average first anyway."""
+    if long_side is None:
+        return (1, 1)
+    target = fit_size(size, long_side)
+    return max(1, size[0] // target[0]), max(1, size[1] // target[1])
+
+
 def _reduce_while_decoding(image: ImageFile.ImageFile, long_side: int) -> None:
     """Ask libjpeg for the smallest scale (1/2, 1/4 or 1/8) that keeps the long side at least
     ``long_side``. It still reads every scan of the file, so a damaged or truncated JPEG is
@@ -161,16 +265,19 @@ def decode_upload(
     """All upload checks, then the picture decoded once, upright, in sRGB; raises InvalidImage.
 
     With ``long_side``, a JPEG larger than twice that is decoded at a reduced scale whose long
-    side is still at least ``long_side`` (the copies are never larger than that).
+    side is still at least ``long_side``, and any picture larger than that is reduced by whole
+    blocks of pixels as it is flattened (the copies are never larger than ``long_side``).
     """
     image = open_checked(data, limits)
     fmt = _format_of(image)
     size = image.size
     if long_side is not None:
         _reduce_while_decoding(image, long_side)
+    factor = _reduction(image.size, long_side)
+    _check_memory(image, data, size, factor, limits)
     _decode(image, data, fmt)
     width, height = _upright(size, image)  # after the decode: a PNG's EXIF may follow its pixels
-    return Decoded(fmt, width, height, normalise(image))
+    return Decoded(fmt, width, height, normalise(image, factor))
 
 
 def load_normalised(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> tuple[str, Image.Image]:
@@ -179,10 +286,19 @@ def load_normalised(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> tuple[
     return decoded.source_format, decoded.image
 
 
+def _orientation(image: Image.Image) -> int | None:
+    """The EXIF orientation known so far, decoding nothing (Pillow decodes a whole PNG to look
+    for an eXIf chunk after its pixels)."""
+    if isinstance(image, PngImagePlugin.PngImageFile) and "exif" not in image.info:
+        return None
+    value = image.getexif().get(0x0112)
+    return value if isinstance(value, int) else None
+
+
 def _upright(size: tuple[int, int], image: Image.Image) -> tuple[int, int]:
     """``size`` as shown, after the image's EXIF orientation (a quarter turn swaps sides)."""
     width, height = size
-    return (height, width) if image.getexif().get(0x0112) in (5, 6, 7, 8) else (width, height)
+    return (height, width) if _orientation(image) in (5, 6, 7, 8) else (width, height)
 
 
 def _format_of(image: Image.Image) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from contest.contests.phases import require_phase
+from contest.contests.rules import typed
 from contest.contests.windows import voting_window
 from contest.core import audit
 from contest.core.authz import require_admin
@@ -82,6 +83,7 @@ def close_voting(
     """End the colleague vote; before the window's end only with a reason (see module doc)."""
     admin = require_admin(actor)
     now = now or utcnow()
+    reason = typed("reason", reason)
     contest = _locked_contest(session, contest_id)
     require_phase(contest, ContestPhase.OPEN)
     details: dict[str, Any] = {}
@@ -146,8 +148,7 @@ def _manual_change(
     session: Session, actor: User | None, contest_id: int, entry_id: int, reason: str
 ) -> tuple[User, Contest, ShortlistItem | None]:
     admin = require_admin(actor)
-    if not reason.strip():
-        raise InvalidInput("error.reason_required")
+    typed("reason", reason, required=True)
     contest = _locked_contest(session, contest_id)
     require_phase(contest, *SHORTLIST_OPEN)
     entry = session.get(Entry, entry_id)
@@ -257,6 +258,7 @@ def finalisable(session: Session, *, contest_id: int, reason: str) -> Contest:
     From judging_closed; again from finalised (a re-finalisation) only with a reason, and not
     while the results are published (take them back first: the public page shows one snapshot).
     """
+    reason = typed("reason", reason)
     contest = _locked_contest(session, contest_id)
     require_phase(contest, ContestPhase.JUDGING_CLOSED, ContestPhase.FINALISED)
     if contest.published_snapshot_id is not None:

@@ -16,11 +16,12 @@ from sqlmodel import Session, col, select
 
 from contest.contests.phases import require_phase, results_published
 from contest.contests.queries import get_contest
+from contest.contests.rules import typed
 from contest.contests.visibility import AuthorView, Purpose, author_visibility
 from contest.core import audit
 from contest.core.authz import require_admin, require_staff
 from contest.core.db import begin_write, lock_row
-from contest.core.errors import InvalidInput, InvalidState, NotFound
+from contest.core.errors import InvalidState, NotFound
 from contest.core.models import Contest, ContestPhase, Entry, ImageObject, ResultSnapshot, User
 from contest.core.timeutil import utcnow
 from contest.entries.disclosure import Disclosure
@@ -232,8 +233,7 @@ def publish(session: Session, *, actor: User | None, contest_id: int, snapshot_i
 def unpublish(session: Session, *, actor: User | None, contest_id: int, reason: str) -> Contest:
     """Take the published results back (with a reason): the winners page closes again."""
     admin = require_admin(actor)
-    if not reason.strip():
-        raise InvalidInput("error.reason_required")
+    reason = typed("reason", reason, required=True)
     contest = _locked(session, contest_id)
     if contest.published_snapshot_id is None:
         raise InvalidState("error.results.not_published")

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from contest.contests.phases import require_phase
 from contest.contests.queries import get_contest
+from contest.contests.rules import TEXT_LIMITS, typed
 from contest.core import audit
 from contest.core.authz import require_admin, require_judge
 from contest.core.db import begin_write
@@ -250,8 +251,8 @@ def save_score(
     if row is not None and row.conflict:
         raise InvalidState("error.judging.conflict_declared")
     clean = validate_scores(contest.rubric, scores)
-    if len(comment) > 2000:
-        raise InvalidInput("error.judging.comment_too_long", limit=2000)
+    if len(comment.strip()) > (limit := TEXT_LIMITS["comment"]):
+        raise InvalidInput("error.judging.comment_too_long", limit=limit)
     before = dict(row.scores) if row else {}
     row = row or JudgeScore(contest_id=contest.id or 0, judge_id=judge.id or 0, entry_id=entry_id)
     row.scores, row.comment, row.updated_at = clean, comment.strip(), utcnow()
@@ -273,14 +274,13 @@ def declare_conflict(
 ) -> JudgeScore:
     """Step aside from one entry: it leaves the judge's list and any scores are cleared."""
     judge = require_judge(actor)
-    if not reason.strip():
-        raise InvalidInput("error.reason_required")
+    reason = typed("reason", reason, required=True)
     contest, entry, row = _judgeable(
         session, judge, entry_id, ContestPhase.SHORTLIST_LOCKED, ContestPhase.JUDGING
     )
     row = row or JudgeScore(contest_id=contest.id or 0, judge_id=judge.id or 0, entry_id=entry_id)
     row.scores, row.comment, row.updated_at = {}, "", utcnow()
-    row.conflict, row.conflict_reason = True, reason.strip()
+    row.conflict, row.conflict_reason = True, reason
     session.add(row)
     audit.record(
         session,

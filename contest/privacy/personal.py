@@ -42,11 +42,13 @@ PERSONAL: tuple[Field, ...] = (
     Field("user", "email", Fate.ACCOUNT, "identifies the person"),
     Field("user", "password_hash", Fate.ACCOUNT, "a credential of the person"),
     Field("user", "language", Fate.ACCOUNT, "a preference of the person"),
-    Field("user", "failed_logins", Fate.RESET, "sign-in record"),
-    Field("user", "locked_until", Fate.RESET, "sign-in record"),
-    Field("unknown_login", "key", Fate.DELETE, "sign-in record (hash of what was typed)"),
-    Field("unknown_login", "failed_logins", Fate.DELETE, "sign-in record"),
-    Field("unknown_login", "locked_until", Fate.DELETE, "sign-in record"),
+    # Failed sign-ins (accounts/throttle.py forgets them an hour after the last one anyway).
+    Field("sign_in_throttle", "key", Fate.DELETE, "sign-in record (hash of account and address)"),
+    Field("sign_in_throttle", "account", Fate.DELETE, "whose sign-in failed"),
+    Field("sign_in_throttle", "address", Fate.DELETE, "hash of the client address"),
+    Field("sign_in_throttle", "failed_logins", Fate.DELETE, "sign-in record"),
+    Field("sign_in_throttle", "locked_until", Fate.DELETE, "sign-in record"),
+    Field("sign_in_throttle", "last_failed_at", Fate.DELETE, "sign-in record"),
     # The contest's rows.
     Field("entry", "author_id", Fate.PSEUDONYM, "non-winners; winners stay as published"),
     Field("image_object", "uploaded_by", Fate.FORGET, "the entry says whose it is"),
@@ -88,6 +90,7 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
 }
 NO_PERSONAL_DATA: dict[str, str] = {
     "contest": "settings, windows and phases",
+    "object_removal": "keys of stored objects gc is removing now",
     "certificate_number": "the ledger of certificate numbers; the entry says whose it is",
 }
 

@@ -19,12 +19,12 @@ from contest.core.models import (
     Entry,
     EntryStatus,
     ResultSnapshot,
-    UnknownLogin,
     User,
     Vote,
 )
 from contest.core.pseudonyms import is_pseudonym
 from contest.core.timeutil import utcnow
+from contest.privacy.personal import Fate, fields
 from contest.privacy.retention import Retention, retention
 
 REMOVED_PICTURES = (EntryStatus.WITHDRAWN.value, EntryStatus.DISQUALIFIED.value)
@@ -103,20 +103,14 @@ def lock_ended(table: sa.Table, now: datetime) -> sa.ColumnElement[bool]:
 
 
 def _sign_in_records(session: Session, now: datetime) -> int:
-    unknown = session.exec(
-        select(sa.func.count())
-        .select_from(UnknownLogin)
-        .where(lock_ended(SQLModel.metadata.tables["unknown_login"], now))
-    ).one()
-    users = SQLModel.metadata.tables["user"]
-    counted = session.exec(
-        select(sa.func.count())
-        .select_from(User)
-        .where(
-            lock_ended(users, now), or_(User.failed_logins > 0, users.c.locked_until.isnot(None))
-        )
-    ).one()
-    return int(unknown) + int(counted)
+    """Sign-in records the purge deletes: those whose lock, if any, has ended."""
+    total = 0
+    for name in sorted({f.table for f in fields(Fate.DELETE)}):
+        table = SQLModel.metadata.tables[name]
+        total += session.exec(
+            select(sa.func.count()).select_from(table).where(lock_ended(table, now))
+        ).one()
+    return total
 
 
 def plan(session: Session, contest: Contest, now: datetime) -> PurgePlan:

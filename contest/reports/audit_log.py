@@ -62,6 +62,7 @@ ACTIONS = (
     "user.activate",
     "user.deactivate",
     "user.reset_password",
+    "user.unlock",
     "password.change",
     "demo.seed",
     "privacy.purge",

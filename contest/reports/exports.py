@@ -22,6 +22,7 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from contest.contests.queries import get_contest
+from contest.contests.visibility import AuthorView, Purpose, author_visibility
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.cells import neutralise_frame
@@ -53,7 +54,9 @@ RESULT_COLUMNS = (
 )
 
 
-def entries_frame(session: Session, contest: Contest) -> pd.DataFrame:
+def entries_frame(session: Session, contest: Contest, shown: AuthorView) -> pd.DataFrame:
+    """Every entry with its author as ``shown`` allows (author_visibility, as on every
+    screen)."""
     counts = vote_counts(session, contest_id=contest.id or 0)
     rows = session.exec(
         select(Entry, User)
@@ -70,9 +73,9 @@ def entries_frame(session: Session, contest: Contest) -> pd.DataFrame:
                 "policy": e.policy,
                 "status": e.status,
                 "status_reason": e.status_reason,
-                "author_employee_no": a.employee_no,
-                "author_name": a.name,
-                "author_department": a.department,
+                "author_employee_no": a.employee_no if shown.name else None,
+                "author_name": shown.name_of(a),
+                "author_department": shown.department_of(a),
                 "ai_tools": ", ".join(
                     [*e.ai_tools, *([e.ai_tools_other] if e.ai_tools_other else [])]
                 ),
@@ -228,7 +231,9 @@ def export_tables(
         else votes_frame(session, contest, include_voters=False)
     )
     tables = {
-        "entries": entries_frame(session, contest),
+        "entries": entries_frame(
+            session, contest, author_visibility(contest, actor, Purpose.ADMIN)
+        ),
         "votes": votes,
         "scores": scores_frame(session, contest),
         "results": results_frame(session, contest),

@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from contest.contests.queries import require_current
+from contest.contests.rules import typed
 from contest.contests.visibility import AuthorView, Purpose, author_visibility
 from contest.contests.windows import voting_closed
 from contest.core.authz import require_staff
@@ -166,7 +167,7 @@ def _conditions(
         conditions.append(col(Entry.theme) == query.theme)
     if query.department and shown.department:
         conditions.append(col(User.department) == query.department)
-    term = query.search.strip()
+    term = typed("search", query.search)
     if term:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         # ilike is ILIKE on PostgreSQL and lower() LIKE lower() on SQLite.

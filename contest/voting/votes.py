@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from contest.contests.published import refuse_while_published
 from contest.contests.queries import get_contest
-from contest.contests.rules import vote_budget
+from contest.contests.rules import typed, vote_budget
 from contest.contests.visibility import Purpose, author_visibility
 from contest.contests.windows import ensure_voting_open, voting_closed
 from contest.core import audit
@@ -338,6 +338,7 @@ def void_vote(
     admin = require_admin(actor)
     if not reason.strip():
         raise InvalidInput("error.vote.reason_required")
+    reason = typed("reason", reason)
     begin_write(session)
     if vote_id is not None:
         vote = session.get(Vote, vote_id)

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
+from contest.accounts import throttle
 from contest.accounts import users as accounts
 from contest.accounts.passwords import hash_password
 from contest.core.errors import AuthFailed, InvalidInput, PermissionDenied, TooManyAttempts
-from contest.core.models import AuditEvent, Role, UnknownLogin, User
+from contest.core.models import AuditEvent, Role, SignInThrottle, User
 from contest.core.timeutil import utcnow
 from contest.runtime import Runtime
 from tests.factories import PASSWORD, create_user
@@ -63,7 +64,7 @@ def test_repeated_failures_lock_with_growing_delay(runtime: Runtime) -> None:
     with runtime.session() as session:
         create_user(session, employee_no="400400")
     now = utcnow()
-    for _ in range(accounts.FREE_ATTEMPTS - 1):
+    for _ in range(throttle.PAIR_FREE - 1):
         with pytest.raises(AuthFailed) as caught:
             _sign_in(runtime, "400400", "wrong-password-1", now=now)
         assert not isinstance(caught.value, TooManyAttempts)
@@ -80,24 +81,22 @@ def test_repeated_failures_lock_with_growing_delay(runtime: Runtime) -> None:
         _sign_in(runtime, "400400", PASSWORD, now=later + timedelta(seconds=1))
     assert longer.value.params["seconds"] > locked.value.params["seconds"]
     assert 55 <= longer.value.params["seconds"] <= 61
-    assert accounts.lock_duration(50) == accounts.MAX_LOCK
-    # Once the lock is over, the right password works and resets the counter.
-    user = _sign_in(runtime, "400400", PASSWORD, now=later + timedelta(seconds=61))
-    assert user.failed_logins == 0 and user.locked_until is None
+    assert throttle.lock_duration(50) == throttle.MAX_LOCK
+    # Once the lock is over, the right password works and clears the counts.
+    _sign_in(runtime, "400400", PASSWORD, now=later + timedelta(seconds=61))
     with runtime.session() as session:
-        stored = session.exec(select(User).where(User.employee_no == "400400")).one()
-        assert stored.failed_logins == 0 and stored.locked_until is None
+        assert session.exec(select(SignInThrottle)).all() == []
 
 
 def test_success_resets_the_failure_count(runtime: Runtime) -> None:
     with runtime.session() as session:
         create_user(session, employee_no="500500")
     now = utcnow()
-    for _ in range(accounts.FREE_ATTEMPTS - 1):
+    for _ in range(throttle.PAIR_FREE - 1):
         with pytest.raises(AuthFailed):
             _sign_in(runtime, "500500", "wrong-password-1", now=now)
     _sign_in(runtime, "500500", PASSWORD, now=now)
-    for _ in range(accounts.FREE_ATTEMPTS - 1):
+    for _ in range(throttle.PAIR_FREE - 1):
         with pytest.raises(AuthFailed) as caught:
             _sign_in(runtime, "500500", "wrong-password-1", now=now)
         assert not isinstance(caught.value, TooManyAttempts)
@@ -213,7 +212,7 @@ def test_reset_password_issues_a_one_time_password(runtime: Runtime) -> None:
         admin = create_user(session, role=Role.ADMIN)
         staff = create_user(session, employee_no="900900")
     now = utcnow()
-    for _ in range(accounts.FREE_ATTEMPTS):
+    for _ in range(throttle.PAIR_FREE):
         with pytest.raises(AuthFailed):
             _sign_in(runtime, "900900", "forgotten-pass-1", now=now)
     with runtime.session() as session:
@@ -250,14 +249,17 @@ def test_oidc_email_maps_to_a_known_user_only(any_runtime: Runtime) -> None:
 
 def test_a_long_attack_stays_capped_and_never_crashes(runtime: Runtime) -> None:
     with runtime.session() as session:
-        create_user(session, employee_no="110110", failed_logins=60)
-    now = utcnow()
-    with pytest.raises(AuthFailed):
-        _sign_in(runtime, "110110", "guess-number-61", now=now)
+        user = create_user(session, employee_no="110110")
+    account, now = throttle.account_of(user, ""), utcnow()
+    for _ in range(60):  # each failure once the lock before it is over
+        with runtime.session() as session:
+            throttle.count_attempt(session, account=account, address="", now=now)
+        now += throttle.MAX_LOCK
     with runtime.session() as session:
-        user = session.exec(select(User).where(User.employee_no == "110110")).one()
-        assert user.failed_logins == 61
-        assert user.locked_until == now + accounts.MAX_LOCK
+        rows = session.exec(select(SignInThrottle)).all()
+        assert sorted(r.failed_logins for r in rows) == [throttle.PAIR_FREE, 60]
+        assert max(r.locked_until for r in rows if r.locked_until) == now
+    assert throttle.lock_duration(10**9) == throttle.MAX_LOCK
 
 
 GUESSES = 30
@@ -275,7 +277,7 @@ def _guess(runtime: Runtime, login: str, password: str, now: datetime) -> str:
 
 
 @pytest.mark.parametrize("login", ["130130", "kim.unknown@incheon.go.kr"])
-def test_thirty_parallel_guesses_count_thirty_and_lock(any_runtime: Runtime, login: str) -> None:
+def test_thirty_parallel_guesses_check_five_and_lock(any_runtime: Runtime, login: str) -> None:
     """30 wrong passwords at once for one login (real or not): each is counted or refused as
     locked, none is lost, only the free attempts are checked, and the right password is refused
     once the lock holds. Both databases, no other error."""
@@ -291,16 +293,15 @@ def test_thirty_parallel_guesses_count_thirty_and_lock(any_runtime: Runtime, log
     with ThreadPoolExecutor(GUESSES) as pool:
         outcomes = Counter(pool.map(guess, range(GUESSES)))
     assert outcomes == {
-        "failed": accounts.FREE_ATTEMPTS,
-        "locked": GUESSES - accounts.FREE_ATTEMPTS,
+        "failed": throttle.PAIR_FREE,
+        "locked": GUESSES - throttle.PAIR_FREE,
     }
     assert _guess(any_runtime, login, PASSWORD, now + timedelta(seconds=1)) == "locked"
     with any_runtime.session() as session:
-        user = session.exec(select(User).where(User.employee_no == "130130")).one()
-        unknown = session.exec(select(UnknownLogin)).all()
-    counted = user.failed_logins if login == "130130" else unknown[0].failed_logins
-    assert counted == accounts.FREE_ATTEMPTS
-    assert len(unknown) == (0 if login == "130130" else 1)
+        rows = session.exec(select(SignInThrottle)).all()
+    # this address's count and the account's: each counted the checked attempts only
+    assert [r.failed_logins for r in rows] == [throttle.PAIR_FREE] * 2
+    assert {r.account.split(":")[0] for r in rows} == {"user" if login == "130130" else "login"}
 
 
 def test_unknown_logins_answer_like_real_ones(
@@ -325,7 +326,7 @@ def test_unknown_logins_answer_like_real_ones(
 
     def answers(login: str, password: str) -> list[tuple[str, dict[str, object], int]]:
         seen = []
-        for attempt in range(accounts.FREE_ATTEMPTS + 3):
+        for attempt in range(throttle.PAIR_FREE + 3):
             verifies.clear()
             with pytest.raises(AuthFailed) as caught:
                 _sign_in(any_runtime, login, password, now=now + timedelta(seconds=attempt))
@@ -333,7 +334,7 @@ def test_unknown_logins_answer_like_real_ones(
         return seen
 
     real = answers("140140", "wrong-password-9")
-    assert real == [("error.auth_failed", {}, 1)] * accounts.FREE_ATTEMPTS + [
+    assert real == [("error.auth_failed", {}, 1)] * throttle.PAIR_FREE + [
         ("error.too_many_attempts", {"seconds": seconds}, 0) for seconds in (30, 29, 28)
     ]
     assert answers("140141", PASSWORD) == real  # inactive, with its right password

@@ -1,8 +1,9 @@
-"""Settings refuse placeholder or short secrets outside demo mode; the demo is opt-in."""
+"""Settings refuse placeholder, short or plain secrets outside demo mode; the demo is opt-in."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -12,7 +13,14 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from contest.core.config import Settings, check_auth_section
+from contest.core.config import (
+    MIN_SECRET_BITS,
+    MIN_SECRET_CHARACTERS,
+    Settings,
+    check_auth_section,
+    secret_bits,
+    weak_secret,
+)
 from tests.conftest import TEST_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,14 +30,41 @@ def test_placeholder_secret_key_is_refused_outside_demo_mode() -> None:
     with pytest.raises(ValidationError, match="CONTEST_SECRET_KEY"):
         Settings(demo=False, secret_key="change-me")
     assert Settings(demo=True, secret_key="change-me").demo
-    assert not Settings(demo=False, secret_key="x" * 40).demo
+    assert not Settings(demo=False, secret_key=RANDOM).demo
 
 
-@pytest.mark.parametrize("secret", ["abc", "k" * 31, " " + "k" * 31 + " "])
+RANDOM = "Vb8-qR3xZt0_Lm9KcW2pYh7NsE5dUa4j"  # secrets.token_urlsafe(24)
+
+
+@pytest.mark.parametrize("secret", ["abc", RANDOM[:31], " " + RANDOM[:31] + " "])
 def test_a_short_secret_key_is_refused_outside_demo_mode(secret: str) -> None:
     with pytest.raises(ValidationError, match="shorter than 32"):
         Settings(demo=False, secret_key=secret)
-    assert Settings(demo=False, secret_key="k" * 32).secret_key == "k" * 32
+    assert Settings(demo=False, secret_key=RANDOM).secret_key == RANDOM
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "k" * 32,  # one letter repeated: it passed before
+        "x" * 40,
+        "ab" * 20,
+        "k3J9" * 10,
+        "password-password-password-passw",
+        "0123456789" + "0" * 30,
+    ],
+)
+def test_a_plain_secret_key_is_refused_outside_demo_mode(secret: str) -> None:
+    with pytest.raises(ValidationError, match="not random enough"):
+        Settings(demo=False, secret_key=secret)
+    assert weak_secret(secret)
+    assert secret_bits(secret) < MIN_SECRET_BITS or len(set(secret)) < MIN_SECRET_CHARACTERS
+
+
+def test_generated_secrets_pass() -> None:
+    for _ in range(200):
+        assert not weak_secret(secrets.token_urlsafe(32))
+        assert not weak_secret(secrets.token_hex(32))
 
 
 def test_the_demo_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,7 +102,7 @@ def test_make_run_turns_the_demo_on_explicitly() -> None:
     assert len(commands) == 2 and all("CONTEST_DEMO=true" in line for line in commands)
 
 
-@pytest.mark.parametrize("secret", ["", "change-me", "short-but-real"])
+@pytest.mark.parametrize("secret", ["", "change-me", "short-but-real", "k3J9" * 10])
 def test_placeholder_cookie_secret_is_refused_outside_demo_mode(secret: str) -> None:
     with pytest.raises(ValueError, match="cookie_secret"):
         check_auth_section({"cookie_secret": secret}, demo=False)
@@ -75,7 +110,7 @@ def test_placeholder_cookie_secret_is_refused_outside_demo_mode(secret: str) -> 
 
 
 def test_a_long_random_cookie_secret_is_accepted() -> None:
-    check_auth_section({"cookie_secret": "k3J9" * 10}, demo=False)
+    check_auth_section({"cookie_secret": RANDOM + "Q7"}, demo=False)
 
 
 def test_environment_variables_with_the_contest_prefix(monkeypatch: pytest.MonkeyPatch) -> None:

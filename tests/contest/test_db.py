@@ -103,9 +103,9 @@ def test_utc_datetime_round_trip_is_aware_utc(any_runtime: Runtime) -> None:
 def test_naive_datetime_is_refused(any_runtime: Runtime) -> None:
     with pytest.raises(StatementError, match="naive datetime refused"):  # noqa: SIM117
         with any_runtime.session() as session:
-            user = create_user(session)
-            user.locked_until = datetime(2026, 10, 13, 9, 0)  # no tzinfo
-            session.add(user)
+            contest = create_contest(session)
+            contest.exhibition_opens_at = datetime(2026, 10, 13, 9, 0)  # no tzinfo
+            session.add(contest)
             session.flush()
 
 

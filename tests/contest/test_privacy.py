@@ -19,7 +19,7 @@ from contest.core.models import (
     Contest,
     Entry,
     ImageObject,
-    UnknownLogin,
+    SignInThrottle,
     User,
     Vote,
     VoteEvent,
@@ -49,7 +49,6 @@ from tests.factories import (
     PublishedContest,
     age_objects,
     contest_with_entries,
-    create_user,
     published_contest,
 )
 
@@ -85,12 +84,19 @@ def test_purge_removes_people_and_keeps_what_is_public(any_runtime: Runtime) -> 
             assert user is not None
             user.is_active = False
             session.add(user)
-        locked = create_user(session, failed_logins=7, locked_until=utcnow() + timedelta(days=900))
-        tried = create_user(session, failed_logins=2)
-        session.add(UnknownLogin(key="a" * 64, failed_logins=3))
-        session.add(
-            UnknownLogin(key="b" * 64, failed_logins=9, locked_until=utcnow() + timedelta(days=900))
-        )
+        for key, failed, locked_until in (
+            ("a" * 64, 3, None),
+            ("b" * 64, 9, utcnow() + timedelta(days=900)),
+        ):
+            session.add(
+                SignInThrottle(
+                    key=key,
+                    account=f"login:{key}",
+                    failed_logins=failed,
+                    locked_until=locked_until,
+                    last_failed_at=utcnow(),
+                )
+            )
     removed_keys -= kept_keys
     assert removed_keys
     age_objects(rt.settings.objects_dir)
@@ -104,7 +110,7 @@ def test_purge_removes_people_and_keeps_what_is_public(any_runtime: Runtime) -> 
         plan = purge_preview(session, actor=admin, contest_id=cid, now=now)
     assert (plan.votes, plan.voters, plan.winners, plan.pictures) == (9, 3, 2, 2)
     assert (plan.authors, plan.entries, plan.accounts) == (2, 4, 1)
-    assert plan.sign_in_records == 2  # tried's count, the ended unknown login
+    assert plan.sign_in_records == 1  # the count whose lock (if any) has ended
 
     with rt.session() as session:
         report = purge_contest(session, actor=admin, store=rt.store, contest_id=cid, now=now)
@@ -164,10 +170,7 @@ def test_purge_removes_people_and_keeps_what_is_public(any_runtime: Runtime) -> 
         assert winner is not None and winner.name == scene.authors[0].name
         assert voter is not None and voter.name == scene.voters[0].name
         # Sign-in records: ended ones are gone, a lock in force stays.
-        assert session.exec(select(UnknownLogin.key)).all() == ["b" * 64]
-        tried_now, locked_now = session.get(User, tried.id), session.get(User, locked.id)
-        assert tried_now is not None and tried_now.failed_logins == 0
-        assert locked_now is not None and locked_now.failed_logins == 7
+        assert session.exec(select(SignInThrottle.key)).all() == ["b" * 64]
 
     with rt.session() as session:  # the export still lists every vote, naming nobody
         listed = voter_export(session, actor=admin, contest_id=cid, keys=True)

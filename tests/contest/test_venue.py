@@ -181,8 +181,9 @@ def test_kiosk_links_keep_a_hash_show_one_zone_and_stop_when_revoked(
             session, actor=venue["admin"], settings=settings, theme="시민행복", seconds=8
         )
         display_id = made.display.id or 0
-    assert made.link.startswith(f"{settings.base_url}/kiosk?screen=")
-    token = parse_qs(urlsplit(made.link).query)["screen"][0]
+    assert made.link.startswith(f"{settings.base_url}/kiosk#screen=")  # never sent to servers
+    token = parse_qs(urlsplit(made.link).fragment)["screen"][0]
+    _open_exhibition(runtime, venue["admin"])  # a kiosk opens while the exhibition does
     assert len(token) >= 40
     with runtime.session() as session:
         row = session.get(DisplayLink, display_id)
