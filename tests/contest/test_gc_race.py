@@ -16,6 +16,7 @@ from contest.core.models import ImageObject, ObjectRemoval
 from contest.core.timeutil import utcnow
 from contest.entries.garbage import collect_garbage
 from contest.entries.ingest import process_upload
+from contest.entries.labelling import source_type_for
 from contest.entries.objects import hold_objects, image_keys, keys_for, store_image
 from contest.runtime import Runtime
 from storage import ObjectStore
@@ -47,7 +48,10 @@ def test_an_orphan_uploaded_again_while_gc_removes_it_is_never_left_missing(
 ) -> None:
     contest, author = setup(any_runtime)
     data = poster_bytes(11)
-    orphan = store_image(any_runtime.store, process_upload(data), uploaded_by=None)
+    stamp = source_type_for("문구")  # as the factory's draft declares its own part
+    orphan = store_image(
+        any_runtime.store, process_upload(data, source_type=stamp), uploaded_by=None
+    )
     for key in image_keys(orphan):  # left by a failed upload long ago
         age(any_runtime, key, LATER)
     paused = PausesOnFirstDelete(any_runtime.store)
@@ -67,7 +71,10 @@ def test_an_orphan_uploaded_again_while_gc_removes_it_is_never_left_missing(
         assert session.exec(select(ImageObject)).all() == []  # no row to a deleted object
         assert session.exec(select(ObjectRemoval)).all() == []
     again = submit(any_runtime, author, seed=11)  # sent again: written anew
-    assert again.image.original_key == keys_for(process_upload(data))["original_key"]
+    assert (
+        again.image.original_key
+        == keys_for(process_upload(data, source_type=stamp))["original_key"]
+    )
     for key in image_keys(again.image):
         assert any_runtime.store.exists(key)
     del contest

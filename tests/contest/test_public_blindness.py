@@ -11,7 +11,8 @@ import pytest
 
 from contest.contests.queries import get_contest
 from contest.contests.visibility import HIDDEN, Purpose, author_visibility
-from contest.core.models import Contest, ContestPhase, Role, User
+from contest.core.errors import InvalidState
+from contest.core.models import Contest, ContestPhase, Entry, EntryStatus, Role, User
 from contest.entries.moderation import disqualify_entry
 from contest.exhibition.displays import KioskMode, create_display, kiosk_view
 from contest.exhibition.labels import labels
@@ -105,15 +106,22 @@ def test_every_public_surface_follows_the_one_rule(any_runtime: Runtime) -> None
         staff_page = publication.published_board(session, actor=s.staff, contest_id=cid)
         kiosk = kiosk_view(session, settings=any_runtime.settings, token=zone)
         assert kiosk.mode == KioskMode.WINNERS and kiosk.posters
-        # credited as the staff's winners page credits (names off: no department either)
+        # credited as the staff's winners page credits: by name (the contest's winners_named)
         assert [p.credit for p in kiosk.posters] == [w.author for w in staff_page.winners]
-        assert {p.credit for p in kiosk.posters} == {None}
+        assert all(p.credit for p in kiosk.posters)
         winners = [p.entry_id for p in kiosk.posters]
         nothing = kiosk_view(session, settings=any_runtime.settings, token=empty_zone)
         assert nothing.mode == KioskMode.WINNERS and nothing.posters == ()  # never every zone's
 
-    with any_runtime.session() as session:
+    # Disqualifying a published winner is refused (contests/published.py); a change made in
+    # the database by hand still takes it off the TVs.
+    with any_runtime.session() as session, pytest.raises(InvalidState):
         disqualify_entry(session, actor=s.admin, entry_id=winners[0], reason="표절 확인")
+    with any_runtime.session() as session:
+        entry = session.get(Entry, winners[0])
+        assert entry is not None
+        entry.status = EntryStatus.DISQUALIFIED.value
+        session.add(entry)
     with any_runtime.session() as session:
         kiosk = kiosk_view(session, settings=any_runtime.settings, token=zone)
         assert [p.entry_id for p in kiosk.posters] == winners[1:]

@@ -26,7 +26,13 @@ from contest.entries.views import Stage, home_view
 from contest.exhibition.displays import KioskMode, create_display, kiosk_view, revoke_display
 from contest.exhibition.labels import exhibition_pdf
 from contest.exhibition.links import is_local, public_base
-from contest.exhibition.public import Viewing, scan_promise, set_exhibition, visitor_view
+from contest.exhibition.public import (
+    Viewing,
+    scan_promise,
+    set_exhibition,
+    viewing_dates,
+    visitor_view,
+)
 from contest.runtime import Runtime
 from contest.voting.views import poster_view
 from contest.voting.votes import cast_vote
@@ -194,7 +200,7 @@ def test_kiosk_links_keep_a_hash_show_one_zone_and_stop_when_revoked(
     assert [p.title for p in view.posters] == ["바다가 가까운 도시", "모두의 문화"]
     assert view.posters[0].link == settings.entry_link(venue["ids"][0])
     assert view.posters[0].credit == DEPARTMENT
-    assert view.scan.text() == t("scan.staff_vote", "ko")  # not public: the label's promise
+    assert view.scan.text() == t("scan.public_vote", "ko", **viewing_dates(view.scan.viewing, "ko"))
     with runtime.session() as session:
         with pytest.raises(PermissionDenied):
             kiosk_view(session, settings=settings, token=token + "x")

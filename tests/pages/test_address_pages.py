@@ -48,7 +48,9 @@ def test_a_visitor_address_with_no_poster_id_says_so_in_plain_words(
         assert not at.exception, raw
         assert [w.value for w in at.warning] == [t("visit.not_found", "ko")], raw
         shown = _everything_shown(at)
-        assert "outside" not in shown and "data:" not in shown and raw.strip() not in shown
+        assert "outside" not in shown and "data:" not in shown
+        if not raw.strip().isdecimal():  # a plain number may appear on a page anyway (a date)
+            assert raw.strip() not in shown, raw
 
 
 def test_a_signed_in_poster_address_with_no_poster_id_asks_for_one(app_env: Path) -> None:
