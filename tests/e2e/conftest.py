@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from sqlmodel import col, select
 
 from contest.contests.manage import new_contest
@@ -64,6 +64,7 @@ __all__ = [
     "DEMO_PASSWORD",
     "PHONE",
     "VIEWPORTS",
+    "new_context",
     "new_page",
     "settle",
     "sign_in",
@@ -220,11 +221,28 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def new_page(browser: Browser, device: dict[str, Any] = DESKTOP) -> Page:
-    """A page in a fresh browser context (no cookies, no session); close its context after."""
+RUNS = ROOT / "tests" / "e2e" / "runs.js"
+# Every run a page asked for has finished and Streamlit shows none running (see runs.js).
+RUNS_FINISHED = """() => {
+  const runs = window.__streamlitRuns;
+  const app = document.querySelector("[data-testid=stApp]");
+  return runs.done > runs.asked && app !== null
+    && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector("[data-testid=stStatusWidget]") === null;
+}"""
+
+
+def new_context(browser: Browser, device: dict[str, Any] = DESKTOP) -> BrowserContext:
+    """A fresh browser context (no cookies, no session) whose pages ``settle`` can wait on."""
     context = browser.new_context(locale="ko-KR", **device)
     context.set_default_timeout(UI_TIMEOUT)
-    return context.new_page()
+    context.add_init_script(path=RUNS)
+    return context
+
+
+def new_page(browser: Browser, device: dict[str, Any] = DESKTOP) -> Page:
+    """A page in a fresh browser context (no cookies, no session); close its context after."""
+    return new_context(browser, device).new_page()
 
 
 @pytest.fixture
@@ -244,9 +262,11 @@ def device_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Pa
 
 
 def settle(page: Page) -> None:
-    """Wait until Streamlit has finished its rerun: a click during a rerun can be lost."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=UI_TIMEOUT)
+    """Wait until every script run the page asked for has finished: a click during a rerun
+    can be lost. A condition the page's own websocket shows, not a time."""
+    counted = page.evaluate("window.__streamlitRuns !== undefined")
+    assert counted, "a page settle() waits on comes from new_context()/new_page()"
+    page.wait_for_function(RUNS_FINISHED, timeout=UI_TIMEOUT)
 
 
 def sign_in(page: Page, login: str, password: str) -> None:

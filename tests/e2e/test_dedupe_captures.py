@@ -26,7 +26,7 @@ from contest.dedupe.scan import hashes_of_file
 from contest.demo.seed import DEMO_PASSWORD
 from contest.runtime import Runtime
 from tests.contest.synth_posters import draw_poster
-from tests.e2e.conftest import UI_TIMEOUT, demo_copy, settle, sign_in
+from tests.e2e.conftest import UI_TIMEOUT, demo_copy, new_page, settle, sign_in
 from tests.e2e.test_submit import choose
 from tests.factories import PASSWORD, create_user
 from tests.support.app_captures import DEVICES, enter_posters, open_signed_in, poster_page
@@ -154,8 +154,7 @@ def test_a_phone_screenshot_uploaded_is_in_the_review_queue_with_its_place_drawn
     picture = tmp_path / "휴대폰 캡처.png"
     picture.write_bytes(captures[("app_phone", str(SEEDS[0]))])
 
-    page = browser.new_page(locale="ko-KR")
-    page.set_default_timeout(UI_TIMEOUT)
+    page = new_page(browser)
     page.goto(app_server)
     sign_in(page, login, PASSWORD)
     _submit(page, app_server, picture)
@@ -167,8 +166,7 @@ def test_a_phone_screenshot_uploaded_is_in_the_review_queue_with_its_place_drawn
         assert [f.level for f in flags] == [FlagLevel.DUPLICATE.value]
         assert flags[0].evidence["located"]["inliers"] >= 12
 
-    admin = browser.new_page(locale="ko-KR")
-    admin.set_default_timeout(UI_TIMEOUT)
+    admin = new_page(browser)
     admin.goto(app_server)
     sign_in(admin, "D9001", DEMO_PASSWORD)
     admin.goto(f"{app_server}/admin_duplicates")

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from contest.core.i18n import t
 from contest.demo.seed import DEMO_PASSWORD
-from tests.e2e.conftest import UI_TIMEOUT, settle, sign_in, sign_in_at_poster
+from tests.e2e.conftest import UI_TIMEOUT, new_page, settle, sign_in, sign_in_at_poster
 
 
 def ko(key: str, **params: object) -> str:
@@ -93,9 +93,8 @@ def test_filter_open_vote_and_take_back(app_server: str, browser_page: Page) -> 
 
 
 def test_no_vote_for_ones_own_poster(app_server: str, browser: Browser) -> None:
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(UI_TIMEOUT)
-    page = context.new_page()
+    page = new_page(browser)
+    context = page.context
     try:
         page.goto(app_server)
         sign_in(page, "D1002", DEMO_PASSWORD)  # 이서연 wrote "천원 주택"

@@ -44,6 +44,13 @@ def sign_in(page: Page, login: str, lang: str) -> None:
     expect(page.get_by_role("textbox", name=field)).to_have_count(0, timeout=UI_TIMEOUT)
 
 
+# Every chart and table shown on the page has drawn itself (a canvas or an SVG inside it).
+DRAWN = """() => [...document.querySelectorAll(
+  "[data-testid=stVegaLiteChart], [data-testid=stDataFrame]"
+)].every((shown) => shown.checkVisibility() === false
+  || shown.querySelector("canvas, svg") !== null)"""
+
+
 def visit(page: Page, title: str) -> None:
     settle(page)
     open_from_menu(page, title)
@@ -51,8 +58,8 @@ def visit(page: Page, title: str) -> None:
     expect(page.get_by_test_id("stSidebarNav").locator("a[aria-current='page']")).to_have_text(
         re.compile(re.escape(title)), timeout=UI_TIMEOUT
     )
-    page.wait_for_timeout(500)  # charts and tables draw after the script has finished
     settle(page)
+    page.wait_for_function(DRAWN, timeout=UI_TIMEOUT)  # they draw after the script has finished
 
 
 @pytest.mark.parametrize(("role", "lang"), CASES, ids=[f"{r.value}-{lang}" for r, lang in CASES])

@@ -26,7 +26,13 @@ from contest.core.models import (
 )
 from contest.judging import lifecycle, publication, results
 from contest.runtime import Runtime
-from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, demo_copy, settle, sign_in
+from tests.e2e.conftest import (
+    DEMO_PASSWORD,
+    demo_copy,
+    new_context,
+    settle,
+    sign_in,
+)
 from tests.factories import demo_to_judging
 from tests.pages.test_admin_pages import judge_scores_two
 
@@ -92,8 +98,7 @@ class Visitor:
     def __init__(self, browser: Browser, app_server: str, login: str) -> None:
         self.app_server = app_server
         self.outside: list[str] = []
-        context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(UI_TIMEOUT)
+        context = new_context(browser)
         context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), self._refuse)
         self.page = context.new_page()
         self.page.goto(app_server)

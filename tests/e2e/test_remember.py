@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from contest.core.i18n import t
 from contest.demo.seed import DEMO_PASSWORD
-from tests.e2e.conftest import UI_TIMEOUT, settle, sign_in
+from tests.e2e.conftest import UI_TIMEOUT, new_context, settle, sign_in
 
 
 def test_a_new_tab_stays_signed_in_until_sign_out(app_server: str, browser_page: Page) -> None:
@@ -38,8 +38,7 @@ def test_a_new_tab_stays_signed_in_until_sign_out(app_server: str, browser_page:
 
 
 def _fresh_browser_with(browser: Browser, app_server: str, cookie: dict) -> Page:  # type: ignore[type-arg]
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(UI_TIMEOUT)
+    context = new_context(browser)
     context.add_cookies([cookie])
     page = context.new_page()
     page.goto(app_server)

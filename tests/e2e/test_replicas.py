@@ -20,7 +20,14 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from contest.core.i18n import t
 from contest.demo.seed import DEMO_PASSWORD
 from tests.conftest import fresh_pg_database
-from tests.e2e.conftest import UI_TIMEOUT, AppSpec, settle, sign_in, streamlit_apps
+from tests.e2e.conftest import (
+    UI_TIMEOUT,
+    AppSpec,
+    new_context,
+    settle,
+    sign_in,
+    streamlit_apps,
+)
 from tests.e2e.test_gallery_vote import expect_votes_left, votes_left
 from tests.e2e.test_submit import choose
 from tests.factories import poster_bytes
@@ -74,8 +81,7 @@ def replicas(
 def new_page(browser: Browser) -> tuple[BrowserContext, Page]:
     """A tall window: with the look-alike warning the theme box sits lower on the submit page,
     and a dropdown opened at the bottom edge moved while Playwright clicked it."""
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 1600})
-    context.set_default_timeout(UI_TIMEOUT)
+    context = new_context(browser, {"viewport": {"width": 1280, "height": 1600}})
     return context, context.new_page()
 
 

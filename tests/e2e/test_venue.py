@@ -42,7 +42,7 @@ def ko(key: str, **params: object) -> str:
     return t(key, "ko", **params)
 
 
-def wait_for_cookie(context: BrowserContext, name: str, seconds: float = 10.0) -> str | None:
+def wait_for_cookie(context: BrowserContext, name: str, seconds: float = 30.0) -> str | None:
     """The cookie's value once the browser has it; None if it never arrives."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

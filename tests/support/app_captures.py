@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
     UI_TIMEOUT,
+    new_context,
     settle,
     sign_in,
     streamlit_server,
@@ -76,9 +77,7 @@ def enter_posters(runtime: Runtime, posters: Sequence[tuple[str, Image.Image]]) 
 
 
 def open_signed_in(browser: Browser, base_url: str, device: dict[str, Any]) -> Page:
-    context = browser.new_context(locale="ko-KR", **device)
-    context.set_default_timeout(UI_TIMEOUT)
-    page = context.new_page()
+    page = new_context(browser, device).new_page()
     page.goto(base_url)
     sign_in(page, VIEWER, DEMO_PASSWORD)
     return page
