@@ -14,6 +14,7 @@ import os
 import random
 import time
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,14 @@ _counter = itertools.count(1)
 PUBLIC_ADDRESS = "https://poster.example.go.kr"  # what production sets in CONTEST_BASE_URL
 
 
+@cache
+def password_hash() -> str:
+    """PASSWORD hashed once per test process: argon2 is slow on purpose (~20-50 ms a hash), and
+    a factory that makes a judging contest makes a dozen accounts (tests of hashing itself call
+    accounts.passwords directly)."""
+    return hash_password(PASSWORD)
+
+
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     """Settings for a fresh data folder under ``tmp_path``: not demo, a real secret key."""
     values: dict[str, object] = {
@@ -61,7 +70,7 @@ def create_user(session: Session, *, role: Role = Role.STAFF, **fields: Any) -> 
         "department": fields.pop("department", "혁신정책담당관"),
         "email": f"user{n}@incheon.go.kr",
         "role": role.value,
-        "password_hash": hash_password(PASSWORD),
+        "password_hash": password_hash(),
         "must_change_password": False,
     }
     values.update(fields)
