@@ -7,7 +7,11 @@ CHROMIUM ?= /usr/bin/chromium
 OIDC_DIR := tests/support/oidc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format bench venv test-deps system-deps clean
+.PHONY: run test check test-stress lint format bench venv test-deps system-deps clean
+# Test processes: one per core up to four, each module's tests kept together (they share its
+# app server); `make test WORKERS=0` runs everything in one process.
+WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -q -n $(WORKERS) --maxprocesses 4 --dist loadfile
 
 $(BIN)/.runtime: requirements.txt
 	@echo "==> Creating the Python environment in $(VENV) (the first time takes about two minutes)"
@@ -56,11 +60,16 @@ $(OIDC_DIR)/node_modules/.installed: $(OIDC_DIR)/package.json $(OIDC_DIR)/packag
 test-deps: $(BIN)/.test system-deps $(OIDC_DIR)/node_modules/.installed
 
 ## Install everything the tests need, then run lint, the type check and the whole suite.
-test: test-deps
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+test: test-deps lint
+	$(PYTEST)
+
+## While changing code: lint, types and every test but the browser ones (a few minutes).
+check: $(BIN)/.test lint
+	$(PYTEST) -m "not e2e"
+
+## The browser tests three times in a row with every core kept busy: zero failures is the bar.
+test-stress: test-deps
+	$(BIN)/python -m tests.support.stress --rounds 3 -- -m e2e -n $(WORKERS) --maxprocesses 4 --dist loadfile
 
 lint:
 	$(BIN)/ruff check .
