@@ -189,5 +189,5 @@ def test_a_tie_decided_a_late_change_refused_then_finalised_again(
 
     # The certificate ledger: the disqualified winner's number is void, with why.
     open_page(page, ko("nav.admin_results"))
-    expect(page.get_by_text(ko("ledger.title"))).to_be_visible()
+    expect(page.get_by_text(ko("ledger.title"), exact=True)).to_be_visible()
     check(page, "5-results")
