@@ -1,8 +1,8 @@
 """A stored poster found inside an upload (a screenshot, a desktop capture, a photo of a screen
 or a print) and cut out of it, to be compared as any copy is.
 
-``locate`` matches the poster's keypoints with the upload's (Hamming distance, the second
-best of the upload's well behind the best: a corner repeated all over a sidebar says nothing)
+``locate`` starts from the keypoint pairs the hash tables found for the poster (those voting
+for one placement), pairs every stored keypoint near where a first map puts it (matching.py)
 and fits a homography with RANSAC (OpenCV's USAC/MAGSAC): a perspective map, so a photo whose
 left and right edges lean differently is fitted as well as a flat screenshot. The fit must
 place the poster as a plausible picture of it: a convex quadrilateral, corners at nearly
