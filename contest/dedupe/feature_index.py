@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from contest.dedupe.features import DESCRIPTOR_BYTES, SCALE_STEP, Features
+from contest.dedupe.features import DESCRIPTOR_BYTES, SCALE_STEP, SCENE_SIDE, Features
 
 TABLES = 6
 KEY_BITS = 20
@@ -61,6 +61,9 @@ class Pairs:
     scene: np.ndarray
     stored: np.ndarray
     bits: np.ndarray
+    # the placement they agree on: the poster's centre in the upload (pixels), its scale
+    # (upload pixels per stored pixel) and its turn (radians)
+    placement: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 0.0)
 
 
 class _Tables:
@@ -195,7 +198,10 @@ def _placements(
     q = pairs.scene
     sides = row_sides[owners]
     step = scene.levels[q].astype(np.int64) - levels
-    scale = SCALE_STEP**step
+    # the scene's keypoints were found at long side SCENE_SIDE but are placed in pixels of the
+    # picture as it came
+    found_at = scene.side / min(scene.side, SCENE_SIDE)
+    scale = SCALE_STEP**step * found_at
     turn = (scene.angles[q].astype(np.int64) - angles) * (2 * np.pi / 256)
     offset = (0.5 - pairs.stored) * sides  # stored keypoint -> stored centre, stored pixels
     cos, sin = np.cos(turn), np.sin(turn)
@@ -209,7 +215,7 @@ def _placements(
     bins: list[np.ndarray] = []
     for shift in (0.0, 0.5):
         level_bin = np.floor(step / LEVELS_PER_BIN + shift).astype(np.int64)
-        cell = CELL * SCALE_STEP ** (LEVELS_PER_BIN * (level_bin - shift)) * long_side
+        cell = CELL * SCALE_STEP ** (LEVELS_PER_BIN * (level_bin - shift)) * long_side * found_at
         turn_bin = np.floor(turn / (2 * np.pi) * TURN_BINS + shift).astype(np.int64) % TURN_BINS
         cx = np.clip(np.floor(centre[:, 0] / cell + shift), -4096, 4095).astype(np.int64)
         cy = np.clip(np.floor(centre[:, 1] / cell + shift), -4096, 4095).astype(np.int64)
@@ -240,7 +246,13 @@ def _placements(
         near = np.linalg.norm(centre[mine] - centre0, axis=1) <= 0.5 * size0
         near &= np.abs(np.log(size[mine] / size0)) <= np.log(SCALE_STEP) * LEVELS_PER_BIN
         keep = mine[near]
+        turn0 = float(np.angle(np.exp(1j * turn[members]).mean()))
+        placement = (float(centre0[0]), float(centre0[1]), float(np.median(scale[members])), turn0)
         out.append(
-            (int(row), int(scores[row]), Pairs(q[keep], pairs.stored[keep], pairs.bits[keep]))
+            (
+                int(row),
+                int(scores[row]),
+                Pairs(q[keep], pairs.stored[keep], pairs.bits[keep], placement),
+            )
         )
     return out

@@ -13,10 +13,12 @@ browser's bars or a sidebar cannot take them all.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import cv2
 import numpy as np
 from PIL import Image
+from scipy.spatial import cKDTree
 
 cv2.setNumThreads(1)  # a web server's uploads run side by side; one core each
 
@@ -80,6 +82,11 @@ class Scene:
     features: Features
     grey: np.ndarray
     colour: np.ndarray
+
+    @cached_property
+    def tree(self) -> cKDTree:
+        """The keypoints' positions, for finding those near a spot (matching.py)."""
+        return cKDTree(self.features.points)
 
 
 def _fit(image: Image.Image, long_side: int) -> Image.Image:

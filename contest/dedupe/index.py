@@ -17,12 +17,13 @@ from __future__ import annotations
 import math
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from contest.core.models import FlagLevel
-from contest.dedupe import located, verify
+from contest.dedupe import inside, located, verify
 from contest.dedupe.feature_index import FeatureIndex
 from contest.dedupe.features import Scene
 from contest.dedupe.frames import different_picture_in_frame
@@ -127,6 +128,11 @@ MAX_CANDIDATES = 8  # best candidates verified per query (upload: bounded time)
 # places), and the votes one needs
 INSIDE_CANDIDATES = 6
 MIN_VOTES = 8
+# A poster found inside an upload is "similar" only when the upload shows this share of its
+# area or more: "similar" says the two share most of their picture, which a part cut off at a
+# window's edge or hidden under a bar cannot show (two posters with one word in one place,
+# their lower halves compared, are not similar); a part shown may still be a duplicate
+SIMILAR_SHOWN = 0.9
 SCAN_CANDIDATES = 16  # in a folder scan a poster's own copies and its template siblings crowd
 ASPECT_RANGE = 1.4  # a copy's width/height is within this factor of the original's
 MIN_OVERLAP = 0.5  # share of the stored picture's blocks the aligned query must cover (a 15% crop
@@ -376,11 +382,14 @@ class HashIndex:
             place = located.locate(stored.features, stored.aspect, scene, pairs)
             if place is None:
                 continue
-            verdict = located.compare_inside(stored, scene, place, BOUNDS)
-            level = _level(verdict, stored)
-            if level is None:
-                continue
+            verdict, level, place = inside.compare_inside(
+                stored, scene, place, BOUNDS, partial(_level, stored=stored)
+            )
             left, top, right, bottom = place.shown
+            if level is None or (
+                level == FlagLevel.SIMILAR and (right - left) * (bottom - top) < SIMILAR_SHOWN
+            ):
+                continue
             evidence = Evidence(
                 hash_bits=64,
                 quick_correlation=0.0,

@@ -1,8 +1,8 @@
 """A stored poster found inside an upload (a screenshot, a desktop capture, a photo of a screen
 or a print) and cut out of it, to be compared as any copy is.
 
-``locate`` matches the poster's keypoints with the upload's (Hamming distance, the second
-best of the upload's well behind the best: a corner repeated all over a sidebar says nothing)
+``locate`` starts from the keypoint pairs the hash tables found for the poster (those voting
+for one placement), pairs every stored keypoint near where a first map puts it (matching.py)
 and fits a homography with RANSAC (OpenCV's USAC/MAGSAC): a perspective map, so a photo whose
 left and right edges lean differently is fitted as well as a flat screenshot. The fit must
 place the poster as a plausible picture of it: a convex quadrilateral, corners at nearly
@@ -18,7 +18,7 @@ like a stored poster's, so verify.compare judges it by the same rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -26,24 +26,20 @@ from PIL import Image
 
 from contest.dedupe.feature_index import Pairs
 from contest.dedupe.features import SCENE_SIDE, Features, Scene
-from contest.dedupe.hashes import COLOUR_SIDE, SIG_SIDE, THUMB_SIDE, PosterHashes
+from contest.dedupe.hashes import COLOUR_SIDE, SIG_SIDE
 from contest.dedupe.hashing import colour_map
-from contest.dedupe.verify import Bounds, Prepared, Verdict, compare, window_warp
+from contest.dedupe.matching import NEIGHBOURS, guided_pairs, placement_map
 
 MIN_INLIERS = 12  # keypoint pairs the homography must explain
+MIN_FIRST = 8  # hash pairs a first map is fitted to (fewer: the placement they voted for)
+FIRST_RADIUS = 0.04  # guided matching around a first map: this share of the poster's diagonal
+PLACED_RADIUS = 0.15  # ... around a placement
 RANSAC_PIXELS = 5.0  # reprojection error allowed, pixels at the scene's SCENE_SIDE
 MIN_WIDTH = 0.18  # the located poster spans at least this share of the upload's width...
 MAX_AREA = 0.85  # ...and covers at most this share of the upload (else: a whole copy)
 MAX_SKEW = 12.0  # degrees a corner of the located poster may be off a right angle
 MIN_SHOWN = 0.45  # share of the poster's height (and width) the upload must show
-FLAT_SHARE = 0.9  # a flat map is taken when it explains this share of the perspective's pairs
-# A cut-out with less than this share of the stored signature's fine detail is compared with
-# the stored signature blurred to match, by the first of BLURS (px at 256) that gets there
-SHARP_ENOUGH = 0.8
-HIDDEN_SPREAD = (
-    3.0  # grey levels: a line of the cut-out this plain, where the poster's is not, is hidden
-)
-BLURS = (0.5, 0.7, 1.0, 1.4, 2.0, 2.8)
+FLAT_SHARE = 0.98  # a flat map is taken when it explains this share of the perspective's pairs
 MIN_SPREAD = 0.25  # ... or when those pairs cover less than this share of the poster's area
 
 
@@ -128,12 +124,24 @@ def _plausible(corners: np.ndarray, aspect: float, size: tuple[int, int]) -> boo
     if not 0.8 < shown_aspect / aspect < 1.25:
         return False
     wide_enough = lengths[[0, 2]].mean() >= MIN_WIDTH * width
-    return bool(wide_enough and _area(corners) <= MAX_AREA * width * height)
+    return bool(wide_enough and _area_inside(corners, size) <= MAX_AREA * width * height)
 
 
-def _area(corners: np.ndarray) -> float:
+def _area_inside(corners: np.ndarray, size: tuple[int, int]) -> float:
+    """The area of the quadrilateral that lies inside the upload (a poster cut off at a
+    window's or the picture's edge covers only that much of it)."""
+    width, height = size
+    frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    quad = corners.astype(np.float32)
+    if _signed_area(quad) < 0:
+        quad = quad[::-1].copy()
+    area, _ = cv2.intersectConvexConvex(quad, frame)
+    return float(area)
+
+
+def _signed_area(corners: np.ndarray) -> float:
     x, y = corners[:, 0], corners[:, 1]
-    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
 
 
 def _shown(homography: np.ndarray, size: tuple[int, int]) -> tuple[float, float, float, float]:
@@ -164,17 +172,40 @@ def _shown(homography: np.ndarray, size: tuple[int, int]) -> tuple[float, float,
 
 def locate(stored: Features, aspect: float, scene: Scene, pairs: Pairs) -> Located | None:
     """Where the stored poster (its keypoints, the width/height of its trimmed picture) lies
-    in the upload's scene, from the close keypoint pairs the search found; or None."""
-    mine, theirs = _unique(pairs)
-    if len(mine) < MIN_INLIERS:
-        return None
+    in the upload's scene, from the close keypoint pairs the search found; or None.
+
+    A first map is fitted to those pairs (or, when they are too few, the placement they
+    voted for stands in for it); every stored keypoint is then paired near where that map
+    puts it (matching.py), and the map fitted again on all of them, twice."""
     sides = np.array([min(1.0, aspect), min(1.0, 1 / aspect)]) * stored.side
-    source = mine.astype(np.float64) * sides
+    source = stored.points.astype(np.float64) * sides
     error = RANSAC_PIXELS * max(scene.grey.shape) / SCENE_SIDE
-    fitted = _fit(source, scene.features.points[theirs].astype(np.float64), sides, error)
-    if fitted is None or fitted[1] < MIN_INLIERS:
-        return None
-    homography = fitted[0] @ np.diag([sides[0], sides[1], 1.0])
+    size = pairs.placement[2] * float(np.hypot(*sides))  # the poster's diagonal in the upload
+    mine, theirs = _unique(pairs)
+    first = None
+    if len(mine) >= MIN_FIRST:
+        target = scene.features.points[theirs].astype(np.float64)
+        first = _fit(mine.astype(np.float64) * sides, target, sides, 2 * error)
+    if first is not None and first[1] >= MIN_FIRST:
+        homography, radii = first[0], (max(3 * error, FIRST_RADIUS * size), 2 * error)
+        neighbours = NEIGHBOURS
+    else:
+        homography, radii = placement_map(pairs.placement, sides), (PLACED_RADIUS * size, 2 * error)
+        neighbours = 4 * NEIGHBOURS
+    inliers = 0
+    for radius in radii:
+        ours, found = guided_pairs(
+            stored, source, scene.features, scene.tree, homography, radius, neighbours
+        )
+        neighbours = NEIGHBOURS
+        if len(ours) < MIN_INLIERS:
+            return None
+        target = scene.features.points[found].astype(np.float64)
+        fitted = _fit(source[ours], target, sides, error)
+        if fitted is None or fitted[1] < MIN_INLIERS:
+            return None
+        homography, inliers = fitted
+    homography = homography @ np.diag([sides[0], sides[1], 1.0])
     height, width = scene.grey.shape
     corners = _corners(homography)
     if not _plausible(corners, aspect, (width, height)):
@@ -183,7 +214,7 @@ def locate(stored: Features, aspect: float, scene: Scene, pairs: Pairs) -> Locat
     if shown[2] - shown[0] < MIN_SHOWN or shown[3] - shown[1] < MIN_SHOWN:
         return None
     quad = tuple((float(x) / width, float(y) / height) for x, y in corners)
-    return Located(homography, fitted[1], quad, shown)
+    return Located(homography, inliers, quad, shown)
 
 
 def _sampling(
@@ -233,79 +264,3 @@ def cut_out(scene: Scene, located: Located) -> tuple[np.ndarray, np.ndarray | No
         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
     )
     return signature, colour_map(Image.fromarray(small, "RGB"))
-
-
-def _line_spread(picture: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Standard deviation of each row and each column of a picture at 64 px."""
-    small = cv2.resize(picture, (64, 64), interpolation=cv2.INTER_AREA).astype(np.float32)
-    return small.std(1), small.std(0)
-
-
-def _unhidden(
-    stored: np.ndarray, cut: np.ndarray, shown: tuple[float, float, float, float]
-) -> tuple[float, float, float, float]:
-    """``shown`` less the lines at the cut-out's edges that something plain hides (a taskbar
-    over a window, a phone's navigation bar, a window's own edge): plain in the cut-out where
-    the poster has something to show. Text that differs is not plain: a template's other
-    title is never taken for something hiding it."""
-    cut_rows, cut_cols = _line_spread(cut)
-    poster_rows, poster_cols = _line_spread(stored)
-    left, top, right, bottom = shown
-    out = []
-    for cut_lines, poster_lines, low, high in (
-        (cut_cols, poster_cols, left, right),
-        (cut_rows, poster_rows, top, bottom),
-    ):
-        # the cut-out's line k shows the poster's line at low + (high - low) * k / 64
-        at = np.clip(((low + (high - low) * (np.arange(64) + 0.5) / 64) * 64).astype(int), 0, 63)
-        hidden = (cut_lines < HIDDEN_SPREAD) & (poster_lines[at] > 2 * HIDDEN_SPREAD)
-        first = int(np.argmin(hidden)) if not hidden.all() else 64
-        last = int(np.argmin(hidden[::-1])) if not hidden.all() else 64
-        first, last = first + (first > 0), last + (last > 0)  # and the line it blends into
-        span = high - low
-        out.append((low + span * first / 64, high - span * last / 64))
-    (new_left, new_right), (new_top, new_bottom) = out
-    if new_right - new_left < MIN_SHOWN or new_bottom - new_top < MIN_SHOWN:
-        return shown
-    return (new_left, new_top, new_right, new_bottom)
-
-
-def _fine(picture: np.ndarray) -> float:
-    """How much fine detail a picture has: the RMS of it less its blur at 1.5 px."""
-    grey = picture.astype(np.float32)
-    return float(np.sqrt(np.mean((grey - cv2.GaussianBlur(grey, (0, 0), 1.5)) ** 2)))
-
-
-def as_sharp_as(stored: np.ndarray, cut: np.ndarray) -> np.ndarray:
-    """The stored signature blurred as much as the cut-out is (a photo: the camera's focus
-    and shake, the screen's pixels): strokes are then compared at the detail both still
-    have. A sharp cut-out (a screenshot) leaves it as it is."""
-    target = _fine(cut)
-    if target >= SHARP_ENOUGH * _fine(stored):
-        return stored
-    for sigma in BLURS:
-        softened = cv2.GaussianBlur(stored, (0, 0), sigma)
-        if _fine(softened) <= target:
-            return softened
-    return softened
-
-
-def compare_inside(stored: PosterHashes, scene: Scene, located: Located, bounds: Bounds) -> Verdict:
-    """verify.compare of the stored poster with the part of it the upload shows, cut out."""
-    signature, colour = cut_out(scene, located)
-    unhidden = replace(located, shown=_unhidden(stored.signature, signature, located.shown))
-    if unhidden.shown != located.shown:
-        located = unhidden
-        signature, colour = cut_out(scene, located)
-    left, top, right, bottom = located.shown
-    stored_signature = as_sharp_as(stored.signature, signature)
-    start = window_warp(located.shown, (0.0, 0.0, 1.0, 1.0), THUMB_SIDE)
-    aspect = stored.aspect * (right - left) / (bottom - top)
-    return compare(
-        Prepared(stored_signature),
-        Prepared(signature),
-        start,
-        (stored.aspect, aspect),
-        (stored.colour, colour),
-        bounds,
-    )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from contest.core.errors import ContestError, InvalidImage
 from contest.core.models import FlagLevel
+from contest.dedupe.features import scene_of
 from contest.dedupe.hashes import PosterHashes
 from contest.dedupe.hashing import compute_hashes
 from contest.dedupe.index import SCAN_CANDIDATES, HashIndex, Match
@@ -42,11 +43,14 @@ def _keep_index(index: HashIndex) -> None:
     _index = index
 
 
-def _search(job: tuple[int, Path]) -> list[Match]:
-    """Every match of one file against every other file (in a worker holding the index)."""
-    number, path = job
+def _search(job: tuple[int, Path, PosterHashes]) -> list[Match]:
+    """Every match of one file against every other file (in a worker holding the index).
+    The file's hashes come from the first pass; only its scene is made again."""
+    number, path, hashes = job
     assert _index is not None
-    return _index.query(hashes_of_file(path), exclude={number}, max_candidates=SCAN_CANDIDATES)
+    _, image = load_normalised(path.read_bytes(), ImageLimits(min_short_side=1))
+    query = replace(hashes, scene=scene_of(image))
+    return _index.query(query, exclude={number}, max_candidates=SCAN_CANDIDATES)
 
 
 def scan_paths(
@@ -73,7 +77,7 @@ def scan_paths(
         else:
             hashes.append((path, result))
     index = HashIndex.build((i, h) for i, (_, h) in enumerate(hashes))
-    jobs = [(i, path) for i, (path, _) in enumerate(hashes)]
+    jobs = [(i, path, item) for i, (path, item) in enumerate(hashes)]
     if workers > 1:
         with ProcessPoolExecutor(workers, initializer=_keep_index, initargs=(index,)) as pool:
             found = list(pool.map(_search, jobs, chunksize=2))

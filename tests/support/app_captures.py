@@ -97,14 +97,28 @@ def poster_page(page: Page, base_url: str, entry_id: int) -> bytes:
 
 
 def full_size(page: Page) -> bytes:
-    """The poster page's picture in Streamlit's fullscreen view."""
+    """The poster page's picture in Streamlit's fullscreen view. The button shows only while
+    the pointer is over the picture, and a click while its toolbar fades in can be lost: the
+    hover and click are repeated until the view has opened."""
     image = page.get_by_test_id("stImage").first
-    image.hover()
-    page.get_by_role("button", name="Fullscreen").first.click()
-    expect(page.get_by_role("button", name="Close fullscreen")).to_be_visible(timeout=UI_TIMEOUT)
-    settle(page)
+    opened = page.get_by_role("button", name="Close fullscreen")
+    for _ in range(5):
+        page.mouse.move(0, 0)
+        image.hover()
+        page.get_by_role("button", name="Fullscreen").first.click()
+        try:
+            expect(opened).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            continue
+    expect(opened).to_be_visible(timeout=UI_TIMEOUT)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stImage] img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)"
+    )
     shot = page.screenshot()
-    page.keyboard.press("Escape")
+    opened.click()
+    expect(opened).to_have_count(0, timeout=UI_TIMEOUT)
     return shot
 
 

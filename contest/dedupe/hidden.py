@@ -1,0 +1,79 @@
+"""Which part of a located poster something hides: the edge of a window, a screen's bezel, a
+taskbar or a phone's navigation bar running across it.
+
+A poster located inside a capture is mapped whole, but the capture may show only part of it:
+a page cut at a window's lower edge, a screen's edge in a photo, a bar drawn over it. The
+perspective map then carries the poster on over whatever lies there, and that part differs
+from the poster although the rest is a copy. Where such a thing begins, the capture has a
+straight edge running right across the poster (a window's edge is straight and spans the
+window; the poster is shown upright on that screen, so the edge runs along its rows or
+columns), which the poster itself does not have there; and beyond it nothing agrees with the
+poster. Both are asked: a template with other text differs in places along its lines of
+text, not beyond a straight edge across it; a band moved elsewhere (a title moved) has its
+own edge there too, but agrees with the poster again past the band.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+SIDE = 64  # the cut-out and the poster's same part are compared at SIDE x SIDE
+STEP = 0.4  # a column steps across a row boundary by this much (std units of the picture)
+ACROSS = 0.85  # ... in this share of the columns in the capture: an edge right across
+POSTER_ACROSS = 0.5  # ... and the poster has such an edge there in at most this share
+DIFFERS = 0.5  # a row differs when its mean absolute difference is this (std units) or more
+BEYOND = 0.8  # share of the rows beyond the edge that must differ
+
+
+def _small(picture: np.ndarray) -> np.ndarray:
+    small = cv2.resize(picture.astype(np.float32), (SIDE, SIDE), interpolation=cv2.INTER_AREA)
+    spread = max(float(small.std()), 4.0)
+    normalised: np.ndarray = (small - small.mean()) / spread
+    return normalised
+
+
+def _across(picture: np.ndarray) -> np.ndarray:
+    """Per row boundary k (between rows k - 1 and k, k = 2..SIDE - 2), the share of the
+    columns whose two rows after it differ from the two before it by STEP or more."""
+    before = picture[:-3] + picture[1:-2]
+    after = picture[2:-1] + picture[3:]
+    share: np.ndarray = (np.abs(after - before) * 0.5 >= STEP).mean(1)
+    return share
+
+
+def _bottom_hidden(cut: np.ndarray, poster: np.ndarray, low: int) -> int:
+    """How many rows at the bottom of the cut-out something hides (0 when nothing): the
+    innermost row boundary at or below ``low`` with an edge right across the cut-out and not
+    across the poster, beyond which the rows differ from the poster's."""
+    cut_edges, poster_edges = _across(cut), _across(poster)
+    for boundary in range(max(low, 2), SIDE - 1):
+        k = boundary - 2
+        if cut_edges[k] < ACROSS or poster_edges[k] > POSTER_ACROSS:
+            continue
+        above = slice(0, boundary)
+        gain, offset = np.polyfit(cut[above].ravel(), poster[above].ravel(), 1)
+        beyond = np.abs(gain * cut[boundary:] + offset - poster[boundary:]).mean(1)
+        if (beyond >= DIFFERS).mean() >= BEYOND:
+            return SIDE - boundary
+    return 0
+
+
+def hidden_part(
+    poster: np.ndarray, cut: np.ndarray, least: float
+) -> tuple[float, float, float, float]:
+    """The shares (left, top, right, bottom) of the cut-out that something hides, keeping at
+    least ``least`` of each dimension. ``poster``: the same part of the stored poster as the
+    cut-out shows, as a greyscale picture (any size; both are compared at SIDE)."""
+    small_cut, small_poster = _small(cut), _small(poster)
+    low = int(np.ceil(least * SIDE))
+    hidden = []
+    for turns in (1, 2, 3, 0):  # left, top, right, bottom: each side turned to the bottom
+        turned = (np.rot90(small_cut, turns), np.rot90(small_poster, turns))
+        hidden.append(_bottom_hidden(*turned, low) / SIDE)
+    left, top, right, bottom = hidden
+    if 1 - left - right < least:
+        left, right = (0.0, right) if right >= left else (left, 0.0)
+    if 1 - top - bottom < least:
+        top, bottom = (0.0, bottom) if bottom >= top else (top, 0.0)
+    return left, top, right, bottom
