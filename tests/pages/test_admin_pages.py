@@ -205,4 +205,4 @@ def test_duplicate_review_says_how_far_apart_a_pair_came(app_env: Path) -> None:
     assert not at.exception and not at.error
     shown = " ".join(m.value for m in at.markdown)
     assert "1분 안에 잇달아 제출되었습니다" in shown
-    assert "1번 작품이 13번보다 21시간 0분 먼저 제출되었습니다" in shown
+    assert "1번 출품작이 13번보다 21시간 먼저 제출되었습니다" in shown
