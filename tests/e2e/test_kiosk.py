@@ -79,7 +79,10 @@ def test_a_kiosk_link_rotates_posters_until_revoked(
         expect(title).to_have_text(re.compile("|".join(map(re.escape, titles))))
         first = title.inner_text()
         expect(title).not_to_have_text(first, timeout=30_000)  # the next poster, unattended
-        expect(tv.locator(".st-key-kiosk_text img")).to_be_visible()  # its QR code
+        qr = tv.locator(".st-key-kiosk_qr img")  # its QR code, legible from 3 m
+        expect(qr).to_be_visible()
+        box = qr.bounding_box()
+        assert box is not None and box["height"] >= TV["viewport"]["height"] / 4, box
         expect(tv.get_by_label(ko("auth.login"))).to_have_count(0)
         # What a scan opens, as the labels say it: the public page, and colleagues sign in to vote.
         expect(tv.get_by_text(ko("scan.public_vote"))).to_be_visible()
