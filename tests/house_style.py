@@ -1,7 +1,6 @@
 """The house style (docs/korean-style.md), as far as a machine can read it: counting words,
 entry numbers, particles, dates, terms and endings in Korean; numbers, dates and terms in
-English. ``message_breaches`` reads one catalogue message, ``screen_breaches`` one text a page
-shows (data included, so only what no title or name can contain is checked there).
+English. ``message_breaches`` reads both catalogues.
 
 Each rule says what is wrong and what to write instead; a message that must break a rule for a
 good reason is listed in ALLOWED with that reason.
@@ -171,29 +170,3 @@ def _allowed(key: str, why: str) -> bool:
     if key in POINTS and why.startswith("점 counts points"):
         return True
     return any(key == k and word in why for k, word in ALLOWED)
-
-
-# On a screen ------------------------------------------------------------------------------------
-
-# What no title, name or other data on a page can explain: numbers and dates written the old
-# way, and particles left in brackets.
-SCREEN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
-    "ko": (
-        (re.compile(r"(?<![\w&])#\d+"), "#13: an entry or record number is written '13번'"),
-        (re.compile(r"제\d+번|\d+번째"), "an entry number written '제13번' or '13번째'"),
-        (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "an ISO date: dates are '2026. 12. 4.(금)'"),
-        (re.compile(r"\bKST\b"), "KST on a Korean screen: '한국 시간'"),
-        (re.compile(r"\(으\)로|이\(가\)|을\(를\)|은\(는\)"), "a particle in brackets"),
-        (re.compile(r"\d+\s?작품\b"), "entries counted with 작품: 편"),
-    ),
-    "en": (
-        (re.compile(r"(?<![\w&])#\d+"), "#13: write 'No. 13'"),
-        (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "an ISO date: dates are 'Fri 4 Dec 2026'"),
-        (re.compile(r"\b1 (?:entries|posters|votes|judges|places)\b"), "'1 entries': one entry"),
-    ),
-}
-
-
-def screen_breaches(text: str, lang: str) -> list[str]:
-    """What one text a page shows breaks of the house style, as far as data cannot explain it."""
-    return [f"{what}: {text!r}" for pattern, what in SCREEN_RULES[lang] if pattern.search(text)]
