@@ -20,7 +20,10 @@ board, totals = view.board, view.board.totals
 a, b, c, d = st.columns(4)
 a.metric(tr("dash.entries"), f"{totals.entries:,}")
 b.metric(tr("dash.votes"), f"{totals.votes:,}")
-c.metric(tr("dash.participants"), f"{totals.participants:,} / {totals.staff:,}")
+c.metric(
+    tr("dash.participants"),
+    tr("dash.participants_value", count=f"{totals.participants:,}", staff=f"{totals.staff:,}"),
+)
 d.metric(tr("dash.share"), share(totals.share))
 
 DAY, COUNT, KIND = tr("dash.day"), tr("dash.count"), tr("dash.kind")

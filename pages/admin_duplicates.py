@@ -6,10 +6,11 @@ the detector found in words, and the decision: no problem, or confirm and disqua
 import streamlit as st
 
 from contest.contests.rules import TEXT_LIMITS
+from contest.core.dates import Duration
 from contest.dedupe.flags import confirm_flag, dismiss_flag
 from contest.dedupe.views import FlagCard, FlagSide, review_view
 from ui import page
-from ui.format import number, share, when
+from ui.format import moment, number, share
 from ui.i18n import tr
 from ui.images import display_source, marked_source
 from ui.provenance import show_file_record
@@ -38,7 +39,7 @@ def _side(card: FlagCard, side: FlagSide, tz: str) -> None:
     st.image(source, alt=tr("dup.alt", title=side.title, number=side.number))
     st.markdown(f"**{md(tr('panel.poster', number=side.number, title=side.title))}**")
     caption(f"{side.author} · {tr(f'entry.status.{side.status}')}")
-    st.caption(tr("dup.submitted", at=when(side.submitted_at, tz)))
+    st.caption(tr("dup.submitted", at=moment(side.submitted_at, tz)))
     st.markdown(f"**{tr('poster.disclosure')}**")
     body(side.declared)
     show_file_record(side.file_record)
@@ -47,17 +48,9 @@ def _side(card: FlagCard, side: FlagSide, tz: str) -> None:
 def _order(card: FlagCard, first: FlagSide, other: FlagSide) -> str:
     """Which came first and by how much; within a minute, that they came together."""
     seconds = abs((card.newer.submitted_at - card.older.submitted_at).total_seconds())
-    days, rest = divmod(int(seconds), 86400)
-    hours, rest = divmod(rest, 3600)
-    if days:
-        gap = tr("dup.gap_days", days=days, hours=hours)
-    elif hours:
-        gap = tr("dup.gap_hours", hours=hours, minutes=rest // 60)
-    elif rest >= 60:
-        gap = tr("dup.gap_minutes", minutes=rest // 60)
-    else:
+    if seconds < 60:
         return tr("dup.together", first=first.number, other=other.number)
-    return tr("dup.first", first=first.number, other=other.number, gap=gap)
+    return tr("dup.first", first=first.number, other=other.number, gap=Duration(seconds))
 
 
 for card in view.cards:

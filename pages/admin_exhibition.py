@@ -8,7 +8,7 @@ import streamlit as st
 from contest.contests.windows import local_datetime
 from contest.core.ids import MAX_ID
 from contest.core.models import DisplayLink
-from contest.core.timeutil import format_local, local
+from contest.core.timeutil import local
 from contest.exhibition.displays import (
     SCREENS_PER_ZONE,
     SECONDS_RANGE,
@@ -20,6 +20,7 @@ from contest.exhibition.labels import exhibition_pdf
 from contest.exhibition.public import set_exhibition
 from contest.exhibition.views import exhibition_view, qr_view
 from ui import page, state
+from ui.format import moment
 from ui.i18n import error_text, lang, tr
 from ui.text import md
 
@@ -30,8 +31,8 @@ if view.address_problem is not None:
     page.stop_with(error_text(view.address_problem), "error")
 
 
-def _day(moment: date, clock: time) -> datetime:
-    return local_datetime(moment.year, moment.month, moment.day, clock, tz)
+def _day(on: date, clock: time) -> datetime:
+    return local_datetime(on.year, on.month, on.day, clock, tz)
 
 
 # When visitors may read the posters' pages without signing in.
@@ -43,8 +44,8 @@ elif view.public and view.opens_at and view.closes_at:
     st.info(
         tr(
             "exhibition.public_later",
-            opens=format_local(view.opens_at, tz),
-            closes=format_local(view.closes_at, tz),
+            opens=moment(view.opens_at, tz),
+            closes=moment(view.closes_at, tz),
         ),
         icon=":material/schedule:",
     )
@@ -132,7 +133,7 @@ def _revoke(display: DisplayLink) -> None:
 for display in view.displays:
     line = st.columns([2, 3, 2], vertical_alignment="center")
     line[0].markdown(f"**{md(display.theme)}** · {tr('kiosk.every', seconds=display.seconds)}")
-    made_at = format_local(display.created_at, tz)
+    made_at = moment(display.created_at, tz)
     if display.revoked_at is None:
         line[1].caption(tr("kiosk.active", at=made_at))
         with line[2].popover(tr("kiosk.revoke"), icon=":material/link_off:"):
@@ -145,7 +146,7 @@ for display in view.displays:
                 args=(display,),
             )
     else:
-        line[1].caption(tr("kiosk.revoked_at", at=format_local(display.revoked_at, tz)))
+        line[1].caption(tr("kiosk.revoked_at", at=moment(display.revoked_at, tz)))
 
 # One poster's code.
 st.subheader(tr("exhibition.qr_one"), anchor=False)

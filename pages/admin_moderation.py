@@ -8,7 +8,7 @@ from contest.core.models import EntryStatus
 from contest.entries import moderation
 from contest.entries.views import moderation_view
 from ui import page
-from ui.format import when
+from ui.format import moment
 from ui.i18n import tr
 from ui.images import thumb_source
 from ui.provenance import show_file_record
@@ -32,7 +32,7 @@ st.dataframe(
                 tr("admin.author"): f"{r.author.name} ({r.author.department})",
                 tr("admin.status"): tr(f"entry.status.{r.entry.status}"),
                 tr("admin.reason"): r.entry.status_reason,
-                tr("admin.updated"): when(r.entry.updated_at, view.timezone),
+                tr("admin.updated"): moment(r.entry.updated_at, view.timezone),
             }
             for r in rows
         ]
@@ -46,7 +46,9 @@ by_id = {r.entry.id or 0: r for r in rows}
 entry_id = st.selectbox(
     tr("admin.entry"),
     list(by_id),
-    format_func=lambda e: f"#{by_id[e].entry.number} {by_id[e].entry.title}",
+    format_func=lambda e: tr(
+        "entry.heading", number=by_id[e].entry.number, title=by_id[e].entry.title
+    ),
     key="moderation_entry",
     placeholder=tr("common.choose"),
 )

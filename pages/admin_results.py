@@ -9,7 +9,7 @@ from contest.reports import exports
 from contest.reports.certificates import certificates_pdf
 from contest.reports.views import results_admin_view
 from ui import page, state
-from ui.format import when
+from ui.format import moment
 from ui.i18n import lang, tr
 from ui.record import show_changes, show_check
 from ui.winners import how_scored
@@ -41,7 +41,7 @@ if view.snapshots:
     st.subheader(tr("results.snapshots"), anchor=False)
     labels = {
         s.id: tr(
-            "results.snapshot_label", id=s.id, at=when(s.created_at, tz), hash=s.content_hash[:12]
+            "results.snapshot_label", id=s.id, at=moment(s.created_at, tz), hash=s.content_hash[:12]
         )
         for s in view.snapshots
     }

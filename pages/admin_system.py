@@ -36,7 +36,12 @@ top[0].metric(tr("system.sessions"), view.sessions)
 top[1].metric(tr("system.actions"), view.total_actions)
 top[2].metric(tr("system.trouble"), view.total_trouble)
 pool = view.pool
-top[3].metric(tr("system.pool"), f"{pool.in_use}/{pool.limit}" if pool else tr("system.pool_none"))
+top[3].metric(
+    tr("system.pool"),
+    tr("system.pool_value", in_use=pool.in_use, limit=pool.limit)
+    if pool
+    else tr("system.pool_none"),
+)
 times = st.columns(3)
 times[0].metric(tr("system.rerun_p95"), seconds(view.rerun_all))
 times[1].metric(tr("system.upload_p95"), seconds(view.upload_checks))

@@ -11,7 +11,7 @@ from contest.contests.settings import DEFAULT_TIMEZONE
 from contest.core.models import Role
 from contest.judging.entrants import change_role
 from ui import page, state
-from ui.format import when, yes_no
+from ui.format import moment, yes_no
 from ui.i18n import tr
 from ui.text import md
 from ui.uploads import uploader_texts
@@ -28,9 +28,8 @@ with st.container(border=True):
     if upload is not None and st.button(tr("roster.import"), type="primary", key="roster_go"):
         result: RosterImport | None = page.act(import_roster, data=upload.getvalue(), rerun=False)
         if result is not None and result.ok:
-            page.show(
-                tr("roster.imported", created=result.created, updated=result.updated), "success"
-            )
+            said = f"roster.imported.{result.outcome}"
+            page.show(tr(said, created=result.created, updated=result.updated), "success")
             st.session_state[state.SHOW_PASSWORDS] = result.passwords_csv()
         elif result is not None:
             page.show(tr("roster.nothing_imported"), "error")
@@ -74,7 +73,7 @@ st.dataframe(
                 tr("users.email"): u.email,
                 tr("auth.role"): tr(f"role.{u.role}"),
                 tr("users.active"): yes_no(u.is_active),
-                tr("users.locked"): when(view.locked.get(u.id or 0), DEFAULT_TIMEZONE),
+                tr("users.locked"): moment(view.locked.get(u.id or 0), DEFAULT_TIMEZONE),
             }
             for u in view.users
         ]

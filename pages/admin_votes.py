@@ -9,7 +9,7 @@ from contest.voting.views import vote_admin_view
 from contest.voting.votes import void_vote
 from ui import page
 from ui.charts import chart
-from ui.format import number, share, when, yes_no
+from ui.format import moment, number, share, yes_no
 from ui.i18n import tr
 from ui.text import md
 
@@ -94,8 +94,8 @@ with integrity:
                     {
                         tr("vote.col.voter"): f"{v.name} ({v.employee_no})",
                         tr("vote.department"): v.department,
-                        tr("vote.col.first"): when(v.first_at, tz),
-                        tr("vote.col.last"): when(v.last_at, tz),
+                        tr("vote.col.first"): moment(v.first_at, tz),
+                        tr("vote.col.last"): moment(v.last_at, tz),
                         tr("vote.col.span"): number(v.seconds, 1),
                         tr("vote.col.casts"): v.casts,
                     }
@@ -137,7 +137,7 @@ with void:
             department=v.department,
             number=v.number,
             title=v.title,
-            at=when(v.at, tz),
+            at=moment(v.at, tz),
         )
         for v in in_force
     }

@@ -6,12 +6,12 @@ from collections.abc import Callable
 import streamlit as st
 
 from contest.core.ids import parse_id
-from contest.core.timeutil import format_local
 from contest.voting.views import poster_view
 from contest.voting.votes import VoteState, cast_vote, retract_vote
 from ui import page, state
 from ui.device import is_phone
 from ui.disclosure import show_ai_use
+from ui.format import moment
 from ui.i18n import tr
 from ui.images import display_source
 from ui.nav import ENTRY_PARAM
@@ -35,6 +35,11 @@ if entry_id is None:
 def _left(key: str) -> Callable[[VoteState], str]:
     """The notice after a vote: what happened and how many votes are left."""
     return lambda votes: tr(key, left=votes.left)
+
+
+def _cast_done(votes: VoteState) -> str:
+    """After the last vote: that every vote is used, not "남은 투표권: 0표"."""
+    return tr("vote.cast_done", left=votes.left) if votes.left else tr("vote.cast_done_spent")
 
 
 page.notices()
@@ -80,12 +85,12 @@ def vote_box() -> None:
                 disabled=reason is not None,
                 on_click=page.act,
                 args=(cast_vote,),
-                kwargs={"entry_id": entry_id, "done": _left("vote.cast_done"), "rerun": False},
+                kwargs={"entry_id": entry_id, "done": _cast_done, "rerun": False},
             )
         if reason:
             tz = view.timezone
             opens, closes = view.voting_opens_at, view.voting_closes_at
-            st.caption(tr(reason, opens=format_local(opens, tz), closes=format_local(closes, tz)))
+            st.caption(tr(reason, opens=moment(opens, tz), closes=moment(closes, tz)))
 
 
 def picture() -> None:

@@ -121,7 +121,7 @@ if _query() != query:  # the address changed under the widgets (the browser's ba
     st.rerun()
 st.session_state[state.GALLERY_QUERY] = dict(st.query_params)  # the poster's way back
 
-with st.expander(f"{tr('vote.my_votes')} ({votes.used}/{votes.budget})"):
+with st.expander(tr("vote.my_votes_count", used=votes.used, budget=votes.budget)):
     if not view.my_votes:
         st.caption(tr("vote.my_votes_empty"))
     if view.my_votes and not view.voting_open:

@@ -5,9 +5,9 @@ import streamlit as st
 
 from contest.contests.windows import WindowStatus
 from contest.core.ids import parse_id
-from contest.core.timeutil import format_local
 from contest.entries.views import Stage, home_view
 from ui import page
+from ui.format import moment
 from ui.i18n import tr
 from ui.nav import PAGES
 from ui.text import md
@@ -25,11 +25,11 @@ if contest is None:
 
 page.header(md(contest.name))
 tz = contest.timezone
-when = {
-    "submission_opens": format_local(contest.submission_opens_at, tz),
-    "submission_closes": format_local(contest.submission_closes_at, tz),
-    "voting_opens": format_local(contest.voting_opens_at, tz),
-    "voting_closes": format_local(contest.voting_closes_at, tz),
+when = {  # a window's bounds to the second where it has them (23:59:59)
+    "submission_opens": moment(contest.submission_opens_at, tz, seconds=True),
+    "submission_closes": moment(contest.submission_closes_at, tz, seconds=True),
+    "voting_opens": moment(contest.voting_opens_at, tz, seconds=True),
+    "voting_closes": moment(contest.voting_closes_at, tz, seconds=True),
 }
 # What a colleague can do now, and where to do it.
 LINKS = {
@@ -41,7 +41,10 @@ LINKS = {
 }
 with st.container(border=True, key="home_stage"):
     st.markdown(f"**{tr(f'home.stage.{view.stage.value}')}**")
-    st.write(tr(f"home.stage.{view.stage.value}.body", left=view.votes_left, **when))
+    said = f"home.stage.{view.stage.value}.body"
+    if view.stage == Stage.VOTING and not view.votes_left:
+        said = "home.stage.voting.spent"  # not "0 votes left": all of them are used
+    st.write(tr(said, left=view.votes_left, budget=view.vote_budget, **when))
     links = list(LINKS[view.stage])
     if view.stage == Stage.VOTING and view.submission == WindowStatus.OPEN and view.entries_left:
         links.append(("pages/submit.py", "home.go_submit", ":material/upload:"))
@@ -50,7 +53,10 @@ with st.container(border=True, key="home_stage"):
 
 cols = st.columns(3)
 cols[0].metric(tr("home.entries_total"), view.entries_total)
-cols[1].metric(tr("home.my_entries"), f"{view.my_entries} / {view.entry_limit}")
+cols[1].metric(
+    tr("home.my_entries"),
+    tr("home.my_entries_value", count=view.my_entries, limit=view.entry_limit),
+)
 cols[2].metric(
     tr("vote.left"), tr("vote.left_value", left=view.votes_left, budget=view.vote_budget)
 )

@@ -8,7 +8,7 @@ from contest.judging.scoring import JudgeItem, declare_conflict, save_score
 from contest.judging.views import judge_view
 from ui import page
 from ui.disclosure import show_ai_use
-from ui.format import when
+from ui.format import moment
 from ui.i18n import tr
 from ui.images import display_source
 from ui.provenance import show_file_record
@@ -91,14 +91,14 @@ with left:
     ):
         st.dialog(tr("judging.full_title", number=item.number), width="large")(_open_full)(item)
 with right:
-    heading(tr("judging.option_heading", number=item.number, title=item.title))
+    heading(tr("entry.heading", number=item.number, title=item.title))
     st.caption(tr("judging.position", position=position + 1, total=total))
     body(f"{item.theme} · {item.policy}")
     if item.description:
         body(item.description)
     if item.saved_at is not None:
         st.success(
-            tr("judging.saved_at", at=when(item.saved_at, view.timezone)),
+            tr("judging.saved_at", at=moment(item.saved_at, view.timezone)),
             icon=":material/task_alt:",
         )
     else:

@@ -27,6 +27,13 @@ st.html(
     ".st-key-kiosk_text h1 {font-size: 4.2rem; line-height: 1.15;}"
     ".st-key-kiosk_text p {font-size: 1.9rem;}"
     ".st-key-kiosk_zone p {font-size: 2.2rem; font-weight: 700;}"
+    # Read from 3 m: the award as large as a heading, the QR code at least a quarter of the
+    # screen's height (30vh), every message and caption at TV size.
+    ".st-key-kiosk_award p {font-size: 3.2rem; font-weight: 800;}"
+    ".st-key-kiosk_qr img {height: 30vh !important; width: auto !important;}"
+    "[data-testid='stCaption'], [data-testid='stCaptionContainer'],"
+    " .st-key-kiosk_text [data-testid='stCaptionContainer'] p {font-size: 1.7rem !important;}"
+    "[data-testid='stAlert'] p {font-size: 2.2rem;}"
     "</style>"
 )
 token = screen_token()
@@ -37,7 +44,10 @@ first = page.public(kiosk_view, token=token)
 def screen() -> None:
     view = page.public(kiosk_view, token=token)
     with st.container(key="kiosk_zone"):
-        st.markdown(md(tr("kiosk.zone", theme=view.theme)))
+        if view.mode == KioskMode.WINNERS:
+            st.markdown(md(tr("kiosk.winners_zone", contest=view.contest_name, theme=view.theme)))
+        else:
+            st.markdown(md(tr("kiosk.zone", theme=view.theme)))
     if not view.posters:
         page.stop_with(tr("kiosk.no_winners" if view.mode == KioskMode.WINNERS else "kiosk.empty"))
     shown = st.session_state.get(state.KIOSK_SHOWN, -1) + 1
@@ -51,13 +61,15 @@ def screen() -> None:
         )
     with text.container(key="kiosk_text"):
         if poster.award:
-            st.markdown(f"**{md(tr('kiosk.award', award=poster.award))}**")
+            st.container(key="kiosk_award").markdown(md(tr("kiosk.award", award=poster.award)))
         st.title(md(poster.title), anchor=False)
         st.markdown(md(poster.policy))
         if poster.credit:
             st.markdown(md(poster.credit))
         show_ai_label(poster.ai_label)
-        st.image(qr_image(poster.link), width=340, alt=tr("exhibition.qr_alt", link=poster.link))
+        st.container(key="kiosk_qr").image(
+            qr_image(poster.link), alt=tr("exhibition.qr_alt", link=poster.link)
+        )
         st.caption(view.scan.text(lang()))
         st.caption(
             tr(

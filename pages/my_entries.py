@@ -9,13 +9,13 @@ from typing import Any
 import streamlit as st
 
 from contest.core.models import Entry
-from contest.core.timeutil import format_local
 from contest.entries.receipt import receipt_pdf
 from contest.entries.submissions import EntryDraft, update_entry, withdraw_entry
 from contest.entries.views import my_entries_view
 from ui import page, state
 from ui.entry_check import checked_file, checklist, forget, show_file
 from ui.entry_form import Slots, entry_form, show_draft, show_lookalikes
+from ui.format import moment
 from ui.i18n import error_text, lang, tr
 from ui.images import thumb_source
 from ui.text import body, heading, md
@@ -102,7 +102,7 @@ for item in view.entries:
             alt=tr("image.alt", title=entry.title, theme=entry.theme),
         )
         with right:
-            heading(f"#{entry.number} {entry.title}")
+            heading(tr("entry.heading", number=entry.number, title=entry.title))
             if item.award:
                 st.badge(
                     md(tr("my_entries.award", award=item.award)),
@@ -112,7 +112,7 @@ for item in view.entries:
             status = tr("my_entries.won") if item.award else tr("entry.status." + entry.status)
             st.caption(
                 f"{md(entry.theme)} · {status} · "
-                f"{tr('my_entries.received', at=format_local(entry.created_at, tz))}"
+                f"{tr('my_entries.received', at=moment(entry.created_at, tz))}"
             )
             if entry.status_reason:
                 body(entry.status_reason)

@@ -4,16 +4,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from contest.core.timeutil import format_local
 from contest.voting.views import tallies_view
 from ui import page
 from ui.charts import chart
+from ui.format import moment
 from ui.i18n import tr
 
 page.header(tr("vote.results_title"))
 view = page.load(tallies_view)
 if view.hidden:
-    page.stop_with(tr("vote.results_hidden", closes=format_local(view.closes_at, view.timezone)))
+    page.stop_with(
+        tr("vote.results_hidden", closes=moment(view.closes_at, view.timezone, seconds=True))
+    )
 if view.live:
     st.caption(tr("vote.results_live"))
 frame = pd.DataFrame(
@@ -30,9 +32,8 @@ frame = pd.DataFrame(
 )
 if not frame.empty:
     poster, votes = tr("vote.poster"), tr("vote.votes")
-    top = frame.head(30).assign(
-        **{poster: frame[tr("vote.number")].astype(str) + ". " + frame[tr("entry.title")]}
-    )
+    named = [tr("gallery.open", number=row.number, title=row.title) for row in view.rows[:30]]
+    top = frame.head(30).assign(**{poster: named})
     chart(
         alt.Chart(top)
         .mark_bar()

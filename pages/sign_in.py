@@ -48,7 +48,7 @@ if auth.oidc_enabled():
 
 with st.form("sign_in"):
     st.subheader(tr("auth.sign_in"))
-    login = st.text_input(tr("auth.login"), key="login", placeholder="D1001 / name@incheon.go.kr")
+    login = st.text_input(tr("auth.login"), key="login", placeholder=tr("auth.login_example"))
     password = st.text_input(tr("auth.password"), type="password", key="password")
     submitted = st.form_submit_button(tr("auth.sign_in"), type="primary")
 

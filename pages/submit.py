@@ -4,7 +4,6 @@ and a receipt card (with a one-page PDF) says what was received."""
 
 import streamlit as st
 
-from contest.core.dates import moment
 from contest.entries.receipt import receipt_pdf, receipt_view
 from contest.entries.submissions import submit_entry
 from contest.entries.views import submit_view
@@ -12,6 +11,7 @@ from ui import page, state
 from ui.disclosure import show_ai_use
 from ui.entry_check import checked_file, checklist, forget, show_file
 from ui.entry_form import entry_form, show_draft
+from ui.format import moment
 from ui.i18n import error_text, lang, tr
 from ui.images import thumb_source
 from ui.text import body, heading
@@ -33,7 +33,7 @@ def _show_receipt(entry_id: int) -> None:
             heading(receipt.title)
             body(f"{receipt.theme} · {receipt.policy}")
             st.markdown(f"**{tr('receipt.received')}**")
-            body(receipt.received)
+            body(receipt.received(lang()))
             show_ai_use(receipt)
         cols = st.columns(3)
         cols[0].download_button(
@@ -63,9 +63,9 @@ if st.session_state.get(f"{prefix}_file") is not None:
 if (receipt_id := st.session_state.get(state.SUBMIT_RECEIPT)) is not None:
     _show_receipt(receipt_id)
 tz = contest.timezone
-dates = {
-    "opens": moment(contest.submission_opens_at, tz, lang()),
-    "closes": moment(contest.submission_closes_at, tz, lang()),
+dates = {  # a window's bounds to the second where it has them (23:59:59)
+    "opens": moment(contest.submission_opens_at, tz, seconds=True),
+    "closes": moment(contest.submission_closes_at, tz, seconds=True),
 }
 if not view.submission_open:
     st.caption(tr("submit.window_dates", **dates))

@@ -5,20 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from contest.core import dates
-from contest.core.timeutil import local
 from ui.i18n import lang, tr
 
 NONE = "—"  # shown for a value that does not exist (never "None")
 
 
-def when(moment: datetime | None, tz: str) -> str:
-    """A moment in the contest's time zone to the minute: 2026-10-14 09:12."""
-    return NONE if moment is None else local(moment, tz).strftime("%Y-%m-%d %H:%M")
+def moment(value: datetime | None, tz: str, *, seconds: bool = False) -> str:
+    """A moment in the house style, in the contest's time zone: 2026. 12. 4.(금) 09:00 (with
+    ``seconds``, 09:00:07 where the seconds are not zero)."""
+    return NONE if value is None else dates.moment(value, tz, lang(), seconds=seconds)
 
 
-def moment(value: datetime | None, tz: str) -> str:
-    """A moment in the house style, in the contest's time zone: 2026. 12. 4.(금) 09:00."""
-    return NONE if value is None else dates.moment(value, tz, lang())
+def day(value: datetime | None, tz: str) -> str:
+    """A day in the house style, in the contest's time zone: 2026. 12. 4.(금)."""
+    return NONE if value is None else dates.day(value, tz, lang())
 
 
 def share(value: float | None) -> str:

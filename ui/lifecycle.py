@@ -14,7 +14,7 @@ from contest.judging.readiness import STEPS, Readiness
 from contest.reports.audit_log import sentence
 from contest.reports.views import LifecycleView
 from ui import page, state
-from ui.format import when
+from ui.format import moment
 from ui.i18n import lang, tr
 from ui.notices import Kind
 from ui.record import changes_list, show_changes
@@ -40,9 +40,10 @@ def where_it_stands(view: LifecycleView) -> None:
     """The phase, every step in order, and the one step that comes next with its button (and
     the confirmation it opens)."""
     ready = view.readiness
-    st.subheader(tr("lifecycle.where", phase=tr(f"phase.{ready.phase.value}")), anchor=False)
     if ready.published:
-        st.caption(tr("lifecycle.published_note"))
+        _published(view)
+        return
+    st.subheader(tr("lifecycle.where", phase=tr(f"phase.{ready.phase.value}")), anchor=False)
     show_changes(ready.changes)
     stepper(ready)
     if ready.steps:
@@ -55,6 +56,23 @@ def where_it_stands(view: LifecycleView) -> None:
                 st.caption(tr(f"lifecycle.{step}_note"))
                 _step_button(step)
     confirm(view, ready.steps)
+
+
+def _published(view: LifecycleView) -> None:
+    """Once published every step is done: say so and since when, and offer withdrawing the
+    publication as a correction, not as the contest's next step."""
+    winners = len(view.preview.board.winners) if view.preview else 0
+    st.subheader(tr("lifecycle.published_title"), anchor=False)
+    at = moment(view.contest.published_at, view.contest.timezone)
+    st.success(tr("lifecycle.published_since", at=at, count=winners), icon=":material/campaign:")
+    show_changes(view.readiness.changes)
+    stepper(view.readiness)
+    with st.container(border=True):
+        st.markdown(f"**{tr('lifecycle.unpublish_title')}**")
+        st.caption(tr("lifecycle.unpublish_note"))
+        say(facts("unpublish", view))
+        _step_button("unpublish", icon=":material/undo:")
+    confirm(view, view.readiness.steps)
 
 
 def _step_button(step: str, **style: Any) -> None:
@@ -102,7 +120,9 @@ def facts(step: str, view: LifecycleView) -> list[Fact]:
             )
             said.append((tr("lifecycle.fact.entries", count=r.active_entries), "info"))
             if r.closes_early:
-                said.append((tr("lifecycle.fact.early", closes=when(r.voting_closes_at, tz)), warn))
+                said.append(
+                    (tr("lifecycle.fact.early", closes=moment(r.voting_closes_at, tz)), warn)
+                )
         case "build_shortlist":
             said.append(
                 (
@@ -119,7 +139,10 @@ def facts(step: str, view: LifecycleView) -> list[Fact]:
                 said.append(
                     (
                         tr(
-                            "lifecycle.fact.ties_at_cut", extra=r.would_shortlist - r.shortlist_size
+                            "lifecycle.fact.ties_at_cut",
+                            extra=r.would_shortlist - r.shortlist_size,
+                            size=r.shortlist_size,
+                            count=r.would_shortlist,
                         ),
                         warn,
                     )
@@ -166,15 +189,12 @@ def facts(step: str, view: LifecycleView) -> list[Fact]:
             )
             said.append(
                 (
-                    tr(
-                        "lifecycle.fact.awards",
-                        awarded=r.awarded,
-                        places=r.award_places,
-                        tied=r.tied,
-                    ),
+                    tr("lifecycle.fact.awards", awarded=r.awarded, places=r.award_places),
                     "info",
                 )
             )
+            if r.tied:
+                said.append((tr("lifecycle.fact.awards_shared", tied=r.tied), "info"))
             if r.below_quorum:
                 said.append(
                     (
@@ -244,7 +264,7 @@ def _confirm_body(step: str, view: LifecycleView) -> None:
         st.caption(
             tr(
                 "lifecycle.preview_note",
-                at=when(view.preview.finalised_at, view.contest.timezone),
+                at=moment(view.preview.finalised_at, view.contest.timezone),
                 hash=view.preview.content_hash[:12],
             )
         )

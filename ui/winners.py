@@ -18,13 +18,13 @@ from ui.text import caption, md
 PER_ROW = 3
 
 
-def _tier(tier: Tier) -> None:
+def _tier(tier: Tier, why_count: str | None) -> None:
     st.subheader(md(tr("winners.tier", award=tier.name, places=tier.places)), anchor=False)
     if not tier.winners:
         st.caption(tr("winners.tier_empty"))
         return
-    if len(tier.winners) != tier.places:
-        st.caption(tr("winners.tier_count", count=len(tier.winners), places=tier.places))
+    if why_count is not None:
+        st.caption(tr(f"winners.tier_{why_count}", count=len(tier.winners), places=tier.places))
     for start in range(0, len(tier.winners), PER_ROW):
         row = tier.winners[start : start + PER_ROW]
         for column, winner in zip(st.columns(PER_ROW), row, strict=False):
@@ -33,7 +33,8 @@ def _tier(tier: Tier) -> None:
                     thumb_source(winner.thumb_key),
                     alt=tr("image.alt", title=winner.title, theme=winner.theme),
                 )
-                st.markdown(f"**{md(f'{winner.number}. {winner.title}')}**")
+                said = tr("entry.heading", number=winner.number, title=winner.title)
+                st.markdown(f"**{md(said)}**")  # "3번 제목": "3. 제목" reads as a rank
                 if winner.tied:
                     st.badge(tr("winners.tied"), icon=":material/balance:", color="orange")
                 caption(f"{winner.theme} · {winner.policy}")
@@ -82,6 +83,6 @@ def show_board(board: Board) -> None:
     made."""
     if not board.winners:
         st.info(tr("results.no_winners"))
-    for tier in board.tiers:
-        _tier(tier)
+    for index, tier in enumerate(board.tiers):
+        _tier(tier, board.why_count(index))
     st.caption(how_scored(board.explanation))

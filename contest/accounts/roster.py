@@ -62,6 +62,14 @@ class RosterImport:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def outcome(self) -> str:
+        """Which sentence tells what the import did ("roster.imported.<outcome>"): a count of
+        0 is left unsaid rather than written "0명의 정보를 고쳤습니다"."""
+        if self.created and self.updated:
+            return "both"
+        return "created" if self.created else "updated" if self.updated else "none"
+
     def passwords_csv(self) -> bytes:
         """The one-time passwords to hand out, as a CSV Excel opens (UTF-8 with BOM); no cell
         can run as a formula (the names and e-mails came from a file)."""

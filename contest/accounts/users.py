@@ -21,7 +21,7 @@ from contest.core import audit, pseudonyms
 from contest.core.authz import require_admin, require_staff
 from contest.core.db import finish_reading
 from contest.core.errors import AuthFailed, InvalidInput, NotFound, PermissionDenied
-from contest.core.i18n import LANGUAGES
+from contest.core.i18n import LANGUAGES, phrase
 from contest.core.models import Role, User
 from contest.core.timeutil import utcnow
 
@@ -32,7 +32,7 @@ _DUMMY_HASH = hash_password("not-a-real-password")
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(what=f"user {user_id}")
+        raise NotFound(what=phrase("thing.user"))
     return user
 
 
@@ -61,13 +61,16 @@ def authenticate(
     address: str = "",
     now: datetime | None = None,
 ) -> User:
-    """The user a login and password name, or AuthFailed / TooManyAttempts.
+    """The user a login and password name, or AuthFailed / TooManyAttempts (InvalidInput for
+    an empty form).
 
     ``address`` is the client's (ui/client.py), counted with the account (accounts/throttle.py).
     Unknown logins, inactive accounts and accounts without a password take the same path as a
     wrong password (counted, locked, one argon2 verify), so neither the answer nor its time
     tells whether an employee number exists. No transaction is open during the verify.
     """
+    if not login.strip() or not password:
+        raise InvalidInput("error.auth_empty")  # nothing to check: not counted as an attempt
     now = now or utcnow()
     user = find_by_login(session, login)
     account = account_of(user, login)

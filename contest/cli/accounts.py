@@ -115,7 +115,8 @@ def _import_roster(args: argparse.Namespace) -> int:
         return 2
     args.passwords_out.write_bytes(result.passwords_csv())
     args.passwords_out.chmod(0o600)
-    print(t("roster.imported", args.lang, created=result.created, updated=result.updated))
+    said = f"roster.imported.{result.outcome}"
+    print(t(said, args.lang, created=result.created, updated=result.updated))
     return 0
 
 

@@ -11,10 +11,10 @@ from typing import Any
 from sqlmodel import col, select
 
 from contest.accounts import users as accounts
+from contest.core.dates import moment
 from contest.core.errors import ContestError
 from contest.core.i18n import LANGUAGES, error_message, t
 from contest.core.models import Contest
-from contest.core.timeutil import local
 from contest.privacy.plan import FACTS, PurgePlan, purge_preview
 from contest.privacy.purge import purge_contest
 from contest.privacy.retention import retention
@@ -57,7 +57,7 @@ def _purge(args: argparse.Namespace) -> int:
             return 2
         for contest, plan in plans:
             kept = retention(contest)
-            until = local(kept.until, contest.timezone).strftime("%Y-%m-%d %H:%M")
+            until = moment(kept.until, contest.timezone, args.lang)
             state = "purged" if kept.purged_at else ("due" if kept.due() else f"kept until {until}")
             print(f"{contest.slug}: {state}")
             if kept.due() or not args.dry_run:

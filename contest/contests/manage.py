@@ -30,6 +30,7 @@ from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.db import begin_write, lock_row
 from contest.core.errors import InvalidInput, InvalidState, NotFound
+from contest.core.i18n import phrase
 from contest.core.models import Contest, User
 from contest.core.timeutil import utcnow
 
@@ -135,7 +136,7 @@ def update_settings(
     begin_write(session)
     contest = lock_row(session, Contest, contest_id)
     if contest is None:
-        raise NotFound(what=f"contest {contest_id}")
+        raise NotFound(what=phrase("thing.contest"))
     found = planned_changes(contest, changes, now or utcnow())
     late = [change for change in found if change.late]
     if late and not reason.strip():

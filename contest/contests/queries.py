@@ -9,13 +9,14 @@ from sqlmodel import Session, col, func, select
 
 from contest.contests.freezes import LATE_CHANGE
 from contest.core.errors import NotFound
+from contest.core.i18n import phrase
 from contest.core.models import AuditEvent, Contest, Entry, EntryStatus, Vote
 
 
 def get_contest(session: Session, contest_id: int) -> Contest:
     contest = session.get(Contest, contest_id)
     if contest is None:
-        raise NotFound(what=f"contest {contest_id}")
+        raise NotFound(what=phrase("thing.contest"))
     return contest
 
 

@@ -10,9 +10,10 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from contest.contests.settings import DEFAULT_TIMEZONE, zone
+from contest.core.dates import Moment
 from contest.core.errors import WindowClosed
 from contest.core.models import Contest
-from contest.core.timeutil import as_utc, format_local, utcnow
+from contest.core.timeutil import as_utc, utcnow
 
 
 class WindowStatus(StrEnum):
@@ -81,8 +82,8 @@ def _ensure_open(contest: Contest, window: Window, key: str, now: datetime | Non
     if not window.contains(now or utcnow()):
         raise WindowClosed(
             key,
-            opens=format_local(window.opens_at, contest.timezone),
-            closes=format_local(window.closes_at, contest.timezone),
+            opens=Moment(window.opens_at, contest.timezone),
+            closes=Moment(window.closes_at, contest.timezone),
         )
 
 

@@ -2,9 +2,11 @@
 "2026. 12. 4.(금) 09:00" in Korean, "Fri 4 Dec 2026, 09:00" in English (the house style). The
 spaces inside are no-break spaces (locales/*/dates.json), so a line never breaks inside a date.
 
-Seconds are written only where they matter: an audit line or a settings refusal must tell a
-window closing at 23:59 from one closing at 23:59:59 (``Moment``), a screen never does
-(``moment``)."""
+Seconds are written only where they matter: an audit record, a settings refusal or the times of
+a burst of votes must tell 23:59 from 23:59:59 (``Moment``, ``moment(..., seconds=True)``);
+elsewhere a moment is said to the minute. This module is the one place that writes a date for
+people: screens, receipts, PDFs and audit lines all ask it (docs/korean-style.md); exports keep
+date-time cells a spreadsheet sorts."""
 
 from __future__ import annotations
 
@@ -31,9 +33,23 @@ def day(value: datetime, tz_name: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return t("date.day", lang, **_parts(value, tz_name, lang, False))
 
 
-def moment(value: datetime, tz_name: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The day and the time to the minute: 2026. 12. 4.(금) 09:00."""
-    return t("date.moment", lang, **_parts(value, tz_name, lang, False))
+def moment(
+    value: datetime, tz_name: str, lang: str = DEFAULT_LANGUAGE, *, seconds: bool = False
+) -> str:
+    """The day and the time to the minute: 2026. 12. 4.(금) 09:00 (with ``seconds``, the
+    seconds too when they are not zero: 09:00:07)."""
+    return t("date.moment", lang, **_parts(value, tz_name, lang, seconds))
+
+
+@dataclass(frozen=True)
+class Day:
+    """A day a service hands on, said later in the reader's language (a Phrase parameter)."""
+
+    at: datetime
+    tz: str
+
+    def text(self, lang: str) -> str:
+        return day(self.at, self.tz, lang)
 
 
 @dataclass(frozen=True)
@@ -45,7 +61,7 @@ class Moment:
     tz: str
 
     def text(self, lang: str) -> str:
-        return t("date.moment", lang, **_parts(self.at, self.tz, lang, True))
+        return moment(self.at, self.tz, lang, seconds=True)
 
 
 @dataclass(frozen=True)

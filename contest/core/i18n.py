@@ -7,6 +7,8 @@ merged, and a key defined twice is a bug caught by tests/contest/test_i18n.py.
 from __future__ import annotations
 
 import json
+import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from contest.core.errors import ContestError
+from contest.core.particles import FORMS, counted, particle
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
@@ -73,13 +76,34 @@ def _said(value: Any, lang: str) -> Any:
     return value
 
 
+class _Words(string.Formatter):
+    """Format specs for words: a Korean particle after its word ("{role:으로}", core/particles)
+    and an English count with its noun in number ("{n:entry|entries}")."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec in FORMS:
+            return f"{value}{particle(str(value), format_spec)}"
+        if "|" in format_spec:
+            return counted(value, format_spec)
+        return super().format_field(value, format_spec)
+
+
+_WORDS = _Words()
+_WORD_SPEC = re.compile(r"\{\w*:[^}]*(?:[^\x00-\x7f]|\|)")
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """Translate ``key``; falls back to Korean, then to the key itself so a gap is visible.
-    Parameters that are ``Said`` (Phrases, Moments, Durations) are said in the same language."""
+    Parameters that are ``Said`` (Phrases, Moments, Durations) are said in the same language;
+    a particle or a count's noun follows its word (``_Words``)."""
     text = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+    if not params:
+        return text
     params = {name: _said(value, lang) for name, value in params.items()}
     try:
-        return text.format(**params) if params else text
+        if _WORD_SPEC.search(text):
+            return _WORDS.format(text, **params)
+        return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
 

@@ -21,10 +21,6 @@ def local(value: datetime, tz_name: str) -> datetime:
     return as_utc(value).astimezone(ZoneInfo(tz_name))
 
 
-def format_local(value: datetime, tz_name: str) -> str:
-    return local(value, tz_name).strftime("%Y-%m-%d %H:%M:%S %Z")
-
-
 class UTCDateTime(sa.TypeDecorator[datetime]):
     """Stores naive UTC (portable across SQLite and PostgreSQL), returns aware UTC."""
 

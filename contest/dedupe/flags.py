@@ -14,6 +14,7 @@ from contest.core import audit, metrics
 from contest.core.authz import require_admin
 from contest.core.db import UNAVAILABLE, all_or_nothing, begin_write, end_write
 from contest.core.errors import ContestError, InvalidInput, InvalidState, NotFound
+from contest.core.i18n import phrase
 from contest.core.models import (
     DuplicateFlag,
     Entry,
@@ -188,7 +189,7 @@ def review_queue(
 def _open_flag(session: Session, flag_id: int) -> DuplicateFlag:
     flag = session.get(DuplicateFlag, flag_id)
     if flag is None:
-        raise NotFound(what=f"flag {flag_id}")
+        raise NotFound(what=phrase("thing.flag"))
     if flag.status != FlagStatus.OPEN.value:
         raise InvalidState("error.flag.already_decided")
     return flag
@@ -226,7 +227,7 @@ def confirm_flag(
     reason = typed("reason", reason, required=True)
     entry = session.get(Entry, disqualify_entry_id)
     if entry is None:
-        raise NotFound(what=f"entry {disqualify_entry_id}")
+        raise NotFound(what=phrase("thing.entry"))
     entry.status, entry.status_reason, entry.updated_at = (
         EntryStatus.DISQUALIFIED.value,
         reason,

@@ -15,6 +15,7 @@ from contest.contests.windows import local_datetime
 from contest.core import audit
 from contest.core.db import schema_lock
 from contest.core.models import Contest, OfficialsEntering, Role, User
+from contest.core.particles import particle
 from contest.core.timeutil import utcnow
 from contest.demo.posters import draw_poster
 from contest.entries.submissions import EntryDraft, submit_entry
@@ -66,14 +67,6 @@ SAMPLE_POSTERS = (
 
 # (voter index in DEMO_ACCOUNTS, poster indexes in SAMPLE_POSTERS)
 DEMO_VOTES = ((4, (3, 5, 10)), (5, (0, 6)), (6, (0, 2, 7)))
-
-
-def object_particle(word: str) -> str:
-    """을 after a final consonant, 를 after a vowel ("정책을", "고도화를")."""
-    last = word.strip()[-1:] or "가"
-    if not "가" <= last <= "힣":
-        return "을(를)"
-    return "을" if (ord(last) - ord("가")) % 28 else "를"
 
 
 def is_empty(session: Session) -> bool:
@@ -161,7 +154,7 @@ def _seed_posters(runtime: Runtime, user_ids: list[int]) -> None:
             policy=policy,
             description=slogan,
             ai_tools=("Stable Diffusion",),
-            prompt=f"{policy}{object_particle(policy)} 알리는 밝은 포스터",
+            prompt=f"{policy}{particle(policy, '을')} 알리는 밝은 포스터",
             human_part="문구 작성과 배치",
             consent_own_work=True,
             consent_publish=True,

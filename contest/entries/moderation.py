@@ -19,6 +19,7 @@ from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.db import begin_write, lock_row
 from contest.core.errors import InvalidInput, InvalidState, NotFound
+from contest.core.i18n import phrase
 from contest.core.models import Entry, EntryStatus, ImageObject, User
 from contest.core.timeutil import utcnow
 from contest.images.provenance.describe import FileRecord, declared_tools
@@ -59,7 +60,7 @@ def moderate(
     begin_write(session)
     entry = lock_row(session, Entry, entry_id)
     if entry is None:
-        raise NotFound(what=f"entry {entry_id}")
+        raise NotFound(what=phrase("thing.entry"))
     refuse_while_published(session, get_contest(session, entry.contest_id), entry_id=entry.id)
     allowed, target = ACTIONS[action]
     if EntryStatus(entry.status) not in allowed:

@@ -12,11 +12,11 @@ from fpdf import FPDF
 from sqlmodel import Session, col, select
 
 from contest.core.authz import require_staff
+from contest.core.dates import moment
 from contest.core.errors import NotFound, PermissionDenied
 from contest.core.i18n import DEFAULT_LANGUAGE, t
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, Role, User
 from contest.core.pdf import FONT, MARGIN, document, fit, lines, picture
-from contest.core.timeutil import format_local
 from contest.entries.disclosure import Disclosure
 from storage import ObjectStore
 
@@ -30,10 +30,10 @@ class ReceiptView(Disclosure):
     thumb_key: str
     display_key: str
 
-    @property
-    def received(self) -> str:
-        """The time it was received, in the contest's zone (KST for Incheon)."""
-        return format_local(self.received_at, self.timezone)
+    def received(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The moment it was received, in the contest's zone (KST for Incheon), to the second:
+        a receipt may be asked whether it came before the window closed."""
+        return moment(self.received_at, self.timezone, lang, seconds=True)
 
 
 def receipt_view(session: Session, *, actor: User | None, entry_id: int) -> ReceiptView:
@@ -87,7 +87,7 @@ def receipt_pdf(
     pdf.set_xy(text_x, top)
     rows = (
         ("receipt.number", str(receipt.number)),
-        ("receipt.received", receipt.received),
+        ("receipt.received", receipt.received(lang)),
         ("receipt.status", t(f"entry.status.{receipt.status}", lang)),
         ("entry.theme", receipt.theme),
         ("entry.policy", receipt.policy),

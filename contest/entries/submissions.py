@@ -24,6 +24,7 @@ from contest.core.authz import require_staff
 from contest.core.config import Settings
 from contest.core.db import all_or_nothing, begin_write, finish_reading, lock_row
 from contest.core.errors import InvalidInput, LimitReached, NotFound, PermissionDenied
+from contest.core.i18n import phrase
 from contest.core.models import Contest, Entry, EntryStatus, ImageObject, User
 from contest.core.timeutil import utcnow
 from contest.dedupe.flags import (
@@ -257,7 +258,7 @@ def _editable_entry(
     user = require_staff(actor)
     entry = session.get(Entry, entry_id, populate_existing=True)
     if entry is None:
-        raise NotFound(what=f"entry {entry_id}")
+        raise NotFound(what=phrase("thing.entry"))
     if entry.author_id != user.id:
         raise PermissionDenied("error.entry.not_yours")
     if entry.status not in (EntryStatus.ACTIVE.value, EntryStatus.HIDDEN.value):

@@ -25,6 +25,7 @@ from contest.contests.windows import exhibition_open
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.config import Settings
+from contest.core.dates import Day
 from contest.core.errors import (
     InvalidInput,
     InvalidState,
@@ -32,8 +33,9 @@ from contest.core.errors import (
     NotFound,
     PermissionDenied,
 )
+from contest.core.i18n import phrase
 from contest.core.models import Contest, DisplayLink, Entry, EntryStatus, ImageObject, User
-from contest.core.timeutil import format_local, utcnow
+from contest.core.timeutil import utcnow
 from contest.exhibition.links import kiosk_link, poster_link
 from contest.exhibition.public import ScanPromise, scan_promise
 from contest.images.provenance.describe import Line, ai_label
@@ -112,7 +114,7 @@ def revoke_display(
     admin = require_admin(actor)
     display = session.get(DisplayLink, display_id)
     if display is None:
-        raise NotFound(what=f"display {display_id}")
+        raise NotFound(what=phrase("thing.display"))
     if display.revoked_at is not None:
         raise InvalidState("error.display.already_revoked")
     display.revoked_at, display.revoked_by = now or utcnow(), admin.id
@@ -142,14 +144,11 @@ def displays(session: Session, *, actor: User | None) -> list[DisplayLink]:
     )
 
 
-def _dates(contest: Contest) -> dict[str, str]:
+def _dates(contest: Contest) -> dict[str, Day | str]:
     opens, closes = contest.exhibition_opens_at, contest.exhibition_closes_at
     if opens is None or closes is None:
         return {"opens": "—", "closes": "—"}
-    return {
-        "opens": format_local(opens, contest.timezone),
-        "closes": format_local(closes, contest.timezone),
-    }
+    return {"opens": Day(opens, contest.timezone), "closes": Day(closes, contest.timezone)}
 
 
 class KioskMode(StrEnum):

@@ -24,6 +24,7 @@ from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.db import begin_write, lock_row
 from contest.core.errors import InvalidInput, InvalidState, NotFound
+from contest.core.i18n import phrase
 from contest.core.models import Contest, ContestPhase, Entry, ShortlistItem, User
 from contest.core.timeutil import as_utc, utcnow
 from contest.judging.queries import active_entry_ids, shortlisted_ids
@@ -37,7 +38,7 @@ def _locked_contest(session: Session, contest_id: int) -> Contest:
     begin_write(session)
     contest = lock_row(session, Contest, contest_id)
     if contest is None:
-        raise NotFound(what=f"contest {contest_id}")
+        raise NotFound(what=phrase("thing.contest"))
     return contest
 
 
@@ -153,7 +154,7 @@ def _manual_change(
     require_phase(contest, *SHORTLIST_OPEN)
     entry = session.get(Entry, entry_id)
     if entry is None or entry.contest_id != contest_id:
-        raise NotFound(what=f"entry {entry_id}")
+        raise NotFound(what=phrase("thing.entry"))
     item = session.exec(
         select(ShortlistItem).where(
             ShortlistItem.contest_id == contest_id, ShortlistItem.entry_id == entry_id

@@ -22,6 +22,7 @@ from contest.contests.queries import get_contest
 from contest.core.authz import require_admin
 from contest.core.db import begin_write
 from contest.core.errors import InvalidInput, NotFound
+from contest.core.i18n import phrase
 from contest.core.models import Contest, ContestPhase, Entry, JudgeScore, Role, User
 from contest.judging.entrants import (
     REASON_NEEDED,
@@ -200,9 +201,9 @@ def appoint_judge(
     entry = session.get(Entry, entry_id)
     user = session.get(User, user_id)
     if entry is None or entry.contest_id != contest_id:
-        raise NotFound(what=f"entry {entry_id}")
+        raise NotFound(what=phrase("thing.entry"))
     if user is None or not user.is_active:
-        raise NotFound(what=f"user {user_id}")
+        raise NotFound(what=phrase("thing.user"))
     if user.role != Role.STAFF.value:
         raise InvalidInput("error.panel.not_staff", name=user.name)
     author = session.get(User, entry.author_id)

@@ -22,6 +22,7 @@ from contest.core import audit
 from contest.core.authz import require_admin, require_staff
 from contest.core.db import begin_write, lock_row
 from contest.core.errors import InvalidState, NotFound
+from contest.core.i18n import phrase
 from contest.core.models import Contest, ContestPhase, Entry, ImageObject, ResultSnapshot, User
 from contest.core.timeutil import utcnow
 from contest.entries.disclosure import Disclosure
@@ -76,6 +77,20 @@ class Board:
     @property
     def winners(self) -> tuple[Winner, ...]:
         return tuple(w for tier in self.tiers for w in tier.winners)
+
+    def why_count(self, index: int) -> str | None:
+        """Why the ``index``-th tier went to more or fewer entries than planned, or None:
+        "shared" (a tie within it), "after_shared" (a tie above used its places) or
+        "unfilled" (too few ranked entries)."""
+        tier = self.tiers[index]
+        if len(tier.winners) == tier.places:
+            return None
+        if len(tier.winners) > tier.places:
+            return "shared"
+        above = self.tiers[:index]
+        if sum(len(t.winners) for t in above) > sum(t.places for t in above):
+            return "after_shared"
+        return "unfilled"
 
 
 def _credit(shown: AuthorView, author: User) -> str | None:
@@ -199,7 +214,7 @@ def _locked(session: Session, contest_id: int) -> Contest:
     begin_write(session)
     contest = lock_row(session, Contest, contest_id)
     if contest is None:
-        raise NotFound(what=f"contest {contest_id}")
+        raise NotFound(what=phrase("thing.contest"))
     return contest
 
 

@@ -22,7 +22,7 @@ from contest.contests.queries import get_contest
 from contest.contests.rules import TIE_BREAKS
 from contest.core.authz import require_admin
 from contest.core.errors import InvalidState, NotFound
-from contest.core.i18n import DEFAULT_LANGUAGE, t
+from contest.core.i18n import DEFAULT_LANGUAGE, phrase, t
 from contest.core.models import Contest, ContestPhase, Entry, ResultSnapshot, User
 from contest.judging.jury import weighted
 from contest.judging.results import gather, latest_snapshot, verify_snapshot
@@ -203,7 +203,7 @@ def check_record(session: Session, *, actor: User | None, snapshot_id: int) -> R
     require_admin(actor)
     snapshot = session.get(ResultSnapshot, snapshot_id)
     if snapshot is None:
-        raise NotFound(what=f"snapshot {snapshot_id}")
+        raise NotFound(what=phrase("thing.snapshot"))
     contest = get_contest(session, snapshot.contest_id)
     return RecordCheck(
         snapshot_id=snapshot_id,

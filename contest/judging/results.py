@@ -22,6 +22,7 @@ from contest.contests.rules import tie_break
 from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.errors import InvalidInput, InvalidState, NotFound
+from contest.core.i18n import phrase
 from contest.core.models import (
     Contest,
     ContestPhase,
@@ -193,7 +194,7 @@ def verify_snapshot(session: Session, *, actor: User | None, snapshot_id: int) -
     require_admin(actor)
     snapshot = session.get(ResultSnapshot, snapshot_id)
     if snapshot is None:
-        raise NotFound(what=f"snapshot {snapshot_id}")
+        raise NotFound(what=phrase("thing.snapshot"))
     payload = snapshot.payload
     if content_hash(payload) != snapshot.content_hash:
         return False

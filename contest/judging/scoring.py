@@ -25,6 +25,7 @@ from contest.core import audit
 from contest.core.authz import require_admin, require_judge
 from contest.core.db import begin_write
 from contest.core.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from contest.core.i18n import phrase
 from contest.core.models import (
     Contest,
     ContestPhase,
@@ -220,7 +221,7 @@ def _judgeable(
     begin_write(session)
     entry = session.get(Entry, entry_id)
     if entry is None:
-        raise NotFound(what=f"entry {entry_id}")
+        raise NotFound(what=phrase("thing.entry"))
     contest = get_contest(session, entry.contest_id)
     require_phase(contest, *phases)
     author = session.get(User, entry.author_id)

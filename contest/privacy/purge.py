@@ -24,6 +24,7 @@ from contest.core import audit
 from contest.core.authz import require_admin
 from contest.core.db import all_or_nothing, begin_write, end_write, finish_reading, lock_row
 from contest.core.errors import InvalidState, NotFound, StorageFailed
+from contest.core.i18n import phrase
 from contest.core.models import (
     AuditEvent,
     Contest,
@@ -204,7 +205,7 @@ def purge_contest(
         begin_write(session)
         contest = lock_row(session, Contest, contest_id)
         if contest is None:
-            raise NotFound(what=f"contest {contest_id}")
+            raise NotFound(what=phrase("thing.contest"))
         _refuse_unless_due(contest, now)
         numbers = plan(session, contest, now)
         spent = spent_accounts(session, contest_id)

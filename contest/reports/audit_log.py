@@ -1,4 +1,4 @@
-"""The audit log as sentences: "2026-10-14 09:12 김민준 (혁신정책담당관) 님이 출품작을
+"""The audit log as sentences: "2026. 10. 14.(수) 09:12 김민준 (혁신정책담당관) 님이 출품작을
 철회했습니다: 12번 ‘제목’".
 
 Each event becomes an ``AuditLine``: when, who, which action, what it was done to, the reason,
@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 
 from contest.contests.changes import Change, recorded
 from contest.contests.freezes import LATE_CHANGE
+from contest.core.dates import moment
 from contest.core.i18n import t
 from contest.core.models import AuditEvent, Contest, DuplicateFlag, Entry, User
-from contest.core.timeutil import local
 
 # Every action the platform records, in the order the filter lists them.
 ACTIONS = (
@@ -97,6 +97,16 @@ class EntryRef:
 
 
 @dataclass(frozen=True)
+class RecordRef:
+    """A result record a line names: "결과 기록 2번", "result record No. 2"."""
+
+    id: int
+
+    def label(self, lang: str) -> str:
+        return t("record.ref", lang, id=self.id)
+
+
+@dataclass(frozen=True)
 class Changes:
     """The settings a save changed, put into words: "심사위원 점수 비중: 80% → 50%; …"."""
 
@@ -109,16 +119,17 @@ class Changes:
 
 
 def _words(value: Any, lang: str) -> Any:
-    return value.label(lang) if isinstance(value, EntryRef | Changes) else value
+    return value.label(lang) if isinstance(value, EntryRef | RecordRef | Changes) else value
 
 
 @dataclass(frozen=True)
 class AuditLine:
-    at: datetime  # local time in the contest's zone
+    at: datetime
+    timezone: str  # the contest's, in which ``at`` is said
     actor: str | None  # "name (department)"; None: the system, or a name purged (actor_role)
     action: str
-    # what it was done to: names, or entries (a flag names two); () when nothing in particular
-    target: tuple[str | EntryRef, ...]
+    # what it was done to: names, entries (a flag names two) or a record; () when nothing
+    target: tuple[str | EntryRef | RecordRef, ...]
     reason: str
     facts: Mapping[str, Any] = field(default_factory=dict)  # what the sentence needs besides
     actor_role: str | None = None  # kept when the purge removed who acted
@@ -184,7 +195,7 @@ def lines(session: Session, events: Sequence[AuditEvent], timezone: str) -> list
     def named(name: str | None) -> tuple[str, ...]:
         return (name,) if name else ()
 
-    def target(event: AuditEvent) -> tuple[str | EntryRef, ...]:
+    def target(event: AuditEvent) -> tuple[str | EntryRef | RecordRef, ...]:
         match event.target_type:
             case "entry":
                 return entry(event.target_id)
@@ -201,7 +212,7 @@ def lines(session: Session, events: Sequence[AuditEvent], timezone: str) -> list
             case "vote":
                 return entry(event.details.get("entry_id"))
             case "snapshot":
-                return (f"#{event.target_id}",)
+                return (RecordRef(event.target_id),) if event.target_id else ()
         return ()
 
     def facts(event: AuditEvent) -> dict[str, Any]:
@@ -238,7 +249,8 @@ def lines(session: Session, events: Sequence[AuditEvent], timezone: str) -> list
 
     return [
         AuditLine(
-            at=local(event.at, timezone),
+            at=event.at,
+            timezone=timezone,
             actor=person(event.actor_id),
             action=event.action,
             target=target(event),
@@ -248,10 +260,6 @@ def lines(session: Session, events: Sequence[AuditEvent], timezone: str) -> list
         )
         for event in events
     ]
-
-
-def when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _what(line: AuditLine, lang: str) -> str:
@@ -281,7 +289,7 @@ def _what(line: AuditLine, lang: str) -> str:
 
 def sentence(line: AuditLine, lang: str) -> str:
     """The whole line in words: time, who did what to what, and why."""
-    text = f"{when(line.at)} {_what(line, lang)}"
+    text = f"{moment(line.at, line.timezone, lang)} {_what(line, lang)}"
     if line.reason:
         text += " " + t("audit.because", lang, reason=line.reason)
     return text
@@ -293,7 +301,7 @@ def audit_frame(log: Sequence[AuditLine], lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
             (
-                when(line.at),
+                moment(line.at, line.timezone, lang, seconds=True),
                 line.who(lang),
                 line.label(lang),
                 line.target_text(lang),

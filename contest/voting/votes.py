@@ -42,6 +42,7 @@ from contest.core.errors import (
     PermissionDenied,
     WindowClosed,
 )
+from contest.core.i18n import phrase
 from contest.core.models import Contest, Entry, EntryStatus, Role, User, Vote, VoteEvent
 from contest.core.timeutil import utcnow
 from contest.voting.queries import vote_counts, voted_ids
@@ -349,7 +350,7 @@ def void_vote(
     else:
         raise InvalidInput("error.vote.which_vote")
     if vote is None:
-        raise NotFound(what=f"vote {vote_id or (voter_id, entry_id)}")
+        raise NotFound(what=phrase("thing.vote"))
     contest = get_contest(session, vote.contest_id)
     refuse_while_published(session, contest, entry_id=vote.entry_id)
     event = _event(

@@ -124,4 +124,6 @@ def test_the_results_page_explains_the_weights_of_the_table_it_shows(
     assert (view.explanation.jury_percent, view.explanation.version) == (80, 2)
     assert (view.explanation.top_votes, view.explanation.reference) == (3, 3)
     assert list(view.table["심사 몫"]) == [7.2, 5.6, 4.0]
-    assert [c.text("ko") for c in view.changes] == ["심사위원 점수 비중: 80% → 50%"]
+    assert [c.text("ko") for c in view.changes] == [
+        "심사위원 점수 비중 (나머지는 직원 투표): 80% → 50%"
+    ]

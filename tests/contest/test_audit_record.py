@@ -58,10 +58,10 @@ def test_panel_changes_disqualifications_and_voids_say_what_changed(any_runtime:
         votes.void_vote(session, actor=admin, vote_id=vote.id, reason="대리 투표")
 
     [removed] = said(any_runtime, "shortlist.remove")
-    assert "2번 ‘포스터 2’" in removed and "(대신 넣은 작품: 3번 ‘포스터 3’)" in removed
+    assert "2번 ‘포스터 2’" in removed and "(대신 넣은 출품작: 3번 ‘포스터 3’)" in removed
     assert removed.endswith("(사유: 심사 가능한 작품으로)")
     [added] = said(any_runtime, "shortlist.add")
-    assert "(대신 뺀 작품: 2번 ‘포스터 2’)" in added
+    assert "(대신 뺀 출품작: 2번 ‘포스터 2’)" in added
     assert "(in place of No. 2 ‘포스터 2’)" in said(any_runtime, "shortlist.add", "en")[0]
     [disqualified] = said(any_runtime, "entry.disqualify")
     assert "실격 처리했습니다: 4번 ‘포스터 4’ (접수됨 → 실격) (사유: 규정 위반)" in disqualified

@@ -90,9 +90,13 @@ def test_ensure_open_names_the_window() -> None:
         ensure_voting_open(contest, after)
     error = caught.value
     assert error.key == "error.voting_closed"
-    assert error.params == {"opens": "2026-10-13 00:00:00 KST", "closes": "2026-10-24 23:59:59 KST"}
+    said = {name: value.text("ko") for name, value in error.params.items()}
+    assert said == {  # to the second, in the house style: the window closes at 23:59:59
+        "opens": "2026.\u00a010.\u00a013.(화)\u00a000:00",
+        "closes": "2026.\u00a010.\u00a024.(토)\u00a023:59:59",
+    }
     message = error_message(error, "ko")
-    assert "투표 기간" in message and "2026-10-24 23:59:59 KST" in message
+    assert "투표 기간" in message and said["closes"] in message
     assert "Voting" in error_message(error, "en") or "voting" in error_message(error, "en")
     with pytest.raises(WindowClosed) as caught:
         ensure_submission_open(contest, after)

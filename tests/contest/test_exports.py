@@ -139,7 +139,7 @@ def test_exports_speak_korean_by_default(runtime: Runtime) -> None:
     assert "창의성·혁신성" in scores.columns and "creativity" not in scores.columns
     assert list(scores["가중 점수"]) == [7.7] and list(scores["이해충돌"]) == ["아니요"]
     assert list(ranked["상"]) == ["최우수", ""]  # the unscored poster: no award, no rank
-    assert list(ranked["순위"]) == [1, ""] and list(ranked["정족수 미달"]) == ["예", "예"]
+    assert list(ranked["순위"]) == [1, ""] and list(ranked["최소 심사위원 수 미달"]) == ["예", "예"]
     assert english["entries"].columns[0] == "No."
     assert set(english["entries"]["Status"]) == {"Accepted"}
     workbook = exports.sheets(tables, "ko")
@@ -274,9 +274,9 @@ def test_the_winners_list_an_office_hands_on(any_runtime: Runtime) -> None:
         "상장 번호",
         "번호",
         "제목",
-        "작성자",
-        "작성자 부서",
-        "작성자 사번",
+        "출품자",
+        "출품자 부서",
+        "출품자 사번",
         "최종 점수",
     ]
     assert winners.values.tolist() == [

@@ -60,6 +60,8 @@ DYNAMIC_FAMILIES = {
     "record.change.": ["entry_out", "entry_in", "title", "votes", "score", "setting", "none"],
     "contest.tie_break.": list(TIE_BREAKS),
     "ledger.void.": ["award_changed", "not_awarded"],
+    "roster.imported.": ["both", "created", "updated", "none"],
+    "winners.tier_": ["shared", "after_shared", "unfilled"],
     "lifecycle.step.": [*STEPS, "unpublish", "refinalise"],
     **{
         f"lifecycle.{part}.": [*STEPS, "unpublish", "refinalise"]

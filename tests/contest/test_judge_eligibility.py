@@ -170,7 +170,7 @@ def test_recusal_a_judge_in_the_shortlist_scores_none_of_it(any_runtime: Runtime
         )
     said = audit_log.sentence(line, "ko")
     assert "역할을 바꿨습니다: 출품자 (교통정책과) (직원 → 심사위원)" in said
-    assert "(심사할 작품: 2번 ‘포스터 2’)" in said and "(사유: 심사위원이 부족해" in said
+    assert "(심사할 출품작: 2번 ‘포스터 2’)" in said and "(사유: 심사위원이 부족해" in said
     assert [item.number for item in queue] == [1, 2, 3]
 
 

@@ -257,7 +257,7 @@ def test_the_audit_log_reads_as_sentences_in_both_languages(runtime: Runtime) ->
     assert added.target_text("en") == "No. 4 ‘포스터 4’"
     ko = audit_log.sentence(added, "ko")
     assert ko.endswith(
-        "관리자 (혁신정책담당관) 님이 본선 후보에 작품을 추가했습니다: 4번 ‘포스터 4’ "
+        "관리자 (혁신정책담당관) 님이 본선 후보에 출품작을 추가했습니다: 4번 ‘포스터 4’ "
         "(사유: 심사위원회 추천)"
     )
     assert audit_log.sentence(added, "en").endswith(

@@ -109,7 +109,7 @@ def test_upload_keeps_the_record_and_admins_read_it(any_runtime: Runtime, setup:
     signed = rows[firefly.entry.id].file_record
     assert say(signed.lines[0]) == "파일 기록: Adobe Firefly로 생성 (C2PA 서명 확인됨)"
     assert signed.note is not None  # declared Midjourney, the file says Adobe Firefly
-    assert say(signed.note).startswith("작성자가 밝힌 도구(Midjourney)와 파일 기록(Adobe Firefly)")
+    assert say(signed.note).startswith("출품자가 밝힌 도구(Midjourney)와 파일 기록(Adobe Firefly)")
     assert rows[sd.entry.id].file_record.note is not None  # Midjourney vs Stable Diffusion
 
 
@@ -211,7 +211,7 @@ def test_the_making_is_shown_with_consent(any_runtime: Runtime, setup: dict) -> 
     assert (hidden.prompt, hidden.human_part, hidden.ai_tools) == ("", "", ("Midjourney",))
     assert admin.prompt and own.prompt and open_.prompt == "bright poster of Incheon harbour"
     assert visitor is not None and visitor.prompt == ""
-    assert say(visitor.ai_label) == "생성형 AI로 만든 작품입니다 (사용 도구: Midjourney)"
+    assert say(visitor.ai_label) == "생성형 AI로 만든 출품작입니다 (사용 도구: Midjourney)"
     assert say(visitor.ai_label, "en") == "Made with generative AI (tools: Midjourney)"
 
 
@@ -339,5 +339,5 @@ def test_every_exhibition_label_says_the_poster_is_ai_made(runtime: Runtime) -> 
             session, store=runtime.store, settings=runtime.settings, actor=admin, compress=False
         )
     texts = pdf_text(pdf)
-    assert any("생성형 AI로 만든 작품입니다 (사용 도구: Adobe Firefly)" in t for t in texts)
-    assert any("생성형 AI로 만든 작품입니다 (사용 도구: 사내 생성 도구)" in t for t in texts)
+    assert any("생성형 AI로 만든 출품작입니다 (사용 도구: Adobe Firefly)" in t for t in texts)
+    assert any("생성형 AI로 만든 출품작입니다 (사용 도구: 사내 생성 도구)" in t for t in texts)

@@ -72,7 +72,7 @@ def test_a_change_after_finalising_outdates_the_record_and_names_it(any_runtime:
         "3번 ‘포스터 3’: 본선에서 빠졌습니다 (지금 상태: 실격)",
         "1번 ‘포스터 1’: 투표 3표 → 2표",
         f"2번 ‘포스터 2’: {judge} 심사위원의 점수 7.00 → 8.00",
-        "심사위원 점수 비중: 80% → 50%",
+        "심사위원 점수 비중 (나머지는 직원 투표): 80% → 50%",
     ]
     assert _changes(any_runtime, s) == expected
     with any_runtime.session() as session:

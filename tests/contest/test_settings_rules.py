@@ -132,7 +132,7 @@ def test_two_changes_record_exactly_two_with_before_and_after(any_runtime: Runti
         [line] = audit_log.lines(session, [event], "Asia/Seoul")
     ko, en = (spaced(audit_log.sentence(line, lang)) for lang in ("ko", "en"))
     assert "투표 마감: 2026. 10. 24.(토) 23:59:59 → 2026. 10. 27.(화) 18:00" in ko
-    assert "심사위원 점수 비중: 80% → 50%" in ko
+    assert "심사위원 점수 비중 (나머지는 직원 투표): 80% → 50%" in ko
     assert "Sat 24 Oct 2026, 23:59:59 → Tue 27 Oct 2026, 18:00" in en
 
 
@@ -161,7 +161,7 @@ def test_the_rubric_awards_flags_and_choices_read_in_words(runtime: Runtime) -> 
         text = audit_log.sentence(audit_log.lines(session, [event], "Asia/Seoul")[0], "ko")
     assert "창의성·혁신성 가중치 30 (1~10점)" in text and "창의성·혁신성 가중치 40 (1~10점)" in text
     assert "최우수 1편, 우수 2편, 장려 3편, 입선 4편 → 최우수 1편, 우수 1편" in text
-    assert "갤러리에 작성자 이름 보이기: 아니요 → 예" in text
+    assert "갤러리에 출품자 이름 보이기: 아니요 → 예" in text
     assert "출품할 수 없음" in text
     assert "None" not in text and "{" not in text
 
@@ -200,8 +200,8 @@ def test_a_judging_setting_is_refused_once_judging_opens(any_runtime: Runtime) -
         assert error.key == "error.settings.frozen"
     said = error_message(w.refused({"jury_weight": 0.5}), "ko")
     assert said == (
-        "‘심사위원 점수 비중’ 설정은 그렇게 바꿀 수 없습니다. 본선 명단이 확정되어 심사위원이 심사 "
-        "기준과 함께 보고 있습니다. 이제는 바꿀 수 없습니다."
+        "‘심사위원 점수 비중 (나머지는 직원 투표)’ 설정은 그렇게 바꿀 수 없습니다. "
+        "본선 명단이 확정되어 심사위원이 심사 기준과 함께 보고 있습니다. 이제는 바꿀 수 없습니다."
     )
     assert w.contest().jury_weight == 0.8 and w.events() == []
     assert w.save({"show_author_names": True}).changes  # what the result does not use moves
@@ -347,12 +347,12 @@ def test_a_missing_criterion_is_a_clear_refusal_not_a_key_error(any_runtime: Run
         (
             {"shortlist_size": 6},
             "error.contest.shortlist_below_awards",
-            "본선 진출 수(6편)가 시상 인원 합계(10편)보다 적습니다.",
+            "본선 진출 수(6편)가 수상작 수 합계(10편)보다 적습니다.",
         ),
         (
             {"award_tiers": awards(1, 2, 3, 15)},
             "error.contest.shortlist_below_awards",
-            "시상 인원 합계(21편)",
+            "수상작 수 합계(21편)",
         ),
         (
             {

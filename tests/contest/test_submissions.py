@@ -78,7 +78,10 @@ def test_form_opened_before_midnight_and_sent_after_is_refused(runtime: Runtime)
         )
     assert caught.value.key == "error.submission_closed"
     message = error_message(caught.value, "ko")
-    assert "출품 접수 기간이 아닙니다" in message and "2026-10-24 23:59:59" in message
+    assert (
+        "출품 접수 기간이 아닙니다" in message
+        and "2026.\u00a010.\u00a024.(토)\u00a023:59:59" in message
+    )
     assert all_objects(runtime) == [] and row_count(runtime, Entry) == 0
     with runtime.session() as session:
         receipt = submissions.submit_entry(

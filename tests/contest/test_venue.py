@@ -19,7 +19,7 @@ from contest.core.dates import day
 from contest.core.errors import InvalidInput, InvalidState, PermissionDenied
 from contest.core.i18n import t
 from contest.core.models import AuditEvent, Contest, DisplayLink, Entry, Role, User
-from contest.core.timeutil import utcnow
+from contest.core.timeutil import local, utcnow
 from contest.entries.receipt import receipt_pdf, receipt_view
 from contest.entries.submissions import EntryDraft, withdraw_entry
 from contest.entries.views import Stage, home_view
@@ -167,7 +167,7 @@ def test_a_scan_promises_what_the_posters_address_then_does(
     assert all(d in promises[Viewing.BEFORE] for d in days)  # "2026. 12. 9.(수)" …
     assert "투표" in promises[Viewing.BEFORE] and "투표" not in promises[Viewing.OPEN]
     assert promises[Viewing.CLOSED] == t("scan.staff", "ko")  # ended, and voting too
-    assert day(opens, "Asia/Seoul", "en") in english and "to read about this poster" in english
+    assert day(opens, "Asia/Seoul", "en") in english and "to read about this entry" in english
 
 
 def test_kiosk_links_keep_a_hash_show_one_zone_and_stop_when_revoked(
@@ -247,7 +247,10 @@ def test_the_receipt_is_the_authors_with_number_time_and_disclosure(
     first = venue["ids"][0]
     with runtime.session() as session:
         receipt = receipt_view(session, actor=venue["author"], entry_id=first)
-        assert receipt.received.endswith("KST")
+        seoul = local(receipt.received_at, "Asia/Seoul")  # the contest's zone, to the second
+        said = receipt.received("ko")
+        assert said.startswith(f"{seoul.year}.\u00a0{seoul.month}.\u00a0{seoul.day}.(")
+        assert f"{seoul:%H:%M}" in said and "KST" not in said
         with pytest.raises(PermissionDenied):
             receipt_view(session, actor=venue["voter"], entry_id=first)
         assert receipt_view(session, actor=venue["admin"], entry_id=first).number == receipt.number
@@ -256,7 +259,12 @@ def test_the_receipt_is_the_authors_with_number_time_and_disclosure(
         )
     texts = pdf_text(pdf)
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") == 1
-    for expected in ("출품 접수증", "바다가 가까운 도시", str(receipt.number), receipt.received):
+    for expected in (
+        "출품 접수증",
+        "바다가 가까운 도시",
+        str(receipt.number),
+        said.replace("\u00a0", " "),
+    ):
         assert any(expected in text for text in texts), expected
     assert any("Midjourney" in text for text in texts)
     assert any("정상적으로 접수되었음" in text for text in texts)

@@ -114,7 +114,7 @@ def open_step(page: Page, step: str) -> None:
 def moderate(page: Page, number: int, title: str, reason: str) -> None:
     open_page(page, ko("nav.admin_moderation"))
     page.get_by_role("combobox", name=ko("admin.entry"), exact=True).click()
-    page.get_by_role("option", name=f"#{number} {title}").click()
+    page.get_by_role("option", name=ko("entry.heading", number=number, title=title)).click()
     settle(page)
     page.get_by_text(ko("admin.action.disqualify"), exact=True).click()
     page.get_by_label(ko("admin.reason")).fill(reason)

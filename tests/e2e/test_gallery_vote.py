@@ -43,8 +43,16 @@ def open_by_qr_link(page: Page, base_url: str, entry_id: int, login: str) -> Non
     expect(page.get_by_text(ko("poster.link"))).to_be_visible(timeout=UI_TIMEOUT)
 
 
+def _left_pattern(left: str) -> str:
+    """The metric "3표 중 2표" (2 left of 3) with ``left`` as a pattern."""
+    said = re.escape(ko("vote.left_value", left="LEFT", budget="BUDGET"))
+    return said.replace("LEFT", left).replace("BUDGET", r"\d+")
+
+
 def votes_left(page: Page) -> int:
-    return int(_votes_left_value(page).inner_text().split("/")[0])
+    found = re.fullmatch(_left_pattern(r"(\d+)"), _votes_left_value(page).inner_text().strip())
+    assert found is not None
+    return int(found.group(1))
 
 
 def _votes_left_value(page: Page) -> Locator:
@@ -54,7 +62,7 @@ def _votes_left_value(page: Page) -> Locator:
 
 def expect_votes_left(page: Page, left: int) -> None:
     """Waits: the notice of a rerun can be on screen before the metric below it is redrawn."""
-    expect(_votes_left_value(page)).to_have_text(re.compile(rf"^\s*{left}\s*/"))
+    expect(_votes_left_value(page)).to_have_text(re.compile(rf"^\s*{_left_pattern(str(left))}\s*$"))
 
 
 def test_filter_open_vote_and_take_back(app_server: str, browser_page: Page) -> None:

@@ -115,8 +115,8 @@ def test_an_admin_purges_and_the_winners_stay(purgeable: Purgeable, browser: Bro
     colleague = signed_in(browser, purgeable, scene.voters[0].employee_no)
     try:
         go(colleague, "nav.results_published")
-        expect(colleague.get_by_text("1. 보존 포스터 1")).to_be_visible(timeout=UI_TIMEOUT)
-        expect(colleague.get_by_text("2. 보존 포스터 2")).to_be_visible(timeout=UI_TIMEOUT)
+        expect(colleague.get_by_text("1번 보존 포스터 1")).to_be_visible(timeout=UI_TIMEOUT)
+        expect(colleague.get_by_text("2번 보존 포스터 2")).to_be_visible(timeout=UI_TIMEOUT)
         for winner in scene.authors[:2]:
             expect(colleague.get_by_text(winner.name, exact=False).first).to_be_visible(
                 timeout=UI_TIMEOUT

@@ -129,10 +129,10 @@ def test_file_record_for_officials_label_for_citizens_and_usage_page(
     admin = new_page(browser)
     admin.goto(f"{app_server}/admin_moderation")
     sign_in(admin, "D9001", DEMO_PASSWORD)
-    choose(admin, ko("admin.entry"), f"#{number} {TITLE}")
+    choose(admin, ko("admin.entry"), ko("entry.heading", number=number, title=TITLE))
     expect(admin.get_by_text(FILE_SAYS)).to_be_visible(timeout=UI_TIMEOUT)
     expect(admin.get_by_text("C2PA 서명: Adobe")).to_be_visible()
-    note = "작성자가 밝힌 도구(Midjourney)와 파일 기록(Adobe Firefly)이 다릅니다."
+    note = "출품자가 밝힌 도구(Midjourney)와 파일 기록(Adobe Firefly)이 다릅니다."
     expect(admin.get_by_text(note, exact=False)).to_be_visible()
     _shot(admin, "moderation")
     admin.context.close()
@@ -141,7 +141,7 @@ def test_file_record_for_officials_label_for_citizens_and_usage_page(
     visitor = new_page(browser)
     visitor.goto(f"{app_server}/?entry={entry_id}")
     label = (
-        "생성형 AI로 만든 작품입니다 (사용 도구:\u2060 Midjourney)"  # md() joins ":" to its word
+        "생성형 AI로 만든 출품작입니다 (사용 도구:\u2060 Midjourney)"  # md() joins ":" to its word
     )
     expect(visitor.get_by_text(label)).to_be_visible(timeout=UI_TIMEOUT)
     expect(visitor.get_by_text(FILE_SAYS)).to_have_count(0)  # the record is for officials

@@ -154,8 +154,8 @@ def test_the_restored_copy_is_the_contest(drill: Drill, browser: Browser) -> Non
         contest_name = target_contest_name(drill)
         title = ko("results.winners_title", name=contest_name)
         expect(page.get_by_text(title)).to_be_visible(timeout=UI_TIMEOUT)
-        expect(page.get_by_text("1. 보존 포스터 1")).to_be_visible(timeout=UI_TIMEOUT)
-        expect(page.get_by_text("2. 보존 포스터 2")).to_be_visible(timeout=UI_TIMEOUT)
+        expect(page.get_by_text("1번 보존 포스터 1")).to_be_visible(timeout=UI_TIMEOUT)
+        expect(page.get_by_text("2번 보존 포스터 2")).to_be_visible(timeout=UI_TIMEOUT)
 
         go(page, "nav.admin_results")
         page.get_by_role("button", name=ko("results.verify")).click()

@@ -40,9 +40,9 @@ def test_submit_from_empty_to_receipt_then_edit_and_withdraw(
     poster.write_bytes(poster_bytes(31337))
     page.goto(f"{app_server}/submit")
     sign_in(page, "D1001", DEMO_PASSWORD)
-    left = page.get_by_text(re.compile(r"더 출품할 수 있는 작품 (\d)편"))
+    left = page.get_by_text(re.compile(r"앞으로 (\d)편 더 출품할 수 있습니다"))
     expect(left).to_be_visible(timeout=UI_TIMEOUT)
-    before = int(re.search(r"작품 (\d)편", left.inner_text()).group(1))  # type: ignore[union-attr]
+    before = int(re.search(r"앞으로 (\d)편", left.inner_text()).group(1))  # type: ignore[union-attr]
 
     # Empty: every requirement is listed, and there is nothing to send yet.
     expect(checklist(page)).to_contain_text(ko("submit.check.no_file"))
@@ -81,15 +81,19 @@ def test_submit_from_empty_to_receipt_then_edit_and_withdraw(
 
     # Sent: a receipt card, a cleared form and a current count.
     receipt = page.locator(".st-key-submit_receipt")
-    expect(receipt.get_by_text(re.compile(r"출품작 제\d+번으로 접수되었습니다"))).to_be_visible(
-        timeout=UI_TIMEOUT
-    )
-    expect(receipt.get_by_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d KST"))).to_be_visible()
+    expect(
+        receipt.get_by_text(re.compile(r"출품작이 접수되었습니다 \(출품 번호 \d+번\)"))
+    ).to_be_visible(timeout=UI_TIMEOUT)
+    expect(
+        receipt.get_by_text(re.compile(r"\d{4}\.\s\d{1,2}\.\s\d{1,2}\.\(.\)\s\d\d:\d\d(:\d\d)?"))
+    ).to_be_visible()
     expect(receipt.get_by_text("Midjourney")).to_be_visible()
-    expect(page.get_by_text(re.compile(f"더 출품할 수 있는 작품 {before - 1}편"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(f"앞으로 {before - 1}편 더 출품할 수 있습니다"))
+    ).to_be_visible()
     expect(page.get_by_role("textbox", name=ko("entry.title"))).to_have_value("")
     expect(page.get_by_text(ko("submit.file_ok"))).to_have_count(0)
-    number = re.search(r"제(\d+)번", receipt.inner_text()).group(1)  # type: ignore[union-attr]
+    number = re.search(r"출품 번호 (\d+)번", receipt.inner_text()).group(1)  # type: ignore[union-attr]
     settle(page)
     with page.expect_download() as download:
         page.get_by_role("button", name=ko("receipt.download")).click()
@@ -98,7 +102,7 @@ def test_submit_from_empty_to_receipt_then_edit_and_withdraw(
     assert download.value.suggested_filename == f"receipt-{number}.pdf"
 
     receipt.get_by_role("link", name=ko("nav.my_entries")).click()
-    card = page.get_by_role("heading", name=re.compile(f"#{number} 스마트 버스 정류장"))
+    card = page.get_by_role("heading", name=re.compile(f"{number}번 스마트 버스 정류장"))
     expect(card).to_be_visible()
     settle(page)
     page.go_back()  # the submit page again: the receipt stayed behind
@@ -132,7 +136,7 @@ def test_submit_from_empty_to_receipt_then_edit_and_withdraw(
     expect(page.get_by_text(saved)).to_be_visible(timeout=UI_TIMEOUT)
 
     settle(page)  # the page reran after saving and shows the entry as it is now
-    expect(page.get_by_role("heading", name=f"#{number} 스마트 정류장 2.0")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{number}번 스마트 정류장 2.0")).to_be_visible()
     page.get_by_text(ko("my_entries.withdraw_confirm")).first.click()
     page.get_by_role("button", name=ko("my_entries.withdraw")).first.click()
     expect(page.get_by_text(ko("entry.status.withdrawn")).first).to_be_visible(timeout=UI_TIMEOUT)

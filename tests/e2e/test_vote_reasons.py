@@ -11,9 +11,10 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from contest.contests.queries import require_current
+from contest.core.dates import moment
 from contest.core.i18n import t
 from contest.core.models import Entry
-from contest.core.timeutil import format_local, utcnow
+from contest.core.timeutil import utcnow
 from contest.runtime import Runtime
 from tests.e2e.conftest import UI_TIMEOUT, sign_in_at_poster
 
@@ -58,7 +59,7 @@ def voting_closed(server_runtime: Runtime) -> Iterator[str]:
         was = contest.voting_closes_at
         contest.voting_closes_at = utcnow() - timedelta(minutes=1)
         session.add(contest)
-        closes = format_local(contest.voting_closes_at, contest.timezone)
+        closes = moment(contest.voting_closes_at, contest.timezone)
     try:
         yield closes
     finally:

@@ -87,7 +87,7 @@ def test_judge_scores_a_poster_but_never_sees_their_own(app_env: Path) -> None:
     with runtime.session() as session:
         [score] = session.exec(select(JudgeScore).where(JudgeScore.judge_id == judge)).all()
     assert score.scores == {"creativity": 7, "policy": 7, "design": 7, "ai_use": 7}
-    assert f"1 / {len(expected)}" in at.get("progress")[0].proto.text
+    assert f"{len(expected)}편 중 1편" in at.get("progress")[0].proto.text
 
 
 def confirm_step(at: AppTest, step: str, reason: str = "") -> AppTest:
@@ -133,7 +133,7 @@ def test_admin_runs_lifecycle_results_and_console_pages(app_env: Path) -> None:
     at.switch_page("pages/results_published.py").run()
     assert not at.exception and not at.info
     tiers = [h.value for h in at.subheader]
-    assert tiers == ["최우수 (1점)", "우수 (2점)", "장려 (3점)"]  # the demo's award tiers
+    assert tiers == ["최우수 (1편)", "우수 (2편)", "장려 (3편)"]  # the demo's award tiers
     empty = t("winners.tier_empty", "ko")  # two posters scored: 장려 went to nobody
     assert empty in [c.value for c in at.caption]
 
@@ -205,4 +205,4 @@ def test_duplicate_review_says_how_far_apart_a_pair_came(app_env: Path) -> None:
     assert not at.exception and not at.error
     shown = " ".join(m.value for m in at.markdown)
     assert "1분 안에 잇달아 제출되었습니다" in shown
-    assert "1번 작품이 13번보다 21시간 0분 먼저 제출되었습니다" in shown
+    assert "1번 출품작이 13번보다 21시간 먼저 제출되었습니다" in shown

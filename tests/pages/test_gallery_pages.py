@@ -25,7 +25,7 @@ def test_gallery_filter_vote_and_retract(app_env: Path) -> None:
     at.switch_page("pages/gallery.py").run()
     assert not at.exception
     assert len(at.get("image")) == 12
-    assert metric(at) == "3 / 3표"
+    assert metric(at) == "3표 중 3표"
     at.selectbox(key="gallery_theme").select("균형발전").run()
     assert not at.exception
     assert len(at.get("image")) == len(entries(theme="균형발전")) == 2
@@ -40,9 +40,9 @@ def test_gallery_filter_vote_and_retract(app_env: Path) -> None:
     at.button(key="vote_cast").click().run()
     assert not at.exception
     assert any("남은 투표권: 2표" in s.value for s in at.success)
-    assert metric(at) == "2 / 3표"
+    assert metric(at) == "3표 중 2표"
     at.button(key="vote_retract").click().run()
-    assert metric(at) == "3 / 3표"
+    assert metric(at) == "3표 중 3표"
     assert at.button(key="vote_cast")
 
 
@@ -78,7 +78,7 @@ def test_results_hidden_from_staff_and_admin_pages(app_env: Path) -> None:
     sign_in_as(at, "D1001")
     at.switch_page("pages/results_public.py").run()
     assert not at.exception
-    assert any("투표 마감 후 공개" in i.value for i in at.info)
+    assert any("투표가 마감된 뒤 공개" in i.value for i in at.info)
     assert not at.dataframe
 
     sign_in_as(at, "D9001")

@@ -34,7 +34,7 @@ def test_submit_preview_receipt_edit_and_withdraw(app_env: Path) -> None:
     assert entry.title == "스마트 버스 정류장" and entry.status == EntryStatus.ACTIVE.value
 
     at.switch_page("pages/my_entries.py").run()
-    assert any(f"#{entry.number} 스마트 버스 정류장" in h.value for h in at.subheader)
+    assert any(f"{entry.number}번 스마트 버스 정류장" in h.value for h in at.subheader)
     assert not [t for t in at.text_input if t.key == f"edit{entry.id}_title"]  # folded
     at.session_state[f"edit{entry.id}_open"] = True  # as a click on "수정하기" does
     at.run()

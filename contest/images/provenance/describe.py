@@ -14,35 +14,11 @@ from typing import Any
 from contest.images.provenance.known import tool_named
 from contest.images.provenance.record import COMPOSITE, GENERATIVE, C2pa, Provenance, Texts
 
-# Hangul syllables and the sound a Latin letter or digit ends on, for the particle 로/으로:
-# 으로 follows a final consonant other than ㄹ.
-_CONSONANT_ENDINGS = frozenset("mnpk036")
-
 
 @dataclass(frozen=True)
 class Line:
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
-
-
-def ro(word: str) -> str:
-    """The particle "로" or "으로" after ``word`` as Korean readers say it."""
-    last = word.rstrip(" )]").lower()[-1:] or "a"
-    if "가" <= last <= "힣":
-        final = (ord(last) - ord("가")) % 28
-        return "로" if final in (0, 8) else "으로"
-    if last.isascii() and last.isalnum():
-        return "으로" if last in _CONSONANT_ENDINGS or word.lower().endswith("ng") else "로"
-    return "로"
-
-
-class Name(str):
-    """A tool's name; formatted with the spec "ro" ("{tool:ro} 생성") it takes the particle."""
-
-    __slots__ = ()
-
-    def __format__(self, spec: str) -> str:
-        return str(self) + ro(self) if spec == "ro" else format(str(self), spec)
 
 
 def file_tool(record: Provenance) -> str:
@@ -56,10 +32,10 @@ def _c2pa_line(record: Provenance) -> Line:
         return Line("provenance.c2pa.unreadable")
     tool = file_tool(record) or record.tool
     if record.c2pa_source in GENERATIVE:
-        made = Line("provenance.made.ai_tool", {"tool": Name(tool)}) if tool else None
+        made = Line("provenance.made.ai_tool", {"tool": tool}) if tool else None
         made = made or Line("provenance.made.ai")
     elif tool:
-        made = Line("provenance.made.tool", {"tool": Name(tool)})
+        made = Line("provenance.made.tool", {"tool": tool})
     else:
         made = Line("provenance.made.record")
     return Line(f"provenance.c2pa.{record.c2pa.value}", {"made": made})
