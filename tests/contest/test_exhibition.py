@@ -42,7 +42,9 @@ def pdf_text(pdf: bytes) -> list[str]:
             {int(cid, 16): bytes.fromhex(u.decode()).decode("utf-16-be") for cid, u in pairs}
         )
     texts = []
-    for raw in re.findall(rb"\((.*?)(?<!\\)\) Tj", pdf, re.S):
+    # A string is "(" then escaped bytes or anything but a paren or a backslash, then ") Tj":
+    # each try stops at the next paren, so the images' bytes cost one pass, not one per "(".
+    for raw in re.findall(rb"\(((?:[^()\\]|\\.)*)\) Tj", pdf, re.S):
         raw = re.sub(rb"\\([()\\])", rb"\1", raw).replace(b"\\r", b"\r")
         cids = [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw) - 1, 2)]
         texts.extend("".join(cmap.get(c, "\ufffd") for c in cids) for cmap in cmaps)
