@@ -27,7 +27,7 @@ from contest.demo.seed import DEMO_PASSWORD
 from contest.runtime import Runtime
 from tests.contest.synth_posters import draw_poster
 from tests.e2e.conftest import UI_TIMEOUT, demo_copy, new_page, settle, sign_in
-from tests.e2e.test_submit import choose
+from tests.e2e.test_submit import choose, pick
 from tests.factories import PASSWORD, create_user
 from tests.support.app_captures import DEVICES, enter_posters, open_signed_in, poster_page
 from ui.images import REGION
@@ -125,8 +125,7 @@ def _submit(page: Page, base_url: str, picture: Path) -> None:
     page.get_by_role("textbox", name=ko("entry.policy")).fill("해양 정책")
     page.get_by_role("textbox", name=ko("entry.policy")).press("Tab")
     settle(page)
-    choose(page, ko("entry.ai_tools"), "Midjourney")
-    page.keyboard.press("Escape")
+    pick(page, ko("entry.ai_tools"), "Midjourney")
     settle(page)
     page.get_by_text(ko("entry.consent_own_work")).click()
     settle(page)

@@ -33,7 +33,7 @@ from tests.e2e.conftest import (
     settle,
     sign_in,
 )
-from tests.e2e.test_submit import choose
+from tests.e2e.test_submit import choose, pick
 from tests.factories import awards, user_id_of
 
 SHOTS = os.environ.get("CONTEST_E2E_SHOTS")  # a folder: save a screenshot of every screen
@@ -81,8 +81,7 @@ def _upload(page: Page, app_server: str, poster: Path, theme: str) -> None:
     page.get_by_role("textbox", name=ko("entry.policy")).fill("시민 안전 정책")
     page.get_by_role("textbox", name=ko("entry.policy")).press("Tab")
     settle(page)
-    choose(page, ko("entry.ai_tools"), "Midjourney")
-    page.keyboard.press("Escape")
+    pick(page, ko("entry.ai_tools"), "Midjourney")
     settle(page)
     page.get_by_text(ko("entry.consent_own_work")).click()
     settle(page)

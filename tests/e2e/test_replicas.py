@@ -29,7 +29,7 @@ from tests.e2e.conftest import (
     streamlit_apps,
 )
 from tests.e2e.test_gallery_vote import expect_votes_left, votes_left
-from tests.e2e.test_submit import choose
+from tests.e2e.test_submit import choose, pick
 from tests.factories import poster_bytes
 
 TITLE = "두 서버 사이의 포스터"
@@ -99,8 +99,7 @@ def submit_poster(page: Page, poster: Path, title: str, checked: str) -> None:
     page.get_by_role("textbox", name=ko("entry.policy")).fill("스마트 교통 정책")
     page.get_by_role("textbox", name=ko("entry.policy")).press("Tab")
     settle(page)
-    choose(page, ko("entry.ai_tools"), "Midjourney")
-    page.keyboard.press("Escape")
+    pick(page, ko("entry.ai_tools"), "Midjourney")
     settle(page)
     page.get_by_text(ko("entry.consent_own_work")).click()
     settle(page)
