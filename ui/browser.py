@@ -22,7 +22,9 @@ PHONE_WIDTH = 640  # px: below this Streamlit stacks columns and the menu covers
 
 _STYLE = (
     "<style>"
-    ".stApp {word-break: keep-all; overflow-wrap: break-word;}"
+    # Streamlit sets word-break on a caption's own paragraph, so the rule names the text too.
+    ".stApp, .stApp :is(p, li, span, label, h1, h2, h3, h4, h5, h6, td, th)"
+    " {word-break: keep-all; overflow-wrap: break-word;}"
     ".stApp a:focus-visible, .stApp button:focus-visible, .stApp [role='button']:focus-visible,"
     " .stApp [role='tab']:focus-visible, .stApp summary:focus-visible"
     " {outline: 3px solid #0055A4; outline-offset: 2px;}"

@@ -5,6 +5,7 @@ revoked. The link's token travels after '#': no request the TV makes carries it 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -21,6 +22,7 @@ from tests.e2e.conftest import DEMO_PASSWORD, UI_TIMEOUT, new_page, settle, sign
 from tests.e2e.plain import EVERY_LEVEL, axe_violations, leftovers, read
 
 TV = {"viewport": {"width": 1920, "height": 1080}}
+SHOTS = os.environ.get("CONTEST_E2E_SHOTS")  # a folder: save what the TV shows
 ZONE = "시민행복"
 
 
@@ -88,6 +90,8 @@ def test_a_kiosk_link_rotates_posters_until_revoked(
         promise = re.escape(ko("scan.public_vote", opens="@", closes="@")).replace("@", ".+")
         expect(tv.get_by_text(re.compile(promise))).to_be_visible()
         settle(tv)
+        if SHOTS:
+            tv.screenshot(path=f"{SHOTS}/kiosk-zone.png")
         assert leftovers(read(tv), "ko") + axe_violations(tv, EVERY_LEVEL) == []
         assert addresses and not [a for a in addresses if token in a.split("#")[0]]
         assert "#" not in tv.url  # moved into a cookie, off the screen's address too
