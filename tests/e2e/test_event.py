@@ -74,8 +74,8 @@ def test_the_gallery_keeps_its_place_and_a_card_opens_its_poster(
     settle(page)
     choose(page, ko("gallery.order"), ko("gallery.order.newest"))
     expect(cards(page).first.get_by_role("link")).to_have_text(re.compile(r"^12번 · "))  # newest
+    settle(page)  # the grid drawn whole before it is read (mid-run it may hold old cards)
     titles = cards(page).get_by_role("link").all_inner_texts()
-    settle(page)
 
     # A tap on the picture, not on the title, opens the poster.
     cards(page).nth(1).locator("img").click(force=True)  # force: the card's link covers it
