@@ -26,8 +26,8 @@ from contest.dedupe.scan import hashes_of_file
 from contest.demo.seed import DEMO_PASSWORD
 from contest.runtime import Runtime
 from tests.contest.synth_posters import draw_poster
-from tests.e2e.conftest import UI_TIMEOUT, demo_copy, new_page, settle, sign_in
-from tests.e2e.test_submit import choose, pick
+from tests.e2e.conftest import UI_TIMEOUT, demo_copy, new_page, sign_in
+from tests.e2e.test_submit import fill_and_send
 from tests.factories import PASSWORD, create_user
 from tests.support.app_captures import DEVICES, enter_posters, open_signed_in, poster_page
 from ui.images import REGION
@@ -117,22 +117,7 @@ def _submit(page: Page, base_url: str, picture: Path) -> None:
     # The uploader is told before sending: the picture looks like another entry.
     told = page.get_by_text(ko("entry.lookalike.other.duplicate"))
     expect(told).to_be_visible(timeout=UI_TIMEOUT)
-    page.get_by_role("textbox", name=ko("entry.title")).fill("바다 도시 캡처")
-    page.get_by_role("textbox", name=ko("entry.title")).press("Tab")
-    settle(page)
-    choose(page, ko("entry.theme"), "초일류도시")
-    settle(page)
-    page.get_by_role("textbox", name=ko("entry.policy")).fill("해양 정책")
-    page.get_by_role("textbox", name=ko("entry.policy")).press("Tab")
-    settle(page)
-    pick(page, ko("entry.ai_tools"), "Midjourney")
-    settle(page)
-    page.get_by_text(ko("entry.consent_own_work")).click()
-    settle(page)
-    page.get_by_text(ko("entry.consent_publish")).click()
-    expect(page.get_by_text(ko("submit.preview_title"))).to_be_visible(timeout=UI_TIMEOUT)
-    settle(page)
-    page.get_by_role("button", name=ko("submit.send")).click()
+    fill_and_send(page, title="바다 도시 캡처", theme="초일류도시", policy="해양 정책")
     receipt = page.locator(".st-key-submit_receipt")
     expect(receipt.get_by_text(re.compile(r"접수되었습니다"))).to_be_visible(timeout=UI_TIMEOUT)
 

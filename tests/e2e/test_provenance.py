@@ -33,7 +33,7 @@ from tests.e2e.conftest import (
     settle,
     sign_in,
 )
-from tests.e2e.test_submit import choose, pick
+from tests.e2e.test_submit import choose, fill_and_send
 from tests.factories import awards, user_id_of
 
 SHOTS = os.environ.get("CONTEST_E2E_SHOTS")  # a folder: save a screenshot of every screen
@@ -73,22 +73,7 @@ def _upload(page: Page, app_server: str, poster: Path, theme: str) -> None:
     sign_in(page, "D1001", DEMO_PASSWORD)
     page.locator("input[type=file]").first.set_input_files(str(poster))
     expect(page.get_by_text(ko("submit.file_ok"))).to_be_visible(timeout=UI_TIMEOUT)
-    page.get_by_role("textbox", name=ko("entry.title")).fill(TITLE)
-    page.get_by_role("textbox", name=ko("entry.title")).press("Tab")
-    settle(page)
-    choose(page, ko("entry.theme"), theme)
-    settle(page)
-    page.get_by_role("textbox", name=ko("entry.policy")).fill("시민 안전 정책")
-    page.get_by_role("textbox", name=ko("entry.policy")).press("Tab")
-    settle(page)
-    pick(page, ko("entry.ai_tools"), "Midjourney")
-    settle(page)
-    page.get_by_text(ko("entry.consent_own_work")).click()
-    settle(page)
-    page.get_by_text(ko("entry.consent_publish")).click()
-    expect(page.get_by_text(ko("submit.preview_title"))).to_be_visible(timeout=UI_TIMEOUT)
-    settle(page)
-    page.get_by_role("button", name=ko("submit.send")).click()
+    fill_and_send(page, title=TITLE, theme=theme, policy="시민 안전 정책")
     expect(page.locator(".st-key-submit_receipt")).to_be_visible(timeout=UI_TIMEOUT)
 
 

@@ -29,7 +29,7 @@ from tests.e2e.conftest import (
     streamlit_apps,
 )
 from tests.e2e.test_gallery_vote import expect_votes_left, votes_left
-from tests.e2e.test_submit import choose, pick
+from tests.e2e.test_submit import fill_and_send
 from tests.factories import poster_bytes
 
 TITLE = "두 서버 사이의 포스터"
@@ -91,22 +91,7 @@ def submit_poster(page: Page, poster: Path, title: str, checked: str) -> None:
     page.locator("input[type=file]").first.set_input_files(str(poster))
     expect(page.get_by_text(checked)).to_be_visible(timeout=UI_TIMEOUT)
     settle(page)
-    page.get_by_role("textbox", name=ko("entry.title")).fill(title)
-    page.get_by_role("textbox", name=ko("entry.title")).press("Tab")
-    settle(page)
-    choose(page, ko("entry.theme"), "초일류도시")
-    settle(page)
-    page.get_by_role("textbox", name=ko("entry.policy")).fill("스마트 교통 정책")
-    page.get_by_role("textbox", name=ko("entry.policy")).press("Tab")
-    settle(page)
-    pick(page, ko("entry.ai_tools"), "Midjourney")
-    settle(page)
-    page.get_by_text(ko("entry.consent_own_work")).click()
-    settle(page)
-    page.get_by_text(ko("entry.consent_publish")).click()
-    expect(page.get_by_text(ko("submit.preview_title"))).to_be_visible(timeout=UI_TIMEOUT)
-    settle(page)
-    page.get_by_role("button", name=ko("submit.send")).click()
+    fill_and_send(page, title=title, theme="초일류도시", policy="스마트 교통 정책")
     expect(page.get_by_text("접수되었습니다")).to_be_visible(timeout=UI_TIMEOUT)
 
 

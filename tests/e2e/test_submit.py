@@ -45,6 +45,26 @@ def pick(page: Page, label: str, option: str) -> None:
     expect(chosen).to_be_attached()
 
 
+def fill_and_send(page: Page, *, title: str, theme: str, policy: str) -> None:
+    """The submit form (its file already checked) filled field by field, each committed
+    before the next, and sent: the walk other tests take to enter a poster."""
+    page.get_by_role("textbox", name=ko("entry.title")).fill(title)
+    page.get_by_role("textbox", name=ko("entry.title")).press("Tab")
+    settle(page)
+    choose(page, ko("entry.theme"), theme)
+    settle(page)
+    page.get_by_role("textbox", name=ko("entry.policy")).fill(policy)
+    page.get_by_role("textbox", name=ko("entry.policy")).press("Tab")
+    settle(page)
+    pick(page, ko("entry.ai_tools"), "Midjourney")
+    page.get_by_text(ko("entry.consent_own_work")).click()
+    settle(page)
+    page.get_by_text(ko("entry.consent_publish")).click()
+    expect(page.get_by_text(ko("submit.preview_title"))).to_be_visible(timeout=UI_TIMEOUT)
+    settle(page)
+    page.get_by_role("button", name=ko("submit.send")).click()
+
+
 def checklist(page: Page) -> Locator:
     return page.locator(".st-key-submit_checklist")
 
