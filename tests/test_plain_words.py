@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.plain import leftovers
+from tests.plain_words import leftovers
 
 OLD_SCREENS = [  # each seen on an admin or judge page before the plain-language work
     "value -- streamlit-generated",  # the dashboard's judging chart

@@ -1,4 +1,9 @@
-"""Every registered page renders for the roles that may use it and is absent for the others.
+"""Every registered page renders for the roles that may use it and is absent for the others,
+and reads plainly in English: no raw keys, None, booleans, dicts, JSON, Korean interface
+strings or Korean counting words (tests/plain_words.py). The Korean pages are read in Chromium
+with axe-core (tests/e2e/test_plain_pages.py); the markup, and so what axe-core judges, is the
+same in both languages, and every word a page sends is in AppTest's element tree
+(tests/pages/plain_read.py), so the English reading needs no browser.
 
 One demo data folder per module: the demo seed draws 12 posters, so it runs once here.
 """
@@ -9,16 +14,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
 from contest.core.config import Settings
 from contest.core.i18n import t
-from contest.core.models import Role, User
+from contest.core.models import Entry, Role, User
 from contest.demo.seed import DEMO_PASSWORD, seed_demo
 from contest.runtime import build_runtime
+from tests.pages.plain_read import read
 from tests.pages.support import APP, button
-from ui.nav import PAGES, pages_for
+from tests.plain_words import leftovers
+from ui.nav import ENTRY, ENTRY_PARAM, PAGES, pages_for
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_LOGINS = {Role.STAFF: "D1001", Role.JUDGE: "D2001", Role.ADMIN: "D9001"}
@@ -45,8 +52,9 @@ def app() -> AppTest:
     return AppTest.from_file(str(APP), default_timeout=60)
 
 
-def signed_in(demo_users: dict[str, int], login: str) -> AppTest:
+def signed_in(demo_users: dict[str, int], login: str, lang: str = "ko") -> AppTest:
     at = app()
+    at.session_state["lang_switch"] = lang
     at.session_state["user_id"] = demo_users[login]
     at.session_state["sign_in_epoch"] = 0  # demo users never signed out
     return at.run()
@@ -66,15 +74,49 @@ def texts(at: AppTest) -> str:
 def test_page_renders_or_is_absent_for_each_role(
     demo_users: dict[str, int], role: Role, path: str
 ) -> None:
-    at = signed_in(demo_users, DEMO_LOGINS[role])
+    """Each page in a session of its own: AppTest formats a select box's choice (the gallery's
+    order) outside the app's run, so in Korean, and a later run in that session would fail."""
+    at = signed_in(demo_users, DEMO_LOGINS[role], "en")
+    forget_language(DEMO_LOGINS[role])  # a signed-in user's switch is saved with the account
     assert not at.exception
+    assert leftovers(read(at), "en") == []  # the home page and the sidebar
     allowed = path in {spec.path for spec in pages_for(role)}
     if allowed:
+        if path == ENTRY:
+            at.query_params[ENTRY_PARAM] = str(first_entry_id())
         at.switch_page(path).run()
         assert not at.exception, [e.value for e in at.exception]
+        assert leftovers(read(at), "en") == []
     else:
         with pytest.raises(ValueError, match="navigation page"):
             at.switch_page(path)
+
+
+def forget_language(login: str) -> None:
+    with build_runtime(Settings()).session() as session:
+        user = session.exec(select(User).where(User.employee_no == login)).one()
+        user.language = None
+        session.add(user)
+
+
+def first_entry_id() -> int:
+    with build_runtime(Settings()).session() as session:
+        entry = session.exec(select(Entry).order_by(col(Entry.number))).first()
+        return (entry.id if entry else None) or 0
+
+
+def test_the_sign_in_page_reads_plainly_in_english(demo_users: dict[str, int]) -> None:
+    at = app()
+    at.session_state["lang_switch"] = "en"
+    at.run()
+    assert not at.exception
+    assert leftovers(read(at), "en") == []
+
+
+def test_the_reading_finds_korean_interface_words(demo_users: dict[str, int]) -> None:
+    """The check can fail: the Korean sign-in page, read as if it were English, is caught."""
+    found = leftovers(read(app().run()), "en")
+    assert any(said.startswith("other language") for said in found), found
 
 
 def test_admin_pages_are_for_admins_only() -> None:
