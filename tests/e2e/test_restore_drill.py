@@ -3,7 +3,8 @@ entries, votes, scores, a duplicate flag, published results and printed certific
 up with ``python -m contest backup``, restored with ``restore`` onto a fresh database and an
 empty store, and the app started on the copy shows in Chromium the gallery, a poster, the
 winners and the certificates; every object is byte-identical and the results record's
-integrity check passes. Once on PostgreSQL + S3 (moto over HTTP), once on SQLite + local files.
+integrity check passes, on PostgreSQL + S3 (moto over HTTP). SQLite + local files, and a backup
+restored onto the other kind, go through the same commands in tests/contest/test_backup.py.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from tests.e2e.conftest import (
 from tests.e2e.plain import go
 from tests.factories import PASSWORD, TEST_SECRET, PublishedContest, published_contest
 
+pytestmark = pytest.mark.postgres
+
 
 def ko(key: str, **params: object) -> str:
     return t(key, "ko", **params)
@@ -51,23 +54,19 @@ class Drill:
     target: Runtime
 
 
-def environment(kind: str, folder: Path, request: pytest.FixtureRequest) -> dict[str, str]:
-    """The CONTEST_* settings of a fresh database and store of ``kind``."""
-    env = {
+def environment(folder: Path, request: pytest.FixtureRequest) -> dict[str, str]:
+    """The CONTEST_* settings of a fresh PostgreSQL database and an empty S3 bucket."""
+    server = request.getfixturevalue("pg_server")
+    return {
         "CONTEST_DEMO": "false",
         "CONTEST_SECRET_KEY": TEST_SECRET,
         "CONTEST_DATA_DIR": str(folder),
+        "CONTEST_DATABASE_URL": fresh_pg_database(server, f"drill_{uuid.uuid4().hex[:8]}"),
+        "CONTEST_STORAGE": "s3",
+        "CONTEST_S3_ENDPOINT_URL": request.getfixturevalue("s3_endpoint"),
+        "CONTEST_S3_BUCKET": f"drill-{uuid.uuid4().hex[:12]}",
+        "CONTEST_S3_CREATE_BUCKET": "true",
     }
-    if kind == "postgresql+s3":
-        server = request.getfixturevalue("pg_server")
-        env |= {
-            "CONTEST_DATABASE_URL": fresh_pg_database(server, f"drill_{uuid.uuid4().hex[:8]}"),
-            "CONTEST_STORAGE": "s3",
-            "CONTEST_S3_ENDPOINT_URL": request.getfixturevalue("s3_endpoint"),
-            "CONTEST_S3_BUCKET": f"drill-{uuid.uuid4().hex[:12]}",
-            "CONTEST_S3_CREATE_BUCKET": "true",
-        }
-    return env
 
 
 def runtime_of(env: dict[str, str]) -> Runtime:
@@ -91,25 +90,21 @@ def contest_command(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-@pytest.fixture(
-    scope="module",
-    params=[pytest.param("postgresql+s3", marks=pytest.mark.postgres), "sqlite+local"],
-)
+@pytest.fixture(scope="module")
 def drill(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Drill]:
     root = tmp_path_factory.mktemp("drill")
-    source_env = environment(request.param, root / "source", request)
+    source_env = environment(root / "source", request)
     source = runtime_of(source_env)
     scene = published_contest(source)
     with source.session() as session:  # the scene holds what the drill must bring back
         assert session.exec(select(DuplicateFlag)).all()
         assert session.exec(select(JudgeScore)).all()
-    native = ["--pg-dump"] if request.param == "postgresql+s3" else []
-    contest_command(source_env, "backup", str(root / "backup"), *native)
+    contest_command(source_env, "backup", str(root / "backup"), "--pg-dump")
     assert ": ok," in contest_command(source_env, "verify-backup", str(root / "backup"))
     spec = AppSpec(root / "target")
-    target_env = environment(request.param, spec.data_dir, request)
+    target_env = environment(spec.data_dir, request)
     assert "restored" in contest_command(target_env, "restore", str(root / "backup"))
     target = runtime_of(target_env)
     with streamlit_app(AppSpec(spec.data_dir, port=spec.port, env=target_env)) as base_url:
