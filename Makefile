@@ -9,9 +9,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test check test-stress lint format bench venv test-deps system-deps clean
 # Test processes: one per core up to four, each module's tests kept together (they share its
-# app server); `make test WORKERS=0` runs everything in one process.
+# app server); `make test WORKERS=0` runs everything in one process. -rR lists the browser tests
+# that needed a second run (tests/e2e/conftest.py).
 WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -q -n $(WORKERS) --maxprocesses 4 --dist loadfile
+PYTEST := $(BIN)/python -m pytest -q -rR -n $(WORKERS) --maxprocesses 4 --dist loadfile
 
 $(BIN)/.runtime: requirements.txt
 	@echo "==> Creating the Python environment in $(VENV) (the first time takes about two minutes)"
