@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from contest.core.config import Settings
 from contest.core.db import make_engine, migrate
+from contest.demo.seed import seed_demo
 from contest.runtime import Runtime, build_runtime
 from tests.factories import TEST_SECRET, make_settings
 from tests.support.postgres import postgres_server
@@ -121,10 +122,24 @@ def any_runtime(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runt
     rt.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder (SQLite file and objects) with the demo contest seeded once per test
+    process: seeding draws and checks twelve posters (several seconds), so each test that wants
+    the demo gets a copy of this one."""
+    folder = tmp_path_factory.mktemp("demo-template") / "appdata"
+    runtime = build_runtime(Settings(data_dir=folder, demo=True, database_url=None))
+    seed_demo(runtime)
+    runtime.engine.dispose()  # the last connection checkpoints the WAL into the file
+    return folder
+
+
 @pytest.fixture
-def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Environment for AppTest / streamlit run: demo mode in a temporary data folder."""
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_demo: Path) -> Path:
+    """Environment for AppTest / streamlit run: demo mode in a temporary data folder that holds
+    the seeded demo contest already (as after the app's first run, which seeds it)."""
     data = tmp_path / "appdata"
+    shutil.copytree(seeded_demo, data)
     monkeypatch.setenv("CONTEST_DATA_DIR", str(data))
     monkeypatch.setenv("CONTEST_DEMO", "true")
     monkeypatch.delenv("CONTEST_DATABASE_URL", raising=False)

@@ -10,6 +10,7 @@ Reuse in any tests/e2e module:
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -201,8 +202,12 @@ def streamlit_server(data_dir: Path, *, warm_up: bool = True) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def e2e_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("e2e-data")
+def e2e_data_dir(tmp_path_factory: pytest.TempPathFactory, seeded_demo: Path) -> Path:
+    """The shared server's data folder, the demo contest in it already (seeded once per test
+    process, as its first visit would)."""
+    folder = tmp_path_factory.mktemp("e2e-data")
+    shutil.copytree(seeded_demo, folder, dirs_exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ posters on file (a run that failed halfway, before a second run, leaves one behi
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -92,8 +93,11 @@ def checklist(page: Page) -> Locator:
 
 
 @pytest.fixture(scope="module")
-def own_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("submit-data")
+def own_data(tmp_path_factory: pytest.TempPathFactory, seeded_demo: Path) -> Path:
+    """This module's data folder, a copy of the demo contest seeded once per test process."""
+    folder = tmp_path_factory.mktemp("submit-data")
+    shutil.copytree(seeded_demo, folder, dirs_exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,12 @@ with axe-core (tests/e2e/test_plain_pages.py); the markup, and so what axe-core 
 same in both languages, and every word a page sends is in AppTest's element tree
 (tests/pages/plain_read.py), so the English reading needs no browser.
 
-One demo data folder per module: the demo seed draws 12 posters, so it runs once here.
+One copy of the seeded demo (tests/conftest.py ``seeded_demo``) for the whole module.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from contest.core.config import Settings
 from contest.core.i18n import t
 from contest.core.models import Entry, Role, User
-from contest.demo.seed import DEMO_PASSWORD, seed_demo
+from contest.demo.seed import DEMO_PASSWORD
 from contest.runtime import build_runtime
 from tests.pages.plain_read import read
 from tests.pages.support import APP, button
@@ -33,15 +34,19 @@ CASES = [(role, spec.path) for role in DEMO_LOGINS for spec in PAGES]
 
 
 @pytest.fixture(scope="module")
-def demo_users(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
-    """Demo-mode environment (like the ``app_env`` fixture) seeded once; user ids by login."""
+def demo_users(
+    tmp_path_factory: pytest.TempPathFactory, seeded_demo: Path
+) -> Iterator[dict[str, int]]:
+    """Demo-mode environment (like the ``app_env`` fixture) on one copy of the seeded demo for
+    the module; user ids by login."""
+    data = tmp_path_factory.mktemp("appdata")
+    shutil.copytree(seeded_demo, data, dirs_exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CONTEST_DATA_DIR", str(tmp_path_factory.mktemp("appdata")))
+        patch.setenv("CONTEST_DATA_DIR", str(data))
         patch.setenv("CONTEST_DEMO", "true")
         patch.delenv("CONTEST_DATABASE_URL", raising=False)
         patch.chdir(ROOT)
         runtime = build_runtime(Settings())
-        seed_demo(runtime)
         with runtime.session() as session:
             ids = {u.employee_no: u.id or 0 for u in session.exec(select(User)).all()}
         runtime.engine.dispose()
