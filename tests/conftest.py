@@ -25,8 +25,11 @@ def pg_server() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
+    """A moto server of the module's own (about a second to start). With one per test process,
+    replicas late in a full run met S3 calls past their deadline ("파일을 저장하지 못했습니다")
+    after the earlier modules had filled it; each module now starts from an empty one."""
     with s3_server() as url:
         yield url
 

@@ -95,7 +95,10 @@ def loaded_replica(
     folder = tmp_path_factory.mktemp("metrics")
     world = module.seed(pg_server, s3_endpoint, SESSIONS, folder / "seed")
     port = free_port()
-    spec = AppSpec(folder / "app", env={**world.env, "CONTEST_METRICS_PORT": str(port)})
+    # The figures are what this test reads, not S3's speed: the load shares two cores with
+    # moto, so a read may take longer than production's 5-second deadline.
+    env = {**world.env, "CONTEST_METRICS_PORT": str(port), "CONTEST_S3_READ_TIMEOUT": "30"}
+    spec = AppSpec(folder / "app", env=env)
     with streamlit_app(spec) as base_url:
         yield world, module, port, base_url, spec.data_dir / f"streamlit-{spec.port}.log"
 
