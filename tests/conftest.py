@@ -137,12 +137,17 @@ def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def demo_copy_in(seeded_demo: Path, folder: Path) -> Path:
+    """``folder`` holding a copy of the seeded demo (``seeded_demo``'s data folder); ``folder``."""
+    shutil.copytree(seeded_demo, folder, dirs_exist_ok=True)
+    return folder
+
+
 @pytest.fixture
 def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_demo: Path) -> Path:
     """Environment for AppTest / streamlit run: demo mode in a temporary data folder that holds
     the seeded demo contest already (as after the app's first run, which seeds it)."""
-    data = tmp_path / "appdata"
-    shutil.copytree(seeded_demo, data)
+    data = demo_copy_in(seeded_demo, tmp_path / "appdata")
     monkeypatch.setenv("CONTEST_DATA_DIR", str(data))
     monkeypatch.setenv("CONTEST_DEMO", "true")
     monkeypatch.delenv("CONTEST_DATABASE_URL", raising=False)

@@ -10,7 +10,6 @@ Reuse in any tests/e2e module:
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from contest.core.i18n import t
 from contest.core.models import Contest, Entry
 from contest.demo.seed import DEMO_PASSWORD, seed_demo
 from contest.runtime import Runtime, build_runtime
+from tests.conftest import demo_copy_in
 from tests.factories import TEST_SECRET
 from tests.support.postgres import free_port
 
@@ -205,9 +205,7 @@ def streamlit_server(data_dir: Path, *, warm_up: bool = True) -> Iterator[str]:
 def e2e_data_dir(tmp_path_factory: pytest.TempPathFactory, seeded_demo: Path) -> Path:
     """The shared server's data folder, the demo contest in it already (seeded once per test
     process, as its first visit would)."""
-    folder = tmp_path_factory.mktemp("e2e-data")
-    shutil.copytree(seeded_demo, folder, dirs_exist_ok=True)
-    return folder
+    return demo_copy_in(seeded_demo, tmp_path_factory.mktemp("e2e-data"))
 
 
 @pytest.fixture(scope="session")

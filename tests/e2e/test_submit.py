@@ -10,7 +10,6 @@ posters on file (a run that failed halfway, before a second run, leaves one behi
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -25,6 +24,7 @@ from contest.core.i18n import t
 from contest.core.models import Entry, EntryStatus
 from contest.demo.seed import DEMO_PASSWORD, seed_demo
 from contest.runtime import Runtime, build_runtime
+from tests.conftest import demo_copy_in
 from tests.e2e.conftest import UI_TIMEOUT, settle, sign_in, streamlit_server
 from tests.factories import TEST_SECRET, poster_bytes, user_id_of
 
@@ -95,9 +95,7 @@ def checklist(page: Page) -> Locator:
 @pytest.fixture(scope="module")
 def own_data(tmp_path_factory: pytest.TempPathFactory, seeded_demo: Path) -> Path:
     """This module's data folder, a copy of the demo contest seeded once per test process."""
-    folder = tmp_path_factory.mktemp("submit-data")
-    shutil.copytree(seeded_demo, folder, dirs_exist_ok=True)
-    return folder
+    return demo_copy_in(seeded_demo, tmp_path_factory.mktemp("submit-data"))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ One copy of the seeded demo (tests/conftest.py ``seeded_demo``) for the whole mo
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from contest.core.i18n import t
 from contest.core.models import Entry, Role, User
 from contest.demo.seed import DEMO_PASSWORD
 from contest.runtime import build_runtime
+from tests.conftest import demo_copy_in
 from tests.pages.plain_read import read
 from tests.pages.support import APP, button
 from tests.plain_words import leftovers
@@ -39,8 +39,7 @@ def demo_users(
 ) -> Iterator[dict[str, int]]:
     """Demo-mode environment (like the ``app_env`` fixture) on one copy of the seeded demo for
     the module; user ids by login."""
-    data = tmp_path_factory.mktemp("appdata")
-    shutil.copytree(seeded_demo, data, dirs_exist_ok=True)
+    data = demo_copy_in(seeded_demo, tmp_path_factory.mktemp("appdata"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CONTEST_DATA_DIR", str(data))
         patch.setenv("CONTEST_DEMO", "true")
