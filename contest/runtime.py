@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -13,8 +13,18 @@ from sqlmodel import Session
 from contest.core.config import Settings
 from contest.core.db import database_errors, make_engine, migrate, session_scope
 from contest.core.store import GuardedStore, storage_errors
-from contest.dedupe.indexes import DedupeIndexes
 from storage import LocalStore, ObjectStore, S3Store, make_s3_client
+
+if TYPE_CHECKING:
+    from contest.dedupe.indexes import DedupeIndexes
+
+
+def _dedupe_indexes() -> DedupeIndexes:
+    """Imported when a runtime is made, not with this module: the duplicate check loads
+    OpenCV and SciPy (half a second), which commands that never compare images do without."""
+    from contest.dedupe.indexes import DedupeIndexes
+
+    return DedupeIndexes()
 
 
 @dataclass(frozen=True)
@@ -22,7 +32,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     store: ObjectStore
-    indexes: DedupeIndexes = field(default_factory=DedupeIndexes)
+    indexes: DedupeIndexes = field(default_factory=_dedupe_indexes)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -1,7 +1,10 @@
 """Command-line interface: ``python -m contest --help``.
 
-Each module in COMMAND_MODULES has ``register(subparsers)`` adding its commands; a command's
-handler takes the parsed arguments and returns the process exit status.
+Each module under contest.cli has ``register(subparsers)`` adding its commands; a command's
+handler takes the parsed arguments and returns the process exit status. COMMANDS says which
+module holds which command, so that a command loads its own module only: a health probe or a
+backup starts without the image, spreadsheet and PDF libraries other commands need (a second
+or more of start-up). ``--help`` and a name not in the table load them all.
 """
 
 from __future__ import annotations
@@ -11,30 +14,45 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES = (
-    "contest.cli.accounts",
-    "contest.cli.images",
-    "contest.cli.storage",
-    "contest.cli.exhibition",
-    "contest.cli.health",
-    "contest.cli.backups",
-    "contest.cli.privacy",
-)
+COMMANDS = {
+    "migrate": "accounts",
+    "prepare": "accounts",
+    "create-admin": "accounts",
+    "import-roster": "accounts",
+    "seed-demo": "accounts",
+    "check-image": "images",
+    "dedupe-scan": "images",
+    "rehash": "images",
+    "backfill-provenance": "images",
+    "gc": "storage",
+    "exhibition-pdf": "exhibition",
+    "qr": "exhibition",
+    "health": "health",
+    "backup": "backups",
+    "restore": "backups",
+    "verify-backup": "backups",
+    "purge": "privacy",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))  # in the order --help lists them
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command, or with only the commands of ``command``'s module."""
     parser = argparse.ArgumentParser(
         prog="python -m contest",
         description="Incheon AI poster contest: administration commands.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    modules = (COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES
+    for name in modules:
+        importlib.import_module(f"contest.cli.{name}").register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and not argv[0].startswith("-") else None
+    args = build_parser(command).parse_args(argv)
     return int(args.handler(args) or 0)
 
 

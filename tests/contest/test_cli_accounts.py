@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from contest.accounts import users as accounts
+from contest.cli import COMMANDS, build_parser
 from contest.core.models import Role
 from contest.runtime import build_runtime
 from tests.factories import TEST_SECRET, make_settings
@@ -35,8 +37,20 @@ def run_cli(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.
 def test_help_lists_the_commands(tmp_path: Path) -> None:
     done = run_cli(tmp_path, "--help")
     assert done.returncode == 0, done.stderr
-    for command in ("migrate", "create-admin", "import-roster", "seed-demo"):
+    for command in COMMANDS:
         assert command in done.stdout
+
+
+def commands_of(parser: argparse.ArgumentParser) -> set[str]:
+    (subparsers,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return set(subparsers.choices)
+
+
+def test_the_command_table_names_each_modules_commands() -> None:
+    """A command loads only its own module: the table must say where each one is."""
+    assert commands_of(build_parser()) == set(COMMANDS)
+    for command, module in COMMANDS.items():
+        assert commands_of(build_parser(command)) == {c for c, m in COMMANDS.items() if m == module}
 
 
 @pytest.fixture

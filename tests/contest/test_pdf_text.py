@@ -20,8 +20,10 @@ TEXTS = [
 ]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def pdf() -> FPDF:
+    """One document for the module: loading the font takes half a second, and measuring
+    text does not change the document."""
     pdf = document(False)
     pdf.add_page()
     pdf.set_font(FONT, "", 10)
