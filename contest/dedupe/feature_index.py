@@ -29,6 +29,7 @@ from contest.dedupe.features import DESCRIPTOR_BYTES, SCALE_STEP, SCENE_SIDE, Fe
 TABLES = 6
 KEY_BITS = 20
 MATCH_BITS = 56  # of 256: a descriptor pair this close votes
+DIRECT_FROM = 1 << 16  # stored keypoints from which a table keeps a start per key (~200 posters)
 CROWDED = 64  # a key shared by more stored descriptors than this says nothing (flat corners)
 _BITS = np.random.default_rng(24).permuted(np.tile(np.arange(256), (TABLES, 1)), axis=1)
 KEY_POSITIONS = np.sort(_BITS[:, :KEY_BITS], axis=1)  # (TABLES, KEY_BITS)
@@ -86,14 +87,29 @@ class _Tables:
         keys = keys_of(descriptors) if len(descriptors) else np.empty((0, TABLES), np.int64)
         self.order = np.argsort(keys, axis=0, kind="stable").T.astype(np.int32)  # (T, N)
         self.keys = np.take_along_axis(keys.T, self.order, 1).astype(np.int32)  # sorted, (T, N)
+        # Large tables: where each key's run starts, for every possible key (4 MB a table), so
+        # a lookup is two reads instead of two binary searches of the table
+        self.starts: np.ndarray | None = None
+        if len(descriptors) >= DIRECT_FROM:
+            self.starts = np.zeros((TABLES, (1 << KEY_BITS) + 1), np.int32)
+            for table in range(TABLES):
+                counts = np.bincount(self.keys[table], minlength=1 << KEY_BITS)
+                np.cumsum(counts, out=self.starts[table, 1:])
+
+    def _run(self, table: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(start, count) of each key's run in the sorted table."""
+        if self.starts is not None:
+            starts = self.starts[table, keys]
+            return starts, self.starts[table, keys + 1] - starts
+        starts = np.searchsorted(self.keys[table], keys, "left")
+        return starts, np.searchsorted(self.keys[table], keys, "right") - starts
 
     def close(self, keys: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, ...]:
         """(upload keypoint, stored keypoint, bits) of the pairs sharing a key in any table
         (not a crowded one) and within MATCH_BITS."""
         queries, found = [], []
         for table in range(TABLES):
-            starts = np.searchsorted(self.keys[table], keys[:, table], "left")
-            counts = np.searchsorted(self.keys[table], keys[:, table], "right") - starts
+            starts, counts = self._run(table, keys[:, table])
             counts[counts > CROWDED] = 0
             total = int(counts.sum())
             if not total:

@@ -283,8 +283,9 @@ def _trimmed(
     return grey.resize(size, Image.Resampling.BOX, box=region)
 
 
-def compute_hashes(image: Image.Image) -> PosterHashes:
-    """Hashes of the normalised RGB image.
+def compute_hashes(image: Image.Image, *, with_scene: bool = True) -> PosterHashes:
+    """Hashes of the normalised RGB image (and its scene, which only its own search uses:
+    ``with_scene=False`` leaves it out).
 
     ``stored``: the window hashes of the trimmed upright picture, as kept in the index.
     ``query``: the same for each quarter turn, so a later query matches a copy uploaded in any
@@ -315,5 +316,5 @@ def compute_hashes(image: Image.Image) -> PosterHashes:
         colour=colour_map(work.crop(box)),
         tilt=tilt,
         features=features,
-        scene=scene_of(image),
+        scene=scene_of(image) if with_scene else None,
     )

@@ -20,18 +20,18 @@ _RANK = {FlagLevel.DUPLICATE: 0, FlagLevel.SIMILAR: 1}
 _index: HashIndex | None = None  # a worker's copy of the folder's index (see _search)
 
 
-def hashes_of_file(path: Path) -> PosterHashes:
+def hashes_of_file(path: Path, *, with_scene: bool = True) -> PosterHashes:
     """Hashes of an image file after the upload checks, minimum size aside; InvalidImage."""
     _, image = load_normalised(path.read_bytes(), ImageLimits(min_short_side=1))
-    return compute_hashes(image)
+    return compute_hashes(image, with_scene=with_scene)
 
 
 def _hash_or_error(path: Path) -> PosterHashes | Exception:
     """For worker processes: errors come back as values (ContestError pickles without params).
-    The upload's scene (its whole picture) stays behind: it is remade when the file is
-    searched, so the folder's pictures are never all in memory at once."""
+    The file's scene (its whole picture) is not made here but when the file is searched, so
+    the folder's pictures are never all in memory at once."""
     try:
-        return replace(hashes_of_file(path), scene=None)
+        return hashes_of_file(path, with_scene=False)
     except ContestError as error:
         return InvalidImage(error.key, **error.params)
     except OSError as error:

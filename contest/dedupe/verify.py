@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+import cv2
 import numpy as np
 
 from contest.dedupe.hashes import COLOUR_SIDE, SIG_SIDE
@@ -56,15 +57,14 @@ def _taps(sigma: float, radius: int = 3) -> np.ndarray:
 
 def _blur(image: np.ndarray, taps: np.ndarray) -> np.ndarray:
     """Gaussian blur over the last two axes (one picture, or a stack of them), mirrored at the
-    edges (as scipy.ndimage.gaussian_filter's default), as shifted sums: no matrix product,
-    so no BLAS threads fighting over two cores."""
-    radius = len(taps) // 2
-    height, width = image.shape[-2:]
-    pad = [(0, 0)] * (image.ndim - 2) + [(radius, radius)] * 2
-    padded = np.pad(image, pad, mode="symmetric")
-    rows = sum(t * padded[..., k : k + height, :] for k, t in enumerate(taps))
-    blurred: np.ndarray = sum(t * rows[..., k : k + width] for k, t in enumerate(taps))
-    return blurred
+    edges (as scipy.ndimage.gaussian_filter's default), with OpenCV's separable filter (one
+    thread: features.py)."""
+    kernel = taps.astype(np.float32)
+    flat = np.ascontiguousarray(image, np.float32).reshape(-1, *image.shape[-2:])
+    blurred = np.stack(
+        [cv2.sepFilter2D(one, -1, kernel, kernel, borderType=cv2.BORDER_REFLECT) for one in flat]
+    )
+    return blurred.reshape(image.shape)
 
 
 _BLUR_ALIGN = _taps(0.8)
@@ -111,6 +111,32 @@ def _warp(
     return top + (bottom - top) * fy, inside
 
 
+def _shifted(
+    image: np.ndarray, warp: np.ndarray, grid: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """_warp of one (side, side) image at the (3, N) points ``grid`` under ``warp`` moved by
+    each of GLYPH_SHIFTS (whole pixels): (S, N) values, (S, N) inside mask. A whole-pixel
+    shift keeps each point's bilinear weights, so the 4x4 pixels around each point are read
+    once for all nine shifts (as _warp, but for the last thousandth of a pixel at the far
+    edge, which _warp's clipping leaves)."""
+    side = image.shape[-1]
+    x, y = warp.astype(np.float32) @ grid + np.float32((side - 1) / 2)
+    left, top = np.floor(x), np.floor(y)
+    fx, fy = x - left, y - top
+    around = np.arange(-1, 3)[:, None]
+    cols = np.clip(left.astype(np.int32) + around, 0, side - 1)  # (4, N)
+    rows = np.clip(top.astype(np.int32) + around, 0, side - 1)
+    patch = image.ravel()[rows[:, None] * side + cols[None]]  # (4 rows, 4 columns, N)
+    values, inside = [], []
+    for dx, dy in GLYPH_SHIFTS:
+        upper = patch[1 + dy, 1 + dx] + (patch[1 + dy, 2 + dx] - patch[1 + dy, 1 + dx]) * fx
+        lower = patch[2 + dy, 1 + dx] + (patch[2 + dy, 2 + dx] - patch[2 + dy, 1 + dx]) * fx
+        values.append(upper + (lower - upper) * fy)
+        sx, sy = x + dx, y + dy
+        inside.append((sx >= -0.5) & (sx <= side - 0.5) & (sy >= -0.5) & (sy <= side - 0.5))
+    return np.stack(values), np.stack(inside)
+
+
 def window_warp(
     stored_window: tuple[float, ...], query_window: tuple[float, ...], side: int
 ) -> np.ndarray:
@@ -146,6 +172,14 @@ def quick_check(stored: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.
     few pixels of misalignment still correlate."""
     p = _blur(stored.astype(np.float32), _BLUR_THUMB).reshape(len(stored), -1)
     return _quick(p, query, warps)
+
+
+def correlation(stored: np.ndarray, seen: np.ndarray) -> float:
+    """Correlation of two thumbnails of one size, blurred as quick_check blurs them."""
+    p = _blur(stored.astype(np.float32), _BLUR_THUMB).ravel()
+    q = _blur(seen.astype(np.float32), _BLUR_THUMB).ravel()
+    p, q = p - p.mean(), q - q.mean()
+    return float((p * q).sum() / max(float(np.sqrt((p * p).sum() * (q * q).sum())), 1e-6))
 
 
 def _quick(blurred: np.ndarray, query: np.ndarray, warps: np.ndarray) -> np.ndarray:
@@ -342,10 +376,8 @@ def _glyphs(
     # this is; strokes that turn (letters, corners) do.
     coherence = np.sqrt((xx - yy) ** 2 + 4 * xy**2) / np.maximum(xx + yy, 1e-6)
     energy = (p * p).sum(1)
-    shifts = np.zeros((len(GLYPH_SHIFTS), 2, 3))
-    shifts[:, :, 2] = GLYPH_SHIFTS
-    values, inside = _warp(query[None], warp[None] + shifts, points)
-    q = np.where(inside, values[:, 0], 0.0).reshape(len(GLYPH_SHIFTS), -1, size)
+    values, inside = _shifted(query, warp, points)
+    q = np.where(inside, values, 0.0).reshape(len(GLYPH_SHIFTS), -1, size)
     ncc = (p * q).sum(2) / np.maximum(np.sqrt(energy * (q * q).sum(2)), 1e-6)
     return ncc.max(0), energy * (1 - coherence)
 
