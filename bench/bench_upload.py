@@ -3,12 +3,17 @@
 stored entries; and the memory each stored entry takes.
 
 Usage: .venv/bin/python bench/bench_upload.py QUERIES_DIR [--sizes 1000,10000] [--repeats 3]
+    [--stored DIR]
 
 QUERIES_DIR holds the uploads to time (e.g. a few originals, screenshots and photos written by
 bench/make_copies.py); every file is timed ``--repeats`` times against each size, p50 and p95
-printed. Stored entries: 120 drawn posters hashed for real, the rest made from them (window
-hashes and thumbnails as bench_dedupe.py's speed bench makes them; keypoints moved and their
-descriptors changed in a fifth of their bits, so that no two stored posters share them).
+printed. Stored entries: 120 drawn posters hashed for real (or, with ``--stored DIR``, the
+first 120 image files of DIR, e.g. real posters read where they are), the rest made from
+them (window hashes and thumbnails as bench_dedupe.py's speed bench makes them; keypoints
+moved and their descriptors changed in a fifth of their bits, so that no two stored posters
+share them). Drawn posters come from one drawing program (the same fonts, bands and layouts),
+so they resemble each other more than real posters do: more of them get far enough to be
+compared, and the check takes longer.
 The script only uses what v5 and v6 both have, so the same file can be run from v5's checkout
 (copy it into that checkout's bench/) for a comparison in the same session.
 """
@@ -24,6 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -59,12 +65,21 @@ def _changed(rng: np.random.Generator, hashes: PosterHashes) -> PosterHashes:
     return replace(hashes, **changes)  # type: ignore[arg-type]
 
 
+def _originals() -> list[Image.Image]:
+    """The 120 pictures the stored entries are made from: drawn, or read from --stored DIR."""
+    folder = _arg("--stored", "")
+    if not folder:
+        return [draw_poster(seed) for seed in range(100, 220)]
+    files = sorted(p for p in Path(folder).iterdir() if p.is_file())[:120]
+    return [load_normalised(p.read_bytes(), LIMITS)[1] for p in files]
+
+
 def main() -> None:
     queries = sorted(p for p in Path(sys.argv[1]).iterdir() if p.is_file())
     sizes = [int(s) for s in _arg("--sizes", "1000,10000").split(",")]
     repeats = int(_arg("--repeats", "3"))
     rng = np.random.default_rng(0)
-    real = [compute_hashes(fit(draw_poster(seed), DISPLAY_LONG_SIDE)) for seed in range(100, 220)]
+    real = [compute_hashes(fit(picture, DISPLAY_LONG_SIDE)) for picture in _originals()]
     stored_json = [len(json.dumps(h.to_json())) for h in real]
     print(f"stored JSON per entry: mean {statistics.mean(stored_json) / 1000:.1f} kB")
     for size in sizes:

@@ -42,6 +42,13 @@ def _across(picture: np.ndarray) -> np.ndarray:
     return share
 
 
+def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Least-squares gain and offset of y on x (a flat x: no gain, y's mean)."""
+    spread = float(x.var())
+    gain = float(np.mean((x - x.mean()) * (y - y.mean()))) / spread if spread > 1e-6 else 0.0
+    return gain, float(y.mean()) - gain * float(x.mean())
+
+
 def _bottom_hidden(cut: np.ndarray, poster: np.ndarray, low: int) -> int:
     """How many rows at the bottom of the cut-out something hides (0 when nothing): the
     innermost row boundary at or below ``low`` with an edge right across the cut-out and not
@@ -52,7 +59,7 @@ def _bottom_hidden(cut: np.ndarray, poster: np.ndarray, low: int) -> int:
         if cut_edges[k] < ACROSS or poster_edges[k] > POSTER_ACROSS:
             continue
         above = slice(0, boundary)
-        gain, offset = np.polyfit(cut[above].ravel(), poster[above].ravel(), 1)
+        gain, offset = _line(cut[above].ravel(), poster[above].ravel())
         beyond = np.abs(gain * cut[boundary:] + offset - poster[boundary:]).mean(1)
         if (beyond >= DIFFERS).mean() >= BEYOND:
             return SIDE - boundary

@@ -30,7 +30,7 @@ from contest.core.models import FlagLevel
 from contest.dedupe.features import Scene
 from contest.dedupe.hashes import THUMB_SIDE, PosterHashes
 from contest.dedupe.hidden import hidden_part
-from contest.dedupe.located import GLANCE_SIDE, MIN_SHOWN, Located, cut_out, glance
+from contest.dedupe.located import MIN_SHOWN, Located, cut_out
 from contest.dedupe.verify import Bounds, Prepared, Verdict, compare, correlation, window_warp
 
 # A cut-out with less than this share of the stored signature's fine detail is compared with
@@ -39,9 +39,9 @@ SHARP_ENOUGH = 0.8
 BLURS = (0.5, 0.7, 1.0, 1.4, 2.0, 2.8)
 BLUR_LIGHT = 8.0  # px at 256: what is smoother than this in the difference is light
 GAINS = (0.2, 5.0)  # the cut-out's contrast against the poster's, as fitted, kept within these
-# The located part at 32 px must correlate this well with the stored poster's before it is cut
-# out and compared (chance placements of look-alike posters: a quarter fail it; on the tuning
-# captures no copy found as a match fell below 0.33)
+# The cut-out at 32 px must correlate this well with the stored poster's part before it is
+# compared (chance placements of look-alike posters: a quarter fail it; on the tuning captures
+# no copy found as a match fell below it)
 GLANCE_MIN = 0.3
 
 
@@ -84,6 +84,14 @@ def evenly_lit(poster: np.ndarray, cut: np.ndarray) -> np.ndarray:
     return even
 
 
+def _thumb(picture: np.ndarray) -> np.ndarray:
+    """A picture at THUMB_SIDE x THUMB_SIDE (float32), for a first look."""
+    small: np.ndarray = cv2.resize(
+        picture.astype(np.float32), (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA
+    )
+    return small
+
+
 def _fine(picture: np.ndarray) -> float:
     """How much fine detail a picture has: the RMS of it less its blur at 1.5 px."""
     grey = picture.astype(np.float32)
@@ -118,21 +126,16 @@ def compare_inside(
     The cut-out is compared as it is first; only a match may then be compared evenly lit
     (evenly_lit), and the better level of the two stands. Taking off a smooth field makes
     any smooth poster (a gradient, a sky) look like any other: it may sharpen a photo's
-    verdict, never make one. A part that does not look like the poster at a glance
-    (GLANCE_MIN) is given up before it is cut out."""
-    stored_part = cv2.resize(
-        _part(stored.signature, located.shown).astype(np.float32),
-        (GLANCE_SIDE, GLANCE_SIDE),
-        interpolation=cv2.INTER_AREA,
-    )
-    first = correlation(stored_part, glance(scene, located))
-    if first < GLANCE_MIN:
-        return Verdict(differing=1.0, overlap=0.0, correlation=first), None, located
+    verdict, never make one. A cut-out that does not look like the poster at a glance
+    (GLANCE_MIN) is given up before it is compared."""
     signature, colour = cut_out(scene, located)
     unhidden = replace(located, shown=_unhidden(stored.signature, signature, located.shown))
     if unhidden.shown != located.shown:
         located = unhidden
         signature, colour = cut_out(scene, located)
+    first = correlation(_thumb(_part(stored.signature, located.shown)), _thumb(signature))
+    if first < GLANCE_MIN:
+        return Verdict(differing=1.0, overlap=0.0, correlation=first), None, located
     left, top, right, bottom = located.shown
     start = window_warp(located.shown, (0.0, 0.0, 1.0, 1.0), THUMB_SIDE)
     aspect = stored.aspect * (right - left) / (bottom - top)

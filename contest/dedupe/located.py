@@ -264,24 +264,3 @@ def cut_out(scene: Scene, located: Located) -> tuple[np.ndarray, np.ndarray | No
         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
     )
     return signature, colour_map(Image.fromarray(small, "RGB"))
-
-
-GLANCE_SIDE = 32  # the located part seen at this size before any closer look
-
-
-def glance(scene: Scene, located: Located) -> np.ndarray:
-    """The shown part of the poster at GLANCE_SIDE x GLANCE_SIDE (float32 greyscale), sampled
-    from the scene's small colour copy: a first look that costs next to nothing."""
-    small = cv2.cvtColor(np.ascontiguousarray(scene.colour), cv2.COLOR_RGB2GRAY)
-    scale = scene.colour.shape[1] / scene.grey.shape[1]
-    sampling = _sampling(located.homography, located.shown, 2 * GLANCE_SIDE, scale)
-    twice = cv2.warpPerspective(
-        small,
-        sampling,
-        (2 * GLANCE_SIDE, 2 * GLANCE_SIDE),
-        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-    )
-    seen: np.ndarray = cv2.resize(
-        twice.astype(np.float32), (GLANCE_SIDE, GLANCE_SIDE), interpolation=cv2.INTER_AREA
-    )
-    return seen
