@@ -85,7 +85,7 @@ def test_tables_read_by_key_find_what_a_binary_search_finds(
     found = []
     for direct_from in (0, 1 << 30):
         monkeypatch.setattr(feature_index, "DIRECT_FROM", direct_from)
-        tables = feature_index._Tables(parts)
+        tables = feature_index._Tables(parts, direct=True)
         assert (tables.starts is not None) == (direct_from == 0)
         found.append(tables.close(keys, words))
     assert len(found[0][0]) > 50
@@ -124,3 +124,18 @@ def test_hashes_without_a_scene_are_the_same_hashes() -> None:
     full, bare = compute_hashes(poster), compute_hashes(poster, with_scene=False)
     assert full.scene is not None and bare.scene is None
     assert full.to_json() == bare.to_json()
+
+
+def test_keys_are_the_chosen_bits_of_each_descriptor() -> None:
+    descriptors = np.random.default_rng(7).integers(0, 256, (500, 32)).astype(np.uint8)
+    bits = np.unpackbits(descriptors, axis=1)
+    weights = 1 << np.arange(feature_index.KEY_BITS)
+    expected = np.stack([bits[:, p] @ weights for p in feature_index.KEY_POSITIONS], axis=1)
+    assert np.array_equal(feature_index.keys_of(descriptors), expected)
+
+
+def test_the_tables_order_is_a_stable_sort_of_their_keys() -> None:
+    keys = np.random.default_rng(8).integers(0, 1 << feature_index.KEY_BITS, 50_000)
+    order = feature_index._stable_order(keys)
+    assert order.dtype == np.int32
+    assert np.array_equal(order, np.argsort(keys, kind="stable"))
