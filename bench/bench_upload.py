@@ -3,7 +3,7 @@
 stored entries; and the memory each stored entry takes.
 
 Usage: .venv/bin/python bench/bench_upload.py QUERIES_DIR [--sizes 1000,10000] [--repeats 3]
-    [--stored DIR]
+    [--stored DIR] [--adding]
 
 QUERIES_DIR holds the uploads to time (e.g. a few originals, screenshots and photos written by
 bench/make_copies.py); every file is timed ``--repeats`` times against each size, p50 and p95
@@ -13,7 +13,9 @@ them (window hashes and thumbnails as bench_dedupe.py's speed bench makes them; 
 moved and their descriptors changed in a fifth of their bits, so that no two stored posters
 share them). Drawn posters come from one drawing program (the same fonts, bands and layouts),
 so they resemble each other more than real posters do: more of them get far enough to be
-compared, and the check takes longer.
+compared, and the check takes longer. With ``--adding`` one more entry joins the index before
+each timed check (untimed), as each upload does in the running app: the check then also pays
+for bringing the keypoint tables up to date.
 The script only uses what v5 and v6 both have, so the same file can be run from v5's checkout
 (copy it into that checkout's bench/) for a comparison in the same session.
 """
@@ -96,9 +98,13 @@ def main() -> None:
         del rows
         print(f"{size:,} stored: index memory {memory / size / 1000:.1f} kB per entry")
         walls, cpus = [], []
+        added = 0
         for path in queries:
             data = path.read_bytes()
             for _ in range(repeats):
+                if "--adding" in sys.argv:
+                    index.add(size + added, _changed(rng, real[added % len(real)]))
+                    added += 1
                 started, started_cpu = time.perf_counter(), time.process_time()
                 picture = load_normalised(data, LIMITS)[1]
                 index.query(compute_hashes(fit(picture, DISPLAY_LONG_SIDE)))

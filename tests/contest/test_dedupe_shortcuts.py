@@ -12,7 +12,7 @@ from scipy.ndimage import correlate1d
 from contest.core.models import FlagLevel
 from contest.dedupe import feature_index, inside, located, verify
 from contest.dedupe.feature_index import FeatureIndex
-from contest.dedupe.features import scene_of
+from contest.dedupe.features import Features, scene_of
 from contest.dedupe.hashes import PosterHashes
 from contest.dedupe.hashing import compute_hashes
 from contest.dedupe.index import BOUNDS, _level
@@ -139,3 +139,55 @@ def test_the_tables_order_is_a_stable_sort_of_their_keys() -> None:
     order = feature_index._stable_order(keys)
     assert order.dtype == np.int32
     assert np.array_equal(order, np.argsort(keys, kind="stable"))
+
+
+def random_features(rng: np.random.Generator, count: int = 60) -> Features:
+    return Features(
+        rng.random((count, 2)).astype(np.float32),
+        rng.integers(0, 4, count).astype(np.uint8),
+        rng.integers(0, 256, count).astype(np.uint8),
+        rng.integers(0, 256, (count, 32)).astype(np.uint8),
+    )
+
+
+def found(search: FeatureIndex, scene: Features) -> list[tuple[int, int, list]]:
+    return [
+        (row, votes, sorted(zip(pairs.scene.tolist(), pairs.bits.tolist(), strict=True)))
+        for row, votes, pairs in search.search(scene, 40)
+    ]
+
+
+def test_tables_kept_up_to_date_find_what_tables_built_afresh_find() -> None:
+    """Additions, replacements and removals in any order: the main, recent and newest
+    tables together answer as one set of tables built from the rows as they are."""
+    rng = np.random.default_rng(9)
+    kept: list[Features] = []
+    search = FeatureIndex()
+    for step in range(260):
+        action = rng.random()
+        if action < 0.75 or len(kept) < 5:
+            kept.append(random_features(rng))
+            search.set(len(kept) - 1, kept[-1], 0.7)
+        elif action < 0.9:
+            row = int(rng.integers(len(kept)))
+            kept[row] = random_features(rng)
+            search.set(row, kept[row], 0.7)
+        else:
+            row = int(rng.integers(len(kept)))
+            kept[row] = kept[-1]
+            kept.pop()
+            search.swap_remove(row)
+        if step % 7 == 0 or step > 240:
+            shown = rng.choice(len(kept), size=min(4, len(kept)), replace=False)
+            scene = Features(
+                np.concatenate([kept[r].points * 900 for r in shown]),
+                np.concatenate([kept[r].levels for r in shown]),
+                np.concatenate([kept[r].angles for r in shown]),
+                np.concatenate([kept[r].descriptors for r in shown]),
+                side=900,
+            )
+            afresh = FeatureIndex()
+            for row, features in enumerate(kept):
+                afresh.set(row, features, 0.7)
+            assert found(search, scene) == found(afresh, scene), step
+            assert {row for row, _, _ in found(search, scene)} >= {int(r) for r in shown}
