@@ -4,6 +4,11 @@ stored entries; and the memory each stored entry takes.
 
 Usage: .venv/bin/python bench/bench_upload.py QUERIES_DIR [--sizes 1000,10000] [--repeats 3]
     [--stored DIR] [--adding]
+       .venv/bin/python bench/bench_upload.py --tables
+
+``--tables``: the time to build the keypoint search's tables for 100, 1,000 and 10,000 posters'
+worth of keypoints (random, 320 a poster; best of 3, one run at 10,000), what an index pays
+when its main or recent tables are rebuilt.
 
 QUERIES_DIR holds the uploads to time (e.g. a few originals, screenshots and photos written by
 bench/make_copies.py); every file is timed ``--repeats`` times against each size, p50 and p95
@@ -76,7 +81,36 @@ def _originals() -> list[Image.Image]:
     return [load_normalised(p.read_bytes(), LIMITS)[1] for p in files]
 
 
+def _tables() -> None:
+    from contest.dedupe.feature_index import _Tables
+    from contest.dedupe.features import Features
+
+    rng = np.random.default_rng(0)
+    for count in (100, 1000, 10_000):
+        parts = [
+            (
+                row,
+                Features(
+                    rng.random((320, 2)).astype(np.float32),
+                    rng.integers(0, 8, 320).astype(np.uint8),
+                    rng.integers(0, 256, 320).astype(np.uint8),
+                    rng.integers(0, 256, (320, 32)).astype(np.uint8),
+                ),
+            )
+            for row in range(count)
+        ]
+        times = []
+        for _ in range(3 if count < 10_000 else 1):
+            started = time.process_time()
+            _Tables(parts)
+            times.append((time.process_time() - started) * 1000)
+        print(f"tables of {count:,} posters: {min(times):.0f} ms CPU")
+
+
 def main() -> None:
+    if "--tables" in sys.argv:
+        _tables()
+        return
     queries = sorted(p for p in Path(sys.argv[1]).iterdir() if p.is_file())
     sizes = [int(s) for s in _arg("--sizes", "1000,10000").split(",")]
     repeats = int(_arg("--repeats", "3"))

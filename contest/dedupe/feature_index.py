@@ -14,8 +14,9 @@ scatter. A poster's score is its largest bin of agreeing pairs (one vote per upl
 keypoint); the pairs of that bin and those consistent with it are what located.py fits a
 perspective map to.
 
-Posters added after the tables were built go to a small second set of tables, rebuilt on each
-addition and merged into the main one when it grows past a tenth of it.
+Posters added after the tables were built go to two smaller sets of tables (FeatureIndex): the
+newest few, rebuilt on each addition, and the recent ones, rebuilt every FeatureIndex.NEWEST
+additions and merged into the main ones when they grow past a tenth of them.
 """
 
 from __future__ import annotations
