@@ -5,10 +5,15 @@ stored entries; and the memory each stored entry takes.
 Usage: .venv/bin/python bench/bench_upload.py QUERIES_DIR [--sizes 1000,10000] [--repeats 3]
     [--stored DIR] [--adding]
        .venv/bin/python bench/bench_upload.py --tables
+       .venv/bin/python bench/bench_upload.py --sync [--sizes 1000]
 
 ``--tables``: the time to build the keypoint search's tables for 100, 1,000 and 10,000 posters'
 worth of keypoints (random, 320 a poster; best of 3, one run at 10,000), what an index pays
-when its main or recent tables are rebuilt.
+when its main or recent tables are rebuilt. ``--sync``: a contest of that many entries in a
+SQLite database (one drawn poster submitted, its rows copied with the bench's changed hashes),
+and the time of ``DedupeIndexes.sync`` plus one search: the first after a start, the next
+after one more entry, and the periodic check of every entry (forced by setting its period to
+zero).
 
 QUERIES_DIR holds the uploads to time (e.g. a few originals, screenshots and photos written by
 bench/make_copies.py); every file is timed ``--repeats`` times against each size, p50 and p95
@@ -107,9 +112,50 @@ def _tables() -> None:
         print(f"tables of {count:,} posters: {min(times):.0f} ms CPU")
 
 
+def _sync(sizes: list[int]) -> None:
+    import tempfile
+
+    from contest.core.models import Entry, ImageObject
+    from contest.dedupe.indexes import DedupeIndexes
+    from contest.runtime import build_runtime
+    from tests.factories import create_contest, create_user, make_settings, submit
+
+    rng = np.random.default_rng(0)
+    real = [compute_hashes(fit(draw_poster(seed), DISPLAY_LONG_SIDE)) for seed in range(100, 130)]
+    query = real[0]
+    for size in sizes:
+        runtime = build_runtime(make_settings(Path(tempfile.mkdtemp())))
+        with runtime.session() as session:
+            contest, author = create_contest(session), create_user(session)
+        first = submit(runtime, author, seed=1)
+        with runtime.session() as session:
+            for n in range(1, size):
+                hashes = _changed(rng, real[n % len(real)]).to_json()
+                image = ImageObject.model_validate(
+                    first.image.model_dump() | {"id": None, "sha256": f"{n:064x}", "hashes": hashes}
+                )
+                session.add(image)
+                session.flush()
+                values = {"id": None, "number": n + 1, "image_id": image.id}
+                session.add(Entry.model_validate(first.entry.model_dump() | values))
+        indexes = DedupeIndexes()
+        for label in ("first sync and search", "next, nothing new", "the check of every entry"):
+            if label == "the check of every entry":  # due every five minutes; forced here
+                for name in ("check_all_after", "rebuild_after"):  # this code's name, round 2's
+                    setattr(indexes, name, 0.0)
+            cpu, wall = time.process_time(), time.perf_counter()
+            with runtime.session() as session:
+                indexes.sync(session, contest.id or 0).query(query)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            print(f"{size:,} entries, {label}: {cpu * 1000:.0f} ms CPU, {wall * 1000:.0f} ms wall")
+
+
 def main() -> None:
     if "--tables" in sys.argv:
         _tables()
+        return
+    if "--sync" in sys.argv:
+        _sync([int(s) for s in _arg("--sizes", "1000").split(",")])
         return
     queries = sorted(p for p in Path(sys.argv[1]).iterdir() if p.is_file())
     sizes = [int(s) for s in _arg("--sizes", "1000,10000").split(",")]

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from contest.core.errors import StaleHashes
 from contest.core.models import Entry, FlagLevel, ImageObject
+from contest.dedupe import indexes as indexes_module
 from contest.dedupe.hashes import VERSION, WINDOWS, PosterHashes
 from contest.dedupe.hashing import compute_hashes, tilt_of, trim_box, window_hashes
 from contest.dedupe.index import HashIndex
@@ -359,7 +360,7 @@ def test_the_index_finds_an_entry_committed_after_one_with_a_later_id(
     any_runtime: Runtime,
 ) -> None:
     """Image ids are taken when a row is written; an upload (on another replica, say) may
-    commit after one that took a later id. The next sync finds it, not the next full rebuild
+    commit after one that took a later id. The next sync finds it, not the next whole check
     five minutes later."""
     with any_runtime.session() as session:
         contest = create_contest(session)
@@ -391,6 +392,54 @@ def test_the_index_finds_an_entry_committed_after_one_with_a_later_id(
     assert len(index) == 3
     assert [m.entry_id for m in index.query(hashes_of(poster_bytes(31)))] == [earlier]
     assert [m.entry_id for m in index.query(hashes_of(poster_bytes(30)))] == [later]
+
+
+def test_the_whole_check_drops_what_is_gone_and_reads_only_what_is_new(
+    any_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every few minutes the index is checked against all the contest's entries: an entry
+    deleted (a purge) leaves it, an entry given another image is compared by its new one, and
+    the hashes of the rows it already holds are not read again."""
+    with any_runtime.session() as session:
+        contest = create_contest(session)
+        author = create_user(session)
+    kept, deleted, changed = (submit_poster(any_runtime, author, seed=s) for s in (1, 2, 3))
+    indexes = DedupeIndexes(check_all_after=3600)
+    with any_runtime.session() as session:
+        assert len(indexes.sync(session, contest.id or 0)) == 3
+    with any_runtime.session() as session:
+        session.delete(session.get(Entry, deleted.entry.id))
+        image = ImageObject.model_validate(
+            changed.image.model_dump() | {"id": None, "sha256": f"{4:064x}"}
+        )
+        image.hashes = hashes_of(poster_bytes(4)).to_json()
+        session.add(image)
+        session.flush()
+        entry = session.get(Entry, changed.entry.id)
+        assert entry is not None
+        entry.image_id = image.id
+        session.add(entry)
+        new_image = image.id
+    read: list[list[int] | None] = []
+    real_hashes = indexes_module._hashes
+
+    def counted(session: object, contest_id: int, image_ids: list[int] | None = None) -> list:
+        read.append(image_ids)
+        return real_hashes(session, contest_id, image_ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexes_module, "_hashes", counted)
+    with any_runtime.session() as session:
+        index = indexes.sync(session, contest.id or 0)  # not time for the whole check yet
+    assert len(index) == 3 and read == [[new_image]]
+    indexes.check_all_after = 0
+    with any_runtime.session() as session:
+        index = indexes.sync(session, contest.id or 0)
+    assert len(index) == 2 and read == [[new_image]]  # nothing more read
+    assert indexes.images(contest.id or 0) == {kept.image.id, new_image}
+    assert [m.entry_id for m in index.query(hashes_of(poster_bytes(1)))] == [kept.entry.id]
+    assert [m.entry_id for m in index.query(hashes_of(poster_bytes(4)))] == [changed.entry.id]
+    assert index.query(hashes_of(poster_bytes(2))) == []
+    assert index.query(hashes_of(poster_bytes(3))) == []
 
 
 def test_turned_window_hashes_match_hashing_the_turned_picture(poster: Image.Image) -> None:
