@@ -14,6 +14,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 COMMANDS = {
     "migrate": "accounts",
     "prepare": "accounts",
@@ -53,7 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and not argv[0].startswith("-") else None
     args = build_parser(command).parse_args(argv)
-    return int(args.handler(args) or 0)
+    try:
+        return int(args.handler(args) or 0)
+    except ValidationError as error:  # a CONTEST_* setting the commands cannot run with
+        for problem in error.errors():
+            where = "".join(f"CONTEST_{str(part).upper()}: " for part in problem["loc"][:1])
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            print(f"configuration: {where}{message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -84,3 +84,14 @@ def test_a_refused_store_fails_with_the_reason(tmp_path: Path) -> None:
     done = health(tmp_path / "data", storage="s3", s3_endpoint_url=refused_url())
     assert done.returncode == 1
     assert "store: FAILED" in done.stdout and "Could not connect" in done.stdout
+
+
+def test_a_setting_it_cannot_run_with_is_named_without_a_traceback(tmp_path: Path) -> None:
+    for settings, said in (
+        ({"secret_key": "change-me"}, "configuration: CONTEST_SECRET_KEY is a placeholder"),
+        ({"db_pool_size": "many"}, "configuration: CONTEST_DB_POOL_SIZE: Input should be"),
+    ):
+        done = health(tmp_path / "data", **settings)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith(said), done.stderr
