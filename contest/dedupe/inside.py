@@ -30,7 +30,7 @@ from contest.core.models import FlagLevel
 from contest.dedupe.features import Scene
 from contest.dedupe.hashes import THUMB_SIDE, PosterHashes
 from contest.dedupe.hidden import hidden_part
-from contest.dedupe.located import MIN_SHOWN, Located, cut_out
+from contest.dedupe.located import MIN_SHOWN, Located, cut_out, signed_area
 from contest.dedupe.verify import Bounds, Prepared, Verdict, compare, correlation, window_warp
 
 # A cut-out with less than this share of the stored signature's fine detail is compared with
@@ -43,6 +43,16 @@ GAINS = (0.2, 5.0)  # the cut-out's contrast against the poster's, as fitted, ke
 # compared (chance placements of look-alike posters: a quarter fail it; on the tuning captures
 # no copy found as a match fell below it)
 GLANCE_MIN = 0.3
+# A cut-out that is no match as it is may still be compared evenly lit when, aligned, it
+# correlates this well with the poster as it is: a photo's glare and colour cast leave a third
+# to a half of its blocks differing, but the picture as a whole still follows the poster's
+# (on the tuning photos of a screen: 0.49-0.90; a chance placement of a look-alike drawn
+# poster that evening the light made a "duplicate" had not aligned at all), and when it lies
+# in a bigger picture, covering at most LIT_AREA of it (a photo of a screen or a print; a
+# crop of one poster found in its template sibling covers 0.74, and its few differing letters
+# must not be evened away)
+LIT_FROM = 0.45
+LIT_AREA = 0.6
 
 
 def _part(picture: np.ndarray, shown: tuple[float, float, float, float]) -> np.ndarray:
@@ -98,6 +108,11 @@ def _fine(picture: np.ndarray) -> float:
     return float(np.sqrt(np.mean((grey - cv2.GaussianBlur(grey, (0, 0), 1.5)) ** 2)))
 
 
+def _area(located: Located) -> float:
+    """The share of the upload the located poster covers (all of it, shown or not)."""
+    return abs(signed_area(np.array(located.quad)))
+
+
 def as_sharp_as(stored: np.ndarray, cut: np.ndarray) -> np.ndarray:
     """The stored signature blurred as much as the cut-out is (a photo: the camera's focus
     and shake, the screen's pixels): strokes are then compared at the detail both still
@@ -123,11 +138,13 @@ def compare_inside(
     the verdict (its scale and overlap relative to that part), the level ``judge`` gives it,
     and the part compared.
 
-    The cut-out is compared as it is first; only a match may then be compared evenly lit
-    (evenly_lit), and the better level of the two stands. Taking off a smooth field makes
-    any smooth poster (a gradient, a sky) look like any other: it may sharpen a photo's
-    verdict, never make one. A cut-out that does not look like the poster at a glance
-    (GLANCE_MIN) is given up before it is compared."""
+    The cut-out is compared as it is first; a match, or a cut-out that as it is already
+    follows the poster (LIT_FROM), may then be compared evenly lit (evenly_lit), and the
+    better level of the two stands. Taking off a smooth field makes any smooth poster (a
+    gradient, a sky) look like any other, so evening the light can only make a duplicate of
+    a pair that aligned as it was, and never a "similar" of a pair that was no match. A
+    cut-out that does not look like the poster at a glance (GLANCE_MIN) is given up before
+    it is compared."""
     signature, colour = cut_out(scene, located)
     unhidden = replace(located, shown=_unhidden(stored.signature, signature, located.shown))
     if unhidden.shown != located.shown:
@@ -161,7 +178,9 @@ def compare_inside(
 
     verdict = compared(signature)
     level = judge(verdict)
-    if level is None or level == FlagLevel.DUPLICATE:
+    if level == FlagLevel.DUPLICATE or (
+        level is None and (verdict.correlation < LIT_FROM or _area(located) > LIT_AREA)
+    ):
         return verdict, level, located
     lit = compared(evenly_lit(_part(stored.signature, located.shown), signature))
     if judge(lit) == FlagLevel.DUPLICATE:

@@ -133,13 +133,15 @@ def _area_inside(corners: np.ndarray, size: tuple[int, int]) -> float:
     width, height = size
     frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
     quad = corners.astype(np.float32)
-    if _signed_area(quad) < 0:
+    if signed_area(quad) < 0:
         quad = quad[::-1].copy()
     area, _ = cv2.intersectConvexConvex(quad, frame)
     return float(area)
 
 
-def _signed_area(corners: np.ndarray) -> float:
+def signed_area(corners: np.ndarray) -> float:
+    """The area of a polygon (shoelace formula), signed: the sign says which way its corners
+    run."""
     x, y = corners[:, 0], corners[:, 1]
     return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
 

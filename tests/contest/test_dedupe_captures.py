@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import json
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
 from contest.core.models import FlagLevel
+from contest.dedupe import hidden, inside
 from contest.dedupe.explain import differing_boxes, findings, located_region
 from contest.dedupe.features import POINT_BYTES, Features
 from contest.dedupe.frames import different_picture_in_frame
 from contest.dedupe.hashes import PosterHashes
 from contest.dedupe.hashing import compute_hashes
 from contest.dedupe.index import HashIndex
+from contest.dedupe.verify import Verdict
 from tests.contest.synth_posters import draw_poster
 from tests.contest.test_dedupe import hashes_of, png
 from tests.support.captures import capture
@@ -63,6 +66,61 @@ def test_phone_photos_are_found(
     """Perspective with the edges leaning differently, a background, light, blur, moire."""
     matches = index.query(hashes_of(capture(posters[seed], kind, seed=seed)))
     assert matches and matches[0].entry_id == seed and matches[0].level == FlagLevel.DUPLICATE
+
+
+def test_a_photo_of_a_screen_is_judged_with_its_light_evened(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Glare and a colour cast leave a third or more of the blocks differing as the photo is;
+    the picture as a whole still follows the poster, so it is compared again evenly lit."""
+    poster = draw_poster(1043)
+    index = HashIndex.build([(0, hashes_of(png(poster)))])
+    photo = hashes_of(capture(poster, "photo_screen", seed=1043))
+    (match,) = index.query(photo)
+    assert match.level == FlagLevel.DUPLICATE and match.evidence.located is not None
+    monkeypatch.setattr(inside, "LIT_FROM", 1.01)  # judged only as it is: missed
+    assert index.query(photo) == []
+
+
+def test_the_light_is_not_evened_for_a_cut_out_that_does_not_follow_the_poster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Evening the light makes any smooth picture look like any other: a placement that,
+    aligned as it is, does not correlate with the poster at LIT_FROM is no match."""
+    poster = draw_poster(1043)
+    index = HashIndex.build([(0, hashes_of(png(poster)))])
+    photo = hashes_of(capture(poster, "photo_screen", seed=1043))
+    unaligned = Verdict(differing=0.4, overlap=1.0, correlation=inside.LIT_FROM - 0.01)
+    monkeypatch.setattr(inside, "compare", lambda *args: unaligned)
+
+    def evened(*args: object) -> None:
+        raise AssertionError("evened after all")
+
+    monkeypatch.setattr(inside, "evenly_lit", evened)
+    assert index.query(photo) == []
+
+
+def _busy(seed: int) -> np.ndarray:
+    """A busy picture (a crowd, a starry sky): it steps somewhere along most of its rows."""
+    cells = np.random.default_rng(seed).uniform(0, 255, (32, 32)).astype(np.float32)
+    picture = cv2.resize(cells, (256, 256), interpolation=cv2.INTER_NEAREST)
+    blurred: np.ndarray = cv2.GaussianBlur(picture, (0, 0), 2)
+    return blurred
+
+
+def test_a_screens_edge_across_a_busy_poster_ends_what_is_shown() -> None:
+    """The poster steps along the row where the screen ends too; beyond it the capture is
+    plain (a bezel) and the poster is not, so what lies there is taken off. Other busy
+    content there (a template's other picture) is not: it is no plainer than the poster."""
+    poster = _busy(3)
+    across = hidden._across(hidden._small(poster))[38:42]
+    assert (across > hidden.POSTER_ACROSS).all()  # the poster has an edge of its own there
+    photo = poster.copy()
+    photo[160:] = 20  # the bezel, from 62.5% of the height down
+    assert hidden.hidden_part(poster, photo, 0.45) == (0.0, 0.0, 0.0, 0.375)
+    other = poster.copy()
+    other[160:] = _busy(4)[160:]
+    assert hidden.hidden_part(poster, other, 0.45) == (0.0, 0.0, 0.0, 0.0)
 
 
 @pytest.mark.parametrize("kind", ["desktop", "browser_window", "phone_screenshot"])
