@@ -1,7 +1,7 @@
 """A labelled folder of copies made the way people make them, for `dedupe-scan` and score.py.
 
 Usage: .venv/bin/python bench/make_copies.py OUT (--posters DIR [--range A:B] | --seeds START:COUNT)
-    [--app]
+    [--app] [--kinds KIND,...] [--repeats N]
 
 Originals come from a folder of poster files (e.g. real posters, read where they are: never
 copy them into the repository) or are drawn (tests/contest/synth_posters.py; each 4th seed also
@@ -12,6 +12,11 @@ q60-75, downscale, grey, PNG, a caption band); with ``--app``, this app's own pa
 Chromium (tests/support/app_captures.py). Two consecutive originals share every frame (the same
 seed draws the same desktop, window or phone around each), so screenshots of unrelated posters
 in one frame are among the unrelated pairs.
+
+``--kinds`` makes only the kinds named (e.g. ``photo_screen,photo_print``); ``--repeats N``
+makes N copies of each kind per original, each drawn with its own seed (the first with the
+seed a folder without ``--repeats`` uses, the others named <poster>_<kind>-<n>): a bigger set
+of one hard kind without the rest.
 
 Writes OUT/images/<poster>_<kind>.<ext> and OUT/labels.csv (file, poster, group, transform),
 the format score.py reads.
@@ -104,18 +109,23 @@ def main() -> None:
     images.mkdir(parents=True, exist_ok=True)
     rows = []
     posters = originals()
+    wanted = set((_arg("--kinds") or ",".join([*CAPTURES, *V5_KINDS])).split(","))
+    repeats = int(_arg("--repeats") or "1")
     for n, (name, group, picture) in enumerate(posters):
-        files = {"original": (_png(picture), "png")}
+        files = {("original", 0): (_png(picture), "png")}
         if not name.endswith("t"):
             frame = n // 2  # consecutive originals share frames
-            for k, kind in enumerate(CAPTURES):
-                data = capture(picture, kind, seed=1000 * k + frame)
-                files[kind] = (data, "png" if data[:4] == b"\x89PNG" else "jpg")
-            for k, (kind, make) in enumerate(V5_KINDS.items()):
-                data = make(picture, random.Random(7919 * n + k))
-                files[kind] = (data, "png" if data[:4] == b"\x89PNG" else "jpg")
-        for kind, (data, ext) in files.items():
-            file = f"{name}_{kind}.{ext}"
+            for r in range(repeats):
+                for k, kind in enumerate(CAPTURES):
+                    if kind in wanted:
+                        data = capture(picture, kind, seed=1000 * k + frame + 100_000 * r)
+                        files[kind, r] = (data, "png" if data[:4] == b"\x89PNG" else "jpg")
+                for k, (kind, make) in enumerate(V5_KINDS.items()):
+                    if kind in wanted:
+                        data = make(picture, random.Random(7919 * n + k + 100_000 * r))
+                        files[kind, r] = (data, "png" if data[:4] == b"\x89PNG" else "jpg")
+        for (kind, r), (data, ext) in files.items():
+            file = f"{name}_{kind}-{r}.{ext}" if r else f"{name}_{kind}.{ext}"
             (images / file).write_bytes(data)
             rows.append({"file": file, "poster": name, "group": group, "transform": kind})
     if "--app" in sys.argv:
