@@ -145,12 +145,13 @@ def compare_inside(
     a pair that aligned as it was, and never a "similar" of a pair that was no match. A
     cut-out that does not look like the poster at a glance (GLANCE_MIN) is given up before
     it is compared."""
+    poster = stored.signature  # decoded once
     signature, colour = cut_out(scene, located)
-    unhidden = replace(located, shown=_unhidden(stored.signature, signature, located.shown))
+    unhidden = replace(located, shown=_unhidden(poster, signature, located.shown))
     if unhidden.shown != located.shown:
         located = unhidden
         signature, colour = cut_out(scene, located)
-    first = correlation(_thumb(_part(stored.signature, located.shown)), _thumb(signature))
+    first = correlation(_thumb(_part(poster, located.shown)), _thumb(signature))
     if first < GLANCE_MIN:
         return Verdict(differing=1.0, overlap=0.0, correlation=first), None, located
     left, top, right, bottom = located.shown
@@ -165,7 +166,7 @@ def compare_inside(
 
     def compared(cut: np.ndarray) -> Verdict:
         verdict = compare(
-            Prepared(as_sharp_as(stored.signature, cut)),
+            Prepared(as_sharp_as(poster, cut)),
             Prepared(cut),
             start,
             (stored.aspect, aspect),
@@ -182,7 +183,7 @@ def compare_inside(
         level is None and (verdict.correlation < LIT_FROM or _area(located) > LIT_AREA)
     ):
         return verdict, level, located
-    lit = compared(evenly_lit(_part(stored.signature, located.shown), signature))
+    lit = compared(evenly_lit(_part(poster, located.shown), signature))
     if judge(lit) == FlagLevel.DUPLICATE:
         return lit, FlagLevel.DUPLICATE, located
     return verdict, level, located

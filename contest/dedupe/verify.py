@@ -127,13 +127,15 @@ def _shifted(
     cols = np.clip(left.astype(np.int32) + around, 0, side - 1)  # (4, N)
     rows = np.clip(top.astype(np.int32) + around, 0, side - 1)
     patch = image.ravel()[rows[:, None] * side + cols[None]]  # (4 rows, 4 columns, N)
-    values, inside = [], []
+    # along x first (each of the 4 rows at the three x shifts), then along y
+    across = patch[:, :3] + (patch[:, 1:] - patch[:, :3]) * fx  # (4 rows, x shift + 1, N)
+    values = []
     for dx, dy in GLYPH_SHIFTS:
-        upper = patch[1 + dy, 1 + dx] + (patch[1 + dy, 2 + dx] - patch[1 + dy, 1 + dx]) * fx
-        lower = patch[2 + dy, 1 + dx] + (patch[2 + dy, 2 + dx] - patch[2 + dy, 1 + dx]) * fx
+        upper, lower = across[1 + dy, 1 + dx], across[2 + dy, 1 + dx]
         values.append(upper + (lower - upper) * fy)
-        sx, sy = x + dx, y + dy
-        inside.append((sx >= -0.5) & (sx <= side - 0.5) & (sy >= -0.5) & (sy <= side - 0.5))
+    within_x = {d: (x + d >= -0.5) & (x + d <= side - 0.5) for d in (-1, 0, 1)}
+    within_y = {d: (y + d >= -0.5) & (y + d <= side - 0.5) for d in (-1, 0, 1)}
+    inside = [within_x[dx] & within_y[dy] for dx, dy in GLYPH_SHIFTS]
     return np.stack(values), np.stack(inside)
 
 
