@@ -12,11 +12,11 @@ poster. Both are asked: a template with other text differs in places along its l
 text, not beyond a straight edge across it; a band moved elsewhere (a title moved) has its
 own edge there too, but agrees with the poster again past the band.
 
-The poster may have an edge there of its own after all: a busy picture (a crowd, a starry sky)
-steps somewhere along most rows, and a photo puts a screen's edge wherever it falls. Such an
-edge still ends what is shown when beyond it the capture is plain (a bezel, a wall, an empty
-page: PLAIN) and the poster is not (twice as busy): a template's other text is no plainer
-than the poster's.
+An edge right across the capture also ends what is shown when beyond it the capture is plain
+(a bezel, a wall, an empty page: PLAIN) and the poster is not (twice as busy), whatever the
+poster has along that row and however little a smooth wall differs from a smooth part of it:
+a busy picture (a crowd, a starry sky) steps somewhere along most rows, and a photo puts a
+screen's edge wherever it falls. A template's other text is no plainer than the poster's.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ ACROSS = 0.85  # ... in this share of the columns in the capture: an edge right 
 POSTER_ACROSS = 0.5  # ... and the poster has such an edge there in at most this share
 DIFFERS = 0.5  # a row differs when its mean absolute difference is this (std units) or more
 BEYOND = 0.8  # share of the rows beyond the edge that must differ
-PLAIN = 0.3  # mean std (std units) of the rows beyond an edge the poster has too, at most
+PLAIN = 0.3  # mean std (std units) of the rows beyond the edge: plain (a bezel, a wall)
 
 
 def _small(picture: np.ndarray) -> np.ndarray:
@@ -67,15 +67,17 @@ def _plain_beyond(cut: np.ndarray, poster: np.ndarray, boundary: int) -> bool:
 
 def _bottom_hidden(cut: np.ndarray, poster: np.ndarray, low: int) -> int:
     """How many rows at the bottom of the cut-out something hides (0 when nothing): the
-    innermost row boundary at or below ``low`` with an edge right across the cut-out and not
-    across the poster (or across it, the cut-out plain beyond: _plain_beyond), beyond which
-    the rows differ from the poster's."""
+    innermost row boundary at or below ``low`` with an edge right across the cut-out, and
+    either the cut-out plain beyond it where the poster is not (_plain_beyond), or no edge
+    across the poster there and the rows beyond differing from the poster's."""
     cut_edges, poster_edges = _across(cut), _across(poster)
     for boundary in range(max(low, 2), SIDE - 1):
         k = boundary - 2
         if cut_edges[k] < ACROSS:
             continue
-        if poster_edges[k] > POSTER_ACROSS and not _plain_beyond(cut, poster, boundary):
+        if _plain_beyond(cut, poster, boundary):
+            return SIDE - boundary
+        if poster_edges[k] > POSTER_ACROSS:
             continue
         above = slice(0, boundary)
         gain, offset = _line(cut[above].ravel(), poster[above].ravel())
