@@ -41,6 +41,11 @@ class DedupeIndexes:
     reads joins it; the rest is not read again. Rows whose hashes are of an older recipe make
     ``sync`` raise StaleHashes (with their count) instead of being compared or skipped:
     ``python -m contest rehash`` recomputes them.
+
+    The database is read (and a first index built) outside the lock, which is held only to
+    look at the index and to apply what was read: a slow read or a large contest's first
+    build never holds up another contest's upload. What was read may be older than what
+    another thread applied meanwhile; applying it then changes nothing (see _apply).
     """
 
     def __init__(self, check_all_after: float = 300.0) -> None:
@@ -51,14 +56,25 @@ class DedupeIndexes:
     def sync(self, session: Session, contest_id: int) -> HashIndex:
         with self._lock:
             synced = self._indexes.get(contest_id)
-            if synced is None:
-                rows = _hashes(session, contest_id)
-                index = HashIndex.build((entry_id, hashes) for entry_id, _, hashes in rows)
-                image_of = {entry_id: image_id for entry_id, image_id, _ in rows}
-                synced = _Synced(index, image_of, set(image_of.values()))
-            else:
-                _refresh(session, contest_id, synced, self.check_all_after)
-            self._indexes[contest_id] = synced
+            if synced is not None:
+                whole = time.monotonic() - synced.checked_at > self.check_all_after
+                seen = dict(synced.image_of)
+                if whole:
+                    synced.checked_at = time.monotonic()  # one thread does it
+        if synced is None:
+            rows = _hashes(session, contest_id)
+            index = HashIndex.build((entry_id, hashes) for entry_id, _, hashes in rows)
+            image_of = {entry_id: image_id for entry_id, image_id, _ in rows}
+            built = _Synced(index, image_of, set(image_of.values()))
+            with self._lock:
+                return self._indexes.setdefault(contest_id, built).index
+        since = None if whole else max(seen.values(), default=0) - LOOKBACK
+        current = _entries(session, contest_id, since)
+        known = set(seen.values())
+        new = [image_id for image_id in current if image_id not in known]
+        rows = _hashes(session, contest_id, new) if new else []
+        with self._lock:
+            _apply(synced, seen, current if whole else None, rows)
             return synced.index
 
     def images(self, contest_id: int) -> frozenset[int]:
@@ -72,28 +88,40 @@ class DedupeIndexes:
             self._indexes.pop(contest_id, None)
 
 
-def _refresh(session: Session, contest_id: int, synced: _Synced, whole_after: float) -> None:
-    """Bring an index up to date (see DedupeIndexes): the newest image ids, or every one when
-    ``whole_after`` seconds have passed since the last whole check."""
-    whole = time.monotonic() - synced.checked_at > whole_after
+def _entries(session: Session, contest_id: int, since: int | None) -> dict[int, int]:
+    """image id -> entry id of the contest's entries (those with an image id above ``since``,
+    unless None)."""
     query = (
         select(ImageObject.id, Entry.id)
         .join(Entry, col(Entry.image_id) == col(ImageObject.id))
         .where(Entry.contest_id == contest_id)
     )
-    if not whole:
-        query = query.where(col(ImageObject.id) > max(synced.images, default=0) - LOOKBACK)
-    current = {image_id: entry_id for image_id, entry_id in session.exec(query).all()}
-    if whole:
-        for entry_id, image_id in list(synced.image_of.items()):
-            if current.get(image_id) != entry_id:  # the entry is gone, or has another image
-                synced.index.remove(entry_id)
+    if since is not None:
+        query = query.where(col(ImageObject.id) > since)
+    return {image_id or 0: entry_id or 0 for image_id, entry_id in session.exec(query).all()}
+
+
+def _apply(
+    synced: _Synced,
+    seen: dict[int, int],
+    current: dict[int, int] | None,
+    rows: list[tuple[int, int, PosterHashes]],
+) -> None:
+    """Apply a read to the index (under the lock). ``seen``: entry id -> image id in the index
+    when the read began; ``current``: every entry's image (a whole check), or None; ``rows``:
+    the hashes of images the index did not hold. What another thread changed since ``seen``
+    is left alone: an entry it added or gave a newer image is not judged by an older read."""
+    if current is not None:
+        for entry_id, image_id in seen.items():
+            if current.get(image_id) != entry_id and synced.image_of.get(entry_id) == image_id:
+                synced.index.remove(entry_id)  # the entry is gone, or has another image
                 del synced.image_of[entry_id]
                 synced.images.discard(image_id)
-        synced.checked_at = time.monotonic()
-    new = [i for i in current if i is not None and i not in synced.images]
-    for entry_id, image_id, hashes in _hashes(session, contest_id, new) if new else []:
-        synced.images.discard(synced.image_of.get(entry_id, -1))
+    for entry_id, image_id, hashes in rows:
+        held = synced.image_of.get(entry_id)
+        if image_id in synced.images or (held is not None and held > image_id):
+            continue  # another thread applied this, or a newer image of the entry
+        synced.images.discard(held if held is not None else -1)
         synced.index.remove(entry_id)
         synced.index.add(entry_id, hashes)
         synced.image_of[entry_id] = image_id

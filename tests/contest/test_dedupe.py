@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import imagehash
 import numpy as np
@@ -440,6 +441,52 @@ def test_the_whole_check_drops_what_is_gone_and_reads_only_what_is_new(
     assert [m.entry_id for m in index.query(hashes_of(poster_bytes(4)))] == [changed.entry.id]
     assert index.query(hashes_of(poster_bytes(2))) == []
     assert index.query(hashes_of(poster_bytes(3))) == []
+
+
+def test_the_database_is_read_without_holding_the_indexes_lock(
+    any_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read (on PostgreSQL, network I/O) and a first build happen outside the lock that
+    every contest's uploads share; the index still comes out whole."""
+    with any_runtime.session() as session:
+        contest = create_contest(session)
+        author = create_user(session)
+    submit_poster(any_runtime, author, seed=1)
+    indexes = DedupeIndexes(check_all_after=0)
+    reads: list[str] = []
+
+    def unlocked(name: str, read: Any) -> Any:
+        def wrapped(*args: Any) -> Any:
+            assert not indexes._lock.locked(), name
+            reads.append(name)
+            return read(*args)
+
+        return wrapped
+
+    monkeypatch.setattr(indexes_module, "_hashes", unlocked("hashes", indexes_module._hashes))
+    monkeypatch.setattr(indexes_module, "_entries", unlocked("ids", indexes_module._entries))
+    with any_runtime.session() as session:
+        assert len(indexes.sync(session, contest.id or 0)) == 1  # the first build
+    assert reads == ["hashes"]
+    submit_poster(any_runtime, author, seed=2)  # (its upload reads through the app's indexes)
+    reads.clear()
+    with any_runtime.session() as session:
+        index = indexes.sync(session, contest.id or 0)  # a whole check and the new row
+    assert reads == ["ids", "hashes"]
+    assert len(index) == 2 and len(indexes.images(contest.id or 0)) == 2
+
+
+def test_an_older_read_does_not_undo_what_another_thread_applied() -> None:
+    """Two uploads sync at once: the slower read, begun before the other's was applied, does
+    not put back an entry's older image nor drop an entry the other added or changed."""
+    one, two = hashes_of(poster_bytes(1)), hashes_of(poster_bytes(2))
+    synced = indexes_module._Synced(HashIndex.build([(7, two)]), {7: 11}, {11})
+    seen = {7: 10}  # when the slower read began, entry 7 still had image 10
+    indexes_module._apply(synced, seen, {}, [(7, 10, one)])  # its whole check lists no 10
+    assert synced.image_of == {7: 11} and synced.images == {11}
+    assert [m.entry_id for m in synced.index.query(two)] == [7]
+    indexes_module._apply(synced, {7: 11}, {}, [])  # a whole check: entry 7 is gone
+    assert synced.image_of == {} and len(synced.index) == 0
 
 
 def test_turned_window_hashes_match_hashing_the_turned_picture(poster: Image.Image) -> None:
