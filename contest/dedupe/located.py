@@ -41,6 +41,7 @@ MAX_SKEW = 12.0  # degrees a corner of the located poster may be off a right ang
 MIN_SHOWN = 0.45  # share of the poster's height (and width) the upload must show
 FLAT_SHARE = 0.98  # a flat map is taken when it explains this share of the perspective's pairs
 MIN_SPREAD = 0.25  # ... or when those pairs cover less than this share of the poster's area
+AFFINE_SPREAD = 0.15  # ... then an affine map, when they cover this share (less: a text line)
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,11 @@ def _fit(
 ) -> tuple[np.ndarray, int] | None:
     """A perspective map source -> target pixels and its inliers; a flat copy's map
     (scale, turn and shift only) when it explains nearly as many pairs (a screenshot: the
-    perspective of a few pairs along one text line would make up a tilt that is not there),
-    or when the perspective's pairs cover too little of the poster to say how it leans."""
+    perspective of a few pairs along one text line would make up a tilt that is not there).
+    When the perspective's pairs cover too little of the poster to say how it leans, an
+    affine map (parallel lines stay parallel: a photo's foreshortening, no vanishing point)
+    where it explains clearly more pairs than the flat one and they are not bunched along a
+    line or two of text (AFFINE_SPREAD), else the flat one."""
     homography, mask = cv2.findHomography(
         source, target, cv2.USAC_MAGSAC, error, maxIters=2000, confidence=0.995
     )
@@ -91,11 +95,22 @@ def _fit(
     flat, flat_mask = cv2.estimateAffinePartial2D(
         source, target, method=cv2.RANSAC, ransacReprojThreshold=error, maxIters=2000
     )
-    if flat is not None and flat_mask is not None:
-        narrow = _spread(source[mask.ravel() > 0], sides) < MIN_SPREAD
-        if narrow or flat_mask.sum() >= FLAT_SHARE * inliers:
-            return np.vstack([flat, [0.0, 0.0, 1.0]]), int(flat_mask.sum())
-    return homography, inliers
+    if flat is None or flat_mask is None:
+        return homography, inliers
+    flat_map = np.vstack([flat, [0.0, 0.0, 1.0]]), int(flat_mask.sum())
+    if flat_map[1] >= FLAT_SHARE * inliers:
+        return flat_map
+    spread = _spread(source[mask.ravel() > 0], sides)
+    if spread >= MIN_SPREAD:
+        return homography, inliers
+    if spread < AFFINE_SPREAD:
+        return flat_map
+    affine, affine_mask = cv2.estimateAffine2D(
+        source, target, method=cv2.RANSAC, ransacReprojThreshold=error, maxIters=2000
+    )
+    if affine is None or affine_mask is None or flat_map[1] >= FLAT_SHARE * affine_mask.sum():
+        return flat_map
+    return np.vstack([affine, [0.0, 0.0, 1.0]]), int(affine_mask.sum())
 
 
 def _corners(homography: np.ndarray) -> np.ndarray:
