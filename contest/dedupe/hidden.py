@@ -30,7 +30,8 @@ ACROSS = 0.85  # ... in this share of the columns in the capture: an edge right 
 POSTER_ACROSS = 0.5  # ... and the poster has such an edge there in at most this share
 DIFFERS = 0.5  # a row differs when its mean absolute difference is this (std units) or more
 BEYOND = 0.8  # share of the rows beyond the edge that must differ
-PLAIN = 0.3  # mean std (std units) of the rows beyond the edge: plain (a bezel, a wall)
+PLAIN = 0.3  # mean std (std units) of the rows beyond the edge: plain (a bezel, a wall)...
+PLAIN_DETAIL = 0.1  # ... or their mean step between neighbouring pixels (a wall lit unevenly)
 
 
 def _small(picture: np.ndarray) -> np.ndarray:
@@ -56,13 +57,24 @@ def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return gain, float(y.mean()) - gain * float(x.mean())
 
 
+def _detail(rows: np.ndarray) -> float:
+    """The mean step between neighbouring pixels, across and down: what a bezel or a wall
+    lacks, however its light runs across it."""
+    return float(np.abs(np.diff(rows, axis=1)).mean() + np.abs(np.diff(rows, axis=0)).mean()) / 2
+
+
 def _plain_beyond(cut: np.ndarray, poster: np.ndarray, boundary: int) -> bool:
-    """Whether the cut-out's rows past the one after ``boundary`` are plain (PLAIN) and the
-    poster's there at least twice as busy (see the module)."""
-    if boundary + 1 >= SIDE:
+    """Whether the cut-out's rows past the one after ``boundary`` are plain and the poster's
+    there at least twice as busy (see the module): plain by their spread (PLAIN), or having
+    no detail (PLAIN_DETAIL) where the poster has some."""
+    if boundary + 2 >= SIDE:
         return False
-    plain = float(cut[boundary + 1 :].std(1).mean())
-    return plain <= PLAIN and float(poster[boundary + 1 :].std(1).mean()) >= 2 * plain
+    cut, poster = cut[boundary + 1 :], poster[boundary + 1 :]
+    plain = float(cut.std(1).mean())
+    if plain <= PLAIN and float(poster.std(1).mean()) >= 2 * plain:
+        return True
+    plain = _detail(cut)
+    return plain <= PLAIN_DETAIL and _detail(poster) >= max(2 * plain, PLAIN_DETAIL)
 
 
 def _bottom_hidden(cut: np.ndarray, poster: np.ndarray, low: int) -> int:
