@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from contest.core.models import FlagLevel
-from contest.dedupe import hidden, inside
+from contest.dedupe import hidden, inside, located
 from contest.dedupe.explain import differing_boxes, findings, located_region
 from contest.dedupe.features import POINT_BYTES, Features
 from contest.dedupe.frames import different_picture_in_frame
@@ -82,6 +82,22 @@ def test_a_photo_of_a_screen_is_judged_with_its_light_evened(
     assert index.query(photo) == []
 
 
+def test_a_photo_whose_keypoints_lie_in_a_band_is_found_with_its_foreshortening(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The poster's keypoints in the photo cover 16% of it, too little for a perspective. A
+    flat map (scale, turn, shift) follows neither the lean of its sides nor their
+    foreshortening, and the cut-out drifts off the poster towards its foot (correlation 0.23
+    with it); the affine map follows it."""
+    poster = draw_poster(1085)
+    index = HashIndex.build([(0, hashes_of(png(poster)))])
+    photo = hashes_of(capture(poster, "photo_screen", seed=1585))
+    (match,) = index.query(photo)
+    assert match.level == FlagLevel.DUPLICATE and match.evidence.located is not None
+    monkeypatch.setattr(located, "AFFINE_SPREAD", located.MIN_SPREAD)  # flat map only: missed
+    assert index.query(photo) == []
+
+
 def test_the_light_is_not_evened_for_a_cut_out_that_does_not_follow_the_poster(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -123,6 +139,53 @@ def test_a_screens_edge_across_a_busy_poster_ends_what_is_shown() -> None:
     assert hidden.hidden_part(poster, other, 0.45) == (0.0, 0.0, 0.0, 0.0)
 
 
+def test_a_screens_edge_ends_what_is_shown_where_the_light_runs_across_the_wall() -> None:
+    """Below the bezel, a wall lit from one side is plain however much its light varies: it
+    has no detail."""
+    poster = _busy(5)
+    photo = poster.copy()
+    ramp = np.linspace(40, 200, 256, dtype=np.float32)
+    photo[160:] = ramp[None, :] * np.linspace(0.7, 1.0, 96, dtype=np.float32)[:, None]
+    photo[160:170] = 10  # the bezel
+    small = hidden._small(photo)[41:]
+    assert small.std(1).mean() > 0.3  # the light runs across the wall: not plain by its spread
+    assert hidden.hidden_part(poster, photo, 0.45) == (0.0, 0.0, 0.0, 0.375)
+
+
+def _foreshortened(points: np.ndarray) -> np.ndarray:
+    """A photo taken from below: the poster's height foreshortened by a tenth, leaning a little."""
+    return points @ np.array([[1.0, 0.0], [0.04, 0.9]]) + np.array([300.0, 120.0])
+
+
+def _is_flat(fitted: tuple[np.ndarray, int] | None) -> bool:
+    """Whether a fitted map only scales, turns and shifts."""
+    assert fitted is not None
+    (a, b, _), (c, d, _), bottom = fitted[0]
+    return bool(np.allclose([a - d, b + c, *bottom[:2]], 0, atol=1e-6))
+
+
+def test_a_photo_is_mapped_with_its_foreshortening_when_its_points_lie_in_a_band() -> None:
+    """Points found only in a band across the poster (a title and faces, the rest smooth)
+    cannot say how a perspective leans, and a flat map (scale, turn, shift) cannot shorten one
+    side: the affine map can. Where the flat one explains as many pairs (a screenshot), or
+    the points lie along one line of text, the flat one is kept."""
+    rng = np.random.default_rng(7)
+    sides = np.array([400.0, 600.0])
+    band = np.column_stack([rng.uniform(20, 380, 160), rng.uniform(285, 435, 160)])
+    assert located.AFFINE_SPREAD <= located._spread(band, sides) < located.MIN_SPREAD
+    target = _foreshortened(band) + rng.normal(0, 0.7, band.shape)
+    fitted = located._fit(band, target, sides, 4.0)
+    assert fitted is not None and not _is_flat(fitted)
+    corner = np.array([[[400.0, 600.0]]])
+    placed = cv2.perspectiveTransform(corner, fitted[0])[0, 0]
+    assert np.abs(placed - _foreshortened(corner[0])[0]).max() < 3.0
+    screenshot = band * 0.8 + np.array([300.0, 120.0]) + rng.normal(0, 0.7, band.shape)
+    assert _is_flat(located._fit(band, screenshot, sides, 4.0))
+    line = np.column_stack([rng.uniform(20, 380, 80), rng.uniform(300, 380, 80)])
+    assert located._spread(line, sides) < located.AFFINE_SPREAD
+    assert _is_flat(located._fit(line, _foreshortened(line), sides, 4.0))
+
+
 @pytest.mark.parametrize("kind", ["desktop", "browser_window", "phone_screenshot"])
 def test_captures_of_different_posters_in_one_frame_are_not_alike(
     posters: dict[int, Image.Image], kind: str
@@ -136,7 +199,7 @@ def test_captures_of_different_posters_in_one_frame_are_not_alike(
 
 def test_a_solid_differing_area_in_a_screen_shaped_picture_is_a_different_picture() -> None:
     """Two posters in one frame differ in one solid area; a watermark over a poster may too,
-    so the rule is asked only of pictures shaped like a screen."""
+    so a smaller area is enough only in pictures shaped like a screen."""
     mask = [[0] * 16 for _ in range(16)]
     for row in range(3, 9):
         mask[row][5:10] = [1] * 5
@@ -146,6 +209,29 @@ def test_a_solid_differing_area_in_a_screen_shaped_picture_is_a_different_pictur
     assert not different_picture_in_frame(mask, 0.707)  # a poster
     assert not different_picture_in_frame(scattered, 16 / 9)
     assert not different_picture_in_frame([], 16 / 9)
+    mask[12][2:14] = [1] * 12  # a window's edge running on from the poster: still one area
+    assert different_picture_in_frame(mask, 16 / 9)
+
+
+def _area(rows: range, columns: range) -> list[list[int]]:
+    mask = [[0] * 16 for _ in range(16)]
+    for row in rows:
+        mask[row][columns.start : columns.stop] = [1] * len(columns)
+    return mask
+
+
+def test_photos_of_two_posters_in_one_place_are_different_pictures() -> None:
+    """A photo is shaped like a poster: there the area must be a poster's, with the wall all
+    round it. A band replaced at a poster's top (a template's title) reaches its edge; a
+    word stamped over a poster is too small."""
+    assert different_picture_in_frame(_area(range(3, 12), range(4, 12)), 0.75)
+    assert not different_picture_in_frame(_area(range(0, 6), range(1, 15)), 0.75)
+    assert not different_picture_in_frame(_area(range(10, 16), range(2, 14)), 0.75)
+    assert not different_picture_in_frame(_area(range(5, 8), range(3, 11)), 0.75)
+    busy_wall = _area(range(3, 12), range(4, 12))
+    for row in (1, 2, 12, 13):
+        busy_wall[row] = [1 if c % 2 else 0 for c in range(16)]
+    assert not different_picture_in_frame(busy_wall, 0.75)
 
 
 def test_keypoints_are_kept_compact_with_the_hashes(posters: dict[int, Image.Image]) -> None:
