@@ -13,7 +13,8 @@ text, not beyond a straight edge across it; a band moved elsewhere (a title move
 own edge there too, but agrees with the poster again past the band.
 
 An edge right across the capture also ends what is shown when beyond it the capture is plain
-(a bezel, a wall, an empty page: PLAIN) and the poster is not (twice as busy), whatever the
+(a bezel, a wall, an empty page: little spread, PLAIN; or a wall whose light runs across it: a
+wide spread but no detail, PLAIN_DETAIL) and the poster is not (twice as busy), whatever the
 poster has along that row and however little a smooth wall differs from a smooth part of it:
 a busy picture (a crowd, a starry sky) steps somewhere along most rows, and a photo puts a
 screen's edge wherever it falls. A template's other text is no plainer than the poster's.
