@@ -209,8 +209,14 @@ def test_a_solid_differing_area_in_a_screen_shaped_picture_is_a_different_pictur
     assert not different_picture_in_frame(mask, 0.707)  # a poster
     assert not different_picture_in_frame(scattered, 16 / 9)
     assert not different_picture_in_frame([], 16 / 9)
-    mask[12][2:14] = [1] * 12  # a window's edge running on from the poster: still one area
+    mask[9] = [1] * 16  # a window's edge running on from the poster, across the picture
     assert different_picture_in_frame(mask, 16 / 9)
+    comb = [[0] * 16 for _ in range(16)]  # lines one block thin, but solid enough as they are
+    for row in (4, 6, 8):
+        comb[row][3:9] = [1] * 6
+    for row in range(4, 9):
+        comb[row][3] = 1
+    assert different_picture_in_frame(comb, 16 / 9)
 
 
 def _area(rows: range, columns: range) -> list[list[int]]:
