@@ -206,8 +206,9 @@ def speed() -> None:
         verified = len(index.candidates(query))
         stage_one = _median_ms(partial(index.nearest, query))
         plain = _median_ms(partial(index.query, query))
-        for n, hashes in enumerate(_near_copies(query, rng, 20)):
-            index.add(size + n, hashes)
+        index = index.updated(
+            added=((size + n, hashes) for n, hashes in enumerate(_near_copies(query, rng, 20)))
+        )
         capped = _median_ms(partial(index.query, query))
         print(
             f"{size:>7,d} stored: stage one {stage_one[0]:.1f} / {stage_one[1]:.1f}; "

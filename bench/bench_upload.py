@@ -186,7 +186,8 @@ def main() -> None:
             data = path.read_bytes()
             for _ in range(repeats):
                 if "--adding" in sys.argv:
-                    index.add(size + added, _changed(rng, real[added % len(real)]))
+                    changed = _changed(rng, real[added % len(real)])
+                    index = index.updated(added=[(size + added, changed)])
                     added += 1
                 started, started_cpu = time.perf_counter(), time.process_time()
                 display = fit(load_normalised(data, LIMITS)[1], DISPLAY_LONG_SIDE)

@@ -21,7 +21,7 @@ additions and merged into the main ones when they grow past a tenth of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -159,50 +159,75 @@ class _Tables:
         return q[close], s[close], bits[close]
 
 
+@dataclass(frozen=True, eq=False)
+class _Built:
+    """The tables of a FeatureIndex as last built, with what says which rows they cover. Never
+    changed in place: a search that rebuilds some assigns a new one whole."""
+
+    main: _Tables
+    main_rows: int  # rows the main tables cover (-1: to be rebuilt)
+    stale: np.ndarray  # per row: its main-table copy is out of date
+    recent: _Tables | None  # None: to be rebuilt
+    recent_rows: int  # rows there were when the recent tables were built
+    newest: _Tables | None  # None: to be rebuilt
+
+
 class FeatureIndex:
     """The stored posters' keypoints, by row (the same rows as HashIndex's), in three sets of
     tables: the main ones; the recent ones (rows added or replaced since the main ones were
     built, up to a tenth of them); the newest (rows added since the recent ones were built, up
     to NEWEST). An addition rebuilds only the newest tables, a few rows; the recent ones are
     rebuilt every NEWEST additions (at 10,000 posters a rebuild of a thousand recent rows takes
-    a sixth of a second), the main ones when the recent ones grow past a tenth of them."""
+    a sixth of a second), the main ones when the recent ones grow past a tenth of them.
+
+    ``set``, ``extend`` and ``swap_remove`` change this object: they are for a ``copy`` no
+    search can see yet (HashIndex.updated). Searches of one index may run at once: the tables
+    they build are assigned whole (_Built), and the copy shares them."""
 
     NEWEST = 16
 
     def __init__(self) -> None:
         self._features: list[Features | None] = []
         self._sides = np.empty((0, 2), np.float32)  # (width, height) pixels at features.side
-        self._main = _Tables([])
-        self._main_rows = 0  # rows the main tables cover (-1: to be rebuilt)
-        self._recent: _Tables | None = None  # None: to be rebuilt
-        self._recent_rows = 0  # rows there were when the recent tables were built
-        self._newest: _Tables | None = None  # None: to be rebuilt
-        self._stale = np.empty(0, bool)  # rows whose main-table copy is out of date
+        self._built = _Built(_Tables([]), 0, np.empty(0, bool), None, 0, None)
+
+    def copy(self) -> FeatureIndex:
+        """Another index of the same rows, sharing the tables built so far."""
+        other = FeatureIndex()
+        other._features, other._sides, other._built = list(self._features), self._sides, self._built
+        return other
 
     def set(self, row: int, features: Features | None, aspect: float) -> None:
         """The keypoints of ``row`` (a new row is the next one) and the width/height of the
         picture they were found in."""
-        side = 0 if features is None else features.side
-        sides = np.array([side * min(1.0, aspect), side * min(1.0, 1 / aspect)], np.float32)
         if row == len(self._features):
-            self._features.append(features)
-            self._sides = np.concatenate([self._sides, sides[None]])
-            self._stale = np.append(self._stale, False)
-        else:
-            self._features[row], self._sides[row] = features, sides
-            self._stale[row] = row < self._main_rows
-            if row < self._recent_rows:
-                self._recent = None
-        self._newest = None
+            self.extend([(features, aspect)])
+            return
+        built = self._built
+        self._features[row] = features
+        self._sides = self._sides.copy()
+        self._sides[row] = _sides(features, aspect)
+        stale = built.stale.copy()
+        stale[row] = row < built.main_rows
+        recent = None if row < built.recent_rows else built.recent
+        self._built = replace(built, stale=stale, recent=recent, newest=None)
+
+    def extend(self, rows: list[tuple[Features | None, float]]) -> None:
+        """New rows after the last: their keypoints and pictures' width/height."""
+        self._features += [features for features, _ in rows]
+        sides = [_sides(features, aspect) for features, aspect in rows]
+        self._sides = np.concatenate([self._sides, np.reshape(sides, (-1, 2))])
+        stale = np.concatenate([self._built.stale, np.zeros(len(rows), bool)])
+        self._built = replace(self._built, stale=stale, newest=None)
 
     def swap_remove(self, row: int) -> None:
-        """Forget ``row``; the last row moves into its place (HashIndex.remove). Rare (a
+        """Forget ``row``; the last row moves into its place (HashIndex.updated). Rare (a
         withdrawn or replaced poster): the tables are rebuilt at the next search."""
-        moved, sides = self._features.pop(), self._sides[-1].copy()
-        self._sides, self._stale = self._sides[:-1], self._stale[:-1]
+        moved, sides = self._features.pop(), self._sides[:-1].copy()
         if row < len(self._features):
-            self._features[row], self._sides[row] = moved, sides
-        self._main_rows = -1
+            self._features[row], sides[row] = moved, self._sides[-1]
+        self._sides = sides
+        self._built = replace(self._built, main_rows=-1, stale=self._built.stale[:-1])
 
     def _tables(self, rows: np.ndarray, direct: bool = False) -> _Tables:
         parts = [(int(r), f) for r in rows if (f := self._features[r]) is not None]
@@ -211,21 +236,20 @@ class FeatureIndex:
     def _current(self) -> list[tuple[_Tables, np.ndarray | None]]:
         """The tables as they should be now (rebuilt where they are not), each with the rows
         whose copy in it is live (None: all)."""
-        rows = len(self._features)
-        pending = np.flatnonzero((np.arange(rows) >= self._main_rows) | self._stale)
-        if self._main_rows < 0 or len(pending) > max(64, self._main_rows // 10):
-            self._main = self._tables(np.arange(rows), direct=True)
-            self._main_rows, self._recent = rows, None
-            self._stale[:] = False
-            pending = pending[:0]
-        if self._recent is None or (
-            self._newest is None and rows - self._recent_rows > self.NEWEST
-        ):
-            self._recent, self._recent_rows = self._tables(pending), rows
-            self._newest = None
-        if self._newest is None:
-            self._newest = self._tables(np.arange(self._recent_rows, rows))
-        return [(self._main, ~self._stale), (self._recent, None), (self._newest, None)]
+        built, rows = self._built, len(self._features)
+        main, main_rows, stale = built.main, built.main_rows, built.stale
+        recent, recent_rows, newest = built.recent, built.recent_rows, built.newest
+        pending = np.flatnonzero((np.arange(rows) >= main_rows) | stale)
+        if main_rows < 0 or len(pending) > max(64, main_rows // 10):
+            main, main_rows, recent = self._tables(np.arange(rows), direct=True), rows, None
+            stale, pending = np.zeros(rows, bool), pending[:0]
+        if recent is None or (newest is None and rows - recent_rows > self.NEWEST):
+            recent, recent_rows, newest = self._tables(pending), rows, None
+        if newest is None:
+            newest = self._tables(np.arange(recent_rows, rows))
+        if newest is not built.newest:
+            self._built = _Built(main, main_rows, stale, recent, recent_rows, newest)
+        return [(main, ~stale), (recent, None), (newest, None)]
 
     def search(self, scene: Features, wanted: int) -> list[tuple[int, int, Pairs]]:
         """The stored rows whose keypoints agree best on a placement in the upload, best
@@ -251,6 +275,12 @@ class FeatureIndex:
         return _placements(
             scene, Pairs(q, points, bits), owners, levels, angles, self._sides, wanted
         )
+
+
+def _sides(features: Features | None, aspect: float) -> np.ndarray:
+    """(width, height) in pixels of the picture ``features`` were found in, at its side."""
+    side = 0 if features is None else features.side
+    return np.array([side * min(1.0, aspect), side * min(1.0, 1 / aspect)], np.float32)
 
 
 def _placements(

@@ -167,7 +167,11 @@ class HashIndex:
     one uint8 array for the quick check; signatures (JPEG bytes) and colour maps per row for
     the verification of the few best candidates.
 
-    Rebuilt from the database at start-up; it is never the only copy of a hash.
+    An index never changes once built: ``updated`` makes a new one, sharing what it can, so a
+    search running in another thread (DedupeIndexes hands the same index to every upload of a
+    contest) reads one consistent set of rows. The search's layout and keypoint tables are
+    built when first needed, each kept in one attribute assigned whole. Rebuilt from the
+    database at start-up; it is never the only copy of a hash.
     """
 
     def __init__(self) -> None:
@@ -178,71 +182,74 @@ class HashIndex:
         self._tilts = np.empty(0, np.float64)
         self._details: list[PosterHashes] = []
         self._rows: dict[int, int] = {}
-        self._columns: np.ndarray | None = None  # the search's layout, built when first needed
-        self._order = np.empty(0, np.int64)
-        self._sorted_logs = np.empty(0, np.float64)
+        # the search's layout (see _by_shape), built when first needed
+        self._layout: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._keypoints = FeatureIndex()
 
     @classmethod
     def build(cls, items: Iterable[tuple[int, PosterHashes]]) -> HashIndex:
-        index = cls()
-        rows = [(int(i), h) for i, h in items]
-        if rows:
-            index._ids = np.array([i for i, _ in rows], np.int64)
-            index._hashes = np.stack([h.stored for _, h in rows])
-            index._thumbs = np.stack([h.thumb for _, h in rows])
-            index._log_aspects = np.log([h.aspect for _, h in rows])
-            index._tilts = np.array([h.tilt for _, h in rows], np.float64)
-            index._details = [h for _, h in rows]
-            index._rows = {entry_id: row for row, (entry_id, _) in enumerate(rows)}
-            for row, (_, hashes) in enumerate(rows):
-                index._keypoints.set(row, hashes.features, hashes.aspect)
-        return index
+        return cls().updated(added=items)
 
     def __len__(self) -> int:
         return len(self._rows)
 
-    def add(self, entry_id: int, hashes: PosterHashes) -> None:
-        values = (entry_id, hashes.stored, hashes.thumb, math.log(hashes.aspect), hashes.tilt)
-        row = self._rows.get(entry_id)
-        if row is None:
-            self._rows[entry_id] = row = len(self._ids)
-            for name, value in zip(_ARRAYS, values, strict=True):
-                array = getattr(self, name)
-                setattr(self, name, np.concatenate([array, np.asarray(value, array.dtype)[None]]))
-            self._details.append(hashes)
-        for name, value in zip(_ARRAYS, values, strict=True):
-            getattr(self, name)[row] = value
-        self._details[row] = hashes
-        self._keypoints.set(row, hashes.features, hashes.aspect)
-        self._columns = None
-
-    def remove(self, entry_id: int) -> None:
-        """Forget an entry (withdrawn, deleted); the last row moves into its place."""
-        row = self._rows.pop(entry_id, None)
-        if row is None:
-            return
-        last = len(self._ids) - 1
-        if row != last:
-            for name in _ARRAYS:
-                getattr(self, name)[row] = getattr(self, name)[last]
-            self._details[row] = self._details[last]
-            self._rows[int(self._ids[row])] = row
-        for name in _ARRAYS:
-            setattr(self, name, getattr(self, name)[:last])
-        self._details.pop()
-        self._keypoints.swap_remove(row)
-        self._columns = None
+    def updated(
+        self,
+        removed: Iterable[int] = (),
+        added: Iterable[tuple[int, PosterHashes]] = (),
+    ) -> HashIndex:
+        """A new index: this one without the entries ``removed`` (withdrawn, deleted; the last
+        row moves into each gap), then with ``added`` (an entry held already gets the new
+        hashes in its row, new ones are appended). This index stays as it was."""
+        index = HashIndex()
+        index._details, index._rows = list(self._details), dict(self._rows)
+        index._keypoints = self._keypoints.copy()
+        arrays = {name: getattr(self, name) for name in _ARRAYS}
+        gone = [entry_id for entry_id in dict.fromkeys(removed) if entry_id in self._rows]
+        changes = {int(entry_id): hashes for entry_id, hashes in added}
+        if gone or any(entry_id in self._rows for entry_id in changes):
+            arrays = {name: array.copy() for name, array in arrays.items()}  # written below
+        for entry_id in gone:
+            row, last = index._rows.pop(entry_id), len(index._details) - 1
+            if row != last:
+                for array in arrays.values():
+                    array[row] = array[last]
+                index._details[row] = index._details[last]
+                index._rows[int(arrays["_ids"][row])] = row
+            arrays = {name: array[:last] for name, array in arrays.items()}
+            index._details.pop()
+            index._keypoints.swap_remove(row)
+        appended: list[tuple[int, PosterHashes]] = []
+        for entry_id, hashes in changes.items():
+            held = index._rows.get(entry_id)
+            if held is None:
+                index._rows[entry_id] = len(index._details)
+                index._details.append(hashes)
+                appended.append((entry_id, hashes))
+                continue
+            index._details[held] = hashes
+            for array, value in zip(arrays.values(), _row_values(entry_id, hashes), strict=True):
+                array[held] = value
+            index._keypoints.set(held, hashes.features, hashes.aspect)
+        if appended:
+            columns = zip(*(_row_values(e, h) for e, h in appended), strict=True)
+            for (name, array), values in zip(arrays.items(), columns, strict=True):
+                arrays[name] = np.concatenate([array, np.asarray(values, array.dtype)])
+            index._keypoints.extend([(h.features, h.aspect) for _, h in appended])
+        for name, array in arrays.items():
+            setattr(index, name, array)
+        return index
 
     def _by_shape(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The hashes as (window, row) with the rows in order of their width/height, the order
         (sorted row -> row) and the sorted log aspects: each window's words contiguous for fast
         XOR, and the rows of a compatible shape one contiguous slice."""
-        if self._columns is None or self._columns.shape[-1] != len(self._ids):
+        layout = self._layout
+        if layout is None:
             order = np.argsort(self._log_aspects, kind="stable")
-            self._columns = np.ascontiguousarray(self._hashes[order].T)
-            self._order, self._sorted_logs = order, self._log_aspects[order]
-        return self._columns, self._order, self._sorted_logs
+            layout = np.ascontiguousarray(self._hashes[order].T), order, self._log_aspects[order]
+            self._layout = layout
+        return layout
 
     def nearest(
         self, hashes: PosterHashes, within: int = CANDIDATE_BITS
@@ -451,6 +458,11 @@ class HashIndex:
         )
         entry_id = int(self._ids[candidate.row])
         return Match(entry_id, level, round(verdict.differing, 3), evidence)
+
+
+def _row_values(entry_id: int, hashes: PosterHashes) -> tuple[Any, ...]:
+    """What one row holds in each of _ARRAYS, in their order."""
+    return entry_id, hashes.stored, hashes.thumb, math.log(hashes.aspect), hashes.tilt
 
 
 def _margin(frame: int) -> tuple[float, float, float, float]:

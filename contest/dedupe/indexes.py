@@ -46,6 +46,11 @@ class DedupeIndexes:
     look at the index and to apply what was read: a slow read or a large contest's first
     build never holds up another contest's upload. What was read may be older than what
     another thread applied meanwhile; applying it then changes nothing (see _apply).
+
+    The index a sync returns never changes: what a later sync applies goes into a new one
+    (HashIndex.updated), so an upload's search, which runs outside the lock, reads one
+    consistent set of rows while another upload or a withdrawal is applied. Two first syncs of
+    one contest at once may each build the index; the first applied is kept.
     """
 
     def __init__(self, check_all_after: float = 300.0) -> None:
@@ -110,22 +115,26 @@ def _apply(
     """Apply a read to the index (under the lock). ``seen``: entry id -> image id in the index
     when the read began; ``current``: every entry's image (a whole check), or None; ``rows``:
     the hashes of images the index did not hold. What another thread changed since ``seen``
-    is left alone: an entry it added or gave a newer image is not judged by an older read."""
+    is left alone: an entry it added or gave a newer image is not judged by an older read.
+    A change makes a new index (HashIndex.updated): the one a search may be reading stays."""
+    removed = []
     if current is not None:
         for entry_id, image_id in seen.items():
             if current.get(image_id) != entry_id and synced.image_of.get(entry_id) == image_id:
-                synced.index.remove(entry_id)  # the entry is gone, or has another image
+                removed.append(entry_id)  # the entry is gone, or has another image
                 del synced.image_of[entry_id]
                 synced.images.discard(image_id)
+    added = []
     for entry_id, image_id, hashes in rows:
         held = synced.image_of.get(entry_id)
         if image_id in synced.images or (held is not None and held > image_id):
             continue  # another thread applied this, or a newer image of the entry
         synced.images.discard(held if held is not None else -1)
-        synced.index.remove(entry_id)
-        synced.index.add(entry_id, hashes)
+        added.append((entry_id, hashes))
         synced.image_of[entry_id] = image_id
         synced.images.add(image_id)
+    if removed or added:
+        synced.index = synced.index.updated(removed, added)
 
 
 def _hashes(

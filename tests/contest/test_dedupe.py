@@ -305,23 +305,28 @@ def test_index_agrees_with_brute_force(poster: Image.Image) -> None:
 
 
 def test_add_remove_and_exclude(poster: Image.Image) -> None:
+    """Entries added and removed make new indexes; an index already handed out answers as it
+    did (a search in another thread may be reading it)."""
     hashes = compute_hashes(poster)
     other = compute_hashes(draw_poster(30))
-    index = HashIndex()
-    assert index.query(hashes) == []
-    index.add(5, hashes)
-    index.add(6, other)
-    index.add(7, hashes)
-    assert len(index) == 3
+    empty = HashIndex()
+    assert empty.query(hashes) == []
+    index = empty.updated(added=[(5, hashes), (6, other)]).updated(added=[(7, hashes)])
+    assert len(index) == 3 and len(empty) == 0 and empty.query(hashes) == []
     assert {m.entry_id for m in index.query(hashes)} == {5, 7}
     assert [m.entry_id for m in index.query(hashes, exclude={5})] == [7]
-    index.remove(5)
-    index.remove(5)  # removing twice is harmless
-    assert len(index) == 2
-    assert [m.entry_id for m in index.query(hashes)] == [7]
-    index.remove(7)
-    assert index.query(hashes) == [] and len(index) == 1
-    assert np.array_equal(index._ids, [6])
+    fewer = index.updated(removed=[5, 5])  # removing twice is harmless
+    assert len(fewer) == 2
+    assert [m.entry_id for m in fewer.query(hashes)] == [7]
+    least = fewer.updated(removed=[7])
+    assert least.query(hashes) == [] and len(least) == 1
+    assert np.array_equal(least._ids, [6])
+    assert [m.entry_id for m in least.query(other)] == [6]
+    assert {m.entry_id for m in index.query(hashes)} == {5, 7}  # as it was
+    assert np.array_equal(index._ids, [5, 6, 7]) and np.array_equal(fewer._ids, [7, 6])
+    replaced = fewer.updated(added=[(7, other)])
+    assert np.array_equal(replaced._ids, [7, 6]) and replaced.query(hashes) == []
+    assert [m.entry_id for m in fewer.query(hashes)] == [7]
 
 
 def test_stale_hashes_are_refused_until_rehashed(runtime: Runtime) -> None:
@@ -487,6 +492,27 @@ def test_an_older_read_does_not_undo_what_another_thread_applied() -> None:
     assert [m.entry_id for m in synced.index.query(two)] == [7]
     indexes_module._apply(synced, {7: 11}, {}, [])  # a whole check: entry 7 is gone
     assert synced.image_of == {} and len(synced.index) == 0
+
+
+def test_an_index_handed_out_stays_as_it_was_while_another_sync_applies() -> None:
+    """An upload searches the index a sync gave it outside the lock; a withdrawal and another
+    upload applied meanwhile go into a new index, and the one being read keeps every row with
+    its own hashes (a removal in place would move the last row into the gap)."""
+    one, two, three = (hashes_of(poster_bytes(seed)) for seed in (1, 2, 3))
+    synced = indexes_module._Synced(HashIndex.build([(7, one), (8, two)]), {7: 10, 8: 11}, {10, 11})
+    reading = synced.index
+    assert [m.entry_id for m in reading.query(one)] == [7]  # its tables built, as in use
+    indexes_module._apply(synced, {7: 10, 8: 11}, {11: 8, 12: 9}, [(9, 12, three)])
+    assert synced.image_of == {8: 11, 9: 12} and synced.index is not reading
+    assert len(reading) == 2 and np.array_equal(reading._ids, [7, 8])
+    assert [m.entry_id for m in reading.query(one)] == [7]
+    assert [m.entry_id for m in reading.query(two)] == [8]
+    assert reading.query(three) == []
+    now = synced.index
+    assert [m.entry_id for m in now.query(two)] == [8] and now.query(one) == []
+    assert [m.entry_id for m in now.query(three)] == [9]
+    indexes_module._apply(synced, dict(synced.image_of), None, [])  # nothing new
+    assert synced.index is now
 
 
 def test_turned_window_hashes_match_hashing_the_turned_picture(poster: Image.Image) -> None:

@@ -4,6 +4,9 @@ read at once, the blur, and the folder scan's first pass without a scene."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -159,11 +162,15 @@ def found(search: FeatureIndex, scene: Features) -> list[tuple[int, int, list]]:
 
 def test_tables_kept_up_to_date_find_what_tables_built_afresh_find() -> None:
     """Additions, replacements and removals in any order: the main, recent and newest
-    tables together answer as one set of tables built from the rows as they are."""
+    tables together answer as one set of tables built from the rows as they are. Each change
+    is made to a copy, and every earlier index still answers as it did (a search in another
+    thread may be reading it)."""
     rng = np.random.default_rng(9)
     kept: list[Features] = []
     search = FeatureIndex()
+    answered: list[tuple[FeatureIndex, Features, list]] = []
     for step in range(260):
+        search = search.copy()
         action = rng.random()
         if action < 0.75 or len(kept) < 5:
             kept.append(random_features(rng))
@@ -187,7 +194,28 @@ def test_tables_kept_up_to_date_find_what_tables_built_afresh_find() -> None:
                 side=900,
             )
             afresh = FeatureIndex()
-            for row, features in enumerate(kept):
-                afresh.set(row, features, 0.7)
+            afresh.extend([(features, 0.7) for features in kept])
             assert found(search, scene) == found(afresh, scene), step
             assert {row for row, _, _ in found(search, scene)} >= {int(r) for r in shown}
+            answered.append((search, scene, found(search, scene)))
+    for step, (earlier, scene, answer) in enumerate(answered):
+        assert found(earlier, scene) == answer, step
+
+
+def test_searches_of_one_index_at_once_give_one_answer() -> None:
+    """Threads searching one index, each of which may build its tables (here all of them at
+    first), find what one search alone finds."""
+    rng = np.random.default_rng(4)
+    rows = [random_features(rng) for _ in range(300)]
+    scenes = [
+        Features(r.points * 900, r.levels, r.angles, r.descriptors, side=900) for r in rows[::30]
+    ]
+    alone = FeatureIndex()
+    alone.extend([(features, 0.7) for features in rows])
+    expected = [found(alone, scene) for scene in scenes]
+    for _ in range(3):
+        shared = FeatureIndex()
+        shared.extend([(features, 0.7) for features in rows])
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(partial(found, shared), scenes * 4))
+        assert answers == expected * 4
