@@ -21,6 +21,7 @@ additions and merged into the main ones when they grow past a tenth of them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -251,19 +252,25 @@ class FeatureIndex:
             self._built = _Built(main, main_rows, stale, recent, recent_rows, newest)
         return [(main, ~stale), (recent, None), (newest, None)]
 
-    def search(self, scene: Features, wanted: int) -> list[tuple[int, int, Pairs]]:
+    def search(
+        self, scene: Features, wanted: int, skip: Sequence[int] = ()
+    ) -> list[tuple[int, int, Pairs]]:
         """The stored rows whose keypoints agree best on a placement in the upload, best
-        first: (row, score, the pairs of that placement and those consistent with it)."""
+        first: (row, score, the pairs of that placement and those consistent with it); none
+        of the rows ``skip``."""
         if not self._features or not len(scene):
             return []
         current = self._current()
         keys, words = keys_of(scene.descriptors), words_of(scene.descriptors)
+        allowed = np.ones(len(self._features), bool)
+        allowed[list(skip)] = False
         parts = []
         for tables, live in current:
             q, s, bits = tables.close(keys, words)
-            if live is not None:
-                keep = live[tables.owners[s]]
-                q, s, bits = q[keep], s[keep], bits[keep]
+            keep = allowed if live is None else allowed & live
+            if len(skip) or live is not None:
+                kept = keep[tables.owners[s]]
+                q, s, bits = q[kept], s[kept], bits[kept]
             parts.append(
                 (q, bits, tables.owners[s], tables.points[s], tables.levels[s], tables.angles[s])
             )

@@ -54,10 +54,17 @@ def find_lookalikes(
     hashes: PosterHashes,
     exclude_entry_id: int | None = None,
 ) -> list[Lookalike]:
-    with metrics.DEDUPE_SEARCH_SECONDS.time():
-        matches: list[Match] = indexes.sync(session, contest_id).query(
-            hashes, exclude={exclude_entry_id} if exclude_entry_id else set()
+    # Left out of the search itself, not only of its answer: a poster withdrawn and entered
+    # again (or a few times) would otherwise take the places of the entries that compete.
+    out = session.exec(
+        select(Entry.id).where(
+            Entry.contest_id == contest_id,
+            col(Entry.status).not_in([s.value for s in COMPARED_STATUSES]),
         )
+    ).all()
+    exclude = {entry_id for entry_id in [*out, exclude_entry_id] if entry_id}
+    with metrics.DEDUPE_SEARCH_SECONDS.time():
+        matches: list[Match] = indexes.sync(session, contest_id).query(hashes, exclude=exclude)
     if not matches:
         return []
     entries = {

@@ -15,7 +15,7 @@ copy keeps, decide.
 from __future__ import annotations
 
 import math
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -302,7 +302,7 @@ class HashIndex:
         return int(behind.min()), 0, int(behind.argmin())
 
     def candidates(
-        self, hashes: PosterHashes, exclude: Container[int] = (), limit: int = MAX_CANDIDATES
+        self, hashes: PosterHashes, exclude: Collection[int] = (), limit: int = MAX_CANDIDATES
     ) -> list[Candidate]:
         """Stages one and two: the rows worth verifying, at most ``limit``, best first."""
         if not self._rows:
@@ -348,7 +348,7 @@ class HashIndex:
         self,
         hashes: PosterHashes,
         *,
-        exclude: Container[int] = (),
+        exclude: Collection[int] = (),
         max_candidates: int = MAX_CANDIDATES,
     ) -> list[Match]:
         """Entries that look like a copy of ``hashes`` (duplicate) or share most of it.
@@ -373,18 +373,20 @@ class HashIndex:
         return sorted(best.values(), key=lambda m: (_LEVEL_ORDER[m.level], m.distance, m.entry_id))
 
     def _inside(
-        self, scene: Scene, exclude: Container[int], copies: Container[int], limit: int
+        self, scene: Scene, exclude: Collection[int], copies: Container[int], limit: int
     ) -> list[Match]:
         """The stored posters found inside the upload (located.py), best voted first; not
-        those excluded, nor those already found as duplicates of the whole upload."""
+        those excluded (left out of the keypoint search, so they take no place in it), nor
+        those already found as duplicates of the whole upload."""
         matches = []
         wanted = INSIDE_CANDIDATES if limit <= MAX_CANDIDATES else limit
-        for row, votes, pairs in self._keypoints.search(scene.features, wanted):
+        skip = [self._rows[entry_id] for entry_id in exclude if entry_id in self._rows]
+        for row, votes, pairs in self._keypoints.search(scene.features, wanted, skip):
             entry_id = int(self._ids[row])
             stored = self._details[row]
             if votes < MIN_VOTES:
                 break
-            if entry_id in exclude or entry_id in copies or stored.features is None:
+            if entry_id in copies or stored.features is None:
                 continue
             place = located.locate(stored.features, stored.aspect, scene, pairs)
             if place is None:

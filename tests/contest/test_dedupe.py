@@ -16,6 +16,7 @@ from sqlmodel import select
 from contest.core.errors import StaleHashes
 from contest.core.models import Entry, FlagLevel, ImageObject
 from contest.dedupe import indexes as indexes_module
+from contest.dedupe.flags import find_lookalikes
 from contest.dedupe.hashes import VERSION, WINDOWS, PosterHashes
 from contest.dedupe.hashing import compute_hashes, tilt_of, trim_box, window_hashes
 from contest.dedupe.index import HashIndex
@@ -27,6 +28,7 @@ from contest.runtime import Runtime
 from tests.contest.synth_posters import VARIANTS, draw_poster, variant
 from tests.factories import create_contest, create_user, poster_bytes
 from tests.factories import submit as submit_poster
+from tests.support.captures import capture
 
 LIMITS = ImageLimits(min_short_side=1)
 
@@ -398,6 +400,45 @@ def test_the_index_finds_an_entry_committed_after_one_with_a_later_id(
     assert len(index) == 3
     assert [m.entry_id for m in index.query(hashes_of(poster_bytes(31)))] == [earlier]
     assert [m.entry_id for m in index.query(hashes_of(poster_bytes(30)))] == [later]
+
+
+def test_withdrawn_entries_are_left_out_of_the_search(any_runtime: Runtime) -> None:
+    """A colleague withdrew and entered one poster eight times: a screenshot of it still finds
+    the entry that competes, on both databases, and none of the withdrawn ones."""
+    with any_runtime.session() as session:
+        contest = create_contest(session)
+        author, copier = create_user(session), create_user(session)
+    poster = draw_poster(1006)
+    live = submit_poster(any_runtime, author, seed=1)
+    with any_runtime.session() as session:
+        stored = hashes_of(png(poster)).to_json()
+        images = []
+        for n in range(9):  # the live entry's image last: the index holds it after the others
+            image = ImageObject.model_validate(
+                live.image.model_dump() | {"id": None, "sha256": f"{n:064x}", "hashes": stored}
+            )
+            session.add(image)
+            session.flush()
+            images.append(image.id)
+        for n, image_id in enumerate(images[:8]):
+            values = {"id": None, "number": 100 + n, "image_id": image_id, "status": "withdrawn"}
+            session.add(Entry.model_validate(live.entry.model_dump() | values))
+        entry = session.get(Entry, live.entry.id)
+        assert entry is not None
+        entry.image_id = images[8]
+        session.add(entry)
+    screenshot = hashes_of(capture(poster, "desktop", seed=1006))
+    with any_runtime.session() as session:
+        found = find_lookalikes(
+            session,
+            DedupeIndexes(),
+            contest_id=contest.id or 0,
+            author_id=copier.id or 0,
+            hashes=screenshot,
+        )
+    assert [(f.entry_id, f.level, f.own) for f in found] == [
+        (live.entry.id, FlagLevel.DUPLICATE, False)
+    ]
 
 
 def test_the_whole_check_drops_what_is_gone_and_reads_only_what_is_new(

@@ -59,6 +59,18 @@ def test_screenshots_are_found_with_the_posters_place(
     assert all(m.level != FlagLevel.DUPLICATE for m in matches[1:])
 
 
+def test_entries_left_out_take_no_place_in_the_search(posters: dict[int, Image.Image]) -> None:
+    """A poster withdrawn and entered again several times: the withdrawn copies are left out
+    of the keypoint search itself, so a desktop capture still finds the entry that competes
+    (left out only afterwards, the copies took all of the search's places)."""
+    stored = hashes_of(png(posters[1006]))
+    index = HashIndex.build([(n, stored) for n in range(1, 10)])
+    upload = hashes_of(capture(posters[1006], "desktop", seed=1006))
+    matches = index.query(upload, exclude=set(range(1, 9)))
+    assert [m.entry_id for m in matches] == [9]
+    assert matches[0].level == FlagLevel.DUPLICATE and matches[0].evidence.located is not None
+
+
 @pytest.mark.parametrize(("seed", "kind"), [(1011, "photo_print"), (1011, "photo_screen")])
 def test_phone_photos_are_found(
     posters: dict[int, Image.Image], index: HashIndex, seed: int, kind: str
