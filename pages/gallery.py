@@ -74,7 +74,9 @@ bound: dict[str, Any] = {"on_change": _first_page, "bind": "query-params"}
 with st.expander(
     label, expanded=not is_phone(), icon=":material/filter_list:", key="gallery_filters"
 ):
-    cols = st.columns([2, 2, 2, 3, 2, 1])
+    # Two rows: in one, at 1,280 pixels the order's and the page size's labels and values were
+    # cut short.
+    cols = st.columns([2, 2, 2, 3])
     for column, name, options in (
         (0, "theme", choices.themes),
         (1, "department", choices.departments),
@@ -92,10 +94,11 @@ with st.expander(
     cols[3].text_input(
         tr("gallery.search"), key="gallery_search", max_chars=TEXT_LIMITS["search"], **bound
     )
-    cols[4].selectbox(
+    cols = st.columns([3, 2, 4])
+    cols[0].selectbox(
         tr("gallery.order"), choices.orders, format_func=_order_label, key="gallery_order", **bound
     )
-    cols[5].selectbox(tr("gallery.per_page"), PAGE_SIZES, key="gallery_per_page", **bound)
+    cols[1].selectbox(tr("gallery.per_page"), PAGE_SIZES, key="gallery_per_page", **bound)
 
 left, right = st.columns([3, 1])
 left.caption(tr("gallery.total", total=grid.total, page=grid.page, pages=grid.pages))

@@ -1,5 +1,5 @@
 """In Chromium: browse and filter the gallery, open a poster from its link, vote, take it back,
-and find no vote button on one's own poster."""
+find no vote button on one's own poster, and see every filter whole on a desktop."""
 
 from __future__ import annotations
 
@@ -98,6 +98,35 @@ def test_filter_open_vote_and_take_back(app_server: str, browser_page: Page) -> 
     expect_votes_left(page, before)
     expect(page.get_by_role("button", name=ko("vote.button"))).to_be_visible()
     assert f"entry={entry_id}" in href
+
+
+# Per filter of the gallery: its label, the label's height and line height, and the text of
+# any element inside it cut short (wider than the element shows).
+_FILTERS_AS_SHOWN = """() => [...document.querySelectorAll(
+    '.st-key-gallery_filters [data-testid=stSelectbox],'
+    + ' .st-key-gallery_filters [data-testid=stTextInput]')].map(widget => {
+  const label = widget.querySelector('[data-testid=stWidgetLabel]');
+  const line = parseFloat(getComputedStyle(label.querySelector('p') || label).lineHeight);
+  const cut = [...widget.querySelectorAll('*')].filter(
+    e => e.children.length === 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);
+  return [label.innerText, label.getBoundingClientRect().height, line, cut];
+})"""
+
+
+def test_the_filters_show_whole_on_a_desktop(app_server: str, browser_page: Page) -> None:
+    """At 1,280 pixels every filter's label stands on one line and every value shows whole (in
+    one row of six, the page size's label took three lines and its value and the order's were
+    cut short)."""
+    page = browser_page
+    page.goto(app_server)
+    sign_in(page, "D1001", DEMO_PASSWORD)
+    open_gallery(page)
+    expect(page.get_by_label(ko("gallery.per_page"))).to_be_visible()
+    filters = page.evaluate(_FILTERS_AS_SHOWN)
+    labels = [label for label, *_ in filters]
+    assert {ko("gallery.order"), ko("gallery.per_page"), ko("gallery.search")} <= set(labels)
+    for label, height, line, cut in filters:
+        assert height < 1.5 * line and cut == [], (label, height, line, cut)
 
 
 def test_no_vote_for_ones_own_poster(app_server: str, browser: Browser) -> None:
