@@ -143,6 +143,14 @@ SIMILAR_SHARE = 0.3  # at most this: the same picture with other text (template)
 DUPLICATE_CORRELATION = 0.8  # and the aligned pictures must correlate this well overall
 SIMILAR_CORRELATION = 0.6
 DUPLICATE_DETAIL = 0.75  # and repeat this share of the stored picture's fine detail (text)
+# A pair differing in more than this share of its blocks is "similar" only if the copy repeats
+# at least SMOOTH_DETAIL of the stored poster's fine detail. Below it what agrees is smooth:
+# flat fills, gradients, a layout of bands, which two unrelated smooth posters share (in grey
+# above all, where colour no longer tells them apart). A template's other text leaves its
+# background's detail (tuning: unrelated smooth pairs called "similar" 0.22-0.28 differing,
+# detail 0.00-0.19; template pairs over 0.2 differing, detail 0.00-0.75).
+SMOOTH_SHARE = 0.2
+SMOOTH_DETAIL = 0.1
 # The alignment must end near the copies the search is for (tilts of a few degrees, crops,
 # padding, screenshots): a smooth unrelated picture can "align" at 8 degrees or half the size.
 MAX_TILT = 6.0
@@ -484,6 +492,7 @@ def _level(verdict: verify.Verdict, stored: PosterHashes) -> FlagLevel | None:
         or verdict.differing > SIMILAR_SHARE
         or verdict.correlation < SIMILAR_CORRELATION
         or different_picture_in_frame(verdict.mask, stored.aspect)
+        or (verdict.differing > SMOOTH_SHARE and verdict.detail_kept < SMOOTH_DETAIL)
     ):
         return None
     if DUPLICATE.holds(verdict):

@@ -10,7 +10,7 @@ from typing import Any
 import imagehash
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 from sqlmodel import select
 
 from contest.core.errors import StaleHashes
@@ -185,6 +185,26 @@ def test_smooth_gradient_posters_with_other_titles_are_not_flagged() -> None:
     index = HashIndex.build(enumerate(hashes))
     for n, item in enumerate(hashes):
         assert index.query(item, exclude=range(n + 1)) == [], smooth[n]
+
+
+@pytest.mark.parametrize(("stored", "grey"), [(9005, 9016), (9021, 9005)])
+def test_unrelated_smooth_posters_in_grey_are_not_similar(stored: int, grey: int) -> None:
+    """Drawn by one program, two smooth posters share a layout (a band with a title, a foot
+    line) and agree wherever both are smooth; in grey, colour no longer tells them apart.
+    A fifth of their blocks and more differ and the copy repeats almost none of the stored
+    poster's fine detail (its title, its shapes' edges): they do not share most of their
+    picture, which "similar" says (both were "similar", at 0.21 and 0.28 differing)."""
+    index = HashIndex.build([(1, hashes_of(png(draw_poster(stored))))])
+    assert index.query(hashes_of(jpeg(ImageOps.grayscale(draw_poster(grey))))) == []
+
+
+@pytest.mark.parametrize("seed", [7, 25, 33, 9000, 9020])
+def test_template_twin_is_similar(seed: int) -> None:
+    """The same background and layout with another title and lines: "similar", never
+    "duplicate" (the title elsewhere and other lines as well: not flagged)."""
+    index = HashIndex.build([(1, hashes_of(png(draw_poster(seed))))])
+    twin = index.query(hashes_of(png(draw_poster(seed, seed + 50_000))))
+    assert [m.level for m in twin] == [FlagLevel.SIMILAR], twin
 
 
 @pytest.mark.parametrize("seed", [7, 25, 33])
