@@ -9,6 +9,7 @@ Usage: .venv/bin/python bench/bench_upload.py QUERIES_DIR [--sizes 1000,10000] [
     [--stored DIR] [--adding]
        .venv/bin/python bench/bench_upload.py --tables
        .venv/bin/python bench/bench_upload.py --sync [--sizes 1000]
+       .venv/bin/python bench/bench_upload.py --updates [--sizes 1000,10000]
 
 ``--tables``: the time to build the keypoint search's tables for 100, 1,000 and 10,000 posters'
 worth of keypoints (random, 320 a poster; best of 3, one run at 10,000), what an index pays
@@ -16,7 +17,8 @@ when its main or recent tables are rebuilt. ``--sync``: a contest of that many e
 SQLite database (one drawn poster submitted, its rows copied with the bench's changed hashes),
 and the time of ``DedupeIndexes.sync`` plus one search: the first after a start, the next
 after one more entry, and the periodic check of every entry (forced by setting its period to
-zero).
+zero). ``--updates``: what one change costs an index of each size (an entry added, one given
+another picture, one deleted) and the first search after it.
 
 QUERIES_DIR holds the uploads to time (e.g. a few originals, screenshots and photos written by
 bench/make_copies.py); every file is timed ``--repeats`` times against each size, p50 and p95
@@ -42,6 +44,7 @@ import time
 import tracemalloc
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -115,6 +118,46 @@ def _tables() -> None:
         print(f"tables of {count:,} posters: {min(times):.0f} ms CPU")
 
 
+def _change(index: HashIndex, removed: list[int], added: list[tuple[int, PosterHashes]]) -> Any:
+    """The index with one change applied: a new one (this code), or the same one changed in
+    place (before 113393e, when a search in another thread could read it half changed)."""
+    if hasattr(index, "updated"):
+        return index.updated(removed, added)
+    for entry_id in removed:
+        index.remove(entry_id)
+    for entry_id, hashes in added:
+        index.add(entry_id, hashes)
+    return index
+
+
+def _updates(sizes: list[int]) -> None:
+    """CPU ms (median of 21; of 5 from 10,000 entries) of one change to an index of each size:
+    an entry added, one given another picture, one deleted (a purge: a withdrawn entry stays
+    in the index, left out at each search); and the first search after each (the keypoint
+    tables brought up to date: after a deletion, all of them)."""
+    rng = np.random.default_rng(0)
+    real = [compute_hashes(fit(draw_poster(seed), DISPLAY_LONG_SIDE)) for seed in range(100, 130)]
+    for size in sizes:
+        index = HashIndex.build((i, _changed(rng, real[i % len(real)])) for i in range(size))
+        index.query(real[0])
+        times: dict[str, list[float]] = {}
+        for n in range(21 if size < 10_000 else 5):
+            for label, removed, added in (
+                ("add", [], [(size + n, _changed(rng, real[n % len(real)]))]),
+                ("replace", [], [(n, _changed(rng, real[n % len(real)]))]),
+                ("delete", [size + n], []),
+            ):
+                started = time.process_time()
+                index = _change(index, removed, added)
+                changed = time.process_time()
+                index.query(real[0])
+                done = time.process_time()
+                times.setdefault(label, []).append((changed - started) * 1000)
+                times.setdefault(label + ", then a search", []).append((done - changed) * 1000)
+        row = ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in times.items())
+        print(f"{size:,} stored, CPU ms: {row}")
+
+
 def _sync(sizes: list[int]) -> None:
     import tempfile
 
@@ -156,6 +199,9 @@ def _sync(sizes: list[int]) -> None:
 def main() -> None:
     if "--tables" in sys.argv:
         _tables()
+        return
+    if "--updates" in sys.argv:
+        _updates([int(s) for s in _arg("--sizes", "1000,10000").split(",")])
         return
     if "--sync" in sys.argv:
         _sync([int(s) for s in _arg("--sizes", "1000").split(",")])
