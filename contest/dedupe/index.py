@@ -206,9 +206,9 @@ class HashIndex:
         removed: Iterable[int] = (),
         added: Iterable[tuple[int, PosterHashes]] = (),
     ) -> HashIndex:
-        """A new index: this one without the entries ``removed`` (withdrawn, deleted; the last
-        row moves into each gap), then with ``added`` (an entry held already gets the new
-        hashes in its row, new ones are appended). This index stays as it was."""
+        """A new index: this one without the entries ``removed`` (gone from the database;
+        the last row moves into each gap), then with ``added`` (an entry held already gets
+        the new hashes in its row, new ones are appended). This index stays as it was."""
         index = HashIndex()
         index._details, index._rows = list(self._details), dict(self._rows)
         index._keypoints = self._keypoints.copy()

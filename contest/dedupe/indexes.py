@@ -49,7 +49,7 @@ class DedupeIndexes:
 
     The index a sync returns never changes: what a later sync applies goes into a new one
     (HashIndex.updated), so an upload's search, which runs outside the lock, reads one
-    consistent set of rows while another upload or a withdrawal is applied. Two first syncs of
+    consistent set of rows while another upload or a deletion is applied. Two first syncs of
     one contest at once may each build the index; the first applied is kept.
     """
 

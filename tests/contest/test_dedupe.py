@@ -556,7 +556,7 @@ def test_an_older_read_does_not_undo_what_another_thread_applied() -> None:
 
 
 def test_an_index_handed_out_stays_as_it_was_while_another_sync_applies() -> None:
-    """An upload searches the index a sync gave it outside the lock; a withdrawal and another
+    """An upload searches the index a sync gave it outside the lock; a deletion and another
     upload applied meanwhile go into a new index, and the one being read keeps every row with
     its own hashes (a removal in place would move the last row into the gap)."""
     one, two, three = (hashes_of(poster_bytes(seed)) for seed in (1, 2, 3))
