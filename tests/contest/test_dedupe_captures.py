@@ -59,6 +59,19 @@ def test_screenshots_are_found_with_the_posters_place(
     assert all(m.level != FlagLevel.DUPLICATE for m in matches[1:])
 
 
+def test_a_cut_out_keeps_its_alignment_when_refining_it_would_match_worse() -> None:
+    """A smooth poster (a gradient and a few discs) located on a desktop and cut out lies
+    right on it; the alignment's refinement, pulled by the smooth field, turned it 4.5 degrees
+    and the pair was no match (correlation 0.28 where it began at 0.97). A refinement that
+    correlates worse than where it started is not taken."""
+    poster = draw_poster(9000)
+    index = HashIndex.build([(1, hashes_of(png(poster)))])
+    matches = index.query(hashes_of(capture(poster, "desktop", seed=1000)))
+    assert [m.level for m in matches] == [FlagLevel.DUPLICATE], matches
+    assert matches[0].evidence.located is not None
+    assert abs(matches[0].evidence.tilt_degrees) < 2
+
+
 def test_entries_left_out_take_no_place_in_the_search(posters: dict[int, Image.Image]) -> None:
     """A poster withdrawn and entered again several times: the withdrawn copies are left out
     of the keypoint search itself, so a desktop capture still finds the entry that competes
