@@ -172,6 +172,7 @@ def compare_inside(
             (stored.aspect, aspect),
             (stored.colour, colour),
             part_bounds,
+            placed=True,
         )
         return replace(
             verdict, scale=verdict.scale / expected, overlap=min(1.0, verdict.overlap / area)

@@ -16,7 +16,7 @@ for its strokes, or whose alignment came out stretched, is looked at a second ti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -278,10 +278,8 @@ def _refine(
 
 
 def _kept(stored: np.ndarray, query: np.ndarray, warp: np.ndarray, steps: int) -> np.ndarray:
-    """_refine's alignment, or the one it started from when that correlates better. Gauss-
-    Newton lowers the residual over the pixels both pictures cover, not the correlation: over
-    a smooth field it can slide a right alignment off (a smooth poster cut out of a desktop,
-    already in place at 0.97, went to 0.28, turned 4.5 degrees)."""
+    """_refine's alignment, or the one it started from when that correlates better (for a
+    start that is a fitted map: see compare's ``placed``)."""
     refined = _refine(stored, query, warp, steps)
     if _correlation(stored, query, refined) < _correlation(stored, query, warp):
         return warp
@@ -499,14 +497,15 @@ def _upper(
     warp: np.ndarray,
     aspects: tuple[float, float],
     bounds: Bounds,
+    refine: Callable[[np.ndarray, np.ndarray, np.ndarray, int], np.ndarray] = _refine,
 ) -> np.ndarray | tuple[float, float]:
     """The alignment at 32 px refined at 64 and 128 px, or the (tilt, scale) of the first of
     them outside ``bounds``."""
-    warp = _kept(stored.levels[1], query.levels[1], _scaled(warp, 2.0), MID_STEPS)
+    warp = refine(stored.levels[1], query.levels[1], _scaled(warp, 2.0), MID_STEPS)
     angle, scale = _similarity(warp, aspects)
     if _outside(angle, scale, bounds, slack=True):
         return angle, scale
-    warp = _kept(stored.levels[0], query.levels[0], _scaled(warp, 2.0), FINE_STEPS)
+    warp = refine(stored.levels[0], query.levels[0], _scaled(warp, 2.0), FINE_STEPS)
     angle, scale = _similarity(warp, aspects)
     if _outside(angle, scale, bounds):
         return angle, scale
@@ -520,10 +519,19 @@ def compare(
     aspects: tuple[float, float],
     colours: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
     bounds: Bounds = Bounds(),
+    *,
+    placed: bool = False,
 ) -> Verdict:
     """Align the query signature (prepared turned upright for this pair) onto the stored one,
     starting from ``warp`` (at 32x32), and compare blocks. ``aspects``: (stored, query)
-    width/height of the two trimmed pictures (the query's as turned).
+    width/height of the two trimmed pictures (the query's as turned). ``placed``: the start
+    is a map fitted to keypoint pairs (a poster located inside an upload and cut out, so
+    already in place), and a refinement that correlates worse than where it started is not
+    taken (_kept). Gauss-Newton lowers the residual over the pixels both pictures cover, not
+    the correlation, and over a smooth field it can slide a right alignment off: a smooth
+    poster cut out of a desktop, in place at 0.97, went to 0.28, turned 4.5 degrees. A start
+    from the hashes' windows is coarse, and refining it is kept as it comes (asked of every
+    comparison, this lost a crop's duplicate).
 
     Early exit: a pair outside ``bounds`` (see Bounds) is given up at the first size that
     shows it, with what was measured by then.
@@ -536,7 +544,8 @@ def compare(
     """
     p_low, q_low = stored.levels[2], query.levels[2]
     start = warp
-    warp = _kept(p_low, q_low, start, LOW_STEPS)
+    refine = _kept if placed else _refine
+    warp = refine(p_low, q_low, start, LOW_STEPS)
     angle, scale = _similarity(warp, aspects)
     restarted = abs(angle) > RUNAWAY_TILT or _outside(angle, scale, bounds, slack=True)
     if restarted:
@@ -544,7 +553,7 @@ def compare(
     coarse = _correlation(p_low, q_low, warp)
     if coarse < bounds.min_correlation:
         return Verdict(differing=1.0, overlap=0.0, correlation=coarse)
-    aligned = _upper(stored, query, warp, aspects, bounds)
+    aligned = _upper(stored, query, warp, aspects, bounds, refine)
     if not isinstance(aligned, np.ndarray):
         angle, scale = aligned
         return Verdict(differing=1.0, overlap=0.0, correlation=coarse, angle=angle, scale=scale)
@@ -560,7 +569,7 @@ def compare(
         if duplicate.holds(again):
             return again
     if not restarted and _stretch(aligned, aspects) > RUNAWAY_STRETCH:
-        realigned = _upper(stored, query, start, aspects, bounds)
+        realigned = _upper(stored, query, start, aspects, bounds, refine)
         if isinstance(realigned, np.ndarray):
             rejudged = _judge(stored, query, realigned, aspects, colours, bounds)
             if isinstance(rejudged, _Judged):
