@@ -63,7 +63,7 @@ def test_a_glance_gives_up_a_place_that_shows_another_picture(
     # the same window and place showing another poster: given up before it is compared
     swapped = captured(other, "browser_window")
 
-    def no_compare(*args: object) -> None:
+    def no_compare(*args: object, **kwargs: object) -> None:
         raise AssertionError("compared after all")
 
     monkeypatch.setattr(inside, "compare", no_compare)
