@@ -222,8 +222,8 @@ class FeatureIndex:
         self._built = replace(self._built, stale=stale, newest=None)
 
     def swap_remove(self, row: int) -> None:
-        """Forget ``row``; the last row moves into its place (HashIndex.updated). Rare (a
-        withdrawn or replaced poster): the tables are rebuilt at the next search."""
+        """Forget ``row``; the last row moves into its place (HashIndex.updated). Rare (an
+        entry deleted, as the purge does): the tables are rebuilt at the next search."""
         moved, sides = self._features.pop(), self._sides[:-1].copy()
         if row < len(self._features):
             self._features[row], sides[row] = moved, self._sides[-1]
