@@ -233,10 +233,7 @@ def main() -> None:
             for _ in range(repeats):
                 if "--adding" in sys.argv:
                     changed = _changed(rng, real[added % len(real)])
-                    if hasattr(index, "updated"):
-                        index = index.updated(added=[(size + added, changed)])
-                    else:  # before 113393e an index was changed in place
-                        index.add(size + added, changed)
+                    index = _change(index, [], [(size + added, changed)])
                     added += 1
                 started, started_cpu = time.perf_counter(), time.process_time()
                 display = fit(load_normalised(data, LIMITS)[1], DISPLAY_LONG_SIDE)
