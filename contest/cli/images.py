@@ -71,7 +71,8 @@ def check_images(args: argparse.Namespace) -> int:
 
 
 def dedupe_scan(args: argparse.Namespace) -> int:
-    """Print flagged pairs; files that fail the checks are reported on stderr and skipped."""
+    """Print flagged pairs; files that fail the checks are reported on stderr and skipped. A
+    pair found through a third file (both show it) names that file."""
     if not args.folder.is_dir():
         print(f"not a folder: {args.folder}", file=sys.stderr)
         return 2
@@ -80,12 +81,17 @@ def dedupe_scan(args: argparse.Namespace) -> int:
     def skipped(path: Path, error: Exception) -> None:
         print(f"skipped  {path.name}  {_message(error, args.lang)}", file=sys.stderr)
 
-    for a, b, match in scan_paths(paths, on_error=skipped):
+    for pair in scan_paths(paths, on_error=skipped):
+        a, b = pair.first.name, pair.second.name
         if args.json:
-            record = {"a": a.name, "b": b.name, "level": match.level, "distance": match.distance}
+            record: dict[str, Any] = {"a": a, "b": b, "level": pair.level}
+            record |= {"distance": pair.distance}
+            if pair.through is not None:
+                record["through"] = pair.through.name
             print(json.dumps(record, ensure_ascii=False))
         else:
-            print(f"{match.level:9s}  {match.distance:5.1f}  {a.name}  {b.name}")
+            through = "" if pair.through is None else f"  (through {pair.through.name})"
+            print(f"{pair.level:9s}  {pair.distance:5.3f}  {a}  {b}{through}")
     return 0
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from contest.core.errors import ContestError, InvalidImage
@@ -18,6 +19,19 @@ from contest.images.decode import ImageLimits, load_normalised
 
 _RANK = {FlagLevel.DUPLICATE: 0, FlagLevel.SIMILAR: 1}
 _index: HashIndex | None = None  # a worker's copy of the folder's index (see _search)
+
+
+@dataclass(frozen=True)
+class ScanPair:
+    """Two files of a folder flagged as one poster ("duplicate") or one template ("similar")."""
+
+    first: Path
+    second: Path
+    level: FlagLevel
+    distance: float
+    # When the two were not flagged by comparing them with each other: the file both show, one
+    # of them as a capture of it (see _through)
+    through: Path | None = None
 
 
 def hashes_of_file(path: Path, *, with_scene: bool = True) -> PosterHashes:
@@ -55,13 +69,13 @@ def _search(job: tuple[int, Path, PosterHashes]) -> list[Match]:
 
 def scan_paths(
     paths: Sequence[Path], on_error: Callable[[Path, Exception], None] | None = None
-) -> list[tuple[Path, Path, Match]]:
+) -> list[ScanPair]:
     """Flagged pairs among image files (for dedupe-scan); unreadable files go to ``on_error``.
 
     The minimum short side is not enforced here: a small copy is still a copy. Every file is
     searched against every other: a poster is found inside a screenshot only when the
     screenshot is the one searched, whichever of the two comes first (see _preferred for a
-    pair found both ways).
+    pair found both ways). Two captures of one poster are paired through it (see _through).
     """
     workers = min(os.cpu_count() or 1, 4) if len(paths) > 8 else 1
     if workers > 1:
@@ -84,13 +98,55 @@ def scan_paths(
     else:
         _keep_index(index)
         found = [_search(job) for job in jobs]
-    kept: dict[tuple[int, int], Match] = {}
+    kept: dict[tuple[int, int], tuple[int, Match]] = {}  # pair -> (the file searched, match)
     for i, matches in enumerate(found):
         for match in matches:
             pair = (min(i, match.entry_id), max(i, match.entry_id))
-            if pair not in kept or _preferred(match, kept[pair]):
-                kept[pair] = match
-    return [(hashes[i][0], hashes[j][0], kept[(i, j)]) for i, j in sorted(kept)]
+            if pair not in kept or _preferred(match, kept[pair][1]):
+                kept[pair] = (i, match)
+    pairs = {
+        pair: ScanPair(hashes[pair[0]][0], hashes[pair[1]][0], match.level, match.distance)
+        for pair, (_, match) in kept.items()
+    }
+    for pair, (poster, distance) in _through(kept).items():
+        first, second = (hashes[i][0] for i in pair)
+        pairs[pair] = ScanPair(first, second, FlagLevel.DUPLICATE, distance, hashes[poster][0])
+    return [pairs[pair] for pair in sorted(pairs)]
+
+
+def _through(
+    kept: Mapping[tuple[int, int], tuple[int, Match]],
+) -> dict[tuple[int, int], tuple[int, float]]:
+    """Pairs of files that each are a duplicate of a third, one of them a capture of it (the
+    third found inside it: a screenshot, a photo), and were not flagged when compared with
+    each other: (the third, the larger of the two distances) for each.
+
+    Two captures of one poster (a desktop screenshot and a phone photo of it, say) share only
+    the poster, a part of each; what is searched inside a picture is a stored poster's own
+    keypoints, and a capture's are spread over its whole screen. The poster itself, or a copy
+    of it, in the folder shows they are one. Only through a poster found inside a capture: two
+    whole copies are compared with each other directly, and a chain of whole-picture verdicts
+    could join two template siblings' copies.
+    """
+    copies: dict[int, dict[int, float]] = defaultdict(dict)  # file -> its duplicates, distance
+    captures: dict[int, list[int]] = defaultdict(list)  # file -> the files it was found inside
+    for (i, j), (searched, match) in kept.items():
+        if match.level != FlagLevel.DUPLICATE:
+            continue
+        copies[i][j] = copies[j][i] = match.distance
+        if match.evidence.located is not None:
+            captures[match.entry_id].append(searched)
+    found: dict[tuple[int, int], tuple[int, float]] = {}
+    for poster in sorted(captures):
+        for capture in captures[poster]:
+            for other, distance in copies[poster].items():
+                pair = (min(capture, other), max(capture, other))
+                if other == capture or pair in kept:
+                    continue
+                through = (poster, max(copies[poster][capture], distance))
+                if pair not in found or through[1] < found[pair][1]:
+                    found[pair] = through
+    return found
 
 
 def _preferred(match: Match, other: Match) -> bool:

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from contest.core.models import FlagLevel
+from contest.dedupe.scan import scan_paths
 from tests.contest.synth_posters import draw_poster, variant
+from tests.support.captures import capture
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,3 +81,45 @@ def test_dedupe_scan_json(folder: Path) -> None:
     assert not any("other.png" in pair for pair, _ in found)
     assert all(isinstance(p["distance"], float) for p in pairs)
     assert "notes.png" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def captures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two posters, each with a whole-desktop capture; the first also in a phone screenshot."""
+    root = tmp_path_factory.mktemp("captures")
+    for seed, kinds in ((1006, ("desktop", "phone_screenshot")), (1020, ("desktop",))):
+        poster = draw_poster(seed)
+        save(poster, root / f"{seed}_original.png", "PNG")
+        for kind in kinds:
+            (root / f"{seed}_{kind}.png").write_bytes(capture(poster, kind, seed=seed))
+    return root
+
+
+def test_two_captures_of_one_poster_are_paired_through_it(captures: Path) -> None:
+    """A desktop capture and a phone screenshot share only the poster, a part of each: the scan
+    pairs them through the poster it found inside both, and says so."""
+    result = run("dedupe-scan", "--json", str(captures))
+    assert result.returncode == 0, result.stderr
+    pairs = {frozenset((p["a"], p["b"])): p for p in map(json.loads, result.stdout.splitlines())}
+    assert set(pairs) == {
+        frozenset(("1006_original.png", "1006_desktop.png")),
+        frozenset(("1006_original.png", "1006_phone_screenshot.png")),
+        frozenset(("1006_desktop.png", "1006_phone_screenshot.png")),
+        frozenset(("1020_original.png", "1020_desktop.png")),
+    }
+    assert all(p["level"] == "duplicate" for p in pairs.values())
+    through = pairs[frozenset(("1006_desktop.png", "1006_phone_screenshot.png"))]
+    assert through["through"] == "1006_original.png"
+    assert sum("through" in p for p in pairs.values()) == 1
+    text = run("dedupe-scan", str(captures)).stdout
+    assert "(through 1006_original.png)" in text
+
+
+def test_captures_are_not_paired_with_each_other_without_what_they_show(captures: Path) -> None:
+    """Compared with each other, the two captures of one poster are no match: the pair above
+    is the poster's doing."""
+    paths = [path for path in sorted(captures.iterdir()) if path.name != "1006_original.png"]
+    pairs = scan_paths(paths)
+    assert [(p.first.name, p.second.name, p.level) for p in pairs] == [
+        ("1020_desktop.png", "1020_original.png", FlagLevel.DUPLICATE)
+    ]
