@@ -124,8 +124,8 @@ FRAMED_TALLER = 1.02
 SURE_BITS = 6  # ... unless its hashes are this close (a faint, smooth poster's thumbnail is flat)
 MAX_CANDIDATES = 8  # best candidates verified per query (upload: bounded time)
 # Stored posters with the most keypoint votes (feature_index.py) looked for inside the upload
-# (in a folder scan as many as its max_candidates: a poster's own copies crowd the best
-# places), and the votes one needs
+# (in a folder scan SCAN_INSIDE: a poster's own copies crowd the best places), and the votes
+# one needs
 INSIDE_CANDIDATES = 6
 MIN_VOTES = 8
 # A poster found inside an upload is "similar" only when the upload shows this share of its
@@ -134,6 +134,9 @@ MIN_VOTES = 8
 # their lower halves compared, are not similar); a part shown may still be a duplicate
 SIMILAR_SHOWN = 0.9
 SCAN_CANDIDATES = 16  # in a folder scan a poster's own copies and its template siblings crowd
+# ... and inside a capture, fewer: any copy of the poster found there pairs the capture with
+# the others (scan._through); at 16 the tuning scans took 10-15% longer for the same pairs
+SCAN_INSIDE = 12
 ASPECT_RANGE = 1.4  # a copy's width/height is within this factor of the original's
 MIN_OVERLAP = 0.5  # share of the stored picture's blocks the aligned query must cover (a 15% crop
 # of both dimensions leaves 56% whole blocks)
@@ -387,7 +390,7 @@ class HashIndex:
         those excluded (left out of the keypoint search, so they take no place in it), nor
         those already found as duplicates of the whole upload."""
         matches = []
-        wanted = INSIDE_CANDIDATES if limit <= MAX_CANDIDATES else limit
+        wanted = INSIDE_CANDIDATES if limit <= MAX_CANDIDATES else SCAN_INSIDE
         skip = [self._rows[entry_id] for entry_id in exclude if entry_id in self._rows]
         for row, votes, pairs in self._keypoints.search(scene.features, wanted, skip):
             entry_id = int(self._ids[row])
