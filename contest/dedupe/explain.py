@@ -25,7 +25,7 @@ Finding = tuple[str, dict[str, Any]]  # a message key and its parameters
 
 NOTICEABLE_SHARE = 0.02  # a crop, padding or differing share below this is not worth a word
 NOTICEABLE_TILT = 1.0  # degrees
-TEXT_REPLACED = 0.1  # index.REPLACED_SHARE: the change is two-signed, text replaced
+TEXT_REPLACED = 0.1  # evidence "replaced" (verify._replaced): two-signed, text replaced
 DETAIL_KEPT = 0.75  # less of the older poster's fine detail (letters) kept: other text
 
 
