@@ -47,6 +47,9 @@ CHROMIUM_ARGS = [
 ]
 START_TIMEOUT = 180  # seconds: the first start migrates and draws the demo posters
 UI_TIMEOUT = 60_000  # milliseconds for Playwright waits
+# ... and for every expect(...): its own default, 5 s, is shorter than a rerun of a page on a
+# busy machine, and a check written without a timeout (most are) failed then, now and again
+expect.set_options(timeout=UI_TIMEOUT)
 
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
 # A phone as the venue's visitors hold it: small screen, touch, a mobile browser's user agent.
