@@ -84,8 +84,12 @@ def dedupe_scan(args: argparse.Namespace) -> int:
     for pair in scan_paths(paths, on_error=skipped):
         a, b = pair.first.name, pair.second.name
         if args.json:
-            record: dict[str, Any] = {"a": a, "b": b, "level": pair.level}
-            record |= {"distance": pair.distance}
+            record: dict[str, Any] = {
+                "a": a,
+                "b": b,
+                "level": pair.level,
+                "distance": pair.distance,
+            }
             if pair.through is not None:
                 record["through"] = pair.through.name
             print(json.dumps(record, ensure_ascii=False))
