@@ -128,7 +128,8 @@ def flag_late_lookalikes(
     lookalikes found only now (their flags written and audited).
 
     The entry is saved whatever happens here: a database or hash failure is logged, not
-    raised (the admins' full scan, ``python -m contest dedupe-scan``, finds such pairs).
+    raised, and that pair is then not flagged (``python -m contest dedupe-scan`` over a folder
+    of the entries' files would find it).
     """
     end_write(session)
     try:
