@@ -26,7 +26,7 @@ from contest.dedupe.scan import hashes_of_file
 from contest.demo.seed import DEMO_PASSWORD
 from contest.runtime import Runtime
 from tests.contest.synth_posters import draw_poster
-from tests.e2e.conftest import UI_TIMEOUT, demo_copy, new_page, sign_in
+from tests.e2e.conftest import UI_TIMEOUT, demo_copy, new_page, settle, sign_in
 from tests.e2e.test_submit import fill_and_send
 from tests.factories import PASSWORD, create_user
 from tests.support.app_captures import DEVICES, enter_posters, open_signed_in, poster_page
@@ -158,8 +158,13 @@ def test_a_phone_screenshot_uploaded_is_in_the_review_queue_with_its_place_drawn
     card = admin.get_by_test_id("stVerticalBlock").filter(has_text=sentence).last
     expect(admin.get_by_text(sentence)).to_be_visible(timeout=UI_TIMEOUT)
     expect(card.get_by_text(ko("dup.region"))).to_be_visible(timeout=UI_TIMEOUT)
-    # The upload (on the right) has the poster's place outlined in blue.
-    newer = card.get_by_test_id("stImage").locator("img").last
+    # The upload (on the right) has the poster's place outlined in blue. The page draws the
+    # two sides one after the other: on a busy machine the card showed the older poster alone,
+    # and "the last picture" was that one.
+    settle(admin)
+    pictures = card.get_by_test_id("stImage").locator("img")
+    expect(pictures).to_have_count(2)
+    newer = pictures.last
     expect(newer).to_be_visible(timeout=UI_TIMEOUT)
     source = newer.get_attribute("src") or ""
     drawn = Image.open(io.BytesIO(admin.request.get(source).body())).convert("RGB")
