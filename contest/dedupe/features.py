@@ -139,15 +139,17 @@ def poster_features(trimmed: Image.Image) -> Features:
     return Features(found.points / size, found.levels, found.angles, found.descriptors, found.side)
 
 
-def scene_of(image: Image.Image) -> Scene:
+def scene_of(image: Image.Image, grey: Image.Image | None = None) -> Scene:
     """An upload's scene: its whole picture (nothing trimmed: the poster may be anywhere).
     Keypoints are found at long side SCENE_SIDE, their positions given in pixels of the
     picture as it came (the display copy: a poster a fifth of a desktop's width keeps the
-    detail its strokes are compared at)."""
-    grey = image.convert("L")
+    detail its strokes are compared at). ``grey``: the picture in greyscale, when the caller
+    has made it already."""
+    grey = image.convert("L") if grey is None else grey
     small = _fit(grey, SCENE_SIDE)
     found = detect(np.asarray(small), SCENE_POINTS, max(small.size))
     ratio = np.array([grey.width / small.width, grey.height / small.height], np.float32)
     features = replace(found, points=(found.points + 0.5) * ratio - 0.5, side=max(grey.size))
-    colour = np.asarray(_fit(image.convert("RGB"), COLOUR_SCENE_SIDE))
+    rgb = image if image.mode == "RGB" else image.convert("RGB")  # converting RGB copies it
+    colour = np.asarray(_fit(rgb, COLOUR_SCENE_SIDE))
     return Scene(features, np.asarray(grey), colour)

@@ -15,12 +15,8 @@ from __future__ import annotations
 
 import io
 
-import imagehash
 import numpy as np
-
-# imagehash.phash imports scipy.fftpack at its first call (~0.25 s, 30 MiB): imported here, it
-# is paid when the app starts, not by the first upload after it.
-import scipy.fftpack  # noqa: F401
+import scipy.fftpack
 from PIL import Image
 
 from contest.dedupe.features import STORED_SIDE, poster_features, scene_of
@@ -42,6 +38,7 @@ TRIM_KEEP = 0.3  # share of each dimension trimming must leave
 CORNER_TOLERANCE = 40.0  # grey levels: the four corners of a tilted copy share one fill
 TILT_RANGE = (0.4, 8.0)  # degrees: a tilt smaller is noise, larger is not a tilted copy
 SIG_QUALITY = 85  # JPEG quality of the stored signature
+HASH_SIDE = 8  # imagehash.phash's hash_size: the 8x8 lowest frequencies give 64 bits
 PHASH_SIDE = 32  # imagehash.phash squashes a picture to this (hash_size 8 x highfreq_factor 4)
 GREY_CHROMA = 4  # a colour map whose chroma stays below this everywhere is a grey picture
 
@@ -220,7 +217,8 @@ def window_hashes(square: np.ndarray) -> np.ndarray:
     Each window is squashed to 32x32 once (phash's own resize, the bulk of its cost); a
     turned window is that 32x32 picture turned (phash leaves a 32x32 picture as it is). The
     upright hashes are exactly phash's of the window; a turned one can differ from hashing
-    the turned window afresh by the rounding of its resize (a bit of 64 now and then).
+    the turned window afresh by the rounding of its resize (a bit of 64 now and then). The
+    64 pictures are hashed at once (phashes).
     """
     height, width = square.shape
     picture = Image.fromarray(square, "L")
@@ -234,12 +232,22 @@ def window_hashes(square: np.ndarray) -> np.ndarray:
         )
         window = picture.crop(box).resize((PHASH_SIDE, PHASH_SIDE), Image.Resampling.LANCZOS)
         small.append(np.asarray(window))
-    out = np.empty((TURNS, len(WINDOWS)), np.uint64)
-    for turn, shows in enumerate(SHOWN):
-        for k, upright in enumerate(shows):
-            turned = Image.fromarray(np.ascontiguousarray(np.rot90(small[upright], turn)), "L")
-            bits = imagehash.phash(turned).hash.ravel()
-            out[turn, k] = np.packbits(bits).view(">u8")[0]
+    turned = [
+        np.rot90(small[upright], turn) for turn, shows in enumerate(SHOWN) for upright in shows
+    ]
+    return phashes(np.stack(turned)).reshape(TURNS, len(WINDOWS))
+
+
+def phashes(pictures: np.ndarray) -> np.ndarray:
+    """imagehash.phash of each of (K, 32, 32) uint8 ``pictures`` as a uint64, the K at once:
+    the same DCTs (scipy.fftpack's, of each picture's columns, then its rows), the same median
+    of the lowest 8x8 frequencies, the bits in the same order (tests/contest/test_dedupe.py
+    holds them to imagehash's). Called once per picture, imagehash spent 11 ms more of each
+    upload's check on its own steps around the DCTs (window_hashes 15.8 ms, now 4.9)."""
+    dct = scipy.fftpack.dct(scipy.fftpack.dct(pictures, axis=1), axis=2)
+    low = dct[:, :HASH_SIDE, :HASH_SIDE].reshape(len(pictures), -1)
+    bits = low > np.median(low, axis=1, keepdims=True)
+    out: np.ndarray = np.packbits(bits, axis=1).view(">u8")[:, 0].astype(np.uint64)
     return out
 
 
@@ -261,17 +269,16 @@ def colour_map(image: Image.Image) -> np.ndarray | None:
 
 
 def _trimmed(
-    image: Image.Image,
+    grey: Image.Image,
     work_size: tuple[int, int],
     box: tuple[int, int, int, int],
     tilt: float,
     size: tuple[int, int],
 ) -> Image.Image:
-    """The trimmed picture in greyscale at ``size``, from the full picture (not the working
+    """The trimmed picture at ``size``, from the full picture in greyscale (not the working
     copy: a screenshot's or a letterbox's poster is a small part of the working copy, and its
     letters would be softer than its original's). ``box`` is (left, top, right, bottom) in the
     working copy, turned back by ``tilt`` when there is one."""
-    grey = image.convert("L")
     if tilt:  # turned back at twice the working size: enough for 256 pixels, and fast
         grey = grey.resize(_fit_size(grey.size, 2 * WORK_SIDE), Image.Resampling.BOX)
         corners = np.asarray(grey)[[0, 0, -1, -1], [0, -1, 0, -1]]
@@ -299,10 +306,11 @@ def compute_hashes(image: Image.Image, *, with_scene: bool = True) -> PosterHash
         work = work.rotate(tilt, Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
     top, bottom, left, right = trim_box(np.asarray(work.convert("YCbCr"), dtype=np.float32))
     box = (left, top, right, bottom)
-    detail = np.asarray(_trimmed(image, work.size, box, tilt, (SIG_SIDE, SIG_SIDE)))
+    grey = image.convert("L")
+    detail = np.asarray(_trimmed(grey, work.size, box, tilt, (SIG_SIDE, SIG_SIDE)))
     scale = STORED_SIDE / max(right - left, bottom - top)
     shape = (max(1, round((right - left) * scale)), max(1, round((bottom - top) * scale)))
-    features = poster_features(_trimmed(image, work.size, box, tilt, shape))
+    features = poster_features(_trimmed(grey, work.size, box, tilt, shape))
     square = _shrink(detail, SIG_SIDE // 2)
     query = window_hashes(square)
     signature = io.BytesIO()
@@ -316,5 +324,5 @@ def compute_hashes(image: Image.Image, *, with_scene: bool = True) -> PosterHash
         colour=colour_map(work.crop(box)),
         tilt=tilt,
         features=features,
-        scene=scene_of(image) if with_scene else None,
+        scene=scene_of(image, grey) if with_scene else None,
     )

@@ -18,7 +18,7 @@ from contest.core.models import Entry, FlagLevel, ImageObject
 from contest.dedupe import indexes as indexes_module
 from contest.dedupe.flags import find_lookalikes
 from contest.dedupe.hashes import VERSION, WINDOWS, PosterHashes
-from contest.dedupe.hashing import compute_hashes, tilt_of, trim_box, window_hashes
+from contest.dedupe.hashing import compute_hashes, phashes, tilt_of, trim_box, window_hashes
 from contest.dedupe.index import HashIndex
 from contest.dedupe.indexes import DedupeIndexes
 from contest.demo.posters import draw_poster as demo_poster
@@ -574,6 +574,29 @@ def test_an_index_handed_out_stays_as_it_was_while_another_sync_applies() -> Non
     assert [m.entry_id for m in now.query(three)] == [9]
     indexes_module._apply(synced, dict(synced.image_of), None, [])  # nothing new
     assert synced.index is now
+
+
+def test_phashes_are_imagehash_phash_bit_for_bit(poster: Image.Image) -> None:
+    """The window hashes are computed 64 at a time; each must be imagehash.phash's own hash of
+    that picture: noise, a flat picture (all but one frequency zero: ties at the median), a
+    gradient, and squashed parts of a poster."""
+    rng = np.random.default_rng(5)
+    grey = poster.convert("L")
+    pictures = [
+        *rng.integers(0, 256, (20, 32, 32)),
+        np.full((32, 32), 128),
+        np.tile(np.arange(0, 256, 8), (32, 1)),
+        *(
+            np.asarray(grey.crop((x, y, x + 200, y + 300)).resize((32, 32)))
+            for x, y in ((0, 0), (150, 40), (300, 500))
+        ),
+    ]
+    stack = np.stack(pictures).astype(np.uint8)
+    theirs = [
+        int(np.packbits(imagehash.phash(Image.fromarray(p, "L")).hash.ravel()).view(">u8")[0])
+        for p in stack
+    ]
+    assert [int(h) for h in phashes(stack)] == theirs
 
 
 def test_turned_window_hashes_match_hashing_the_turned_picture(poster: Image.Image) -> None:
