@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from contest.core.models import FlagLevel
+from contest.dedupe.index import DUPLICATE_DETAIL
 
 Finding = tuple[str, dict[str, Any]]  # a message key and its parameters
 
 NOTICEABLE_SHARE = 0.02  # a crop, padding or differing share below this is not worth a word
 NOTICEABLE_TILT = 1.0  # degrees
 TEXT_REPLACED = 0.1  # evidence "replaced" (verify._replaced): two-signed, text replaced
-DETAIL_KEPT = 0.75  # less of the older poster's fine detail (letters) kept: other text
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,8 @@ def _differences(evidence: Mapping[str, Any]) -> list[Finding]:
         found.append(("dup.find.same", {}))
     replaced = share >= NOTICEABLE_SHARE and float(evidence.get("replaced") or 0) >= TEXT_REPLACED
     detail = evidence.get("detail_kept")
-    if replaced or (detail is not None and float(detail) < DETAIL_KEPT):
+    # less of the older poster's fine detail (letters) kept than a duplicate keeps: other text
+    if replaced or (detail is not None and float(detail) < DUPLICATE_DETAIL):
         found.append(("dup.find.text_changed", {}))
     return found
 
