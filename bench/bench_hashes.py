@@ -1,13 +1,12 @@
 """The CPU time of ``compute_hashes`` (what the duplicate check computes of an upload, its
-scene included) in this checkout against another, in the same run: alternately, one process
-per checkout and round, so a host that slows down for a while slows both sides.
+scene included) in this checkout and in another (``--before``), in the same run: alternately,
+one process per checkout and round, so a host that slows down for a while slows both sides.
 
-Usage: .venv/bin/python bench/bench_hashes.py QUERIES_DIR --against OTHER_CHECKOUT
-    [--rounds 5] [--passes 5]
+Usage: .venv/bin/python bench/bench_hashes.py QUERIES_DIR --before DIR [--rounds 5] [--passes 5]
 
 Each process hashes the display copies (long side 2048, as an upload) of every file in
 QUERIES_DIR once untimed, then ``--passes`` times timed, and prints the mean CPU ms a file.
-The other checkout is e.g. ``git worktree add /tmp/wt-base <commit>`` with this virtualenv
+The checkout before is e.g. ``git worktree add /tmp/wt-base <commit>`` with this virtualenv
 linked in (``ln -s $PWD/.venv /tmp/wt-base/.venv``). Printed: each round's figures, then the
 median of the rounds for each side and their ratio.
 """
@@ -66,18 +65,18 @@ def _measure(checkout: Path, queries: str, passes: str) -> float:
 def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1].startswith("--"):
         sys.exit(__doc__)
-    queries, other = sys.argv[1], Path(_arg("--against")).resolve()
+    queries, before = sys.argv[1], Path(_arg("--before")).resolve()
     rounds, passes = int(_arg("--rounds", "5")), _arg("--passes", "5")
-    sides: dict[str, list[float]] = {"other": [], "this": []}
+    sides: dict[str, list[float]] = {"before": [], "this": []}
     for number in range(1, rounds + 1):
-        for side, checkout in (("other", other), ("this", ROOT)):
+        for side, checkout in (("before", before), ("this", ROOT)):
             sides[side].append(_measure(checkout, queries, passes))
-        print(f"round {number}: other {sides['other'][-1]:.1f}, this {sides['this'][-1]:.1f}")
-    mine, theirs = statistics.median(sides["this"]), statistics.median(sides["other"])
+        print(f"round {number}: before {sides['before'][-1]:.1f}, this {sides['this'][-1]:.1f}")
+    mine, theirs = statistics.median(sides["this"]), statistics.median(sides["before"])
     label = f"compute_hashes, CPU ms a file (median of {rounds} rounds)"
-    print(f"{label}: other {theirs:.1f} ({other})")
+    print(f"{label}: before {theirs:.1f} ({before})")
     print(f"{label}: this {mine:.1f} ({ROOT})")
-    print(f"this / other: {mine / theirs:.2f}")
+    print(f"this / before: {mine / theirs:.2f}")
 
 
 if __name__ == "__main__":
