@@ -214,7 +214,7 @@ def window_hashes(square: np.ndarray) -> np.ndarray:
     """imagehash's 64-bit pHash of each window (WINDOWS) of the trimmed greyscale picture
     squashed to 128x128, in each quarter turn: (TURNS, WINDOWS) uint64.
 
-    Each window is squashed to 32x32 once (phash's own resize, the bulk of its cost); a
+    Each window is squashed to 32x32 once (as phash squashes a picture, with Lanczos); a
     turned window is that 32x32 picture turned (phash leaves a 32x32 picture as it is). The
     upright hashes are exactly phash's of the window; a turned one can differ from hashing
     the turned window afresh by the rounding of its resize (a bit of 64 now and then). The
