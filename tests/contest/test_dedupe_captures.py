@@ -6,6 +6,7 @@ frame two captures share is no similarity; the keypoints' compact form; what the
 from __future__ import annotations
 
 import json
+import random
 
 import cv2
 import numpy as np
@@ -14,6 +15,7 @@ from PIL import Image
 
 from contest.core.models import FlagLevel
 from contest.dedupe import hidden, inside, located
+from contest.dedupe import index as index_module
 from contest.dedupe.explain import differing_boxes, findings, located_region
 from contest.dedupe.features import POINT_BYTES, Features
 from contest.dedupe.frames import different_picture_in_frame
@@ -23,6 +25,7 @@ from contest.dedupe.index import HashIndex
 from contest.dedupe.verify import Verdict
 from tests.contest.synth_posters import draw_poster
 from tests.contest.test_dedupe import hashes_of, png
+from tests.support import captures
 from tests.support.captures import capture
 
 # Tuning seeds: a scene with hills and a sun, stripes with a band; with a photo-like texture
@@ -91,6 +94,26 @@ def test_phone_photos_are_found(
     """Perspective with the edges leaning differently, a background, light, blur, moire."""
     matches = index.query(hashes_of(capture(posters[seed], kind, seed=seed)))
     assert matches and matches[0].entry_id == seed and matches[0].level == FlagLevel.DUPLICATE
+
+
+def test_a_photo_of_a_desktop_finds_the_small_poster_in_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A phone photo of a monitor showing a desktop capture: the poster is a fifth of the
+    photo's width, blurred, and only 7 of the photo's keypoints vote for its placement. It is
+    still looked for (MIN_VOTES), found and verified as a duplicate; at 8 votes it was not."""
+    poster = draw_poster(1001)
+    index = HashIndex.build(
+        [(seed, hashes_of(png(draw_poster(seed)))) for seed in (1000, 1001, 1002, 1003)]
+    )
+    rng = random.Random(0)
+    shot = captures.photo(captures.desktop(poster.convert("RGB"), rng), rng, screen=True)
+    photo = hashes_of(captures.encode(shot, rng, lossless=False))
+    assert [(m.entry_id, m.level) for m in index.query(photo)] == [(1001, FlagLevel.DUPLICATE)]
+    (match,) = index.query(photo)
+    assert match.evidence.located is not None and match.evidence.located["votes"] == 7
+    monkeypatch.setattr(index_module, "MIN_VOTES", 8)
+    assert index.query(photo) == []
 
 
 def test_a_photo_of_a_screen_is_judged_with_its_light_evened(
