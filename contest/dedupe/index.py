@@ -125,7 +125,7 @@ SURE_BITS = 6  # ... unless its hashes are this close (a faint, smooth poster's 
 MAX_CANDIDATES = 8  # best candidates verified per query (upload: bounded time)
 # Stored posters with the most keypoint votes (feature_index.py) looked for inside the upload
 # (in a folder scan SCAN_INSIDE: a poster's own copies crowd the best places), and the votes
-# one needs: a poster small and blurred in a photo gets few (a fifth of a photo's width: 7);
+# one needs: a poster small and blurred in a photo gets few (23% of a photo's width: 7);
 # a chance candidate with as many is given up by the locating step or the comparison (at 6
 # instead of 8 the upload's search took no longer, a folder scan of photos 7% longer: round 9)
 INSIDE_CANDIDATES = 6

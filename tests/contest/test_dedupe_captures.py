@@ -99,8 +99,8 @@ def test_phone_photos_are_found(
 def test_a_photo_of_a_desktop_finds_the_small_poster_in_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A phone photo of a monitor showing a desktop capture: the poster is a fifth of the
-    photo's width, blurred, and only 7 of the photo's keypoints vote for its placement. It is
+    """A phone photo of a monitor showing a desktop capture: the poster is 23% of the photo's
+    width, blurred, and only 7 of the photo's keypoints vote for its placement. It is
     still looked for (MIN_VOTES), found and verified as a duplicate; at 8 votes it was not."""
     poster = draw_poster(1001)
     index = HashIndex.build(
