@@ -25,8 +25,8 @@ from contest.dedupe.index import HashIndex
 from contest.dedupe.verify import Verdict
 from tests.contest.synth_posters import draw_poster
 from tests.contest.test_dedupe import hashes_of, png
-from tests.support import captures
-from tests.support.captures import capture
+from tests.support.captures import capture, desktop, encode
+from tests.support.captures import photo as phone_photo
 
 # Tuning seeds: a scene with hills and a sun, stripes with a band; with a photo-like texture
 # and a blurred colour field besides for the captures that must not match each other. (Not
@@ -102,15 +102,13 @@ def test_a_photo_of_a_desktop_finds_the_small_poster_in_it(
     """A phone photo of a monitor showing a desktop capture: the poster is 23% of the photo's
     width, blurred, and only 7 of the photo's keypoints vote for its placement. It is
     still looked for (MIN_VOTES), found and verified as a duplicate; at 8 votes it was not."""
-    poster = draw_poster(1001)
-    index = HashIndex.build(
-        [(seed, hashes_of(png(draw_poster(seed)))) for seed in (1000, 1001, 1002, 1003)]
-    )
+    posters = {seed: draw_poster(seed) for seed in (1000, 1001, 1002, 1003)}
+    index = HashIndex.build([(seed, hashes_of(png(p))) for seed, p in posters.items()])
     rng = random.Random(0)
-    shot = captures.photo(captures.desktop(poster.convert("RGB"), rng), rng, screen=True)
-    photo = hashes_of(captures.encode(shot, rng, lossless=False))
-    assert [(m.entry_id, m.level) for m in index.query(photo)] == [(1001, FlagLevel.DUPLICATE)]
+    shot = phone_photo(desktop(posters[1001].convert("RGB"), rng), rng, screen=True)
+    photo = hashes_of(encode(shot, rng, lossless=False))
     (match,) = index.query(photo)
+    assert match.entry_id == 1001 and match.level == FlagLevel.DUPLICATE
     assert match.evidence.located is not None and match.evidence.located["votes"] == 7
     monkeypatch.setattr(index_module, "MIN_VOTES", 8)
     assert index.query(photo) == []
